@@ -1,0 +1,125 @@
+//! The one error type of the engine. Every variant carries a complete Chinese message for the
+//! user; `kind()` is the stable machine-readable tag the shell and CLI put beside it.
+
+use crate::model::ImportIssue;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The user's input is not acceptable (missing name, unknown key, …).
+    #[error("{0}")]
+    Invalid(String),
+    /// Something asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// A file could not be read as what it claims to be; the message names the file.
+    #[error("{0}")]
+    BadFile(String),
+    /// An import found errors; nothing was stored. Issues carry file/sheet/row/column.
+    #[error("{}", import_summary(.file, .issues))]
+    Import { file: String, issues: Vec<ImportIssue> },
+    /// A file-system operation failed; the message names the path and the cause in Chinese.
+    #[error("{0}")]
+    Io(String),
+    /// The user cancelled a long operation; nothing was changed.
+    #[error("操作已取消，未做任何修改。")]
+    Cancelled,
+    /// The data folder is in use by another Shifan process.
+    #[error("{0}")]
+    Busy(String),
+    /// The database itself failed. Shown with a hint; details go to the log.
+    #[error("数据库操作失败：{0}")]
+    Db(String),
+}
+
+fn import_summary(file: &str, issues: &[ImportIssue]) -> String {
+    let errors: Vec<&ImportIssue> = issues
+        .iter()
+        .filter(|i| i.severity == crate::model::Severity::Error)
+        .collect();
+    let mut s = format!("无法导入“{}”，共发现 {} 处错误，未做任何修改。", file, errors.len());
+    for i in errors.iter().take(5) {
+        s.push('\n');
+        s.push_str(&i.message);
+    }
+    if errors.len() > 5 {
+        s.push_str(&format!("\n……另有 {} 处错误", errors.len() - 5));
+    }
+    s
+}
+
+impl Error {
+    /// Stable tag for the UI and scripts.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Invalid(_) => "invalid",
+            Error::NotFound(_) => "notFound",
+            Error::BadFile(_) => "badFile",
+            Error::Import { .. } => "import",
+            Error::Io(_) => "io",
+            Error::Cancelled => "cancelled",
+            Error::Busy(_) => "busy",
+            Error::Db(_) => "db",
+        }
+    }
+
+    /// Issues of an import error, empty otherwise.
+    pub fn issues(&self) -> &[ImportIssue] {
+        match self {
+            Error::Import { issues, .. } => issues,
+            _ => &[],
+        }
+    }
+
+    /// An I/O error on `path`, explained in Chinese.
+    pub fn io(action: &str, path: &std::path::Path, e: &std::io::Error) -> Error {
+        Error::Io(format!("{}“{}”失败：{}", action, path.display(), io_reason(e)))
+    }
+}
+
+/// A Chinese reason for the common I/O failures an office PC meets.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let raw = e.raw_os_error();
+    // Windows: 32 = ERROR_SHARING_VIOLATION, 33 = ERROR_LOCK_VIOLATION (file open in Excel/WPS).
+    if cfg!(windows) && matches!(raw, Some(32) | Some(33)) {
+        return "文件正被其他程序（如 Excel 或 WPS）打开，请关闭该文件后重试".into();
+    }
+    // 28 = ENOSPC on Unix, 112 = ERROR_DISK_FULL on Windows.
+    if (cfg!(unix) && raw == Some(28)) || (cfg!(windows) && raw == Some(112)) {
+        return "磁盘空间不足，请清理磁盘后重试".into();
+    }
+    match e.kind() {
+        K::NotFound => "文件或文件夹不存在".into(),
+        K::PermissionDenied => "没有访问权限（文件可能为只读，或正被 Excel/WPS 打开）".into(),
+        K::AlreadyExists => "文件已存在".into(),
+        K::ReadOnlyFilesystem => "所在磁盘为只读".into(),
+        K::StorageFull => "磁盘空间不足，请清理磁盘后重试".into(),
+        _ => format!("系统错误（{}）", e),
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            match f.code {
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
+                    return Error::Busy(
+                        "数据文件正被另一个示范创建工作台窗口或命令使用，请稍后重试。".into(),
+                    );
+                }
+                rusqlite::ErrorCode::DiskFull => {
+                    return Error::Io("磁盘空间不足，数据未保存，请清理磁盘后重试。".into());
+                }
+                rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen => {
+                    return Error::Io(
+                        "无法写入数据文件夹（可能为只读或无权限），数据未保存。".into(),
+                    );
+                }
+                _ => {}
+            }
+        }
+        Error::Db(e.to_string())
+    }
+}

@@ -1,0 +1,17 @@
+//! Shifan engine (示范创建工作台): everything the app does, without any UI.
+//!
+//! The Tauri shell, the `shifan` CLI and the integration tests are three doors onto the public
+//! functions of this crate. See ARCHITECTURE.md.
+
+pub mod campaign;
+pub mod error;
+pub mod indicators;
+pub mod model;
+pub mod progress;
+pub mod sheet;
+pub mod store;
+pub mod text;
+pub mod workspace;
+
+pub use error::{Error, Result};
+pub use workspace::Workspace;

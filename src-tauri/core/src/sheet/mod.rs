@@ -1,0 +1,381 @@
+//! Reading and writing the tables offices exchange: Excel workbooks (.xlsx/.xlsm/.xls/.ods via
+//! calamine) and tables inside Word documents (.docx). Every reader turns a table into a
+//! [`Grid`] of text with merged regions already filled, in absolute coordinates, so that one
+//! parser per layout serves both file kinds.
+
+pub mod docx;
+pub mod write;
+
+use std::io::{Cursor, Read, Seek};
+use std::path::Path;
+
+use calamine::{Data, Reader, Sheets};
+
+use crate::error::{Error, io_reason};
+use crate::text::clean_cell;
+
+/// What a file really is, by its bytes (never by its extension: offices rename files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Xlsx,
+    Xls,
+    Ods,
+    Docx,
+    /// An OLE container holding an encrypted OOXML package (password-protected workbook).
+    Encrypted,
+    /// A legacy .doc file.
+    Doc,
+    /// Text (CSV, TXT, HTML disguised as .xls …).
+    Text,
+    Unknown,
+}
+
+/// Sniff the kind of a file from its content.
+pub fn sniff(bytes: &[u8]) -> FileKind {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+            return FileKind::Unknown;
+        };
+        let names: Vec<String> = zip.file_names().filter_map(|s| s.ok()).map(|s| s.replace('\\', "/")).collect();
+        if names.iter().any(|n| n == "word/document.xml") {
+            return FileKind::Docx;
+        }
+        if names.iter().any(|n| n.starts_with("xl/")) {
+            return FileKind::Xlsx;
+        }
+        if names.iter().any(|n| n == "content.xml") {
+            if let Ok(mut f) = zip.by_name("mimetype") {
+                let mut m = String::new();
+                let _ = f.read_to_string(&mut m);
+                if m.contains("text") {
+                    return FileKind::Unknown;
+                }
+            }
+            return FileKind::Ods;
+        }
+        return FileKind::Unknown;
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect() };
+        let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        if has(&utf16("EncryptionInfo")) || has(&utf16("EncryptedPackage")) {
+            return FileKind::Encrypted;
+        }
+        if has(&utf16("WordDocument")) {
+            return FileKind::Doc;
+        }
+        return FileKind::Xls;
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    if !head.is_empty() && (std::str::from_utf8(head).is_ok() || head.iter().all(|&b| b >= 0x09)) {
+        return FileKind::Text;
+    }
+    FileKind::Unknown
+}
+
+/// One cell of a grid.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cell {
+    /// Cleaned text (numbers as Excel shows them: 12.0 becomes "12").
+    pub text: String,
+    /// The numeric value when the cell held a number.
+    pub number: Option<f64>,
+    /// True when this cell is covered by a merged region and got its value from the top-left.
+    pub merged_copy: bool,
+}
+
+/// A rectangular table of text in absolute coordinates (row 0 is the file's first row).
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    /// Sheet name, or "表格N" for the N-th table of a Word document.
+    pub name: String,
+    pub rows: Vec<Vec<Cell>>,
+    /// Text above the table (Word documents: paragraphs before it). Used to find a title.
+    pub caption: Vec<String>,
+    /// Whether the row/column of an issue is shown as Excel does ("第3行 C列") or as a Word
+    /// table does ("第3行第2列").
+    pub is_word_table: bool,
+}
+
+impl Grid {
+    pub fn cell(&self, row: usize, col: usize) -> Option<&Cell> {
+        self.rows.get(row).and_then(|r| r.get(col))
+    }
+
+    pub fn text(&self, row: usize, col: usize) -> &str {
+        self.cell(row, col).map(|c| c.text.as_str()).unwrap_or("")
+    }
+
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+
+    pub fn row_is_blank(&self, row: usize) -> bool {
+        self.rows.get(row).is_none_or(|r| r.iter().all(|c| c.text.is_empty()))
+    }
+
+    /// How a column is named to the user: "C" for sheets, "3" for Word tables.
+    pub fn col_label(&self, col: usize) -> String {
+        if self.is_word_table {
+            (col + 1).to_string()
+        } else {
+            crate::text::col_letter(col as u32)
+        }
+    }
+
+    /// "工作表“附件1”第12行 C列" / "表格2 第12行第3列".
+    pub fn place(&self, row: usize, col: Option<usize>) -> String {
+        let kind = if self.is_word_table { "" } else { "工作表" };
+        let sheet = if self.is_word_table {
+            self.name.clone()
+        } else {
+            format!("{kind}“{}”", self.name)
+        };
+        match col {
+            Some(c) if self.is_word_table => format!("{sheet}第{}行第{}列", row + 1, c + 1),
+            Some(c) => format!("{sheet}第{}行 {}列", row + 1, self.col_label(c)),
+            None => format!("{sheet}第{}行", row + 1),
+        }
+    }
+}
+
+/// The file name to show the user ("指标体系.xlsx").
+pub fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Read a file fully, with Chinese messages for the usual failures (locked by Excel, missing…).
+pub fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
+    const LIMIT: u64 = 200 * 1024 * 1024;
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("读取文件", path, &e))?;
+    if meta.is_dir() {
+        return Err(Error::BadFile(format!("“{}”是文件夹，不是文件。", path.display())));
+    }
+    if meta.len() > LIMIT {
+        return Err(Error::BadFile(format!(
+            "文件“{}”过大（{} MB），超过 200 MB 的上限，请确认是否选错文件。",
+            display_name(path),
+            meta.len() / 1024 / 1024
+        )));
+    }
+    std::fs::read(path).map_err(|e| Error::io("读取文件", path, &e))
+}
+
+fn kind_error(file: &str, kind: FileKind) -> Error {
+    let why = match kind {
+        FileKind::Encrypted => "该文件设置了打开密码（已加密），请在 Excel 或 WPS 中取消密码后另存，再导入。".to_string(),
+        FileKind::Doc => "这是旧版 Word（.doc）文件，请在 Word 或 WPS 中另存为 .docx 后再导入。".to_string(),
+        FileKind::Text => "这是文本文件（如 CSV），不是 Excel 工作簿，请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。".to_string(),
+        _ => "文件已损坏或不是 Excel/Word 文件（无法识别文件内容）。".to_string(),
+    };
+    Error::BadFile(format!("无法读取“{file}”：{why}"))
+}
+
+/// Read every table of a workbook or Word document as grids. Errors name the file.
+pub fn read_tables(path: &Path) -> Result<Vec<Grid>, Error> {
+    let bytes = read_file(path)?;
+    read_tables_from_bytes(&display_name(path), bytes)
+}
+
+/// As [`read_tables`], from bytes already in memory. `file` is only used in messages.
+pub fn read_tables_from_bytes(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, Error> {
+    if bytes.is_empty() {
+        return Err(Error::BadFile(format!("无法读取“{file}”：文件是空的（0 字节）。")));
+    }
+    let kind = sniff(&bytes);
+    let corrupt = |e: &dyn std::fmt::Display| {
+        Error::BadFile(format!(
+            "无法读取“{file}”：文件已损坏或格式不受支持（{e}）。请在 Excel 或 WPS 中打开并另存为 .xlsx 后重试。"
+        ))
+    };
+    match kind {
+        FileKind::Docx => docx::read_tables(file, &bytes),
+        FileKind::Xlsx | FileKind::Xls | FileKind::Ods => {
+            // Guard against decompression bombs before calamine inflates anything.
+            if kind != FileKind::Xls {
+                check_zip_sizes(file, &bytes)?;
+            }
+            let cursor = Cursor::new(bytes);
+            let sheets = match kind {
+                FileKind::Xlsx => calamine::Xlsx::new(cursor).map(Sheets::Xlsx).map_err(|e| corrupt(&e)),
+                FileKind::Xls => calamine::Xls::new(cursor).map(Sheets::Xls).map_err(|e| corrupt(&e)),
+                _ => calamine::Ods::new(cursor).map(Sheets::Ods).map_err(|e| corrupt(&e)),
+            }?;
+            workbook_grids(file, sheets)
+        }
+        other => Err(kind_error(file, other)),
+    }
+}
+
+/// Refuse zips whose entries would inflate beyond a sane size (zip bombs).
+fn check_zip_sizes(file: &str, bytes: &[u8]) -> Result<(), Error> {
+    const MAX_TOTAL: u64 = 1024 * 1024 * 1024;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // calamine will report the damage.
+    };
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        if let Ok(f) = zip.by_index_raw(i) {
+            total = total.saturating_add(f.size());
+            let ratio = f.size() / f.compressed_size().max(1);
+            if total > MAX_TOTAL || (f.size() > 100 * 1024 * 1024 && ratio > 200) {
+                return Err(Error::BadFile(format!(
+                    "无法读取“{file}”：文件解压后过大（可能是异常或恶意文件），已拒绝读取。"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Limits that keep a hostile sheet from exhausting memory; real indicator and task sheets are
+/// far below them.
+const MAX_ROWS: usize = 100_000;
+const MAX_COLS: usize = 200;
+
+fn workbook_grids<RS: Read + Seek>(file: &str, mut wb: Sheets<RS>) -> Result<Vec<Grid>, Error> {
+    let names = wb.sheet_names().to_vec();
+    let mut grids = Vec::new();
+    for name in names {
+        let range = match wb.worksheet_range(&name) {
+            Ok(r) => r,
+            Err(e) => {
+                return Err(Error::BadFile(format!(
+                    "无法读取“{file}”中的工作表“{name}”：内容已损坏（{e}）。"
+                )));
+            }
+        };
+        let merges = match &mut wb {
+            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let (h, w) = range.get_size();
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let end_row = (r0 as usize + h).min(MAX_ROWS);
+        let end_col = (c0 as usize + w).min(MAX_COLS);
+        let mut rows: Vec<Vec<Cell>> = vec![Vec::new(); end_row];
+        for (r, row) in rows.iter_mut().enumerate().skip(r0 as usize) {
+            *row = (0..end_col)
+                .map(|c| {
+                    if c < c0 as usize {
+                        return Cell::default();
+                    }
+                    range.get_value((r as u32, c as u32)).map(data_cell).unwrap_or_default()
+                })
+                .collect();
+        }
+        let mut grid = Grid { name: name.clone(), rows, caption: Vec::new(), is_word_table: false };
+        fill_merges(&mut grid, merges.iter().map(|d| (d.start, d.end)));
+        // Trailing blank rows are noise.
+        while grid.rows.last().is_some_and(|r| r.iter().all(|c| c.text.is_empty())) {
+            grid.rows.pop();
+        }
+        grids.push(grid);
+    }
+    Ok(grids)
+}
+
+/// Copy the top-left value of every merged region into the cells it covers.
+pub fn fill_merges(grid: &mut Grid, merges: impl Iterator<Item = ((u32, u32), (u32, u32))>) {
+    for ((r1, c1), (r2, c2)) in merges {
+        let (r1, c1) = (r1 as usize, c1 as usize);
+        let r2 = (r2 as usize).min(grid.rows.len().saturating_sub(1));
+        let c2 = (c2 as usize).min(MAX_COLS - 1);
+        let Some(top_left) = grid.cell(r1, c1).cloned() else { continue };
+        for r in r1..=r2 {
+            for c in c1..=c2 {
+                if r == r1 && c == c1 {
+                    continue;
+                }
+                let row = &mut grid.rows[r];
+                if row.len() <= c {
+                    row.resize(c + 1, Cell::default());
+                }
+                row[c] = Cell { merged_copy: true, ..top_left.clone() };
+            }
+        }
+    }
+}
+
+fn data_cell(d: &Data) -> Cell {
+    match d {
+        Data::Empty => Cell::default(),
+        Data::String(s) => Cell { text: clean_cell(s), ..Cell::default() },
+        Data::Int(i) => Cell { text: i.to_string(), number: Some(*i as f64), merged_copy: false },
+        Data::Float(f) => Cell { text: format_number(*f), number: Some(*f), merged_copy: false },
+        Data::Bool(b) => Cell { text: if *b { "是" } else { "否" }.into(), ..Cell::default() },
+        Data::DateTime(dt) => {
+            let text = dt
+                .as_datetime()
+                .map(|d| {
+                    if dt.is_datetime() && d.time() != chrono_midnight() {
+                        d.format("%Y-%m-%d %H:%M").to_string()
+                    } else {
+                        d.format("%Y-%m-%d").to_string()
+                    }
+                })
+                .unwrap_or_else(|| dt.as_f64().to_string());
+            Cell { text, number: Some(dt.as_f64()), merged_copy: false }
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell { text: s.clone(), ..Cell::default() },
+        // Error cells (#REF!, #DIV/0!) carry no usable value.
+        Data::Error(_) => Cell::default(),
+    }
+}
+
+fn chrono_midnight() -> chrono::NaiveTime {
+    chrono::NaiveTime::MIN
+}
+
+/// Numbers as Excel shows them in a General cell: 12.0 → "12", 0.5 → "0.5".
+pub fn format_number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        let s = format!("{:.6}", f);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// Map I/O errors of a write to a Chinese message naming the file.
+pub fn write_error(path: &Path, e: &std::io::Error) -> Error {
+    Error::Io(format!("无法写入“{}”：{}", path.display(), io_reason(e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffing_ignores_extensions() {
+        assert_eq!(sniff(b"a,b,c\n1,2,3\n"), FileKind::Text);
+        assert_eq!(sniff(&[0x89, b'P', b'N', b'G', 0, 0, 0, 0x0d, 0xff, 0x00]), FileKind::Unknown);
+        assert_eq!(sniff(b""), FileKind::Unknown);
+    }
+
+    #[test]
+    fn numbers_print_like_excel() {
+        assert_eq!(format_number(12.0), "12");
+        assert_eq!(format_number(0.5), "0.5");
+        assert_eq!(format_number(1.25), "1.25");
+    }
+
+    #[test]
+    fn merges_fill_covered_cells() {
+        let mut g = Grid {
+            name: "s".into(),
+            rows: vec![
+                vec![Cell { text: "一".into(), ..Cell::default() }, Cell::default()],
+                vec![Cell::default(), Cell::default()],
+            ],
+            ..Grid::default()
+        };
+        fill_merges(&mut g, [((0, 0), (1, 0))].into_iter());
+        assert_eq!(g.text(1, 0), "一");
+        assert!(g.cell(1, 0).is_some_and(|c| c.merged_copy));
+        assert_eq!(g.place(1, Some(2)), "工作表“s”第2行 C列");
+    }
+}

@@ -1,0 +1,202 @@
+//! The SQLite store: one file `shifan.db` in the data folder.
+//!
+//! Opened with WAL, `foreign_keys=ON`, `synchronous=FULL` and a busy timeout. The schema is
+//! migrated on `PRAGMA user_version`: `MIGRATIONS[i]` brings version `i` to `i + 1`, each in
+//! its own transaction. Every change goes through [`Store::write`], which runs the change in one
+//! transaction and appends an entry to the operation log (操作日志) in the same transaction.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::error::{Error, Result};
+
+/// Schema migrations, oldest first. Never edit a released entry: append a new one.
+pub const MIGRATIONS: &[&str] = &[
+    // v1: indicator systems, campaigns, settings, operation log.
+    r#"
+    CREATE TABLE setting (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE indicator_system (
+        id            INTEGER PRIMARY KEY,
+        key           TEXT NOT NULL UNIQUE,
+        name          TEXT NOT NULL,
+        version       TEXT NOT NULL,
+        issuer        TEXT NOT NULL DEFAULT '',
+        is_demo       INTEGER NOT NULL DEFAULT 0,
+        embedded      INTEGER NOT NULL DEFAULT 0,
+        level_names   TEXT NOT NULL,          -- JSON array, top level first
+        imported_from TEXT,
+        imported_at   TEXT NOT NULL,
+        source_sha256 TEXT
+    );
+    CREATE TABLE indicator (
+        id        INTEGER PRIMARY KEY,
+        system_id INTEGER NOT NULL REFERENCES indicator_system(id) ON DELETE CASCADE,
+        parent_id INTEGER REFERENCES indicator(id) ON DELETE CASCADE,
+        uid       TEXT NOT NULL,
+        depth     INTEGER NOT NULL,
+        position  INTEGER NOT NULL,
+        code      TEXT NOT NULL DEFAULT '',
+        title     TEXT NOT NULL,
+        is_leaf   INTEGER NOT NULL,
+        no        INTEGER,
+        score     REAL,
+        methods   TEXT,
+        veto      INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (system_id, uid)
+    );
+    CREATE INDEX indicator_parent ON indicator(parent_id);
+    CREATE UNIQUE INDEX indicator_no ON indicator(system_id, no) WHERE no IS NOT NULL;
+    CREATE TABLE campaign (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        district   TEXT NOT NULL,
+        level      TEXT NOT NULL,
+        system_id  INTEGER NOT NULL REFERENCES indicator_system(id),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE oplog (
+        id       INTEGER PRIMARY KEY,
+        at       TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        detail   TEXT NOT NULL
+    );
+    "#,
+];
+
+/// The database of one data folder.
+pub struct Store {
+    conn: Connection,
+}
+
+/// Current local time as stored: "2026-11-23 09:30:00".
+pub fn now() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+impl Store {
+    /// Open (creating if needed) and migrate the database at `path`.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path).map_err(|e| match Error::from(e) {
+            Error::Db(m) => Error::Io(format!("无法打开数据文件“{}”：{m}", path.display())),
+            other => other,
+        })?;
+        Self::init(conn)
+    }
+
+    /// An in-memory store, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// Read-only access for queries.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Run one change in a transaction and record it in the operation log. `action` is a short
+    /// Chinese label ("导入指标体系"), `detail` what changed. Nothing is kept if `f` fails.
+    pub fn write<T>(
+        &mut self,
+        action: &str,
+        detail: impl FnOnce(&T) -> String,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let out = f(&tx)?;
+        let operator: String = tx
+            .query_row("SELECT value FROM setting WHERE key = 'operator'", [], |r| r.get(0))
+            .optional()?
+            .unwrap_or_else(|| "未设置".to_string());
+        tx.execute(
+            "INSERT INTO oplog (at, operator, action, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![now(), operator, action, detail(&out)],
+        )?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+}
+
+/// Store a setting inside a write transaction.
+pub fn set_setting(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO setting (key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// Bring the schema to the latest version. A database from a newer app is refused rather than
+/// damaged.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let latest = MIGRATIONS.len() as i64;
+    if version > latest {
+        return Err(Error::Invalid(format!(
+            "数据文件来自更新版本的示范创建工作台（数据版本 {version}，本程序支持到 {latest}），请升级程序后再打开。"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_an_empty_database_to_latest() {
+        let s = Store::open_in_memory().expect("opens");
+        let v: i64 = s.conn().pragma_query_value(None, "user_version", |r| r.get(0)).expect("v");
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        let fk: i64 = s.conn().pragma_query_value(None, "foreign_keys", |r| r.get(0)).expect("fk");
+        assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn refuses_a_database_from_a_newer_version() {
+        let mut c = Connection::open_in_memory().expect("open");
+        c.pragma_update(None, "user_version", 99).expect("set");
+        let err = migrate(&mut c).expect_err("refused");
+        assert!(err.to_string().contains("更新版本"));
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_trace_and_no_log() {
+        let mut s = Store::open_in_memory().expect("opens");
+        let r: Result<()> = s.write("测试", |_| String::new(), |tx| {
+            set_setting(tx, "x", "1")?;
+            Err(Error::Invalid("故意失败".into()))
+        });
+        assert!(r.is_err());
+        assert_eq!(s.setting("x").expect("read"), None);
+        let n: i64 = s.conn().query_row("SELECT count(*) FROM oplog", [], |r| r.get(0)).expect("n");
+        assert_eq!(n, 0);
+    }
+}

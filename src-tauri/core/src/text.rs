@@ -1,0 +1,267 @@
+//! Text habits of office files: full-width characters, Chinese numerals, numbering styles,
+//! stray spaces and line breaks. Pure functions, heavily tested.
+
+/// Full-width ASCII (Ｕ+FF01..FF5E) to half-width, ideographic space to space; other characters
+/// unchanged. Chinese punctuation such as "、" and "（" are kept except full-width parentheses,
+/// which are folded too (so "（一）" compares equal to "(一)").
+pub fn to_half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' | '\u{a0}' => ' ',
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Normalise a header cell for matching: half-width, no white space or line breaks at all,
+/// no trailing colon or unit in parentheses ("序号（项）" → "序号").
+pub fn header_key(s: &str) -> String {
+    let s = to_half_width(s);
+    let mut out: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    // Drop a trailing parenthesised note: "三级指标(指标内容)" keeps "三级指标".
+    if let Some(i) = out.find('(') {
+        if i > 0 && out.ends_with(')') {
+            out.truncate(i);
+        }
+    }
+    out.trim_end_matches([':', '：', '*']).to_string()
+}
+
+/// Collapse inner white space of a value cell: trims, turns CRLF/CR into LF, removes blank lines.
+pub fn clean_cell(s: &str) -> String {
+    let s = s.replace("\r\n", "\n").replace('\r', "\n").replace('\u{a0}', " ");
+    let lines: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    lines.join("\n")
+}
+
+/// Value of a Chinese numeral up to 9999 ("十二" → 12, "一百零四" → 104, "两" → 2).
+pub fn chinese_numeral(s: &str) -> Option<i64> {
+    if s.is_empty() {
+        return None;
+    }
+    let digit = |c: char| -> Option<i64> {
+        Some(match c {
+            '零' | '〇' => 0,
+            '一' | '壹' => 1,
+            '二' | '两' | '贰' => 2,
+            '三' | '叁' => 3,
+            '四' | '肆' => 4,
+            '五' | '伍' => 5,
+            '六' | '陆' => 6,
+            '七' | '柒' => 7,
+            '八' | '捌' => 8,
+            '九' | '玖' => 9,
+            _ => return None,
+        })
+    };
+    let mut total = 0i64;
+    let mut current = 0i64;
+    let mut seen = false;
+    for c in s.chars() {
+        if let Some(d) = digit(c) {
+            current = d;
+            seen = true;
+        } else {
+            let unit = match c {
+                '十' | '拾' => 10,
+                '百' | '佰' => 100,
+                '千' | '仟' => 1000,
+                _ => return None,
+            };
+            if current == 0 && unit == 10 {
+                current = 1; // "十二" = 12
+            }
+            total += current * unit;
+            current = 0;
+            seen = true;
+        }
+    }
+    if !seen {
+        return None;
+    }
+    Some(total + current)
+}
+
+/// Parse an indicator number as offices write it: `12`, `12.0`, `１２`, `12.`, `12、`, `第12项`,
+/// `（十二）`, `(12)`, `No.12`, `12项`. Returns None when the text holds no single number.
+pub fn parse_number_label(raw: &str) -> Option<i64> {
+    let s: String = to_half_width(raw).chars().filter(|c| !c.is_whitespace()).collect();
+    if s.is_empty() {
+        return None;
+    }
+    // A plain integer or a float with a zero fraction (numbers stored as numbers).
+    if let Ok(f) = s.parse::<f64>() {
+        if f.fract() == 0.0 && f >= 0.0 && f < 1e9 {
+            return Some(f as i64);
+        }
+        return None;
+    }
+    let mut t = s.as_str();
+    for p in ["No.", "NO.", "no.", "第", "(", "（", "["] {
+        t = t.strip_prefix(p).unwrap_or(t);
+    }
+    for suf in ["项", "条", ")", "）", "]", ".", "、", "．", ",", "，"] {
+        t = t.strip_suffix(suf).unwrap_or(t);
+    }
+    let t = t.strip_suffix('项').unwrap_or(t);
+    if t.chars().all(|c| c.is_ascii_digit()) && !t.is_empty() {
+        return t.parse().ok();
+    }
+    chinese_numeral(t)
+}
+
+/// Split a heading such as "一、政府职能依法全面履行", "（一）深化改革", "1.加大简政放权力度",
+/// "第一部分 总则" into its printed code and its name. A heading without a code gives ("", s).
+pub fn split_heading(raw: &str) -> (String, String) {
+    let s = raw.trim();
+    let chars: Vec<char> = s.chars().collect();
+    let is_cn = |c: char| "零〇一二三四五六七八九十百两".contains(c);
+    let n = chars.len();
+    let take = |end: usize, skip: usize| -> (String, String) {
+        let code: String = chars[..end].iter().collect();
+        let name: String = chars[(end + skip).min(n)..].iter().collect();
+        (code.trim().to_string(), name.trim().to_string())
+    };
+    if n == 0 {
+        return (String::new(), String::new());
+    }
+    // （一） / (一) / （1） / (1)
+    if chars[0] == '（' || chars[0] == '(' {
+        if let Some(close) = chars.iter().position(|&c| c == '）' || c == ')') {
+            let inner: String = chars[1..close].iter().collect();
+            if !inner.is_empty() && (inner.chars().all(is_cn) || inner.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))) {
+                let code: String = chars[..=close].iter().collect();
+                let name: String = chars[close + 1..].iter().collect();
+                return (code, name.trim_start_matches(['、', '.', ' ']).trim().to_string());
+            }
+        }
+        return (String::new(), s.to_string());
+    }
+    // 第一部分 / 第一章 / 第一项
+    if chars[0] == '第' {
+        let mut i = 1;
+        while i < n && (is_cn(chars[i]) || chars[i].is_ascii_digit()) {
+            i += 1;
+        }
+        if i > 1 && i < n && "部分章节项条方面类".contains(chars[i]) {
+            let mut end = i + 1;
+            if chars[i] == '部' && end < n && chars[end] == '分' {
+                end += 1;
+            }
+            if chars[i] == '方' && end < n && chars[end] == '面' {
+                end += 1;
+            }
+            return take(end, 0);
+        }
+    }
+    // 一、 / 12. / 1、 / １．
+    let mut i = 0;
+    while i < n && (is_cn(chars[i]) || chars[i].is_ascii_digit() || ('０'..='９').contains(&chars[i])) {
+        i += 1;
+    }
+    if i > 0 && i < n && "、.．,，:： ".contains(chars[i]) {
+        // "1.5分" style numbers are not headings: require the rest to start with a non-digit.
+        if i + 1 < n && chars[i + 1].is_ascii_digit() {
+            return (String::new(), s.to_string());
+        }
+        let (code, name) = take(i, 1);
+        return (code, name);
+    }
+    (String::new(), s.to_string())
+}
+
+/// Rough display width of text in Excel's default font: CJK and full-width characters count 2,
+/// others 1. Used for column widths (rust_xlsxwriter's autofit counts CJK as narrow).
+pub fn display_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            if (0x1100..=0x115f).contains(&u)
+                || (0x2e80..=0xa4cf).contains(&u)
+                || (0xac00..=0xd7a3).contains(&u)
+                || (0xf900..=0xfaff).contains(&u)
+                || (0xfe30..=0xfe4f).contains(&u)
+                || (0xff00..=0xff60).contains(&u)
+                || (0xffe0..=0xffe6).contains(&u)
+                || u >= 0x20000
+            {
+                2.0
+            } else {
+                1.1
+            }
+        })
+        .sum()
+}
+
+/// Excel column letters for a 0-based column index (0 → "A", 27 → "AB").
+pub fn col_letter(col: u32) -> String {
+    let mut n = col as u64 + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = ((n - 1) % 26) as u8;
+        out.push((b'A' + r) as char);
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_styles_of_real_files() {
+        for (raw, want) in [
+            ("12", Some(12)),
+            ("12.0", Some(12)),
+            ("１２", Some(12)),
+            ("12.", Some(12)),
+            ("12、", Some(12)),
+            ("第12项", Some(12)),
+            ("（十二）", Some(12)),
+            ("(12)", Some(12)),
+            ("一百零四", Some(104)),
+            (" 7 ", Some(7)),
+            ("十", Some(10)),
+            ("二十", Some(20)),
+            ("abc", None),
+            ("", None),
+            ("1.5", None),
+            ("注：", None),
+        ] {
+            assert_eq!(parse_number_label(raw), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn headings_split_into_code_and_name() {
+        assert_eq!(split_heading("一、政府职能依法全面履行"), ("一".into(), "政府职能依法全面履行".into()));
+        assert_eq!(split_heading("（一）深化改革"), ("（一）".into(), "深化改革".into()));
+        assert_eq!(split_heading("1.加大简政放权力度"), ("1".into(), "加大简政放权力度".into()));
+        assert_eq!(split_heading("第一部分 总则"), ("第一部分".into(), "总则".into()));
+        assert_eq!(split_heading("政府职能"), ("".into(), "政府职能".into()));
+        assert_eq!(split_heading("1.5分"), ("".into(), "1.5分".into()));
+    }
+
+    #[test]
+    fn header_keys_ignore_habits() {
+        assert_eq!(header_key("序号（项）"), "序号");
+        assert_eq!(header_key("三级\r\n指标"), "三级指标");
+        assert_eq!(header_key(" 分　值： "), "分值");
+    }
+
+    #[test]
+    fn widths_count_cjk_double() {
+        assert!(display_width("重大行政决策") >= 12.0);
+        assert!(display_width("abc") < 4.0);
+        assert_eq!(col_letter(0), "A");
+        assert_eq!(col_letter(25), "Z");
+        assert_eq!(col_letter(27), "AB");
+    }
+
+    #[test]
+    fn cells_lose_stray_breaks() {
+        assert_eq!(clean_cell("  a\r\n\r\nb \r c "), "a\nb\nc");
+    }
+}

@@ -1,0 +1,146 @@
+// The one seam between the UI and the Rust side. Nothing else in ui/src imports
+// @tauri-apps/api/core or @tauri-apps/plugin-dialog; components call these typed
+// functions, and component tests mock this module.
+import { invoke } from '@tauri-apps/api/core'
+import { open, save } from '@tauri-apps/plugin-dialog'
+
+import type { AppStatus } from './gen/AppStatus'
+import type { CampaignInfo } from './gen/CampaignInfo'
+import type { IndicatorImportPreview } from './gen/IndicatorImportPreview'
+import type { IndicatorTree } from './gen/IndicatorTree'
+import type { NewCampaign } from './gen/NewCampaign'
+import type { SystemInfo } from './gen/SystemInfo'
+
+/**
+ * An error as the Rust shell sends it: `message` is complete Chinese text for the user
+ * (it may span several lines naming file/sheet/row/column); show it as is.
+ */
+export class ApiError extends Error {
+  readonly kind: string
+
+  constructor(kind: string, message: string) {
+    super(message)
+    this.name = 'ApiError'
+    this.kind = kind
+  }
+}
+
+/** Turns whatever was thrown into an ApiError with a message fit to show. */
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e
+  if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') {
+    const kind = (e as { kind?: unknown }).kind
+    const message = (e as { message: string }).message
+    if (e instanceof Error && typeof kind !== 'string') {
+      // A JavaScript error inside the UI or the IPC layer, not a message from the core.
+      return new ApiError('ui', `界面程序出错：${message}`)
+    }
+    return new ApiError(typeof kind === 'string' ? kind : 'unknown', message)
+  }
+  if (typeof e === 'string') return new ApiError('unknown', e)
+  return new ApiError('unknown', `发生未知错误：${String(e)}`)
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args)
+  } catch (e) {
+    throw toApiError(e)
+  }
+}
+
+export function appStatus(): Promise<AppStatus> {
+  return call('app_status')
+}
+
+export function listSystems(): Promise<SystemInfo[]> {
+  return call('list_systems')
+}
+
+export function createCampaign(input: NewCampaign): Promise<CampaignInfo> {
+  return call('create_campaign', { input })
+}
+
+export function switchCampaign(id: number): Promise<CampaignInfo> {
+  return call('switch_campaign', { id })
+}
+
+export function setCampaignSystem(systemId: number): Promise<CampaignInfo> {
+  return call('set_campaign_system', { systemId })
+}
+
+/** `systemId` null means the active campaign's system. */
+export function indicatorTree(systemId: number | null): Promise<IndicatorTree> {
+  return call('indicator_tree', { systemId })
+}
+
+export function previewIndicatorImport(path: string): Promise<IndicatorImportPreview> {
+  return call('preview_indicator_import', { path })
+}
+
+/** `bind` also makes the imported system the active campaign's system. */
+export function applyIndicatorImport(path: string, bind: boolean): Promise<SystemInfo> {
+  return call('apply_indicator_import', { path, bind })
+}
+
+/** Returns the path actually written. */
+export function exportIndicators(path: string, systemId: number | null): Promise<string> {
+  return call('export_indicators', { path, systemId })
+}
+
+// ---------------------------------------------------------------------------
+// File dialogs
+
+export interface FileFilter {
+  name: string
+  extensions: string[]
+}
+
+export const INDICATOR_IMPORT_FILTERS: FileFilter[] = [
+  { name: '指标体系文件', extensions: ['xlsx', 'xls', 'xlsm', 'ods', 'docx'] },
+]
+
+export const INDICATOR_EXPORT_FILTERS: FileFilter[] = [
+  { name: 'Excel 工作簿', extensions: ['xlsx'] },
+]
+
+export const INDICATOR_EXPORT_DEFAULT_NAME = '指标体系表.xlsx'
+
+/**
+ * Test seam for end-to-end tests. WebDriver (tauri-driver) cannot drive native file
+ * dialogs, so a test sets `window.__SHIFAN_TEST_PICK__ = ['C:\\path\\a.xlsx', ...]`
+ * through executeScript. While that array is non-empty, every pick shifts its first
+ * element and returns it (a `null` element means "the user cancelled") instead of
+ * opening a dialog. Normal use never sets it, so the native dialog opens.
+ */
+function takeTestPick(): { path: string | null } | undefined {
+  const queue = typeof window !== 'undefined' ? window.__SHIFAN_TEST_PICK__ : undefined
+  if (Array.isArray(queue) && queue.length > 0) {
+    const next = queue.shift()
+    return { path: typeof next === 'string' && next !== '' ? next : null }
+  }
+  return undefined
+}
+
+/** Asks for one existing file; null when the user cancels. */
+export async function pickOpenFile(filters: FileFilter[]): Promise<string | null> {
+  const seam = takeTestPick()
+  if (seam) return seam.path
+  try {
+    const picked = await open({ multiple: false, directory: false, filters })
+    return typeof picked === 'string' ? picked : null
+  } catch (e) {
+    throw toApiError(e)
+  }
+}
+
+/** Asks where to save; null when the user cancels. */
+export async function pickSavePath(defaultName: string, filters: FileFilter[]): Promise<string | null> {
+  const seam = takeTestPick()
+  if (seam) return seam.path
+  try {
+    return await save({ defaultPath: defaultName, filters })
+  } catch (e) {
+    throw toApiError(e)
+  }
+}

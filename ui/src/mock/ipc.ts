@@ -1,0 +1,194 @@
+// Dev-only stand-in for the Rust backend, installed by main.ts when VITE_MOCK_IPC=1
+// (`npm run build:mock`, or `vite --mode mock`). Used for screenshots and browser e2e
+// runs without Tauri. The production build never loads this module.
+//
+// URL switches: `?mock=empty` starts without any campaign (first-run wizard).
+// A picked path containing "error" makes the import preview refuse the file.
+import { mockIPC } from '@tauri-apps/api/mocks'
+
+import nationalJson from '../../../assets/systems/national-2021-partial.json'
+import type { AppStatus } from '../gen/AppStatus'
+import type { CampaignInfo } from '../gen/CampaignInfo'
+import type { IndicatorImportPreview } from '../gen/IndicatorImportPreview'
+import type { IndicatorNode } from '../gen/IndicatorNode'
+import type { IndicatorTree } from '../gen/IndicatorTree'
+import type { NewCampaign } from '../gen/NewCampaign'
+import type { SystemInfo } from '../gen/SystemInfo'
+import { DEMO_LEVEL_NAMES, demoRoots, demoSystemInfo, type DemoFile } from './demoSystem'
+
+const national = nationalJson as unknown as DemoFile
+
+interface StoredSystem {
+  info: SystemInfo
+  roots: IndicatorNode[]
+}
+
+function now(): string {
+  const d = new Date()
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:00+08:00`
+}
+
+function fail(kind: string, message: string): never {
+  throw { kind, message }
+}
+
+function fileNameOf(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path
+}
+
+export function installMockIpc(): void {
+  const empty = new URLSearchParams(window.location.search).get('mock') === 'empty'
+  const systems: StoredSystem[] = [{ info: demoSystemInfo(), roots: demoRoots() }]
+  const campaigns: CampaignInfo[] = []
+  let activeId: number | null = null
+
+  const systemOf = (id: number) => systems.find((s) => s.info.id === id) ?? fail('not_found', `指标体系（编号 ${id}）不存在。`)
+  const active = () => campaigns.find((c) => c.id === activeId) ?? null
+  const view = (c: CampaignInfo): CampaignInfo => {
+    const sys = systemOf(c.systemId).info
+    return { ...c, systemName: sys.name, systemIsDemo: sys.isDemo, active: c.id === activeId }
+  }
+
+  function preview(path: string): IndicatorImportPreview {
+    const fileName = fileNameOf(path)
+    const broken = /error/i.test(path)
+    const roots = demoRoots(national, 0)
+    const existing = systems.find((s) => s.info.name === national.name && s.info.version === national.version)
+    return {
+      fileName,
+      source: '工作表“指标体系”',
+      name: national.name,
+      version: national.version,
+      levelNames: DEMO_LEVEL_NAMES,
+      roots,
+      leafCount: 3,
+      branchCounts: [1, 1],
+      issues: [
+        {
+          severity: 'warning',
+          message: `${fileName}，工作表“指标体系”，第 6 行：三级指标只有第 1—3 项，缺少第 4—100 项，请核对官方文本。`,
+          file: fileName,
+          sheet: '指标体系',
+          row: 6,
+          col: 'A',
+        },
+        ...(broken
+          ? [
+              {
+                severity: 'error' as const,
+                message: `${fileName}，工作表“指标体系”，第 3 行 C 列：指标内容为空。\n请补全后重新导入。`,
+                file: fileName,
+                sheet: '指标体系',
+                row: 3,
+                col: 'C',
+              },
+            ]
+          : []),
+      ],
+      canApply: !broken,
+      existingSystemId: existing ? existing.info.id : null,
+    }
+  }
+
+  function importSystem(path: string): SystemInfo {
+    const p = preview(path)
+    if (!p.canApply) fail('import_refused', `文件“${p.fileName}”有错误，未导入。`)
+    const existing = systems.find((s) => s.info.id === p.existingSystemId)
+    const info: SystemInfo = {
+      id: existing ? existing.info.id : Math.max(...systems.map((s) => s.info.id)) + 1,
+      key: `${national.name}-${national.version}`,
+      name: national.name,
+      version: national.version,
+      issuer: national.issuer,
+      isDemo: false,
+      embedded: false,
+      levelNames: DEMO_LEVEL_NAMES,
+      leafCount: p.leafCount,
+      branchCount: 2,
+      importedFrom: p.fileName,
+      importedAt: now(),
+    }
+    const roots = demoRoots(national, 1000 * info.id)
+    if (existing) Object.assign(existing, { info, roots })
+    else systems.push({ info, roots })
+    return info
+  }
+
+  function create(input: NewCampaign): CampaignInfo {
+    const district = (input.district ?? '').trim()
+    if (!district) fail('invalid_input', '请填写区（县）名称。')
+    const sys = input.systemFile ? importSystem(input.systemFile) : systems.find((s) => s.info.key === (input.systemKey ?? 'demo'))?.info
+    if (!sys) fail('not_found', `指标体系“${input.systemKey}”不存在。`)
+    const level = input.level ?? '省级'
+    const c: CampaignInfo = {
+      id: campaigns.length + 1,
+      name: input.name?.trim() || `${district}法治政府建设示范创建`,
+      district,
+      level,
+      systemId: sys.id,
+      systemName: sys.name,
+      systemIsDemo: sys.isDemo,
+      createdAt: now(),
+      active: true,
+    }
+    campaigns.push(c)
+    activeId = c.id
+    return view(c)
+  }
+
+  if (!empty) {
+    create({ district: '曾都区', level: '省级', systemKey: 'demo' })
+  }
+
+  mockIPC((cmd, payload) => {
+    const args = (payload ?? {}) as Record<string, unknown>
+    switch (cmd) {
+      case 'app_status': {
+        const a = active()
+        const status: AppStatus = {
+          dataDir: 'C:\\Users\\演示用户\\AppData\\Roaming\\cn.gov.shifan\\data',
+          active: a ? view(a) : null,
+          campaigns: campaigns.map(view),
+        }
+        return status
+      }
+      case 'list_systems':
+        return systems.map((s) => s.info)
+      case 'create_campaign':
+        return create(args.input as NewCampaign)
+      case 'switch_campaign': {
+        const c = campaigns.find((x) => x.id === args.id) ?? fail('not_found', '创建项目不存在。')
+        activeId = c.id
+        return view(c)
+      }
+      case 'set_campaign_system': {
+        const c = active() ?? fail('no_campaign', '尚未创建创建项目。')
+        c.systemId = systemOf(args.systemId as number).info.id
+        return view(c)
+      }
+      case 'indicator_tree': {
+        const id = (args.systemId as number | null) ?? active()?.systemId ?? fail('no_campaign', '尚未创建创建项目。')
+        const s = systemOf(id)
+        const tree: IndicatorTree = { system: s.info, roots: s.roots }
+        return tree
+      }
+      case 'preview_indicator_import':
+        return preview(args.path as string)
+      case 'apply_indicator_import': {
+        const info = importSystem(args.path as string)
+        const c = active()
+        if (args.bind && c) c.systemId = info.id
+        return info
+      }
+      case 'export_indicators':
+        return args.path
+      case 'plugin:dialog|open':
+        return 'C:\\Users\\演示用户\\Documents\\市县法治政府建设示范指标体系.xlsx'
+      case 'plugin:dialog|save':
+        return 'C:\\Users\\演示用户\\Documents\\指标体系表.xlsx'
+      default:
+        fail('unknown_command', `演示后端不支持命令 ${cmd}。`)
+    }
+  })
+}

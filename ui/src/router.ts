@@ -1,0 +1,41 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+
+import IndicatorsPage from './views/IndicatorsPage.vue'
+import OverviewPage from './views/OverviewPage.vue'
+import PlaceholderPage from './views/PlaceholderPage.vue'
+import SettingsPage from './views/SettingsPage.vue'
+
+/** Left navigation, in order. `testid` becomes data-testid="nav-<testid>". */
+export const NAV_ITEMS = [
+  { path: '/overview', title: '工作台总览', testid: 'overview' },
+  { path: '/indicators', title: '指标体系', testid: 'indicators' },
+  { path: '/tasks', title: '任务分解', testid: 'tasks' },
+  { path: '/evidence', title: '佐证材料', testid: 'evidence' },
+  { path: '/self-check', title: '自查自纠', testid: 'self-check' },
+  { path: '/rectification', title: '问题整改', testid: 'rectification' },
+  { path: '/evaluation', title: '模拟评估', testid: 'evaluation' },
+  { path: '/settings', title: '设置', testid: 'settings' },
+] as const
+
+const pages: Record<string, RouteRecordRaw['component']> = {
+  '/overview': OverviewPage,
+  '/indicators': IndicatorsPage,
+  '/settings': SettingsPage,
+}
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/overview' },
+  ...NAV_ITEMS.map(
+    (item): RouteRecordRaw => ({
+      path: item.path,
+      component: pages[item.path] ?? PlaceholderPage,
+      meta: { title: item.title },
+    }),
+  ),
+  { path: '/:pathMatch(.*)*', redirect: '/overview' },
+]
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes,
+})
