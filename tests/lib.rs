@@ -1,8 +1,69 @@
-//! Helpers shared by the integration tests: fixture paths.
+//! Helpers shared by the integration tests: fixture paths, fresh data folders, DB fingerprints.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use shifan_core::Workspace;
 
 /// Absolute path of a file under `tests/fixtures/`.
 pub fn fixture(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+}
+
+/// A workspace in a fresh temporary data folder (kept alive by the returned guard).
+pub fn fresh() -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = Workspace::open(&dir.path().join("数据 文件夹")).expect("opens");
+    (dir, ws)
+}
+
+/// A workspace with one campaign on the demo system.
+pub fn with_demo_campaign() -> (tempfile::TempDir, Workspace) {
+    let (d, mut ws) = fresh();
+    ws.create_campaign(&shifan_core::model::NewCampaign {
+        district: "曾都区".into(),
+        name: None,
+        level: None,
+        system_key: Some("demo".into()),
+        system_file: None,
+    })
+    .expect("campaign");
+    (d, ws)
+}
+
+/// Everything stored, as text: two equal fingerprints mean nothing changed.
+pub fn fingerprint(ws: &Workspace) -> String {
+    let conn = ws.store().conn();
+    let mut out = String::new();
+    for table in ["indicator_system", "indicator", "campaign", "setting", "oplog"] {
+        let mut st = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1")).expect("prepare");
+        let n = st.column_count();
+        let rows = st
+            .query_map([], |r| {
+                let mut line = String::new();
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    line.push_str(&format!("{v:?}|"));
+                }
+                Ok(line)
+            })
+            .expect("query");
+        for row in rows {
+            out.push_str(&row.expect("row"));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Read the manifest describing the indicator fixtures.
+pub fn manifest() -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(fixture("indicators/manifest.json")).expect("manifest");
+    serde_json::from_str(&text).expect("manifest json")
+}
+
+/// Copy a fixture into `dir` under a new name (e.g. a Chinese name with spaces).
+pub fn copy_as(src: &Path, dir: &Path, name: &str) -> PathBuf {
+    let dst = dir.join(name);
+    std::fs::copy(src, &dst).expect("copy");
+    dst
 }

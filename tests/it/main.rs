@@ -1,1 +1,6 @@
-//! The one integration-test binary.
+//! The one integration-test binary of the engine: stories a user would recognise, run against
+//! real files made by other tools (tests/fixtures/, see fixtures/make/).
+
+mod campaigns;
+mod indicator_export;
+mod indicator_import;

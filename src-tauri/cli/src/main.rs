@@ -1,1 +1,279 @@
-fn main() {}
+//! `shifan`: every capability of the engine, headless, for scripts and tests.
+//!
+//! Each subcommand parses its arguments, calls one function of `shifan_core`, and prints the
+//! result: Chinese text by default, JSON with `--json` (lists as a top-level array). Errors go
+//! to stderr in Chinese with exit code 1; with `--json` they are `{"kind", "message"}` objects.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+use shifan_core::model::NewCampaign;
+use shifan_core::{Error, Workspace};
+
+#[derive(Parser)]
+#[command(name = "shifan", version, about = "示范创建工作台命令行：不开窗口完成全部操作。")]
+struct Cli {
+    /// 数据文件夹（默认与桌面程序相同；也可用环境变量 SHIFAN_DATA_DIR）。
+    #[arg(long, global = true, env = "SHIFAN_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// 以 JSON 输出结果（列表为顶层数组）。
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// 新建创建项目（首次使用）。
+    Init(InitArgs),
+    /// 指标体系库。
+    Systems {
+        #[command(subcommand)]
+        cmd: SystemsCmd,
+    },
+    /// 创建项目。
+    Campaigns {
+        #[command(subcommand)]
+        cmd: CampaignsCmd,
+    },
+    /// 当前项目的指标。
+    Indicators {
+        #[command(subcommand)]
+        cmd: IndicatorsCmd,
+    },
+    /// 在数据文件夹中建立演示项目（演示数据，不与正式项目混用）。
+    Demo,
+    /// 显示数据文件夹与当前项目。
+    Status,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// 区（县）名称，如“曾都区”。
+    #[arg(long)]
+    name: String,
+    /// 指标体系：内置体系的键（如 demo），或官方指标体系文件（.xlsx/.xls/.ods/.docx）。
+    #[arg(long, default_value = "demo")]
+    system: String,
+    /// 创建级别：省级 或 全国。
+    #[arg(long, default_value = "省级")]
+    level: String,
+    /// 项目名称（默认“区名+法治政府建设示范创建（级别）”）。
+    #[arg(long)]
+    title: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum SystemsCmd {
+    /// 列出指标体系库。
+    List,
+}
+
+#[derive(Subcommand)]
+enum CampaignsCmd {
+    /// 列出创建项目。
+    List,
+    /// 切换当前项目。
+    Switch { id: i64 },
+    /// 更换当前项目的指标体系（键或编号）。
+    SetSystem { system: String },
+}
+
+#[derive(Subcommand)]
+enum IndicatorsCmd {
+    /// 列出三级（末级）指标。
+    List {
+        /// 只列出包含该文字的指标（任意子串）。
+        #[arg(long)]
+        search: Option<String>,
+        /// 指标体系的键或编号（默认当前项目的指标体系）。
+        #[arg(long)]
+        system: Option<String>,
+    },
+    /// 导出指标体系表（.xlsx）。
+    Export {
+        file: PathBuf,
+        #[arg(long)]
+        system: Option<String>,
+    },
+    /// 从 Excel/Word 导入指标体系到指标体系库。
+    Import {
+        file: PathBuf,
+        /// 只预览，不保存。
+        #[arg(long)]
+        preview: bool,
+        /// 导入后设为当前项目的指标体系。
+        #[arg(long)]
+        bind: bool,
+    },
+}
+
+/// What a command produced: printed as JSON or as Chinese text.
+struct Out {
+    json: serde_json::Value,
+    text: String,
+    /// Exit code 1 although the command ran (e.g. a preview that cannot be applied).
+    failed: bool,
+}
+
+fn out<T: Serialize>(v: &T, text: String) -> Out {
+    Out { json: serde_json::to_value(v).unwrap_or(serde_json::Value::Null), text, failed: false }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(o) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&o.json).unwrap_or_default());
+            } else if !o.text.is_empty() {
+                println!("{}", o.text);
+            }
+            if o.failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+        Err(e) => {
+            if json {
+                let v = serde_json::json!({ "kind": e.kind(), "message": e.to_string(), "issues": e.issues() });
+                let s = serde_json::to_string_pretty(&v).unwrap_or_default();
+                println!("{s}");
+                eprintln!("{s}");
+            } else {
+                eprintln!("错误：{e}");
+                for i in e.issues().iter().skip(5) {
+                    eprintln!("  {}", i.message);
+                }
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn data_dir(cli: &Option<PathBuf>) -> Result<PathBuf, Error> {
+    cli.clone()
+        .or_else(shifan_core::workspace::default_data_dir)
+        .ok_or_else(|| Error::Invalid("无法确定数据文件夹，请用 --data-dir 指定。".into()))
+}
+
+fn system_arg(ws: &Workspace, s: &Option<String>) -> Result<Option<i64>, Error> {
+    s.as_deref().map(|k| ws.system_by_key(k).map(|s| s.id)).transpose()
+}
+
+fn looks_like_file(s: &str) -> bool {
+    let lower = s.to_lowercase();
+    [".xlsx", ".xlsm", ".xls", ".ods", ".docx", ".doc"].iter().any(|e| lower.ends_with(e)) || Path::new(s).is_file()
+}
+
+fn run(cli: Cli) -> Result<Out, Error> {
+    let dir = data_dir(&cli.data_dir)?;
+    let mut ws = Workspace::open(&dir)?;
+    Ok(match cli.cmd {
+        Cmd::Init(a) => {
+            let (key, file) = if looks_like_file(&a.system) { (None, Some(a.system.clone())) } else { (Some(a.system.clone()), None) };
+            let c = ws.create_campaign(&NewCampaign { district: a.name, name: a.title, level: Some(a.level), system_key: key, system_file: file })?;
+            let text = format!("已新建创建项目“{}”（编号 {}），指标体系：{}\n数据文件夹：{}", c.name, c.id, c.system_name, dir.display());
+            out(&c, text)
+        }
+        Cmd::Status => {
+            let s = ws.status()?;
+            let text = match &s.active {
+                Some(c) => format!("数据文件夹：{}\n当前项目：{}（指标体系：{}）", s.data_dir, c.name, c.system_name),
+                None => format!("数据文件夹：{}\n还没有创建项目。", s.data_dir),
+            };
+            out(&s, text)
+        }
+        Cmd::Systems { cmd: SystemsCmd::List } => {
+            let v = ws.list_systems()?;
+            let text = v
+                .iter()
+                .map(|s| {
+                    let tag = if s.is_demo { "【演示用】" } else if s.embedded { "【内置】" } else { "【导入】" };
+                    format!("{}\t{}{}（{}）\t{} 项指标", s.key, tag, s.name, s.version, s.leaf_count)
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            out(&v, text)
+        }
+        Cmd::Campaigns { cmd } => match cmd {
+            CampaignsCmd::List => {
+                let v = ws.list_campaigns()?;
+                let text = v
+                    .iter()
+                    .map(|c| format!("{}{}\t{}\t{}\t{}", if c.active { "*" } else { " " }, c.id, c.name, c.level, c.system_name))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                out(&v, text)
+            }
+            CampaignsCmd::Switch { id } => {
+                let c = ws.switch_campaign(id)?;
+                let text = format!("当前项目：{}", c.name);
+                out(&c, text)
+            }
+            CampaignsCmd::SetSystem { system } => {
+                let id = ws.system_by_key(&system)?.id;
+                let c = ws.set_campaign_system(id)?;
+                let text = format!("“{}”的指标体系已改为：{}", c.name, c.system_name);
+                out(&c, text)
+            }
+        },
+        Cmd::Indicators { cmd } => match cmd {
+            IndicatorsCmd::List { search, system } => {
+                let sys = system_arg(&ws, &system)?;
+                let v = ws.indicator_leaves(sys, search.as_deref())?;
+                let text = v.iter().map(|l| format!("{}\t{}\t{}", l.no, l.path.join(" / "), l.text)).collect::<Vec<_>>().join("\n");
+                out(&v, text)
+            }
+            IndicatorsCmd::Export { file, system } => {
+                let sys = system_arg(&ws, &system)?;
+                let p = ws.export_indicators(sys, &file)?;
+                let text = format!("已导出指标体系表：{}", p.display());
+                out(&serde_json::json!({ "path": p.display().to_string() }), text)
+            }
+            IndicatorsCmd::Import { file, preview, bind } => {
+                if preview {
+                    let p = ws.preview_indicator_import(&file)?;
+                    let mut text = format!(
+                        "预览“{}”（{}）：{}（{}），{}",
+                        p.file_name,
+                        p.source,
+                        p.name,
+                        p.version,
+                        shifan_core::indicators::import::summary(&p)
+                    );
+                    for i in &p.issues {
+                        let tag = if i.severity == shifan_core::model::Severity::Error { "错误" } else { "提示" };
+                        text.push_str(&format!("\n[{tag}] {}", i.message));
+                    }
+                    text.push_str(if p.can_apply { "\n可以导入。" } else { "\n存在错误，不能导入；未做任何修改。" });
+                    let failed = !p.can_apply;
+                    let mut o = out(&p, text);
+                    if failed {
+                        for i in p.issues.iter().filter(|i| i.severity == shifan_core::model::Severity::Error) {
+                            eprintln!("错误：{}", i.message);
+                        }
+                    }
+                    o.failed = failed;
+                    o
+                } else {
+                    let s = ws.apply_indicator_import(&file, bind)?;
+                    let text = format!(
+                        "已导入指标体系“{}”（{}），共 {} 项指标{}",
+                        s.name,
+                        s.version,
+                        s.leaf_count,
+                        if bind { "，并已设为当前项目的指标体系" } else { "" }
+                    );
+                    out(&serde_json::json!({ "system": s, "indicatorCount": s.leaf_count }), text)
+                }
+            }
+        },
+        Cmd::Demo => {
+            let c = shifan_core::demo::create(&mut ws)?;
+            let text = format!("已建立演示项目“{}”（演示数据），数据文件夹：{}", c.name, dir.display());
+            out(&c, text)
+        }
+    })
+}

@@ -4,6 +4,7 @@
 //! functions of this crate. See ARCHITECTURE.md.
 
 pub mod campaign;
+pub mod demo;
 pub mod error;
 pub mod indicators;
 pub mod model;

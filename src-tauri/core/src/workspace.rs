@@ -200,3 +200,23 @@ impl Workspace {
 fn unreachable_system() -> Result<i64> {
     Err(Error::Invalid("未指定指标体系。".into()))
 }
+
+/// Identifier of the desktop app; its data folder is named after it (Tauri's `app_data_dir`).
+pub const APP_IDENTIFIER: &str = "cn.gov.shifan.workbench";
+
+/// The data folder the desktop app uses on this machine: `%APPDATA%\<id>` on Windows,
+/// `$XDG_DATA_HOME/<id>` (or `~/.local/share/<id>`) on Linux, `~/Library/Application Support/<id>`
+/// on macOS. The CLI uses it when neither `--data-dir` nor `SHIFAN_DATA_DIR` is given.
+pub fn default_data_dir() -> Option<PathBuf> {
+    let base = if cfg!(windows) {
+        std::env::var_os("APPDATA").map(PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join("Library/Application Support"))
+    } else {
+        std::env::var_os("XDG_DATA_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+    };
+    base.map(|b| b.join(APP_IDENTIFIER))
+}

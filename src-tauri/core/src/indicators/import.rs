@@ -196,6 +196,11 @@ fn heading_style(code: &str) -> &'static str {
     }
 }
 
+fn is_total(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    ["合计", "总计", "小计", "总分", "合计分值"].contains(&t.as_str())
+}
+
 fn is_note(text: &str) -> bool {
     let t = text.trim_start();
     ["注", "说明", "备注", "附注", "填表", "制表", "审核", "联系人"].iter().any(|p| t.starts_with(p))
@@ -244,7 +249,8 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
     })).collect();
     for t in &above {
         let t1 = t.replace('\n', "");
-        if (t1.contains("指标") || t1.contains("体系")) && t1.chars().count() <= 60 && classify(&t1).is_none() {
+        let generic = ["指标体系", "指标", "体系"].contains(&t1.trim());
+        if (t1.contains("指标") || t1.contains("体系")) && !generic && t1.chars().count() <= 60 && classify(&t1).is_none() {
             title = Some(t1.trim().to_string());
             break;
         }
@@ -331,6 +337,10 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
             continue;
         }
         if no_raw.is_empty() && is_note(&text) {
+            continue;
+        }
+        // A total row ("合计 | … | 100") is arithmetic, not an indicator.
+        if is_total(&no_raw) || is_total(&text) {
             continue;
         }
         let (no, text) = match (h.no, parse_number_label(&no_raw)) {
@@ -530,7 +540,7 @@ fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Pl
         .clone()
         .map(|t| strip_annex(&t))
         .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| if grid.name.starts_with("Sheet") || grid.name.starts_with("表格") { stem.clone() } else { grid.name.clone() });
+        .unwrap_or_else(|| if grid.name.contains("体系") { grid.name.clone() } else { stem.clone() });
     let version = find_version(&name).or_else(|| find_version(&stem)).unwrap_or_else(|| "未标注版本".to_string());
     let key = format!("import:{}@{}", name, version);
     let mut issues = t.issues;
