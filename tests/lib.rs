@@ -6,7 +6,9 @@ use shifan_core::Workspace;
 
 /// Absolute path of a file under `tests/fixtures/`.
 pub fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
 }
 
 /// A workspace in a fresh temporary data folder (kept alive by the returned guard).
@@ -34,8 +36,16 @@ pub fn with_demo_campaign() -> (tempfile::TempDir, Workspace) {
 pub fn fingerprint(ws: &Workspace) -> String {
     let conn = ws.store().conn();
     let mut out = String::new();
-    for table in ["indicator_system", "indicator", "campaign", "setting", "oplog"] {
-        let mut st = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1")).expect("prepare");
+    for table in [
+        "indicator_system",
+        "indicator",
+        "campaign",
+        "setting",
+        "oplog",
+    ] {
+        let mut st = conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+            .expect("prepare");
         let n = st.column_count();
         let rows = st
             .query_map([], |r| {

@@ -19,17 +19,31 @@ fn first_start_has_the_demo_system_and_no_campaign() {
     let st = ws.status().expect("status");
     assert!(st.active.is_none() && st.campaigns.is_empty());
     let systems = ws.list_systems().expect("systems");
-    let demo = systems.iter().find(|s| s.key == "demo").expect("demo embedded");
+    let demo = systems
+        .iter()
+        .find(|s| s.key == "demo")
+        .expect("demo embedded");
     assert!(demo.is_demo && demo.embedded);
     assert_eq!(demo.leaf_count, 100);
     assert_eq!(demo.branch_count, 32);
-    assert!(!systems.iter().any(|s| s.name.contains("2021") && s.leaf_count < 100), "the incomplete national text is not offered");
+    assert!(
+        !systems
+            .iter()
+            .any(|s| s.name.contains("2021") && s.leaf_count < 100),
+        "the incomplete national text is not offered"
+    );
 }
 
 #[test]
 fn a_campaign_from_an_official_file_is_bound_to_it_and_reopens() {
     let (d, mut ws) = fresh();
-    let c = ws.create_campaign(&new("曾都区", None, Some(&fixture("indicators/official-table-gridspan.docx")))).expect("creates");
+    let c = ws
+        .create_campaign(&new(
+            "曾都区",
+            None,
+            Some(&fixture("indicators/official-table-gridspan.docx")),
+        ))
+        .expect("creates");
     assert_eq!(c.district, "曾都区");
     assert!(!c.system_is_demo);
     assert_eq!(c.name, "曾都区法治政府建设示范创建（省级）");
@@ -45,31 +59,53 @@ fn a_campaign_from_an_official_file_is_bound_to_it_and_reopens() {
 #[test]
 fn several_campaigns_can_be_switched_and_rebound() {
     let (_d, mut ws) = fresh();
-    let a = ws.create_campaign(&new("曾都区", Some("demo"), None)).expect("a");
+    let a = ws
+        .create_campaign(&new("曾都区", Some("demo"), None))
+        .expect("a");
     let mut n = new("曾都区", Some("demo"), None);
     n.level = Some("全国".into());
     let b = ws.create_campaign(&n).expect("b");
-    assert_eq!(ws.status().expect("s").active.map(|c| c.id), Some(b.id), "the new campaign is active");
+    assert_eq!(
+        ws.status().expect("s").active.map(|c| c.id),
+        Some(b.id),
+        "the new campaign is active"
+    );
     let a2 = ws.switch_campaign(a.id).expect("switch");
     assert!(a2.active);
-    let s = ws.apply_indicator_import(&fixture("indicators/national-104.xlsx"), false).expect("import");
+    let s = ws
+        .apply_indicator_import(&fixture("indicators/national-104.xlsx"), false)
+        .expect("import");
     let a3 = ws.set_campaign_system(s.id).expect("rebind");
     assert_eq!(a3.system_id, s.id);
     assert_eq!(ws.indicator_leaves(None, None).expect("l").len(), 104);
     ws.switch_campaign(b.id).expect("switch");
-    assert_eq!(ws.indicator_leaves(None, None).expect("l").len(), 100, "the other campaign keeps its system");
+    assert_eq!(
+        ws.indicator_leaves(None, None).expect("l").len(),
+        100,
+        "the other campaign keeps its system"
+    );
 }
 
 #[test]
 fn invalid_input_is_refused_in_chinese_and_stores_nothing() {
     let (_d, mut ws) = fresh();
     let before = fingerprint(&ws);
-    let e = ws.create_campaign(&new("  ", Some("demo"), None)).expect_err("empty district");
+    let e = ws
+        .create_campaign(&new("  ", Some("demo"), None))
+        .expect_err("empty district");
     assert_eq!(e.kind(), "invalid");
     assert!(e.to_string().contains("区（县）名称"));
-    let e = ws.create_campaign(&new("曾都区", Some("nope"), None)).expect_err("unknown system");
+    let e = ws
+        .create_campaign(&new("曾都区", Some("nope"), None))
+        .expect_err("unknown system");
     assert_eq!(e.kind(), "notFound");
-    let e = ws.create_campaign(&new("曾都区", None, Some(&fixture("indicators/duplicate-numbers.xlsx")))).expect_err("bad file");
+    let e = ws
+        .create_campaign(&new(
+            "曾都区",
+            None,
+            Some(&fixture("indicators/duplicate-numbers.xlsx")),
+        ))
+        .expect_err("bad file");
     assert_eq!(e.kind(), "import");
     assert!(e.to_string().contains("重复"));
     let e = ws.switch_campaign(99).expect_err("missing");
@@ -80,12 +116,23 @@ fn invalid_input_is_refused_in_chinese_and_stores_nothing() {
 #[test]
 fn every_change_is_in_the_operation_log() {
     let (_d, mut ws) = fresh();
-    ws.create_campaign(&new("曾都区", Some("demo"), None)).expect("a");
-    ws.apply_indicator_import(&fixture("indicators/four-level.xlsx"), false).expect("import");
+    ws.create_campaign(&new("曾都区", Some("demo"), None))
+        .expect("a");
+    ws.apply_indicator_import(&fixture("indicators/four-level.xlsx"), false)
+        .expect("import");
     let actions: Vec<String> = {
         let conn = ws.store().conn();
-        let mut st = conn.prepare("SELECT action FROM oplog ORDER BY id").expect("p");
-        st.query_map([], |r| r.get(0)).expect("q").collect::<Result<_, _>>().expect("rows")
+        let mut st = conn
+            .prepare("SELECT action FROM oplog ORDER BY id")
+            .expect("p");
+        st.query_map([], |r| r.get(0))
+            .expect("q")
+            .collect::<Result<_, _>>()
+            .expect("rows")
     };
-    assert!(actions.contains(&"新建创建项目".to_string()) && actions.contains(&"导入指标体系".to_string()), "{actions:?}");
+    assert!(
+        actions.contains(&"新建创建项目".to_string())
+            && actions.contains(&"导入指标体系".to_string()),
+        "{actions:?}"
+    );
 }

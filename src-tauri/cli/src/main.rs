@@ -13,7 +13,11 @@ use shifan_core::model::NewCampaign;
 use shifan_core::{Error, Workspace};
 
 #[derive(Parser)]
-#[command(name = "shifan", version, about = "示范创建工作台命令行：不开窗口完成全部操作。")]
+#[command(
+    name = "shifan",
+    version,
+    about = "示范创建工作台命令行：不开窗口完成全部操作。"
+)]
 struct Cli {
     /// 数据文件夹（默认与桌面程序相同；也可用环境变量 SHIFAN_DATA_DIR）。
     #[arg(long, global = true, env = "SHIFAN_DATA_DIR")]
@@ -120,7 +124,11 @@ struct Out {
 }
 
 fn out<T: Serialize>(v: &T, text: String) -> Out {
-    Out { json: serde_json::to_value(v).unwrap_or(serde_json::Value::Null), text, failed: false }
+    Out {
+        json: serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+        text,
+        failed: false,
+    }
 }
 
 fn main() -> ExitCode {
@@ -129,11 +137,18 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(o) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&o.json).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&o.json).unwrap_or_default()
+                );
             } else if !o.text.is_empty() {
                 println!("{}", o.text);
             }
-            if o.failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+            if o.failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(e) => {
             if json {
@@ -159,12 +174,17 @@ fn data_dir(cli: &Option<PathBuf>) -> Result<PathBuf, Error> {
 }
 
 fn system_arg(ws: &Workspace, s: &Option<String>) -> Result<Option<i64>, Error> {
-    s.as_deref().map(|k| ws.system_by_key(k).map(|s| s.id)).transpose()
+    s.as_deref()
+        .map(|k| ws.system_by_key(k).map(|s| s.id))
+        .transpose()
 }
 
 fn looks_like_file(s: &str) -> bool {
     let lower = s.to_lowercase();
-    [".xlsx", ".xlsm", ".xls", ".ods", ".docx", ".doc"].iter().any(|e| lower.ends_with(e)) || Path::new(s).is_file()
+    [".xlsx", ".xlsm", ".xls", ".ods", ".docx", ".doc"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+        || Path::new(s).is_file()
 }
 
 fn run(cli: Cli) -> Result<Out, Error> {
@@ -172,26 +192,56 @@ fn run(cli: Cli) -> Result<Out, Error> {
     let mut ws = Workspace::open(&dir)?;
     Ok(match cli.cmd {
         Cmd::Init(a) => {
-            let (key, file) = if looks_like_file(&a.system) { (None, Some(a.system.clone())) } else { (Some(a.system.clone()), None) };
-            let c = ws.create_campaign(&NewCampaign { district: a.name, name: a.title, level: Some(a.level), system_key: key, system_file: file })?;
-            let text = format!("已新建创建项目“{}”（编号 {}），指标体系：{}\n数据文件夹：{}", c.name, c.id, c.system_name, dir.display());
+            let (key, file) = if looks_like_file(&a.system) {
+                (None, Some(a.system.clone()))
+            } else {
+                (Some(a.system.clone()), None)
+            };
+            let c = ws.create_campaign(&NewCampaign {
+                district: a.name,
+                name: a.title,
+                level: Some(a.level),
+                system_key: key,
+                system_file: file,
+            })?;
+            let text = format!(
+                "已新建创建项目“{}”（编号 {}），指标体系：{}\n数据文件夹：{}",
+                c.name,
+                c.id,
+                c.system_name,
+                dir.display()
+            );
             out(&c, text)
         }
         Cmd::Status => {
             let s = ws.status()?;
             let text = match &s.active {
-                Some(c) => format!("数据文件夹：{}\n当前项目：{}（指标体系：{}）", s.data_dir, c.name, c.system_name),
+                Some(c) => format!(
+                    "数据文件夹：{}\n当前项目：{}（指标体系：{}）",
+                    s.data_dir, c.name, c.system_name
+                ),
                 None => format!("数据文件夹：{}\n还没有创建项目。", s.data_dir),
             };
             out(&s, text)
         }
-        Cmd::Systems { cmd: SystemsCmd::List } => {
+        Cmd::Systems {
+            cmd: SystemsCmd::List,
+        } => {
             let v = ws.list_systems()?;
             let text = v
                 .iter()
                 .map(|s| {
-                    let tag = if s.is_demo { "【演示用】" } else if s.embedded { "【内置】" } else { "【导入】" };
-                    format!("{}\t{}{}（{}）\t{} 项指标", s.key, tag, s.name, s.version, s.leaf_count)
+                    let tag = if s.is_demo {
+                        "【演示用】"
+                    } else if s.embedded {
+                        "【内置】"
+                    } else {
+                        "【导入】"
+                    };
+                    format!(
+                        "{}\t{}{}（{}）\t{} 项指标",
+                        s.key, tag, s.name, s.version, s.leaf_count
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
@@ -202,7 +252,16 @@ fn run(cli: Cli) -> Result<Out, Error> {
                 let v = ws.list_campaigns()?;
                 let text = v
                     .iter()
-                    .map(|c| format!("{}{}\t{}\t{}\t{}", if c.active { "*" } else { " " }, c.id, c.name, c.level, c.system_name))
+                    .map(|c| {
+                        format!(
+                            "{}{}\t{}\t{}\t{}",
+                            if c.active { "*" } else { " " },
+                            c.id,
+                            c.name,
+                            c.level,
+                            c.system_name
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("\n");
                 out(&v, text)
@@ -223,16 +282,27 @@ fn run(cli: Cli) -> Result<Out, Error> {
             IndicatorsCmd::List { search, system } => {
                 let sys = system_arg(&ws, &system)?;
                 let v = ws.indicator_leaves(sys, search.as_deref())?;
-                let text = v.iter().map(|l| format!("{}\t{}\t{}", l.no, l.path.join(" / "), l.text)).collect::<Vec<_>>().join("\n");
+                let text = v
+                    .iter()
+                    .map(|l| format!("{}\t{}\t{}", l.no, l.path.join(" / "), l.text))
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 out(&v, text)
             }
             IndicatorsCmd::Export { file, system } => {
                 let sys = system_arg(&ws, &system)?;
                 let p = ws.export_indicators(sys, &file)?;
                 let text = format!("已导出指标体系表：{}", p.display());
-                out(&serde_json::json!({ "path": p.display().to_string() }), text)
+                out(
+                    &serde_json::json!({ "path": p.display().to_string() }),
+                    text,
+                )
             }
-            IndicatorsCmd::Import { file, preview, bind } => {
+            IndicatorsCmd::Import {
+                file,
+                preview,
+                bind,
+            } => {
                 if preview {
                     let p = ws.preview_indicator_import(&file)?;
                     let mut text = format!(
@@ -244,14 +314,26 @@ fn run(cli: Cli) -> Result<Out, Error> {
                         shifan_core::indicators::import::summary(&p)
                     );
                     for i in &p.issues {
-                        let tag = if i.severity == shifan_core::model::Severity::Error { "错误" } else { "提示" };
+                        let tag = if i.severity == shifan_core::model::Severity::Error {
+                            "错误"
+                        } else {
+                            "提示"
+                        };
                         text.push_str(&format!("\n[{tag}] {}", i.message));
                     }
-                    text.push_str(if p.can_apply { "\n可以导入。" } else { "\n存在错误，不能导入；未做任何修改。" });
+                    text.push_str(if p.can_apply {
+                        "\n可以导入。"
+                    } else {
+                        "\n存在错误，不能导入；未做任何修改。"
+                    });
                     let failed = !p.can_apply;
                     let mut o = out(&p, text);
                     if failed {
-                        for i in p.issues.iter().filter(|i| i.severity == shifan_core::model::Severity::Error) {
+                        for i in p
+                            .issues
+                            .iter()
+                            .filter(|i| i.severity == shifan_core::model::Severity::Error)
+                        {
                             eprintln!("错误：{}", i.message);
                         }
                     }
@@ -264,15 +346,26 @@ fn run(cli: Cli) -> Result<Out, Error> {
                         s.name,
                         s.version,
                         s.leaf_count,
-                        if bind { "，并已设为当前项目的指标体系" } else { "" }
+                        if bind {
+                            "，并已设为当前项目的指标体系"
+                        } else {
+                            ""
+                        }
                     );
-                    out(&serde_json::json!({ "system": s, "indicatorCount": s.leaf_count }), text)
+                    out(
+                        &serde_json::json!({ "system": s, "indicatorCount": s.leaf_count }),
+                        text,
+                    )
                 }
             }
         },
         Cmd::Demo => {
             let c = shifan_core::demo::create(&mut ws)?;
-            let text = format!("已建立演示项目“{}”（演示数据），数据文件夹：{}", c.name, dir.display());
+            let text = format!(
+                "已建立演示项目“{}”（演示数据），数据文件夹：{}",
+                c.name,
+                dir.display()
+            );
             out(&c, text)
         }
     })

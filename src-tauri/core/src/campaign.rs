@@ -10,7 +10,8 @@ use crate::store::set_setting;
 /// Campaign levels an office can choose.
 pub const LEVELS: &[&str] = &["省级", "全国"];
 
-const COLS: &str = "c.id, c.name, c.district, c.level, c.system_id, s.name, s.is_demo, c.created_at";
+const COLS: &str =
+    "c.id, c.name, c.district, c.level, c.system_id, s.name, s.is_demo, c.created_at";
 
 fn row(r: &rusqlite::Row<'_>, active: Option<i64>) -> rusqlite::Result<CampaignInfo> {
     let id: i64 = r.get(0)?;
@@ -29,7 +30,11 @@ fn row(r: &rusqlite::Row<'_>, active: Option<i64>) -> rusqlite::Result<CampaignI
 
 pub fn active_id(conn: &Connection) -> Result<Option<i64>> {
     let v: Option<String> = conn
-        .query_row("SELECT value FROM setting WHERE key = 'active_campaign'", [], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM setting WHERE key = 'active_campaign'",
+            [],
+            |r| r.get(0),
+        )
         .optional()?;
     Ok(v.and_then(|s| s.parse().ok()))
 }
@@ -39,7 +44,9 @@ pub fn list(conn: &Connection) -> Result<Vec<CampaignInfo>> {
     let mut st = conn.prepare(&format!(
         "SELECT {COLS} FROM campaign c JOIN indicator_system s ON s.id = c.system_id ORDER BY c.id"
     ))?;
-    let v = st.query_map([], |r| row(r, active))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let v = st
+        .query_map([], |r| row(r, active))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(v)
 }
 
@@ -63,17 +70,28 @@ pub fn active(conn: &Connection) -> Result<CampaignInfo> {
 }
 
 /// Validated campaign fields: (district, name, level).
-pub fn validate(district: &str, name: Option<&str>, level: Option<&str>) -> Result<(String, String, String)> {
+pub fn validate(
+    district: &str,
+    name: Option<&str>,
+    level: Option<&str>,
+) -> Result<(String, String, String)> {
     let district = district.trim();
     if district.is_empty() {
         return Err(Error::Invalid("请填写区（县）名称，例如“曾都区”。".into()));
     }
     if district.chars().count() > 30 {
-        return Err(Error::Invalid("区（县）名称过长（不超过 30 个字）。".into()));
+        return Err(Error::Invalid(
+            "区（县）名称过长（不超过 30 个字）。".into(),
+        ));
     }
-    let level = level.map(str::trim).filter(|s| !s.is_empty()).unwrap_or("省级");
+    let level = level
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("省级");
     if !LEVELS.contains(&level) {
-        return Err(Error::Invalid(format!("创建级别“{level}”无效，只能是“省级”或“全国”。")));
+        return Err(Error::Invalid(format!(
+            "创建级别“{level}”无效，只能是“省级”或“全国”。"
+        )));
     }
     let name = name
         .map(str::trim)
@@ -84,7 +102,13 @@ pub fn validate(district: &str, name: Option<&str>, level: Option<&str>) -> Resu
 }
 
 /// Insert a campaign and make it active.
-pub fn insert(tx: &Transaction<'_>, district: &str, name: &str, level: &str, system_id: i64) -> Result<i64> {
+pub fn insert(
+    tx: &Transaction<'_>,
+    district: &str,
+    name: &str,
+    level: &str,
+    system_id: i64,
+) -> Result<i64> {
     tx.execute(
         "INSERT INTO campaign (name, district, level, system_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![name, district, level, system_id, crate::store::now()],

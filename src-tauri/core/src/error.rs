@@ -18,7 +18,10 @@ pub enum Error {
     BadFile(String),
     /// An import found errors; nothing was stored. Issues carry file/sheet/row/column.
     #[error("{}", import_summary(.file, .issues))]
-    Import { file: String, issues: Vec<ImportIssue> },
+    Import {
+        file: String,
+        issues: Vec<ImportIssue>,
+    },
     /// A file-system operation failed; the message names the path and the cause in Chinese.
     #[error("{0}")]
     Io(String),
@@ -38,7 +41,11 @@ fn import_summary(file: &str, issues: &[ImportIssue]) -> String {
         .iter()
         .filter(|i| i.severity == crate::model::Severity::Error)
         .collect();
-    let mut s = format!("无法导入“{}”，共发现 {} 处错误，未做任何修改。", file, errors.len());
+    let mut s = format!(
+        "无法导入“{}”，共发现 {} 处错误，未做任何修改。",
+        file,
+        errors.len()
+    );
     for i in errors.iter().take(5) {
         s.push('\n');
         s.push_str(&i.message);
@@ -74,7 +81,12 @@ impl Error {
 
     /// An I/O error on `path`, explained in Chinese.
     pub fn io(action: &str, path: &std::path::Path, e: &std::io::Error) -> Error {
-        Error::Io(format!("{}“{}”失败：{}", action, path.display(), io_reason(e)))
+        Error::Io(format!(
+            "{}“{}”失败：{}",
+            action,
+            path.display(),
+            io_reason(e)
+        ))
     }
 }
 

@@ -38,6 +38,10 @@ impl Cancel {
 
     /// Err(Cancelled) once cancelled: `cancel.check()?` between steps.
     pub fn check(&self) -> Result<()> {
-        if self.is_cancelled() { Err(Error::Cancelled) } else { Ok(()) }
+        if self.is_cancelled() {
+            Err(Error::Cancelled)
+        } else {
+            Ok(())
+        }
     }
 }

@@ -118,7 +118,11 @@ impl Store {
         let tx = self.conn.transaction()?;
         let out = f(&tx)?;
         let operator: String = tx
-            .query_row("SELECT value FROM setting WHERE key = 'operator'", [], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM setting WHERE key = 'operator'",
+                [],
+                |r| r.get(0),
+            )
             .optional()?
             .unwrap_or_else(|| "未设置".to_string());
         tx.execute(
@@ -132,7 +136,9 @@ impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 }
@@ -173,9 +179,15 @@ mod tests {
     #[test]
     fn migrates_an_empty_database_to_latest() {
         let s = Store::open_in_memory().expect("opens");
-        let v: i64 = s.conn().pragma_query_value(None, "user_version", |r| r.get(0)).expect("v");
+        let v: i64 = s
+            .conn()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("v");
         assert_eq!(v, MIGRATIONS.len() as i64);
-        let fk: i64 = s.conn().pragma_query_value(None, "foreign_keys", |r| r.get(0)).expect("fk");
+        let fk: i64 = s
+            .conn()
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .expect("fk");
         assert_eq!(fk, 1);
     }
 
@@ -190,13 +202,20 @@ mod tests {
     #[test]
     fn a_failed_write_leaves_no_trace_and_no_log() {
         let mut s = Store::open_in_memory().expect("opens");
-        let r: Result<()> = s.write("测试", |_| String::new(), |tx| {
-            set_setting(tx, "x", "1")?;
-            Err(Error::Invalid("故意失败".into()))
-        });
+        let r: Result<()> = s.write(
+            "测试",
+            |_| String::new(),
+            |tx| {
+                set_setting(tx, "x", "1")?;
+                Err(Error::Invalid("故意失败".into()))
+            },
+        );
         assert!(r.is_err());
         assert_eq!(s.setting("x").expect("read"), None);
-        let n: i64 = s.conn().query_row("SELECT count(*) FROM oplog", [], |r| r.get(0)).expect("n");
+        let n: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM oplog", [], |r| r.get(0))
+            .expect("n");
         assert_eq!(n, 0);
     }
 }

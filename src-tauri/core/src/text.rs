@@ -20,17 +20,21 @@ pub fn header_key(s: &str) -> String {
     let s = to_half_width(s);
     let mut out: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     // Drop a trailing parenthesised note: "三级指标(指标内容)" keeps "三级指标".
-    if let Some(i) = out.find('(') {
-        if i > 0 && out.ends_with(')') {
-            out.truncate(i);
-        }
+    if let Some(i) = out.find('(')
+        && i > 0
+        && out.ends_with(')')
+    {
+        out.truncate(i);
     }
     out.trim_end_matches([':', '：', '*']).to_string()
 }
 
 /// Collapse inner white space of a value cell: trims, turns CRLF/CR into LF, removes blank lines.
 pub fn clean_cell(s: &str) -> String {
-    let s = s.replace("\r\n", "\n").replace('\r', "\n").replace('\u{a0}', " ");
+    let s = s
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\u{a0}', " ");
     let lines: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     lines.join("\n")
 }
@@ -86,13 +90,16 @@ pub fn chinese_numeral(s: &str) -> Option<i64> {
 /// Parse an indicator number as offices write it: `12`, `12.0`, `１２`, `12.`, `12、`, `第12项`,
 /// `（十二）`, `(12)`, `No.12`, `12项`. Returns None when the text holds no single number.
 pub fn parse_number_label(raw: &str) -> Option<i64> {
-    let s: String = to_half_width(raw).chars().filter(|c| !c.is_whitespace()).collect();
+    let s: String = to_half_width(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if s.is_empty() {
         return None;
     }
     // A plain integer or a float with a zero fraction (numbers stored as numbers).
     if let Ok(f) = s.parse::<f64>() {
-        if f.fract() == 0.0 && f >= 0.0 && f < 1e9 {
+        if f.fract() == 0.0 && (0.0..1e9).contains(&f) {
             return Some(f as i64);
         }
         return None;
@@ -130,10 +137,18 @@ pub fn split_heading(raw: &str) -> (String, String) {
     if chars[0] == '（' || chars[0] == '(' {
         if let Some(close) = chars.iter().position(|&c| c == '）' || c == ')') {
             let inner: String = chars[1..close].iter().collect();
-            if !inner.is_empty() && (inner.chars().all(is_cn) || inner.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))) {
+            if !inner.is_empty()
+                && (inner.chars().all(is_cn)
+                    || inner
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)))
+            {
                 let code: String = chars[..=close].iter().collect();
                 let name: String = chars[close + 1..].iter().collect();
-                return (code, name.trim_start_matches(['、', '.', ' ']).trim().to_string());
+                return (
+                    code,
+                    name.trim_start_matches(['、', '.', ' ']).trim().to_string(),
+                );
             }
         }
         return (String::new(), s.to_string());
@@ -157,7 +172,9 @@ pub fn split_heading(raw: &str) -> (String, String) {
     }
     // 一、 / 12. / 1、 / １．
     let mut i = 0;
-    while i < n && (is_cn(chars[i]) || chars[i].is_ascii_digit() || ('０'..='９').contains(&chars[i])) {
+    while i < n
+        && (is_cn(chars[i]) || chars[i].is_ascii_digit() || ('０'..='９').contains(&chars[i]))
+    {
         i += 1;
     }
     if i > 0 && i < n && "、.．,，:： ".contains(chars[i]) {
@@ -236,10 +253,22 @@ mod tests {
 
     #[test]
     fn headings_split_into_code_and_name() {
-        assert_eq!(split_heading("一、政府职能依法全面履行"), ("一".into(), "政府职能依法全面履行".into()));
-        assert_eq!(split_heading("（一）深化改革"), ("（一）".into(), "深化改革".into()));
-        assert_eq!(split_heading("1.加大简政放权力度"), ("1".into(), "加大简政放权力度".into()));
-        assert_eq!(split_heading("第一部分 总则"), ("第一部分".into(), "总则".into()));
+        assert_eq!(
+            split_heading("一、政府职能依法全面履行"),
+            ("一".into(), "政府职能依法全面履行".into())
+        );
+        assert_eq!(
+            split_heading("（一）深化改革"),
+            ("（一）".into(), "深化改革".into())
+        );
+        assert_eq!(
+            split_heading("1.加大简政放权力度"),
+            ("1".into(), "加大简政放权力度".into())
+        );
+        assert_eq!(
+            split_heading("第一部分 总则"),
+            ("第一部分".into(), "总则".into())
+        );
         assert_eq!(split_heading("政府职能"), ("".into(), "政府职能".into()));
         assert_eq!(split_heading("1.5分"), ("".into(), "1.5分".into()));
     }

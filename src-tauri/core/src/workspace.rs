@@ -3,11 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::campaign;
 use crate::error::{Error, Result};
 use crate::indicators::{self, SystemDraft, import};
-use crate::model::{AppStatus, CampaignInfo, IndicatorImportPreview, IndicatorLeaf, IndicatorTree, NewCampaign, SystemInfo};
+use crate::model::{
+    AppStatus, CampaignInfo, IndicatorImportPreview, IndicatorLeaf, IndicatorTree, NewCampaign,
+    SystemInfo,
+};
 use crate::store::{Store, set_setting};
-use crate::campaign;
 
 /// File name of the database inside the data folder.
 pub const DB_FILE: &str = "shifan.db";
@@ -24,7 +27,10 @@ impl Workspace {
     pub fn open(data_dir: &Path) -> Result<Workspace> {
         std::fs::create_dir_all(data_dir).map_err(|e| Error::io("创建数据文件夹", data_dir, &e))?;
         let store = Store::open(&data_dir.join(DB_FILE))?;
-        let mut ws = Workspace { dir: data_dir.to_path_buf(), store };
+        let mut ws = Workspace {
+            dir: data_dir.to_path_buf(),
+            store,
+        };
         ws.seed_embedded()?;
         Ok(ws)
     }
@@ -36,7 +42,11 @@ impl Workspace {
             let stored: Option<String> = self
                 .store
                 .conn()
-                .query_row("SELECT source_sha256 FROM indicator_system WHERE key = ?1", [key], |r| r.get(0))
+                .query_row(
+                    "SELECT source_sha256 FROM indicator_system WHERE key = ?1",
+                    [key],
+                    |r| r.get(0),
+                )
                 .ok()
                 .flatten();
             if stored.as_deref() == Some(sha.as_str()) {
@@ -45,7 +55,11 @@ impl Workspace {
             let mut d = indicators::parse_embedded(key, json)?;
             d.source_sha256 = Some(sha);
             let name = d.name.clone();
-            self.store.write("载入内置指标体系", |_| name, |tx| indicators::upsert_system(tx, &d))?;
+            self.store.write(
+                "载入内置指标体系",
+                |_| name,
+                |tx| indicators::upsert_system(tx, &d),
+            )?;
         }
         Ok(())
     }
@@ -61,7 +75,11 @@ impl Workspace {
     pub fn status(&self) -> Result<AppStatus> {
         let campaigns = campaign::list(self.store.conn())?;
         let active = campaigns.iter().find(|c| c.active).cloned();
-        Ok(AppStatus { data_dir: self.dir.display().to_string(), active, campaigns })
+        Ok(AppStatus {
+            data_dir: self.dir.display().to_string(),
+            active,
+            campaigns,
+        })
     }
 
     pub fn list_campaigns(&self) -> Result<Vec<CampaignInfo>> {
@@ -80,7 +98,11 @@ impl Workspace {
             None => match key.parse::<i64>() {
                 Ok(id) => id,
                 Err(_) => {
-                    let known: Vec<String> = self.list_systems()?.into_iter().map(|s| format!("{}（{}）", s.key, s.name)).collect();
+                    let known: Vec<String> = self
+                        .list_systems()?
+                        .into_iter()
+                        .map(|s| format!("{}（{}）", s.key, s.name))
+                        .collect();
                     return Err(Error::NotFound(format!(
                         "没有名为“{key}”的指标体系。可用的有：{}；也可以指定 .xlsx/.docx 文件导入官方指标体系。",
                         known.join("、")
@@ -94,8 +116,16 @@ impl Workspace {
     /// Create a campaign bound to an embedded/library system or to an official file imported
     /// in the same transaction, and make it active.
     pub fn create_campaign(&mut self, input: &NewCampaign) -> Result<CampaignInfo> {
-        let (district, name, level) = campaign::validate(&input.district, input.name.as_deref(), input.level.as_deref())?;
-        let file_plan = match input.system_file.as_deref().filter(|s| !s.trim().is_empty()) {
+        let (district, name, level) = campaign::validate(
+            &input.district,
+            input.name.as_deref(),
+            input.level.as_deref(),
+        )?;
+        let file_plan = match input
+            .system_file
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+        {
             Some(f) => Some(self.checked_plan(Path::new(f))?),
             None => None,
         };
@@ -123,7 +153,11 @@ impl Workspace {
     pub fn switch_campaign(&mut self, id: i64) -> Result<CampaignInfo> {
         let c = campaign::get(self.store.conn(), id)?;
         let name = c.name.clone();
-        self.store.write("切换创建项目", |_| name, |tx| set_setting(tx, "active_campaign", &id.to_string()))?;
+        self.store.write(
+            "切换创建项目",
+            |_| name,
+            |tx| set_setting(tx, "active_campaign", &id.to_string()),
+        )?;
         campaign::get(self.store.conn(), id)
     }
 
@@ -132,10 +166,17 @@ impl Workspace {
         let c = campaign::active(self.store.conn())?;
         let s = indicators::get_system(self.store.conn(), system_id)?;
         let detail = format!("{}：{} → {}", c.name, c.system_name, s.name);
-        self.store.write("更换指标体系", |_| detail, |tx| {
-            tx.execute("UPDATE campaign SET system_id = ?1 WHERE id = ?2", rusqlite::params![system_id, c.id])?;
-            Ok(())
-        })?;
+        self.store.write(
+            "更换指标体系",
+            |_| detail,
+            |tx| {
+                tx.execute(
+                    "UPDATE campaign SET system_id = ?1 WHERE id = ?2",
+                    rusqlite::params![system_id, c.id],
+                )?;
+                Ok(())
+            },
+        )?;
         campaign::get(self.store.conn(), c.id)
     }
 
@@ -149,7 +190,11 @@ impl Workspace {
     }
 
     /// Leaves of a system (default: the active campaign's), optionally filtered by a substring.
-    pub fn indicator_leaves(&self, system_id: Option<i64>, query: Option<&str>) -> Result<Vec<IndicatorLeaf>> {
+    pub fn indicator_leaves(
+        &self,
+        system_id: Option<i64>,
+        query: Option<&str>,
+    ) -> Result<Vec<IndicatorLeaf>> {
         let tree = self.indicator_tree(system_id)?;
         Ok(match query {
             Some(q) => indicators::search(&tree, q),
@@ -167,7 +212,10 @@ impl Workspace {
     fn checked_plan(&self, path: &Path) -> Result<import::Plan> {
         let plan = import::plan(path)?;
         if plan.has_errors() {
-            return Err(Error::Import { file: plan.draft.imported_from.clone().unwrap_or_default(), issues: plan.issues });
+            return Err(Error::Import {
+                file: plan.draft.imported_from.clone().unwrap_or_default(),
+                issues: plan.issues,
+            });
         }
         Ok(plan)
     }
@@ -176,17 +224,34 @@ impl Workspace {
     /// optionally binding it to the active campaign. All or nothing.
     pub fn apply_indicator_import(&mut self, path: &Path, bind: bool) -> Result<SystemInfo> {
         let plan = self.checked_plan(path)?;
-        let active = if bind { Some(campaign::active(self.store.conn())?) } else { None };
+        let active = if bind {
+            Some(campaign::active(self.store.conn())?)
+        } else {
+            None
+        };
         let draft: SystemDraft = plan.draft;
         let (leaves, _) = indicators::counts(&draft.roots);
-        let detail = format!("{}（{}，{} 项指标，来自“{}”）", draft.name, draft.version, leaves, draft.imported_from.clone().unwrap_or_default());
-        let id = self.store.write("导入指标体系", |_| detail, |tx| {
-            let id = indicators::upsert_system(tx, &draft)?;
-            if let Some(c) = &active {
-                tx.execute("UPDATE campaign SET system_id = ?1 WHERE id = ?2", rusqlite::params![id, c.id])?;
-            }
-            Ok(id)
-        })?;
+        let detail = format!(
+            "{}（{}，{} 项指标，来自“{}”）",
+            draft.name,
+            draft.version,
+            leaves,
+            draft.imported_from.clone().unwrap_or_default()
+        );
+        let id = self.store.write(
+            "导入指标体系",
+            |_| detail,
+            |tx| {
+                let id = indicators::upsert_system(tx, &draft)?;
+                if let Some(c) = &active {
+                    tx.execute(
+                        "UPDATE campaign SET system_id = ?1 WHERE id = ?2",
+                        rusqlite::params![id, c.id],
+                    )?;
+                }
+                Ok(id)
+            },
+        )?;
         indicators::get_system(self.store.conn(), id)
     }
 

@@ -33,12 +33,19 @@ fn build(tree: &IndicatorTree) -> Result<Workbook, XlsxError> {
     let mut lines: Vec<Line<'_>> = Vec::new();
     walk(&tree.roots, &mut |n, path| {
         if n.is_leaf {
-            lines.push(Line { leaf: n, ancestors: path.to_vec() });
+            lines.push(Line {
+                leaf: n,
+                ancestors: path.to_vec(),
+            });
         }
     });
     let any_veto = lines.iter().any(|l| l.leaf.veto);
     let level_name = |i: usize| -> String {
-        tree.system.level_names.get(i).cloned().unwrap_or_else(|| super::default_level_names(depth)[i].clone())
+        tree.system
+            .level_names
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| super::default_level_names(depth)[i].clone())
     };
 
     // Columns: 序号, branch levels…, leaf text, 分值, 评估方式, [否决项].
@@ -63,19 +70,30 @@ fn build(tree: &IndicatorTree) -> Result<Workbook, XlsxError> {
             .filter_map(|l| l.ancestors.get(b).map(|a| heading_label(a)))
             .chain(std::iter::once(headers[b + 1].clone()))
             .collect();
-        ws.set_column_width(1 + b as u16, fit_width(texts.iter().map(String::as_str), 10.0, 24.0))?;
+        ws.set_column_width(
+            1 + b as u16,
+            fit_width(texts.iter().map(String::as_str), 10.0, 24.0),
+        )?;
     }
     let text_width = fit_width(lines.iter().map(|l| l.leaf.title.as_str()), 30.0, 60.0);
     ws.set_column_width(c_text, text_width)?;
     ws.set_column_width(c_score, 7)?;
-    let methods_width = fit_width(lines.iter().filter_map(|l| l.leaf.methods.as_deref()), 14.0, 30.0);
+    let methods_width = fit_width(
+        lines.iter().filter_map(|l| l.leaf.methods.as_deref()),
+        14.0,
+        30.0,
+    );
     ws.set_column_width(c_methods, methods_width)?;
     if any_veto {
         ws.set_column_width(last_col, 8)?;
     }
 
     // Title and header.
-    let title = if tree.system.version.is_empty() || tree.system.name.contains(&tree.system.version) || tree.system.is_demo || tree.system.version == "未标注版本" {
+    let title = if tree.system.version.is_empty()
+        || tree.system.name.contains(&tree.system.version)
+        || tree.system.is_demo
+        || tree.system.version == "未标注版本"
+    {
         tree.system.name.clone()
     } else {
         format!("{}（{}）", tree.system.name, tree.system.version)
@@ -93,7 +111,11 @@ fn build(tree: &IndicatorTree) -> Result<Workbook, XlsxError> {
         let r = first + i as u32;
         ws.write_number_with_format(r, 0, l.leaf.no.unwrap_or(0) as f64, &st.body_center)?;
         for b in 0..branch_levels {
-            let label = l.ancestors.get(b).map(|a| heading_label(a)).unwrap_or_default();
+            let label = l
+                .ancestors
+                .get(b)
+                .map(|a| heading_label(a))
+                .unwrap_or_default();
             ws.write_string_with_format(r, 1 + b as u16, &label, &st.body)?;
         }
         ws.write_string_with_format(r, c_text, &l.leaf.title, &st.body)?;
@@ -101,11 +123,24 @@ fn build(tree: &IndicatorTree) -> Result<Workbook, XlsxError> {
             Some(s) => ws.write_number_with_format(r, c_score, s, &st.body_center)?,
             None => ws.write_blank(r, c_score, &st.body_center)?,
         };
-        ws.write_string_with_format(r, c_methods, l.leaf.methods.as_deref().unwrap_or(""), &st.body)?;
+        ws.write_string_with_format(
+            r,
+            c_methods,
+            l.leaf.methods.as_deref().unwrap_or(""),
+            &st.body,
+        )?;
         if any_veto {
-            ws.write_string_with_format(r, last_col, if l.leaf.veto { "是" } else { "" }, &st.body_center)?;
+            ws.write_string_with_format(
+                r,
+                last_col,
+                if l.leaf.veto { "是" } else { "" },
+                &st.body_center,
+            )?;
         }
-        let h = wrapped_height(&l.leaf.title, text_width).max(wrapped_height(l.leaf.methods.as_deref().unwrap_or(""), methods_width));
+        let h = wrapped_height(&l.leaf.title, text_width).max(wrapped_height(
+            l.leaf.methods.as_deref().unwrap_or(""),
+            methods_width,
+        ));
         ws.set_row_height(r, h)?;
     }
     // Merge each heading over the rows of its indicators.
@@ -114,12 +149,25 @@ fn build(tree: &IndicatorTree) -> Result<Workbook, XlsxError> {
         while start < lines.len() {
             let key = lines[start].ancestors.get(b).map(|a| a.uid.as_str());
             let mut end = start;
-            while end + 1 < lines.len() && lines[end + 1].ancestors.get(b).map(|a| a.uid.as_str()) == key {
+            while end + 1 < lines.len()
+                && lines[end + 1].ancestors.get(b).map(|a| a.uid.as_str()) == key
+            {
                 end += 1;
             }
             if end > start && key.is_some() {
-                let label = lines[start].ancestors.get(b).map(|a| heading_label(a)).unwrap_or_default();
-                ws.merge_range(first + start as u32, 1 + b as u16, first + end as u32, 1 + b as u16, &label, &st.body)?;
+                let label = lines[start]
+                    .ancestors
+                    .get(b)
+                    .map(|a| heading_label(a))
+                    .unwrap_or_default();
+                ws.merge_range(
+                    first + start as u32,
+                    1 + b as u16,
+                    first + end as u32,
+                    1 + b as u16,
+                    &label,
+                    &st.body,
+                )?;
             }
             start = end + 1;
         }

@@ -41,11 +41,32 @@ fn classify(raw: &str) -> Option<Role> {
     if k.is_empty() || k.chars().count() > 16 {
         return None;
     }
-    const NO: &[&str] = &["序号", "编号", "序", "项次", "NO", "No", "No.", "指标号", "号"];
+    const NO: &[&str] = &[
+        "序号",
+        "编号",
+        "序",
+        "项次",
+        "NO",
+        "No",
+        "No.",
+        "指标号",
+        "号",
+    ];
     if NO.contains(&k.as_str()) || k.ends_with("序号") || k.ends_with("编号") {
         return Some(Role::No);
     }
-    const SCORE: &[&str] = &["分值", "分数", "标准分", "满分", "权重", "基础分", "标准分值", "赋分", "分值(分)", "得分标准"];
+    const SCORE: &[&str] = &[
+        "分值",
+        "分数",
+        "标准分",
+        "满分",
+        "权重",
+        "基础分",
+        "标准分值",
+        "赋分",
+        "分值(分)",
+        "得分标准",
+    ];
     if SCORE.contains(&k.as_str()) || k.starts_with("分值") {
         return Some(Role::Score);
     }
@@ -53,10 +74,29 @@ fn classify(raw: &str) -> Option<Role> {
         return Some(Role::Veto);
     }
     const METHODS: &[&str] = &[
-        "评估方式", "评分标准", "评价方式", "测评方式", "考评方法", "评分方法", "评估方法", "评分细则", "评价标准",
-        "考核方式", "评测方式", "考核方法", "计分方法", "评分办法", "评估方法及标准", "评分依据", "考核标准",
+        "评估方式",
+        "评分标准",
+        "评价方式",
+        "测评方式",
+        "考评方法",
+        "评分方法",
+        "评估方法",
+        "评分细则",
+        "评价标准",
+        "考核方式",
+        "评测方式",
+        "考核方法",
+        "计分方法",
+        "评分办法",
+        "评估方法及标准",
+        "评分依据",
+        "考核标准",
     ];
-    if METHODS.contains(&k.as_str()) || k.starts_with("评分") || k.starts_with("评估方") || k.starts_with("测评方") {
+    if METHODS.contains(&k.as_str())
+        || k.starts_with("评分")
+        || k.starts_with("评估方")
+        || k.starts_with("测评方")
+    {
         return Some(Role::Methods);
     }
     // "一级指标", "三级指标内容", "二级指标名称".
@@ -70,14 +110,47 @@ fn classify(raw: &str) -> Option<Role> {
         }
     }
     const TEXT: &[&str] = &[
-        "指标内容", "指标", "具体指标", "考核内容", "评价内容", "测评内容", "指标要求", "评价指标", "考核指标",
-        "具体内容", "内容", "创建标准", "指标及要求", "示范指标", "指标名称", "指标描述", "工作要求", "建设标准",
-        "考核要点", "测评指标", "评估内容",
+        "指标内容",
+        "指标",
+        "具体指标",
+        "考核内容",
+        "评价内容",
+        "测评内容",
+        "指标要求",
+        "评价指标",
+        "考核指标",
+        "具体内容",
+        "内容",
+        "创建标准",
+        "指标及要求",
+        "示范指标",
+        "指标名称",
+        "指标描述",
+        "工作要求",
+        "建设标准",
+        "考核要点",
+        "测评指标",
+        "评估内容",
     ];
     if TEXT.contains(&k.as_str()) {
         return Some(Role::Text);
     }
-    const LEVEL: &[&str] = &["方面", "领域", "类别", "指标类别", "评价维度", "维度", "板块", "类型", "部分", "项目", "一级", "二级", "三级", "四级"];
+    const LEVEL: &[&str] = &[
+        "方面",
+        "领域",
+        "类别",
+        "指标类别",
+        "评价维度",
+        "维度",
+        "板块",
+        "类型",
+        "部分",
+        "项目",
+        "一级",
+        "二级",
+        "三级",
+        "四级",
+    ];
     if LEVEL.contains(&k.as_str()) {
         return Some(Role::Level(None));
     }
@@ -160,21 +233,29 @@ fn find_header(g: &Grid) -> Option<Header> {
     let limit = g.rows.len().min(20);
     for r in 0..limit {
         let width = g.width();
-        let single: Vec<(usize, String)> = (0..width).map(|c| (c, g.text(r, c).to_string())).collect();
+        let single: Vec<(usize, String)> =
+            (0..width).map(|c| (c, g.text(r, c).to_string())).collect();
         let mut candidates = vec![header_from(&single, r)];
         if r > 0 {
             let combined: Vec<(usize, String)> = (0..width)
                 .map(|c| {
                     let low = g.text(r, c);
                     let high = g.text(r - 1, c);
-                    let pick = if classify(low).is_some() || high.is_empty() { low } else { high };
+                    let pick = if classify(low).is_some() || high.is_empty() {
+                        low
+                    } else {
+                        high
+                    };
                     (c, pick.to_string())
                 })
                 .collect();
             candidates.push(header_from(&combined, r));
         }
         for h in candidates.into_iter().flatten() {
-            if best.as_ref().is_none_or(|b| h.score_quality > b.score_quality) {
+            if best
+                .as_ref()
+                .is_none_or(|b| h.score_quality > b.score_quality)
+            {
                 best = Some(h);
             }
         }
@@ -188,7 +269,11 @@ fn heading_style(code: &str) -> &'static str {
     if c.starts_with('第') {
         "part"
     } else if c.starts_with('(') {
-        if c.chars().any(|ch| ch.is_ascii_digit()) { "paren-digit" } else { "paren-cn" }
+        if c.chars().any(|ch| ch.is_ascii_digit()) {
+            "paren-digit"
+        } else {
+            "paren-cn"
+        }
     } else if c.chars().all(|ch| ch.is_ascii_digit()) {
         "digit"
     } else {
@@ -203,7 +288,18 @@ fn is_total(text: &str) -> bool {
 
 fn is_note(text: &str) -> bool {
     let t = text.trim_start();
-    ["注", "说明", "备注", "附注", "填表", "制表", "审核", "联系人"].iter().any(|p| t.starts_with(p))
+    [
+        "注",
+        "说明",
+        "备注",
+        "附注",
+        "填表",
+        "制表",
+        "审核",
+        "联系人",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p))
 }
 
 /// Result of reading one table.
@@ -225,7 +321,15 @@ impl Ctx<'_> {
     fn push(&mut self, severity: Severity, row: Option<usize>, col: Option<usize>, what: &str) {
         let place = match row {
             Some(r) => format!("“{}”{}：", self.file, self.grid.place(r, col)),
-            None => format!("“{}”{}：", self.file, if self.grid.is_word_table { self.grid.name.clone() } else { format!("工作表“{}”", self.grid.name) }),
+            None => format!(
+                "“{}”{}：",
+                self.file,
+                if self.grid.is_word_table {
+                    self.grid.name.clone()
+                } else {
+                    format!("工作表“{}”", self.grid.name)
+                }
+            ),
         };
         self.issues.push(ImportIssue {
             severity,
@@ -239,18 +343,34 @@ impl Ctx<'_> {
 }
 
 fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
-    let mut cx = Ctx { file, grid: g, issues: Vec::new() };
+    let mut cx = Ctx {
+        file,
+        grid: g,
+        issues: Vec::new(),
+    };
     // Title: the first line above the header that names a system.
     let mut title = None;
-    let above: Vec<String> = g.caption.iter().cloned().chain((0..h.row).flat_map(|r| {
-        let mut vals: Vec<String> = (0..g.width()).map(|c| g.text(r, c).to_string()).filter(|t| !t.is_empty()).collect();
-        vals.dedup();
-        vals
-    })).collect();
+    let above: Vec<String> = g
+        .caption
+        .iter()
+        .cloned()
+        .chain((0..h.row).flat_map(|r| {
+            let mut vals: Vec<String> = (0..g.width())
+                .map(|c| g.text(r, c).to_string())
+                .filter(|t| !t.is_empty())
+                .collect();
+            vals.dedup();
+            vals
+        }))
+        .collect();
     for t in &above {
         let t1 = t.replace('\n', "");
         let generic = ["指标体系", "指标", "体系"].contains(&t1.trim());
-        if (t1.contains("指标") || t1.contains("体系")) && !generic && t1.chars().count() <= 60 && classify(&t1).is_none() {
+        if (t1.contains("指标") || t1.contains("体系"))
+            && !generic
+            && t1.chars().count() <= 60
+            && classify(&t1).is_none()
+        {
             title = Some(t1.trim().to_string());
             break;
         }
@@ -276,7 +396,10 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
         }
         let text = g.text(r, h.text).to_string();
         let no_raw = h.no.map(|c| g.text(r, c).to_string()).unwrap_or_default();
-        let mut distinct: Vec<&str> = (0..g.width()).map(|c| g.text(r, c)).filter(|t| !t.is_empty()).collect();
+        let mut distinct: Vec<&str> = (0..g.width())
+            .map(|c| g.text(r, c))
+            .filter(|t| !t.is_empty())
+            .collect();
         let filled = distinct.len();
         distinct.sort_unstable();
         distinct.dedup();
@@ -287,7 +410,10 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
                 continue;
             }
             let (code, _) = split_heading(&only);
-            let levels_blank = h.levels.iter().all(|(c, _)| g.text(r, *c).is_empty() || g.text(r, *c) == only);
+            let levels_blank = h
+                .levels
+                .iter()
+                .all(|(c, _)| g.text(r, *c).is_empty() || g.text(r, *c) == only);
             if !code.is_empty() && levels_blank {
                 let style = heading_style(&code);
                 let level = match styles.iter().position(|s| *s == style) {
@@ -305,7 +431,12 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
                 continue;
             }
             if text.is_empty() || filled >= 2 && no_raw.is_empty() {
-                cx.push(Severity::Warning, Some(r), None, &format!("无法识别的整行文字“{}”，已跳过。", short(&only)));
+                cx.push(
+                    Severity::Warning,
+                    Some(r),
+                    None,
+                    &format!("无法识别的整行文字“{}”，已跳过。", short(&only)),
+                );
                 continue;
             }
         }
@@ -314,7 +445,11 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
             continue;
         }
         // Hierarchy from the level columns; blank means "same as above" (ODS keeps no merges).
-        let mut path = heading_path.iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>();
+        let mut path = heading_path
+            .iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect::<Vec<_>>();
         for (i, (c, _)) in h.levels.iter().enumerate() {
             let v = g.text(r, *c);
             if !v.is_empty() {
@@ -331,7 +466,12 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
         }
         if text.is_empty() {
             if !no_raw.is_empty() && parse_number_label(&no_raw).is_some() {
-                cx.push(Severity::Error, Some(r), Some(h.text), &format!("指标序号为“{no_raw}”，但“{}”一栏为空。", h.text_name));
+                cx.push(
+                    Severity::Error,
+                    Some(r),
+                    Some(h.text),
+                    &format!("指标序号为“{no_raw}”，但“{}”一栏为空。", h.text_name),
+                );
             }
             // A heading-only row of the level columns (e.g. a 一级 with nothing else): skip.
             continue;
@@ -346,7 +486,12 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
         let (no, text) = match (h.no, parse_number_label(&no_raw)) {
             (Some(_), Some(n)) => (Some(n), text),
             (Some(c), None) if !no_raw.is_empty() => {
-                cx.push(Severity::Error, Some(r), Some(c), &format!("序号“{}”无法识别为数字。", short(&no_raw)));
+                cx.push(
+                    Severity::Error,
+                    Some(r),
+                    Some(c),
+                    &format!("序号“{}”无法识别为数字。", short(&no_raw)),
+                );
                 (None, text)
             }
             _ => {
@@ -376,17 +521,33 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
             match t.parse::<f64>() {
                 Ok(v) => Some(v),
                 Err(_) => {
-                    cx.push(Severity::Warning, Some(r), Some(c), &format!("分值“{}”不是数字，已留空。", short(&cell.text)));
+                    cx.push(
+                        Severity::Warning,
+                        Some(r),
+                        Some(c),
+                        &format!("分值“{}”不是数字，已留空。", short(&cell.text)),
+                    );
                     None
                 }
             }
         });
-        let methods = h.methods.map(|c| g.text(r, c).to_string()).filter(|s| !s.is_empty());
+        let methods = h
+            .methods
+            .map(|c| g.text(r, c).to_string())
+            .filter(|s| !s.is_empty());
         let veto = h.veto.is_some_and(|c| {
             let t = g.text(r, c);
             !t.is_empty() && !["否", "无", "-", "—", "0", "N", "n", "×"].contains(&t)
         });
-        rows.push(Row { no, row: r, path, text, score, methods, veto });
+        rows.push(Row {
+            no,
+            row: r,
+            path,
+            text,
+            score,
+            methods,
+            veto,
+        });
     }
 
     // Duplicate numbers: name every row that carries one.
@@ -401,21 +562,40 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
             Severity::Error,
             Some(at[1]),
             Some(no_col),
-            &format!("指标序号 {no} 重复出现（{}），每个序号只能对应一项指标。", list.join("、")),
+            &format!(
+                "指标序号 {no} 重复出现（{}），每个序号只能对应一项指标。",
+                list.join("、")
+            ),
         );
     }
     if let (Some(first), Some(last)) = (by_no.keys().next(), by_no.keys().last()) {
-        let missing: Vec<String> = (*first..=*last).filter(|n| !by_no.contains_key(n)).map(|n| n.to_string()).collect();
+        let missing: Vec<String> = (*first..=*last)
+            .filter(|n| !by_no.contains_key(n))
+            .map(|n| n.to_string())
+            .collect();
         if !missing.is_empty() && missing.len() <= 50 {
-            cx.push(Severity::Warning, None, None, &format!("指标序号不连续，缺少：{}。", missing.join("、")));
+            cx.push(
+                Severity::Warning,
+                None,
+                None,
+                &format!("指标序号不连续，缺少：{}。", missing.join("、")),
+            );
         }
     }
 
     // Build the tree: headings keyed by their full path text.
     let depth_max = rows.iter().map(|r| r.path.len()).max().unwrap_or(0);
     if rows.iter().any(|r| r.path.len() != depth_max) && depth_max > 0 {
-        let r = rows.iter().find(|r| r.path.len() != depth_max).map(|r| r.row);
-        cx.push(Severity::Warning, r, None, "部分指标的上级层次不完整（缺少上级指标），已按实际层次导入。");
+        let r = rows
+            .iter()
+            .find(|r| r.path.len() != depth_max)
+            .map(|r| r.row);
+        cx.push(
+            Severity::Warning,
+            r,
+            None,
+            "部分指标的上级层次不完整（缺少上级指标），已按实际层次导入。",
+        );
     }
     let mut roots: Vec<IndicatorNode> = Vec::new();
     for row in &rows {
@@ -423,7 +603,11 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
         let mut uid = String::from("h:");
         for (d, seg) in row.path.iter().enumerate() {
             let (code, name) = split_heading(seg);
-            let key = if code.is_empty() { name.clone() } else { code.clone() };
+            let key = if code.is_empty() {
+                name.clone()
+            } else {
+                code.clone()
+            };
             if d > 0 {
                 uid.push('/');
             }
@@ -449,12 +633,22 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
             };
             level = &mut level[pos].children;
         }
-        level.push(leaf(row.path.len() as i64, row.no, row.text.clone(), row.score, row.methods.clone(), row.veto));
+        level.push(leaf(
+            row.path.len() as i64,
+            row.no,
+            row.text.clone(),
+            row.score,
+            row.methods.clone(),
+            row.veto,
+        ));
     }
     // Level names: ordinal headers ("一级指标") or named ones ("方面"), then the text column.
     let mut level_names: Vec<String> = h.levels.iter().map(|(_, n)| n.clone()).collect();
     let depth = depth_max + 1;
-    let ordinal = h.levels.iter().all(|(_, n)| matches!(classify(n), Some(Role::Level(Some(_)))));
+    let ordinal = h
+        .levels
+        .iter()
+        .all(|(_, n)| matches!(classify(n), Some(Role::Level(Some(_)))));
     if level_names.len() + 1 != depth || ordinal {
         level_names = default_level_names(depth);
         if !ordinal && !h.levels.is_empty() && h.levels.len() + 1 == depth {
@@ -464,12 +658,22 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
     } else {
         level_names.push(h.text_name.clone());
     }
-    TableResult { leaves: rows.len(), draft_roots: roots, level_names, issues: cx.issues, title }
+    TableResult {
+        leaves: rows.len(),
+        draft_roots: roots,
+        level_names,
+        issues: cx.issues,
+        title,
+    }
 }
 
 fn short(s: &str) -> String {
     let s = s.replace('\n', " ");
-    if s.chars().count() > 30 { format!("{}…", s.chars().take(30).collect::<String>()) } else { s }
+    if s.chars().count() > 30 {
+        format!("{}…", s.chars().take(30).collect::<String>())
+    } else {
+        s
+    }
 }
 
 /// A parsed file: the plan and everything found on the way.
@@ -507,8 +711,13 @@ fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Pl
             col: None,
         }],
     };
-    if grids.iter().all(|g| g.rows.iter().all(|r| r.iter().all(|c| c.text.is_empty()))) {
-        let what = if grids.first().is_some_and(|g| g.is_word_table) || grids.is_empty() && file.to_lowercase().ends_with(".docx") {
+    if grids
+        .iter()
+        .all(|g| g.rows.iter().all(|r| r.iter().all(|c| c.text.is_empty())))
+    {
+        let what = if grids.first().is_some_and(|g| g.is_word_table)
+            || grids.is_empty() && file.to_lowercase().ends_with(".docx")
+        {
             "文档中没有找到任何表格内容"
         } else {
             "工作簿中没有任何数据（所有工作表均为空）"
@@ -534,20 +743,34 @@ fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Pl
             names.join("、")
         )));
     };
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let name = t
         .title
         .clone()
         .map(|t| strip_annex(&t))
         .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| if grid.name.contains("体系") { grid.name.clone() } else { stem.clone() });
-    let version = find_version(&name).or_else(|| find_version(&stem)).unwrap_or_else(|| "未标注版本".to_string());
+        .unwrap_or_else(|| {
+            if grid.name.contains("体系") {
+                grid.name.clone()
+            } else {
+                stem.clone()
+            }
+        });
+    let version = find_version(&name)
+        .or_else(|| find_version(&stem))
+        .unwrap_or_else(|| "未标注版本".to_string());
     let key = format!("import:{}@{}", name, version);
     let mut issues = t.issues;
     if t.leaves == 0 {
         issues.push(ImportIssue {
             severity: Severity::Error,
-            message: format!("“{file}”{}：找到了表头，但表头下没有任何指标。", grid_label(grid)),
+            message: format!(
+                "“{file}”{}：找到了表头，但表头下没有任何指标。",
+                grid_label(grid)
+            ),
             file: file.to_string(),
             sheet: Some(grid.name.clone()),
             row: None,
@@ -573,13 +796,22 @@ fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Pl
 }
 
 fn grid_label(g: &Grid) -> String {
-    if g.is_word_table { g.name.clone() } else { format!("工作表“{}”", g.name) }
+    if g.is_word_table {
+        g.name.clone()
+    } else {
+        format!("工作表“{}”", g.name)
+    }
 }
 
 /// "附件1 XX指标体系" → "XX指标体系".
 fn strip_annex(t: &str) -> String {
     let t = t.trim();
-    let t = t.strip_prefix("附件").map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit() || "：: 、.一二三四五".contains(c))).unwrap_or(t);
+    let t = t
+        .strip_prefix("附件")
+        .map(|r| {
+            r.trim_start_matches(|c: char| c.is_ascii_digit() || "：: 、.一二三四五".contains(c))
+        })
+        .unwrap_or(t);
     t.trim().to_string()
 }
 
@@ -591,7 +823,11 @@ fn find_version(s: &str) -> Option<String> {
         let w: String = chars[i..i + 4].iter().collect();
         if w.chars().all(|c| c.is_ascii_digit()) && (w.starts_with("19") || w.starts_with("20")) {
             let rest: String = chars[i + 4..].iter().take(2).collect();
-            return Some(if rest == "年版" { format!("{w}年版") } else { w });
+            return Some(if rest == "年版" {
+                format!("{w}年版")
+            } else {
+                w
+            });
         }
     }
     None
@@ -621,9 +857,22 @@ pub fn summary(p: &IndicatorImportPreview) -> String {
         .branch_counts
         .iter()
         .enumerate()
-        .map(|(i, n)| format!("{}{}项", p.level_names.get(i).cloned().unwrap_or_default(), n))
+        .map(|(i, n)| {
+            format!(
+                "{}{}项",
+                p.level_names.get(i).cloned().unwrap_or_default(),
+                n
+            )
+        })
         .collect();
-    parts.push(format!("{}{}项", p.level_names.last().cloned().unwrap_or_else(|| "指标".into()), p.leaf_count));
+    parts.push(format!(
+        "{}{}项",
+        p.level_names
+            .last()
+            .cloned()
+            .unwrap_or_else(|| "指标".into()),
+        p.leaf_count
+    ));
     parts.join("、")
 }
 
@@ -637,7 +886,14 @@ mod tests {
             name: "指标".into(),
             rows: rows
                 .iter()
-                .map(|r| r.iter().map(|t| Cell { text: t.to_string(), ..Cell::default() }).collect())
+                .map(|r| {
+                    r.iter()
+                        .map(|t| Cell {
+                            text: t.to_string(),
+                            ..Cell::default()
+                        })
+                        .collect()
+                })
                 .collect(),
             ..Grid::default()
         }
@@ -681,17 +937,33 @@ mod tests {
 
     #[test]
     fn duplicates_and_empty_text_are_errors_with_places() {
-        let g = grid(&[&["序号", "一级指标", "三级指标"], &["1", "一、甲", "a"], &["1", "一、甲", "b"], &["2", "一、甲", ""]]);
+        let g = grid(&[
+            &["序号", "一级指标", "三级指标"],
+            &["1", "一、甲", "a"],
+            &["1", "一、甲", "b"],
+            &["2", "一、甲", ""],
+        ]);
         let p = plan_grids("t.xlsx", Path::new("t.xlsx"), &[g], String::new()).expect("plan");
         let msgs: Vec<&str> = p.issues.iter().map(|i| i.message.as_str()).collect();
-        assert!(msgs.iter().any(|m| m.contains("重复") && m.contains("第2行") && m.contains("第3行")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("第4行 C列") && m.contains("为空")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("重复") && m.contains("第2行") && m.contains("第3行")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("第4行 C列") && m.contains("为空")),
+            "{msgs:?}"
+        );
         assert!(p.has_errors());
     }
 
     #[test]
     fn versions_come_from_titles() {
-        assert_eq!(find_version("市县法治政府建设示范指标体系（2021年版）").as_deref(), Some("2021年版"));
+        assert_eq!(
+            find_version("市县法治政府建设示范指标体系（2021年版）").as_deref(),
+            Some("2021年版")
+        );
         assert_eq!(find_version("２０２５ 申报指南").as_deref(), Some("2025"));
         assert_eq!(find_version("指标体系"), None);
     }

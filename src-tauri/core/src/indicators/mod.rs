@@ -31,7 +31,8 @@ pub struct SystemDraft {
 
 /// Systems shipped inside the app: (key, JSON). Only complete systems are embedded; the partial
 /// national 2021 text (3 of 100 indicators) is kept in assets/ for reference but not offered.
-pub const EMBEDDED: &[(&str, &str)] = &[("demo", include_str!("../../../../assets/systems/demo.json"))];
+pub const EMBEDDED: &[(&str, &str)] =
+    &[("demo", include_str!("../../../../assets/systems/demo.json"))];
 
 #[derive(Deserialize)]
 struct JsonSystem {
@@ -72,11 +73,26 @@ pub fn parse_embedded(key: &str, json: &str) -> Result<SystemDraft> {
     let sys: JsonSystem = serde_json::from_str(json)
         .map_err(|e| Error::Invalid(format!("内置指标体系“{key}”数据有误：{e}")))?;
     fn conv(n: JsonNode, depth: i64, parent_uid: &str) -> IndicatorNode {
-        let seg = if n.code.is_empty() { n.name.clone() } else { n.code.clone() };
-        let uid = if parent_uid.is_empty() { format!("h:{seg}") } else { format!("{parent_uid}/{seg}") };
-        let mut children: Vec<IndicatorNode> =
-            n.children.into_iter().map(|c| conv(c, depth + 1, &uid)).collect();
-        children.extend(n.indicators.into_iter().map(|l| leaf(depth + 1, l.no, l.text, l.score, l.methods, l.veto)));
+        let seg = if n.code.is_empty() {
+            n.name.clone()
+        } else {
+            n.code.clone()
+        };
+        let uid = if parent_uid.is_empty() {
+            format!("h:{seg}")
+        } else {
+            format!("{parent_uid}/{seg}")
+        };
+        let mut children: Vec<IndicatorNode> = n
+            .children
+            .into_iter()
+            .map(|c| conv(c, depth + 1, &uid))
+            .collect();
+        children.extend(
+            n.indicators
+                .into_iter()
+                .map(|l| leaf(depth + 1, l.no, l.text, l.score, l.methods, l.veto)),
+        );
         IndicatorNode {
             id: 0,
             uid,
@@ -93,7 +109,9 @@ pub fn parse_embedded(key: &str, json: &str) -> Result<SystemDraft> {
     }
     let roots: Vec<IndicatorNode> = sys.levels.into_iter().map(|n| conv(n, 0, "")).collect();
     let depth = max_depth(&roots);
-    let level_names = sys.level_names.unwrap_or_else(|| default_level_names(depth));
+    let level_names = sys
+        .level_names
+        .unwrap_or_else(|| default_level_names(depth));
     Ok(SystemDraft {
         key: key.to_string(),
         name: sys.name,
@@ -109,7 +127,14 @@ pub fn parse_embedded(key: &str, json: &str) -> Result<SystemDraft> {
 }
 
 /// A leaf node.
-pub fn leaf(depth: i64, no: i64, text: String, score: Option<f64>, methods: Option<String>, veto: bool) -> IndicatorNode {
+pub fn leaf(
+    depth: i64,
+    no: i64,
+    text: String,
+    score: Option<f64>,
+    methods: Option<String>,
+    veto: bool,
+) -> IndicatorNode {
     IndicatorNode {
         id: 0,
         uid: format!("n{no}"),
@@ -128,16 +153,25 @@ pub fn leaf(depth: i64, no: i64, text: String, score: Option<f64>, methods: Opti
 /// "一级指标", "二级指标", … for `n` levels.
 pub fn default_level_names(n: usize) -> Vec<String> {
     const CN: [&str; 9] = ["一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    (0..n).map(|i| format!("{}级指标", CN.get(i).copied().unwrap_or("多"))).collect()
+    (0..n)
+        .map(|i| format!("{}级指标", CN.get(i).copied().unwrap_or("多")))
+        .collect()
 }
 
 /// Number of levels including the leaf level.
 pub fn max_depth(nodes: &[IndicatorNode]) -> usize {
-    nodes.iter().map(|n| 1 + max_depth(&n.children)).max().unwrap_or(0)
+    nodes
+        .iter()
+        .map(|n| 1 + max_depth(&n.children))
+        .max()
+        .unwrap_or(0)
 }
 
 /// Visit every node depth-first.
-pub fn walk<'a>(nodes: &'a [IndicatorNode], f: &mut impl FnMut(&'a IndicatorNode, &[&'a IndicatorNode])) {
+pub fn walk<'a>(
+    nodes: &'a [IndicatorNode],
+    f: &mut impl FnMut(&'a IndicatorNode, &[&'a IndicatorNode]),
+) {
     fn go<'a>(
         nodes: &'a [IndicatorNode],
         path: &mut Vec<&'a IndicatorNode>,
@@ -186,7 +220,8 @@ pub fn heading_label(n: &IndicatorNode) -> String {
 // ---------------------------------------------------------------------------------------------
 // Storage
 
-const SYSTEM_COLS: &str = "s.id, s.key, s.name, s.version, s.issuer, s.is_demo, s.embedded, s.level_names,
+const SYSTEM_COLS: &str =
+    "s.id, s.key, s.name, s.version, s.issuer, s.is_demo, s.embedded, s.level_names,
      s.imported_from, s.imported_at,
      (SELECT count(*) FROM indicator i WHERE i.system_id = s.id AND i.is_leaf = 1),
      (SELECT count(*) FROM indicator i WHERE i.system_id = s.id AND i.is_leaf = 0)";
@@ -213,19 +248,29 @@ pub fn list_systems(conn: &Connection) -> Result<Vec<SystemInfo>> {
     let mut st = conn.prepare(&format!(
         "SELECT {SYSTEM_COLS} FROM indicator_system s ORDER BY s.embedded DESC, s.imported_at, s.id"
     ))?;
-    let rows = st.query_map([], system_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = st
+        .query_map([], system_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
 pub fn get_system(conn: &Connection, id: i64) -> Result<SystemInfo> {
-    conn.query_row(&format!("SELECT {SYSTEM_COLS} FROM indicator_system s WHERE s.id = ?1"), [id], system_row)
-        .optional()?
-        .ok_or_else(|| Error::NotFound(format!("指标体系（编号 {id}）不存在。")))
+    conn.query_row(
+        &format!("SELECT {SYSTEM_COLS} FROM indicator_system s WHERE s.id = ?1"),
+        [id],
+        system_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound(format!("指标体系（编号 {id}）不存在。")))
 }
 
 pub fn system_id_by_key(conn: &Connection, key: &str) -> Result<Option<i64>> {
     Ok(conn
-        .query_row("SELECT id FROM indicator_system WHERE key = ?1", [key], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM indicator_system WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 
@@ -256,7 +301,10 @@ pub fn upsert_system(tx: &Transaction<'_>, d: &SystemDraft) -> Result<i64> {
     };
     // Numbers may move between nodes in a corrected file: clear them first so the unique index
     // on (system_id, no) does not trip mid-update.
-    tx.execute("UPDATE indicator SET no = NULL, parent_id = NULL WHERE system_id = ?1", [system_id])?;
+    tx.execute(
+        "UPDATE indicator SET no = NULL, parent_id = NULL WHERE system_id = ?1",
+        [system_id],
+    )?;
     let mut keep: Vec<i64> = Vec::new();
     fn put(
         tx: &Transaction<'_>,
@@ -267,7 +315,11 @@ pub fn upsert_system(tx: &Transaction<'_>, d: &SystemDraft) -> Result<i64> {
     ) -> Result<()> {
         for (pos, n) in nodes.iter().enumerate() {
             let found: Option<i64> = tx
-                .query_row("SELECT id FROM indicator WHERE system_id=?1 AND uid=?2", params![system_id, n.uid], |r| r.get(0))
+                .query_row(
+                    "SELECT id FROM indicator WHERE system_id=?1 AND uid=?2",
+                    params![system_id, n.uid],
+                    |r| r.get(0),
+                )
                 .optional()?;
             let id = match found {
                 Some(id) => {
@@ -295,7 +347,9 @@ pub fn upsert_system(tx: &Transaction<'_>, d: &SystemDraft) -> Result<i64> {
     put(tx, system_id, None, &d.roots, &mut keep)?;
     // Remove nodes that are no longer in the system.
     let mut st = tx.prepare("SELECT id FROM indicator WHERE system_id = ?1")?;
-    let all: Vec<i64> = st.query_map([system_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let all: Vec<i64> = st
+        .query_map([system_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let keep: std::collections::HashSet<i64> = keep.into_iter().collect();
     for id in all.into_iter().filter(|id| !keep.contains(id)) {
         tx.execute("DELETE FROM indicator WHERE id = ?1", [id])?;
@@ -332,7 +386,8 @@ pub fn load_tree(conn: &Connection, system_id: i64) -> Result<IndicatorTree> {
         .collect::<rusqlite::Result<_>>()?;
     // Assemble bottom-up: rows are ordered by depth, so children come after parents.
     let mut by_id: std::collections::HashMap<i64, IndicatorNode> = std::collections::HashMap::new();
-    let mut children_of: std::collections::HashMap<Option<i64>, Vec<i64>> = std::collections::HashMap::new();
+    let mut children_of: std::collections::HashMap<Option<i64>, Vec<i64>> =
+        std::collections::HashMap::new();
     for (parent, node) in rows {
         children_of.entry(parent).or_default().push(node.id);
         by_id.insert(node.id, node);
@@ -344,7 +399,10 @@ pub fn load_tree(conn: &Connection, system_id: i64) -> Result<IndicatorTree> {
     ) -> Option<IndicatorNode> {
         let mut n = by_id.remove(&id)?;
         if let Some(kids) = children_of.get(&Some(id)) {
-            n.children = kids.iter().filter_map(|k| build(*k, by_id, children_of)).collect();
+            n.children = kids
+                .iter()
+                .filter_map(|k| build(*k, by_id, children_of))
+                .collect();
         }
         Some(n)
     }
@@ -390,7 +448,9 @@ pub fn search(tree: &IndicatorTree, query: &str) -> Vec<IndicatorLeaf> {
         .filter(|l| {
             crate::text::to_half_width(&l.text).contains(&q)
                 || l.no.to_string() == q
-                || l.path.iter().any(|p| crate::text::to_half_width(p).contains(&q))
+                || l.path
+                    .iter()
+                    .any(|p| crate::text::to_half_width(p).contains(&q))
         })
         .collect()
 }
@@ -413,7 +473,11 @@ mod tests {
                 nos.push(no);
             }
         });
-        assert_eq!(nos, (1..=100).collect::<Vec<_>>(), "numbered 1..100 in order, no gaps");
+        assert_eq!(
+            nos,
+            (1..=100).collect::<Vec<_>>(),
+            "numbered 1..100 in order, no gaps"
+        );
         assert!(d.name.contains("演示"), "labelled as demo: {}", d.name);
     }
 

@@ -34,7 +34,8 @@ fn attr_val(e: &quick_xml::events::BytesStart<'_>) -> Option<String> {
 /// Read every top-level table of a .docx as a grid named "表格1", "表格2", ….
 pub fn read_tables(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, Error> {
     let bad = |why: String| Error::BadFile(format!("无法读取 Word 文档“{file}”：{why}"));
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(format!("文件已损坏（{e}）。")))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| bad(format!("文件已损坏（{e}）。")))?;
     let name = zip
         .file_names()
         .filter_map(|n| n.ok())
@@ -43,7 +44,9 @@ pub fn read_tables(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, Error> {
         .ok_or_else(|| bad("缺少正文（word/document.xml）。".into()))?;
     let mut xml = String::new();
     {
-        let entry = zip.by_name(&name).map_err(|e| bad(format!("文件已损坏（{e}）。")))?;
+        let entry = zip
+            .by_name(&name)
+            .map_err(|e| bad(format!("文件已损坏（{e}）。")))?;
         if entry.size() > 200 * 1024 * 1024 {
             return Err(bad("正文解压后过大，已拒绝读取。".into()));
         }
@@ -81,14 +84,25 @@ fn parse_document(xml: &str) -> Result<Vec<Grid>, quick_xml::Error> {
                 "w:tbl" => {
                     if depth == 1 {
                         let n = grids.len() + 1;
-                        grids.push(build_grid(format!("表格{n}"), std::mem::take(&mut rows), std::mem::take(&mut captions)));
+                        grids.push(build_grid(
+                            format!("表格{n}"),
+                            std::mem::take(&mut rows),
+                            std::mem::take(&mut captions),
+                        ));
                     }
                     depth = depth.saturating_sub(1);
                 }
                 "w:tr" if depth == 1 => {
                     let mut r = std::mem::take(&mut row);
                     if grid_before > 0 {
-                        r.insert(0, RawCell { text: String::new(), span: grid_before, vmerge: None });
+                        r.insert(
+                            0,
+                            RawCell {
+                                text: String::new(),
+                                span: grid_before,
+                                vmerge: None,
+                            },
+                        );
                     }
                     rows.push(r);
                     grid_before = 0;
@@ -119,7 +133,13 @@ fn parse_document(xml: &str) -> Result<Vec<Grid>, quick_xml::Error> {
                 _ => {}
             },
             Event::Start(e) => match e.name().as_ref() {
-                "w:tc" if depth == 1 => cell = Some(RawCell { text: String::new(), span: 1, vmerge: None }),
+                "w:tc" if depth == 1 => {
+                    cell = Some(RawCell {
+                        text: String::new(),
+                        span: 1,
+                        vmerge: None,
+                    })
+                }
                 "w:t" => in_text = true,
                 _ => {}
             },
@@ -135,7 +155,10 @@ fn parse_document(xml: &str) -> Result<Vec<Grid>, quick_xml::Error> {
                     }
                 }
                 "w:gridBefore" if depth == 1 => {
-                    grid_before = attr_val(&e).and_then(|v| v.parse().ok()).unwrap_or(0).min(64);
+                    grid_before = attr_val(&e)
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0)
+                        .min(64);
                 }
                 "w:br" | "w:cr" => {
                     if depth == 1 {
@@ -192,21 +215,43 @@ fn build_grid(name: String, raw: Vec<Vec<RawCell>>, caption: Vec<String>) -> Gri
             let text = clean_cell(&rc.text);
             let cell = if rc.vmerge == Some(false) {
                 // Continuation of a vertical merge: take the value above.
-                let above = rows.last().and_then(|r: &Vec<Cell>| r.get(col)).cloned().unwrap_or_default();
-                Cell { merged_copy: true, ..above }
+                let above = rows
+                    .last()
+                    .and_then(|r: &Vec<Cell>| r.get(col))
+                    .cloned()
+                    .unwrap_or_default();
+                Cell {
+                    merged_copy: true,
+                    ..above
+                }
             } else {
-                Cell { text, number: None, merged_copy: false }
+                Cell {
+                    text,
+                    number: None,
+                    merged_copy: false,
+                }
             };
             for k in 0..rc.span {
-                out.push(Cell { merged_copy: cell.merged_copy || k > 0, ..cell.clone() });
+                out.push(Cell {
+                    merged_copy: cell.merged_copy || k > 0,
+                    ..cell.clone()
+                });
             }
         }
         rows.push(out);
     }
-    while rows.last().is_some_and(|r| r.iter().all(|c| c.text.is_empty())) {
+    while rows
+        .last()
+        .is_some_and(|r| r.iter().all(|c| c.text.is_empty()))
+    {
         rows.pop();
     }
-    Grid { name, rows, caption, is_word_table: true }
+    Grid {
+        name,
+        rows,
+        caption,
+        is_word_table: true,
+    }
 }
 
 #[cfg(test)]

@@ -36,7 +36,11 @@ pub fn sniff(bytes: &[u8]) -> FileKind {
         let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
             return FileKind::Unknown;
         };
-        let names: Vec<String> = zip.file_names().filter_map(|s| s.ok()).map(|s| s.replace('\\', "/")).collect();
+        let names: Vec<String> = zip
+            .file_names()
+            .filter_map(|s| s.ok())
+            .map(|s| s.replace('\\', "/"))
+            .collect();
         if names.iter().any(|n| n == "word/document.xml") {
             return FileKind::Docx;
         }
@@ -56,7 +60,8 @@ pub fn sniff(bytes: &[u8]) -> FileKind {
         return FileKind::Unknown;
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect() };
+        let utf16 =
+            |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect() };
         let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
         if has(&utf16("EncryptionInfo")) || has(&utf16("EncryptedPackage")) {
             return FileKind::Encrypted;
@@ -111,7 +116,9 @@ impl Grid {
     }
 
     pub fn row_is_blank(&self, row: usize) -> bool {
-        self.rows.get(row).is_none_or(|r| r.iter().all(|c| c.text.is_empty()))
+        self.rows
+            .get(row)
+            .is_none_or(|r| r.iter().all(|c| c.text.is_empty()))
     }
 
     /// How a column is named to the user: "C" for sheets, "3" for Word tables.
@@ -151,7 +158,10 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
     const LIMIT: u64 = 200 * 1024 * 1024;
     let meta = std::fs::metadata(path).map_err(|e| Error::io("读取文件", path, &e))?;
     if meta.is_dir() {
-        return Err(Error::BadFile(format!("“{}”是文件夹，不是文件。", path.display())));
+        return Err(Error::BadFile(format!(
+            "“{}”是文件夹，不是文件。",
+            path.display()
+        )));
     }
     if meta.len() > LIMIT {
         return Err(Error::BadFile(format!(
@@ -182,7 +192,9 @@ pub fn read_tables(path: &Path) -> Result<Vec<Grid>, Error> {
 /// As [`read_tables`], from bytes already in memory. `file` is only used in messages.
 pub fn read_tables_from_bytes(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, Error> {
     if bytes.is_empty() {
-        return Err(Error::BadFile(format!("无法读取“{file}”：文件是空的（0 字节）。")));
+        return Err(Error::BadFile(format!(
+            "无法读取“{file}”：文件是空的（0 字节）。"
+        )));
     }
     let kind = sniff(&bytes);
     let corrupt = |e: &dyn std::fmt::Display| {
@@ -199,9 +211,15 @@ pub fn read_tables_from_bytes(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, E
             }
             let cursor = Cursor::new(bytes);
             let sheets = match kind {
-                FileKind::Xlsx => calamine::Xlsx::new(cursor).map(Sheets::Xlsx).map_err(|e| corrupt(&e)),
-                FileKind::Xls => calamine::Xls::new(cursor).map(Sheets::Xls).map_err(|e| corrupt(&e)),
-                _ => calamine::Ods::new(cursor).map(Sheets::Ods).map_err(|e| corrupt(&e)),
+                FileKind::Xlsx => calamine::Xlsx::new(cursor)
+                    .map(Sheets::Xlsx)
+                    .map_err(|e| corrupt(&e)),
+                FileKind::Xls => calamine::Xls::new(cursor)
+                    .map(Sheets::Xls)
+                    .map_err(|e| corrupt(&e)),
+                _ => calamine::Ods::new(cursor)
+                    .map(Sheets::Ods)
+                    .map_err(|e| corrupt(&e)),
             }?;
             workbook_grids(file, sheets)
         }
@@ -263,14 +281,26 @@ fn workbook_grids<RS: Read + Seek>(file: &str, mut wb: Sheets<RS>) -> Result<Vec
                     if c < c0 as usize {
                         return Cell::default();
                     }
-                    range.get_value((r as u32, c as u32)).map(data_cell).unwrap_or_default()
+                    range
+                        .get_value((r as u32, c as u32))
+                        .map(data_cell)
+                        .unwrap_or_default()
                 })
                 .collect();
         }
-        let mut grid = Grid { name: name.clone(), rows, caption: Vec::new(), is_word_table: false };
+        let mut grid = Grid {
+            name: name.clone(),
+            rows,
+            caption: Vec::new(),
+            is_word_table: false,
+        };
         fill_merges(&mut grid, merges.iter().map(|d| (d.start, d.end)));
         // Trailing blank rows are noise.
-        while grid.rows.last().is_some_and(|r| r.iter().all(|c| c.text.is_empty())) {
+        while grid
+            .rows
+            .last()
+            .is_some_and(|r| r.iter().all(|c| c.text.is_empty()))
+        {
             grid.rows.pop();
         }
         grids.push(grid);
@@ -284,7 +314,9 @@ pub fn fill_merges(grid: &mut Grid, merges: impl Iterator<Item = ((u32, u32), (u
         let (r1, c1) = (r1 as usize, c1 as usize);
         let r2 = (r2 as usize).min(grid.rows.len().saturating_sub(1));
         let c2 = (c2 as usize).min(MAX_COLS - 1);
-        let Some(top_left) = grid.cell(r1, c1).cloned() else { continue };
+        let Some(top_left) = grid.cell(r1, c1).cloned() else {
+            continue;
+        };
         for r in r1..=r2 {
             for c in c1..=c2 {
                 if r == r1 && c == c1 {
@@ -294,7 +326,10 @@ pub fn fill_merges(grid: &mut Grid, merges: impl Iterator<Item = ((u32, u32), (u
                 if row.len() <= c {
                     row.resize(c + 1, Cell::default());
                 }
-                row[c] = Cell { merged_copy: true, ..top_left.clone() };
+                row[c] = Cell {
+                    merged_copy: true,
+                    ..top_left.clone()
+                };
             }
         }
     }
@@ -303,10 +338,24 @@ pub fn fill_merges(grid: &mut Grid, merges: impl Iterator<Item = ((u32, u32), (u
 fn data_cell(d: &Data) -> Cell {
     match d {
         Data::Empty => Cell::default(),
-        Data::String(s) => Cell { text: clean_cell(s), ..Cell::default() },
-        Data::Int(i) => Cell { text: i.to_string(), number: Some(*i as f64), merged_copy: false },
-        Data::Float(f) => Cell { text: format_number(*f), number: Some(*f), merged_copy: false },
-        Data::Bool(b) => Cell { text: if *b { "是" } else { "否" }.into(), ..Cell::default() },
+        Data::String(s) => Cell {
+            text: clean_cell(s),
+            ..Cell::default()
+        },
+        Data::Int(i) => Cell {
+            text: i.to_string(),
+            number: Some(*i as f64),
+            merged_copy: false,
+        },
+        Data::Float(f) => Cell {
+            text: format_number(*f),
+            number: Some(*f),
+            merged_copy: false,
+        },
+        Data::Bool(b) => Cell {
+            text: if *b { "是" } else { "否" }.into(),
+            ..Cell::default()
+        },
         Data::DateTime(dt) => {
             let text = dt
                 .as_datetime()
@@ -318,9 +367,16 @@ fn data_cell(d: &Data) -> Cell {
                     }
                 })
                 .unwrap_or_else(|| dt.as_f64().to_string());
-            Cell { text, number: Some(dt.as_f64()), merged_copy: false }
+            Cell {
+                text,
+                number: Some(dt.as_f64()),
+                merged_copy: false,
+            }
         }
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell { text: s.clone(), ..Cell::default() },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell {
+            text: s.clone(),
+            ..Cell::default()
+        },
         // Error cells (#REF!, #DIV/0!) carry no usable value.
         Data::Error(_) => Cell::default(),
     }
@@ -352,7 +408,10 @@ mod tests {
     #[test]
     fn sniffing_ignores_extensions() {
         assert_eq!(sniff(b"a,b,c\n1,2,3\n"), FileKind::Text);
-        assert_eq!(sniff(&[0x89, b'P', b'N', b'G', 0, 0, 0, 0x0d, 0xff, 0x00]), FileKind::Unknown);
+        assert_eq!(
+            sniff(&[0x89, b'P', b'N', b'G', 0, 0, 0, 0x0d, 0xff, 0x00]),
+            FileKind::Unknown
+        );
         assert_eq!(sniff(b""), FileKind::Unknown);
     }
 
@@ -368,7 +427,13 @@ mod tests {
         let mut g = Grid {
             name: "s".into(),
             rows: vec![
-                vec![Cell { text: "一".into(), ..Cell::default() }, Cell::default()],
+                vec![
+                    Cell {
+                        text: "一".into(),
+                        ..Cell::default()
+                    },
+                    Cell::default(),
+                ],
                 vec![Cell::default(), Cell::default()],
             ],
             ..Grid::default()

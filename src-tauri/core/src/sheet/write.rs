@@ -42,7 +42,10 @@ impl Styles {
                 .set_align(FormatAlign::Center),
             body: base.clone().set_align(FormatAlign::Left),
             body_center: base.set_align(FormatAlign::Center),
-            note: Format::new().set_font_name(font).set_font_size(9).set_text_wrap(),
+            note: Format::new()
+                .set_font_name(font)
+                .set_font_size(9)
+                .set_text_wrap(),
         }
     }
 }
@@ -77,7 +80,12 @@ pub fn wrapped_height(text: &str, col_width: f64) -> f64 {
 
 /// A4 landscape, fit to one page wide, header rows repeated on every page, centred footer with
 /// page numbers.
-pub fn a4_setup(ws: &mut Worksheet, landscape: bool, header_first: u32, header_last: u32) -> Result<(), XlsxError> {
+pub fn a4_setup(
+    ws: &mut Worksheet,
+    landscape: bool,
+    header_first: u32,
+    header_last: u32,
+) -> Result<(), XlsxError> {
     ws.set_paper_size(9);
     if landscape {
         ws.set_landscape();
@@ -106,17 +114,27 @@ pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<PathBuf, Error> {
 /// Write bytes to `path` crash-safely (temp file + fsync + rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if !dir.exists() {
-        return Err(Error::Io(format!("无法写入“{}”：所在文件夹不存在。", path.display())));
+        return Err(Error::Io(format!(
+            "无法写入“{}”：所在文件夹不存在。",
+            path.display()
+        )));
     }
     let mut tmp = tempfile::Builder::new()
         .prefix(".shifan-")
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| super::write_error(path, &e))?;
-    tmp.write_all(bytes).map_err(|e| super::write_error(path, &e))?;
-    tmp.as_file().sync_all().map_err(|e| super::write_error(path, &e))?;
-    tmp.persist(path).map_err(|e| super::write_error(path, &e.error))?;
+    tmp.write_all(bytes)
+        .map_err(|e| super::write_error(path, &e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| super::write_error(path, &e))?;
+    tmp.persist(path)
+        .map_err(|e| super::write_error(path, &e.error))?;
     Ok(())
 }

@@ -1,0 +1,197 @@
+//! The `shifan` command line as scripts use it: names, flags, JSON shapes, exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(rel)
+}
+
+fn shifan(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shifan"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("SHIFAN_DATA_DIR")
+        .output()
+        .expect("runs")
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is JSON ({e}): {}",
+            String::from_utf8_lossy(&o.stdout)
+        )
+    })
+}
+
+#[test]
+fn init_then_list_systems_and_indicators_as_json_arrays() {
+    let d = tempfile::tempdir().expect("tmp");
+    let o = shifan(d.path(), &["init", "--name", "曾都区", "--system", "demo"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("曾都区"));
+
+    let systems = json(&shifan(d.path(), &["systems", "list", "--json"]));
+    let arr = systems.as_array().expect("top-level array");
+    assert!(
+        arr.iter()
+            .any(|s| s["key"] == "demo" && s["isDemo"] == true && s["leafCount"] == 100)
+    );
+
+    let leaves = json(&shifan(d.path(), &["indicators", "list", "--json"]));
+    let arr = leaves.as_array().expect("top-level array");
+    assert_eq!(arr.len(), 100);
+    assert_eq!(arr[0]["no"], 1);
+    assert!(arr[0]["text"].as_str().is_some_and(|t| !t.is_empty()));
+    assert_eq!(
+        arr[0]["path"].as_array().map(Vec::len),
+        Some(2),
+        "path of ancestor names"
+    );
+}
+
+#[test]
+fn import_preview_then_import_reports_the_indicator_count() {
+    let d = tempfile::tempdir().expect("tmp");
+    assert!(
+        shifan(d.path(), &["init", "--name", "曾都区"])
+            .status
+            .success()
+    );
+    let f = fixture("indicators/national-104.xlsx");
+    let f = f.to_str().expect("utf8");
+    let p = shifan(
+        d.path(),
+        &["indicators", "import", f, "--preview", "--json"],
+    );
+    assert!(p.status.success());
+    let pv = json(&p);
+    assert_eq!(pv["leafCount"], 104);
+    assert_eq!(pv["canApply"], true);
+    let before = json(&shifan(d.path(), &["systems", "list", "--json"]));
+    assert_eq!(
+        before.as_array().map(Vec::len),
+        Some(1),
+        "preview stored nothing"
+    );
+
+    let o = shifan(d.path(), &["indicators", "import", f, "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(json(&o)["indicatorCount"], 104);
+    let after = json(&shifan(d.path(), &["systems", "list", "--json"]));
+    assert_eq!(after.as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn init_from_an_official_word_file() {
+    let d = tempfile::tempdir().expect("tmp");
+    let f = fixture("indicators/official-table.docx");
+    let o = shifan(
+        d.path(),
+        &[
+            "init",
+            "--name",
+            "曾都区",
+            "--system",
+            f.to_str().expect("utf8"),
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(json(&o)["systemIsDemo"], false);
+    let leaves = json(&shifan(
+        d.path(),
+        &["indicators", "list", "--json", "--search", "重大行政决策"],
+    ));
+    assert!(leaves.as_array().is_some_and(|a| !a.is_empty()));
+}
+
+#[test]
+fn errors_are_chinese_on_stderr_with_a_nonzero_exit_and_json_with_kind() {
+    let d = tempfile::tempdir().expect("tmp");
+    assert!(
+        shifan(d.path(), &["init", "--name", "曾都区"])
+            .status
+            .success()
+    );
+    let bad = fixture("indicators/duplicate-numbers.xlsx");
+    let bad = bad.to_str().expect("utf8");
+    let o = shifan(d.path(), &["indicators", "import", bad]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("重复") && err.contains("第16行") && err.contains("duplicate-numbers.xlsx"),
+        "{err}"
+    );
+
+    let o = shifan(d.path(), &["indicators", "import", bad, "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(v["kind"], "import");
+    assert!(v["message"].as_str().is_some_and(|m| m.contains("重复")));
+
+    let o = shifan(
+        d.path(),
+        &[
+            "indicators",
+            "import",
+            fixture("indicators/encrypted.xlsx").to_str().expect("u"),
+            "--preview",
+            "--json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(json(&o)["kind"], "badFile");
+
+    let o = shifan(d.path(), &["campaigns", "switch", "42"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("不存在"));
+}
+
+#[test]
+fn export_writes_the_workbook_and_data_dir_comes_from_the_environment() {
+    let d = tempfile::tempdir().expect("tmp");
+    let o = Command::new(env!("CARGO_BIN_EXE_shifan"))
+        .args(["init", "--name", "曾都区"])
+        .env("SHIFAN_DATA_DIR", d.path())
+        .output()
+        .expect("runs");
+    assert!(o.status.success());
+    assert!(
+        d.path().join("shifan.db").exists(),
+        "SHIFAN_DATA_DIR honoured"
+    );
+    let out = d.path().join("指标 体系表.xlsx");
+    let o = shifan(
+        d.path(),
+        &["indicators", "export", out.to_str().expect("u")],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&out).expect("written");
+    assert!(bytes.starts_with(b"PK"));
+}
+
+#[test]
+fn demo_refuses_a_folder_with_real_work() {
+    let d = tempfile::tempdir().expect("tmp");
+    let o = shifan(d.path(), &["demo", "--json"]);
+    assert!(o.status.success());
+    assert!(
+        json(&o)["name"]
+            .as_str()
+            .is_some_and(|n| n.contains("演示"))
+    );
+    let real = tempfile::tempdir().expect("tmp");
+    assert!(
+        shifan(real.path(), &["init", "--name", "曾都区"])
+            .status
+            .success()
+    );
+    let o = shifan(real.path(), &["demo"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("演示数据不能混入"));
+}
