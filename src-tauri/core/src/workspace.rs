@@ -72,6 +72,11 @@ impl Workspace {
         &self.store
     }
 
+    /// Mutable store, for the feature modules' own `impl Workspace` blocks.
+    pub(crate) fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
     pub fn status(&self) -> Result<AppStatus> {
         let campaigns = campaign::list(self.store.conn())?;
         let active = campaigns.iter().find(|c| c.active).cloned();
