@@ -73,7 +73,7 @@ impl Workspace {
     }
 
     /// Mutable store, for the feature modules' own `impl Workspace` blocks.
-    pub(crate) fn store_mut(&mut self) -> &mut Store {
+    pub fn store_mut(&mut self) -> &mut Store {
         &mut self.store
     }
 
