@@ -1,0 +1,78 @@
+# 示范创建工作台 — build, run and test entry points. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+APP_BIN  := target/debug/shifan-app
+# Xvfb screen large enough for the 1280x800 window, in true colour.
+XVFB     := xvfb-run -a -s "-screen 0 1600x1000x24"
+STAGE    := scripts/stage.sh
+
+.PHONY: help deps ui run demo deb test \
+        test-fmt test-ui test-clippy test-rust test-bindings test-e2e e2e-build e2e
+
+help:
+	@echo "make deps   install missing Debian packages, node_modules and tauri-driver"
+	@echo "make ui     build the Vue UI into ui/dist"
+	@echo "make run    run the desktop app on its own data folder (first run shows the wizard)"
+	@echo "make demo   shifan demo (CLI)"
+	@echo "make deb    build the .deb installer (installs cargo-tauri on first use)"
+	@echo "make test   fmt, ui build+vitest, clippy, cargo test, bindings check, e2e"
+	@echo "make e2e    only the real-window e2e test (needs ui/dist)"
+
+deps:
+	scripts/install-deps.sh
+
+ui:
+	scripts/npm-ci.sh ui
+	npm --prefix ui run build
+
+run: deps ui
+	cargo run -p shifan-app --features custom-protocol
+
+demo:
+	cargo run -p shifan-cli -- demo
+
+deb: deps
+	command -v cargo-tauri >/dev/null || cargo install tauri-cli --version '^2' --locked
+	cd src-tauri && cargo tauri build --bundles deb
+	@ls -1 target/release/bundle/deb/*.deb
+
+# Every layer, failing fast. The UI is built before any cargo command that compiles
+# src-tauri, because tauri::generate_context! embeds ui/dist.
+test:
+	@$(STAGE) --reset
+	@$(STAGE) fmt      $(MAKE) --no-print-directory test-fmt
+	@$(STAGE) ui       $(MAKE) --no-print-directory test-ui
+	@$(STAGE) clippy   $(MAKE) --no-print-directory test-clippy
+	@$(STAGE) cargo    $(MAKE) --no-print-directory test-rust
+	@$(STAGE) bindings $(MAKE) --no-print-directory test-bindings
+	@$(STAGE) e2e      $(MAKE) --no-print-directory test-e2e
+	@$(STAGE) --summary
+
+test-fmt:
+	cargo fmt --all --check
+
+test-ui:
+	scripts/npm-ci.sh ui
+	npm --prefix ui run build
+	npm --prefix ui test
+
+test-clippy:
+	cargo clippy --workspace --all-targets -- -D warnings
+
+test-rust:
+	cargo test --workspace
+
+test-bindings:
+	scripts/check-bindings.sh
+
+test-e2e: e2e-build e2e
+
+e2e-build:
+	cargo build -p shifan-app --features custom-protocol
+
+e2e:
+	scripts/npm-ci.sh tests/e2e
+	SHIFAN_APP_BIN="$(CURDIR)/$(APP_BIN)" $(XVFB) node tests/e2e/run-e2e.mjs

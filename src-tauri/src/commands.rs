@@ -1,0 +1,120 @@
+//! The IPC commands. Each one locks the workspace, calls one function of `shifan_core` and maps
+//! the error; nothing else. Commands that read or write user files are `async` and do their work
+//! on a blocking thread, because sync commands run on the UI thread.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+use shifan_core::Workspace;
+use shifan_core::model::{
+    AppStatus, CampaignInfo, IndicatorImportPreview, IndicatorTree, NewCampaign, SystemInfo,
+};
+use tauri::{AppHandle, Manager, Runtime, State};
+
+use crate::error::{CmdError, CmdResult};
+
+/// The managed state: the one open data folder.
+pub type WorkspaceState = Mutex<Workspace>;
+
+fn lock(state: &WorkspaceState) -> MutexGuard<'_, Workspace> {
+    // A panic while the lock was held is a bug; the SQLite store is transactional, so carry on
+    // rather than turning every later command into an error.
+    state
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Runs `f` with the workspace on a blocking thread.
+async fn blocking<R, T, F>(app: AppHandle<R>, f: F) -> CmdResult<T>
+where
+    R: Runtime,
+    T: Send + 'static,
+    F: FnOnce(&mut Workspace) -> shifan_core::Result<T> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app
+            .try_state::<WorkspaceState>()
+            .ok_or_else(|| CmdError::internal("数据文件夹尚未打开"))?;
+        let mut ws = lock(&state);
+        f(&mut ws).map_err(CmdError::from)
+    })
+    .await
+    .map_err(CmdError::internal)?
+}
+
+#[tauri::command]
+pub fn app_status(state: State<'_, WorkspaceState>) -> CmdResult<AppStatus> {
+    Ok(lock(&state).status()?)
+}
+
+#[tauri::command]
+pub fn list_systems(state: State<'_, WorkspaceState>) -> CmdResult<Vec<SystemInfo>> {
+    Ok(lock(&state).list_systems()?)
+}
+
+/// May import `input.system_file`, so it runs off the UI thread.
+#[tauri::command]
+pub async fn create_campaign<R: Runtime>(
+    app: AppHandle<R>,
+    input: NewCampaign,
+) -> CmdResult<CampaignInfo> {
+    blocking(app, move |ws| ws.create_campaign(&input)).await
+}
+
+#[tauri::command]
+pub fn switch_campaign(state: State<'_, WorkspaceState>, id: i64) -> CmdResult<CampaignInfo> {
+    Ok(lock(&state).switch_campaign(id)?)
+}
+
+#[tauri::command]
+pub fn set_campaign_system(
+    state: State<'_, WorkspaceState>,
+    system_id: i64,
+) -> CmdResult<CampaignInfo> {
+    Ok(lock(&state).set_campaign_system(system_id)?)
+}
+
+#[tauri::command]
+pub async fn indicator_tree<R: Runtime>(
+    app: AppHandle<R>,
+    system_id: Option<i64>,
+) -> CmdResult<IndicatorTree> {
+    blocking(app, move |ws| ws.indicator_tree(system_id)).await
+}
+
+#[tauri::command]
+pub async fn preview_indicator_import<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+) -> CmdResult<IndicatorImportPreview> {
+    blocking(app, move |ws| {
+        ws.preview_indicator_import(&PathBuf::from(path))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn apply_indicator_import<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+    bind: bool,
+) -> CmdResult<SystemInfo> {
+    blocking(app, move |ws| {
+        ws.apply_indicator_import(&PathBuf::from(path), bind)
+    })
+    .await
+}
+
+/// Returns the path actually written.
+#[tauri::command]
+pub async fn export_indicators<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+    system_id: Option<i64>,
+) -> CmdResult<String> {
+    blocking(app, move |ws| {
+        ws.export_indicators(system_id, &PathBuf::from(path))
+    })
+    .await
+    .map(|p| p.display().to_string())
+}

@@ -1,0 +1,194 @@
+//! The commands through real IPC on the MockRuntime: the same path the Vue UI takes (argument
+//! names in camelCase, results and errors as JSON), without a window or a display.
+
+use std::sync::Mutex;
+
+use serde_json::{Value, json};
+use shifan_core::Workspace;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+
+/// One app on a fresh data folder, with a window to invoke from.
+struct Desk {
+    window: WebviewWindow<MockRuntime>,
+    dir: tempfile::TempDir,
+    _app: App<MockRuntime>,
+}
+
+impl Desk {
+    fn new() -> Desk {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let app = shifan_app::builder(mock_builder())
+            .build(mock_context(noop_assets()))
+            .expect("mock app builds");
+        let ws = Workspace::open(&dir.path().join("data")).expect("workspace opens");
+        app.manage(Mutex::new(ws));
+        let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("mock window");
+        Desk {
+            window,
+            dir,
+            _app: app,
+        }
+    }
+
+    /// Invokes `cmd` as the UI does; Ok is the JSON result, Err the JSON error.
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        // The IPC origin differs per platform; a wrong one makes every command "not allowed".
+        let url = if cfg!(windows) {
+            "http://tauri.localhost"
+        } else {
+            "tauri://localhost"
+        };
+        get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: url.parse().expect("url"),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().expect("JSON result"))
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    fn err(&self, cmd: &str, args: Value) -> Value {
+        match self.invoke(cmd, args) {
+            Ok(v) => panic!("{cmd} should fail but returned {v}"),
+            Err(e) => e,
+        }
+    }
+}
+
+fn leaves(nodes: &Value) -> Vec<&Value> {
+    let mut out = Vec::new();
+    for n in nodes.as_array().expect("array of nodes") {
+        if n["isLeaf"] == json!(true) {
+            out.push(n);
+        }
+        out.extend(leaves(&n["children"]));
+    }
+    out
+}
+
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// The shape every failed command has: exactly `{kind, message}`, message in Chinese.
+fn assert_error(e: &Value, kind: &str) {
+    assert_eq!(e["kind"], json!(kind), "error kind of {e}");
+    let message = e["message"].as_str().expect("message is a string");
+    assert!(has_cjk(message), "message is Chinese: {message}");
+    assert_eq!(
+        e.as_object().map(|o| o.len()),
+        Some(2),
+        "only kind and message: {e}"
+    );
+}
+
+#[test]
+fn first_run_creates_a_campaign_on_the_demo_system_and_shows_its_100_indicators() {
+    let desk = Desk::new();
+
+    let status = desk.ok("app_status", json!({}));
+    assert_eq!(
+        status["active"],
+        Value::Null,
+        "a fresh folder has no campaign"
+    );
+    assert_eq!(status["campaigns"], json!([]));
+
+    let systems = desk.ok("list_systems", json!({}));
+    assert!(
+        systems
+            .as_array()
+            .expect("systems")
+            .iter()
+            .any(|s| s["key"] == json!("demo") && s["isDemo"] == json!(true)),
+        "the embedded demo system is seeded: {systems}"
+    );
+
+    let campaign = desk.ok(
+        "create_campaign",
+        json!({ "input": { "district": "曾都区", "systemKey": "demo" } }),
+    );
+    assert_eq!(campaign["district"], json!("曾都区"));
+    assert_eq!(campaign["active"], json!(true));
+    assert_eq!(campaign["systemIsDemo"], json!(true));
+
+    let tree = desk.ok("indicator_tree", json!({ "systemId": null }));
+    assert_eq!(
+        tree["system"]["id"], campaign["systemId"],
+        "the active campaign's system"
+    );
+    assert_eq!(leaves(&tree["roots"]).len(), 100);
+    assert_eq!(tree["system"]["leafCount"], json!(100));
+    let name = tree["system"]["name"].as_str().expect("system name");
+    assert!(
+        name.contains("演示"),
+        "the demo system says it is a demo: {name}"
+    );
+
+    let status = desk.ok("app_status", json!({}));
+    assert_eq!(status["active"]["id"], campaign["id"]);
+    assert_eq!(status["campaigns"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn failures_arrive_as_kind_and_chinese_message() {
+    let desk = Desk::new();
+
+    let e = desk.err("switch_campaign", json!({ "id": 4242 }));
+    assert_error(&e, "notFound");
+
+    let e = desk.err(
+        "create_campaign",
+        json!({ "input": { "district": "  ", "systemKey": "demo" } }),
+    );
+    assert_error(&e, "invalid");
+    assert_eq!(
+        desk.ok("app_status", json!({}))["campaigns"],
+        json!([]),
+        "nothing was created"
+    );
+}
+
+#[test]
+fn an_exported_system_reads_back_as_the_same_100_indicators() {
+    let desk = Desk::new();
+    desk.ok(
+        "create_campaign",
+        json!({ "input": { "district": "曾都区", "systemKey": "demo" } }),
+    );
+
+    let target = desk.dir.path().join("导出").join("指标体系表.xlsx");
+    std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+    let written = desk.ok(
+        "export_indicators",
+        json!({ "path": target.to_string_lossy(), "systemId": null }),
+    );
+    let written = std::path::PathBuf::from(written.as_str().expect("path of the written file"));
+    let bytes = std::fs::read(&written).expect("exported file exists");
+    assert!(bytes.starts_with(b"PK"), "an .xlsx is a zip");
+
+    let preview = desk.ok(
+        "preview_indicator_import",
+        json!({ "path": written.to_string_lossy() }),
+    );
+    assert_eq!(preview["leafCount"], json!(100), "{}", preview["issues"]);
+    assert_eq!(preview["canApply"], json!(true), "{}", preview["issues"]);
+}
