@@ -16,7 +16,7 @@ help:
 	@echo "make deps   install missing Debian packages, node_modules and tauri-driver"
 	@echo "make ui     build the Vue UI into ui/dist"
 	@echo "make run    run the desktop app on its own data folder (first run shows the wizard)"
-	@echo "make demo   shifan demo (CLI)"
+	@echo "make demo   a demo campaign in target/demo-data, then the app on it"
 	@echo "make deb    build the .deb installer (installs cargo-tauri on first use)"
 	@echo "make test   fmt, ui build+vitest, clippy, cargo test, bindings check, e2e"
 	@echo "make e2e    only the real-window e2e test (needs ui/dist)"
@@ -31,8 +31,11 @@ ui:
 run: deps ui
 	cargo run -p shifan-app --features custom-protocol
 
-demo:
-	cargo run -p shifan-cli -- demo
+# Demo data lives in its own folder, never in the user's data folder.
+DEMO_DIR := $(CURDIR)/target/demo-data
+demo: deps ui
+	cargo run -p shifan-cli -- --data-dir "$(DEMO_DIR)" demo
+	SHIFAN_DATA_DIR="$(DEMO_DIR)" cargo run -p shifan-app --features custom-protocol
 
 deb: deps
 	command -v cargo-tauri >/dev/null || cargo install tauri-cli --version '^2' --locked
