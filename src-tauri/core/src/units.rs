@@ -341,11 +341,18 @@ impl Directory {
 
     /// Add a unit not yet stored (a planned creation) under a provisional negative id.
     pub fn add_planned(&mut self, id: i64, name: &str, kind: &str) {
+        self.add_planned_names(id, name, &[], kind);
+    }
+
+    /// As [`Directory::add_planned`], with a short name and aliases.
+    pub fn add_planned_names(&mut self, id: i64, name: &str, others: &[String], kind: &str) {
+        let mut names = vec![name.to_string()];
+        names.extend(others.iter().filter(|s| !s.is_empty()).cloned());
         self.entries.push(DirEntry {
             id,
             name: name.to_string(),
             kind: kind.to_string(),
-            names: vec![name.to_string()],
+            names,
         });
     }
 
@@ -483,7 +490,7 @@ pub fn split_names(cell: &str) -> Vec<String> {
                 depth -= 1;
                 cur.push(ch);
             }
-            '、' | ',' | '，' | ';' | '；' | '/' | '\n' | ' ' | '\t' if depth <= 0 => {
+            '、' | ',' | '，' | ';' | '；' | '/' | '\n' if depth <= 0 => {
                 let s = cur.trim().to_string();
                 if !s.is_empty() {
                     out.push(s);
@@ -846,6 +853,16 @@ fn parse_units(path: &Path) -> Result<UnitsPlan> {
                 continue;
             }
             let name = g.text(r, nc).replace('\n', "");
+            let first = (0..g.width())
+                .map(|c| g.text(r, c))
+                .find(|t| !t.is_empty())
+                .unwrap_or("");
+            if ["注", "说明", "填表", "备注"]
+                .iter()
+                .any(|p| first.starts_with(p))
+            {
+                continue;
+            }
             if name.is_empty() {
                 issues.at(Severity::Error, g, Some(r), Some(nc), "单位名称为空。");
                 continue;
@@ -981,7 +998,9 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan) -> Result<Resolved> {
             }
             None => {
                 created.push(u.name.clone());
-                dir.add_planned(next_new, &u.name, &u.kind);
+                let mut others = u.aliases.clone();
+                others.push(u.short_name.clone());
+                dir.add_planned_names(next_new, &u.name, &others, &u.kind);
                 next_new -= 1;
                 units.push((None, u));
             }

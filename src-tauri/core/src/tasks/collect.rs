@@ -341,7 +341,7 @@ fn plan(ws: &Workspace, path: &Path) -> Result<Planned> {
         }
         let data = grids
             .iter()
-            .filter(|g| !(g.text(0, 0) == STAMP_MARK))
+            .filter(|g| g.text(0, 0) != STAMP_MARK)
             .find_map(|g| {
                 find_header(g, UNIT_SHEET_COLUMNS, &["no"])
                     .filter(|h| FIELDS.iter().any(|(k, _)| h.col(k).is_some()))
