@@ -488,3 +488,24 @@ fn an_unreadable_returned_file_is_an_error_and_nothing_is_applied() {
     assert!(ws.apply_collect(&dir).is_err());
     assert_eq!(before, fingerprint(&ws));
 }
+
+#[test]
+fn the_demo_has_units_a_mostly_complete_roster_and_every_indicator_assigned() {
+    let (_d, mut ws) = shifan_tests::fresh();
+    shifan_core::demo::create(&mut ws).expect("demo");
+    let units = ws.list_units().expect("units");
+    assert!(units.len() >= 69, "{}", units.len());
+    assert!(units.iter().any(|u| u.name == "区政务服务和数据管理局"));
+    let short = ws.roster_check().expect("check");
+    assert!(!short.is_empty() && short.len() <= 6);
+    let all = ws
+        .list_assignments(&AssignmentFilter::default())
+        .expect("list");
+    assert_eq!(all.len(), 100);
+    assert!(all.iter().all(|a| !a.leads.is_empty()));
+    let d = tempfile::tempdir().expect("tmp");
+    let r = ws
+        .export_unit_sheets(&d.path().join("out"))
+        .expect("export");
+    assert!(r.unit_count >= 60);
+}
