@@ -278,7 +278,17 @@ fn levenshtein(a: &[char], b: &[char]) -> usize {
     prev[b.len()]
 }
 
+/// Digits and Chinese numerals of a name: "第二中学" and "第三中学" are different units.
+fn numerals(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_digit() || "零〇一二三四五六七八九十百".contains(*c))
+        .collect()
+}
+
 fn similarity(a: &str, b: &str) -> f64 {
+    if numerals(a) != numerals(b) {
+        return 0.0;
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let n = a.len().max(b.len());
@@ -407,7 +417,9 @@ impl Directory {
                 .filter(|e| {
                     e.names.iter().any(|x| {
                         let k = core(x, &self.district);
-                        k.chars().count() >= 3 && (k.contains(&c) || c.contains(&k))
+                        k.chars().count() >= 3
+                            && (k.contains(&c) || c.contains(&k))
+                            && numerals(&k) == numerals(&c)
                     })
                 })
                 .map(|e| e.id)
@@ -1384,6 +1396,13 @@ mod tests {
         );
         assert_eq!(d.resolve("相关单位"), NameMatch::Vague);
         assert_eq!(d.resolve("区气象局"), NameMatch::Unknown);
+        let mut d2 = dir();
+        d2.add_planned(9, "测试单位1", KIND_OTHER);
+        assert_eq!(
+            d2.resolve("测试单位2"),
+            NameMatch::Unknown,
+            "numbers differ"
+        );
     }
 
     #[test]
