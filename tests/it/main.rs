@@ -4,3 +4,4 @@
 mod campaigns;
 mod indicator_export;
 mod indicator_import;
+mod tasks;

@@ -12,6 +12,9 @@ use serde::Serialize;
 use shifan_core::model::NewCampaign;
 use shifan_core::{Error, Workspace};
 
+mod tasks;
+mod units;
+
 #[derive(Parser)]
 #[command(
     name = "shifan",
@@ -47,6 +50,21 @@ enum Cmd {
     Indicators {
         #[command(subcommand)]
         cmd: IndicatorsCmd,
+    },
+    /// 单位名单。
+    Units {
+        #[command(subcommand)]
+        cmd: units::UnitsCmd,
+    },
+    /// 明白人名单。
+    Roster {
+        #[command(subcommand)]
+        cmd: units::RosterCmd,
+    },
+    /// 任务分解。
+    Tasks {
+        #[command(subcommand)]
+        cmd: tasks::TasksCmd,
     },
     /// 在数据文件夹中建立演示项目（演示数据，不与正式项目混用）。
     Demo,
@@ -116,14 +134,28 @@ enum IndicatorsCmd {
 }
 
 /// What a command produced: printed as JSON or as Chinese text.
-struct Out {
+pub(crate) struct Out {
     json: serde_json::Value,
     text: String,
     /// Exit code 1 although the command ran (e.g. a preview that cannot be applied).
     failed: bool,
 }
 
-fn out<T: Serialize>(v: &T, text: String) -> Out {
+/// Issues as text lines ("\n[错误] …").
+pub(crate) fn issue_lines(issues: &[shifan_core::model::ImportIssue]) -> String {
+    let mut s = String::new();
+    for i in issues {
+        let tag = if i.severity == shifan_core::model::Severity::Error {
+            "错误"
+        } else {
+            "提示"
+        };
+        s.push_str(&format!("\n[{tag}] {}", i.message));
+    }
+    s
+}
+
+pub(crate) fn out<T: Serialize>(v: &T, text: String) -> Out {
     Out {
         json: serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
         text,
@@ -359,6 +391,9 @@ fn run(cli: Cli) -> Result<Out, Error> {
                 }
             }
         },
+        Cmd::Units { cmd } => units::units(&mut ws, cmd)?,
+        Cmd::Roster { cmd } => units::roster(&mut ws, cmd)?,
+        Cmd::Tasks { cmd } => tasks::tasks(&mut ws, cmd)?,
         Cmd::Demo => {
             let c = shifan_core::demo::create(&mut ws)?;
             let text = format!(

@@ -11,7 +11,9 @@ pub mod model;
 pub mod progress;
 pub mod sheet;
 pub mod store;
+pub mod tasks;
 pub mod text;
+pub mod units;
 pub mod workspace;
 
 pub use error::{Error, Result};
