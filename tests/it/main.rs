@@ -5,3 +5,4 @@ mod campaigns;
 mod hostile;
 mod indicator_export;
 mod indicator_import;
+mod safety;
