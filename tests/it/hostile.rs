@@ -228,7 +228,7 @@ impl Rng {
 
 /// One mutation of `bytes`: bit flips, truncation, a zeroed run, a duplicated slice, or a
 /// corrupted zip entry (its data region overwritten).
-pub fn mutate(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
+fn mutate(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
     let mut b = bytes.to_vec();
     if b.is_empty() {
         return b;
