@@ -2,6 +2,8 @@
 //! real files made by other tools (tests/fixtures/, see fixtures/make/).
 
 mod campaigns;
+mod hostile;
 mod indicator_export;
 mod indicator_import;
 mod tasks;
+mod safety;

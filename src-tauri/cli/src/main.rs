@@ -4,6 +4,8 @@
 //! result: Chinese text by default, JSON with `--json` (lists as a top-level array). Errors go
 //! to stderr in Chinese with exit code 1; with `--json` they are `{"kind", "message"}` objects.
 
+mod safety;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -70,6 +72,33 @@ enum Cmd {
     Demo,
     /// 显示数据文件夹与当前项目。
     Status,
+    /// 备份与恢复。
+    Backup {
+        #[command(subcommand)]
+        cmd: safety::BackupCmd,
+    },
+    /// 工作交接：导出/导入整个数据文件夹（.shifan）。
+    Handover {
+        #[command(subcommand)]
+        cmd: safety::HandoverCmd,
+    },
+    /// 操作日志。
+    Log {
+        #[command(subcommand)]
+        cmd: safety::LogCmd,
+    },
+    /// 数据检查（默认快速检查；--full 全面检查并逐一校验备份；--repair 修复可修复的问题）。
+    Check {
+        #[arg(long)]
+        full: bool,
+        #[arg(long)]
+        repair: bool,
+    },
+    /// 设置（操作人等）。
+    Settings {
+        #[command(subcommand)]
+        cmd: safety::SettingsCmd,
+    },
 }
 
 #[derive(Args)]
@@ -135,10 +164,10 @@ enum IndicatorsCmd {
 
 /// What a command produced: printed as JSON or as Chinese text.
 pub(crate) struct Out {
-    json: serde_json::Value,
-    text: String,
+    pub(crate) json: serde_json::Value,
+    pub(crate) text: String,
     /// Exit code 1 although the command ran (e.g. a preview that cannot be applied).
-    failed: bool,
+    pub(crate) failed: bool,
 }
 
 /// Issues as text lines ("\n[错误] …").
@@ -221,7 +250,9 @@ fn looks_like_file(s: &str) -> bool {
 
 fn run(cli: Cli) -> Result<Out, Error> {
     let dir = data_dir(&cli.data_dir)?;
-    let mut ws = Workspace::open(&dir)?;
+    // Reads go on while the desktop app holds the folder; every write is then refused with a
+    // message naming the holder (the core enforces it in Store::write).
+    let mut ws = Workspace::open_shared(&dir, shifan_core::lock::Program::Cli)?;
     Ok(match cli.cmd {
         Cmd::Init(a) => {
             let (key, file) = if looks_like_file(&a.system) {
@@ -394,6 +425,11 @@ fn run(cli: Cli) -> Result<Out, Error> {
         Cmd::Units { cmd } => units::units(&mut ws, cmd)?,
         Cmd::Roster { cmd } => units::roster(&mut ws, cmd)?,
         Cmd::Tasks { cmd } => tasks::tasks(&mut ws, cmd)?,
+        Cmd::Backup { cmd } => safety::backup(&mut ws, cmd)?,
+        Cmd::Handover { cmd } => safety::handover(&mut ws, cmd)?,
+        Cmd::Log { cmd } => safety::log(&mut ws, cmd)?,
+        Cmd::Check { full, repair } => safety::check(&mut ws, full, repair)?,
+        Cmd::Settings { cmd } => safety::settings(&mut ws, cmd)?,
         Cmd::Demo => {
             let c = shifan_core::demo::create(&mut ws)?;
             let text = format!(

@@ -289,4 +289,73 @@ fn units_roster_and_tasks_round_trip_through_the_command_line() {
         ],
     );
     assert!(o.status.success());
+fn while_the_desktop_app_holds_the_folder_reads_work_and_writes_are_refused_by_name() {
+    let d = tempfile::tempdir().expect("tmp");
+    assert!(
+        shifan(d.path(), &["init", "--name", "曾都区"])
+            .status
+            .success()
+    );
+    let app = shifan_core::Workspace::open_as(d.path(), shifan_core::lock::Program::Desktop)
+        .expect("the app opens the folder");
+    let list = json(&shifan(d.path(), &["campaigns", "list", "--json"]));
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "reads proceed");
+    let o = shifan(d.path(), &["settings", "set-operator", "张三"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("桌面程序") && err.contains("进程"), "{err}");
+    let o = shifan(d.path(), &["backup", "create"]);
+    assert_eq!(o.status.code(), Some(1), "no backup beside the app");
+    drop(app);
+    assert!(
+        shifan(d.path(), &["settings", "set-operator", "张三"])
+            .status
+            .success()
+    );
+}
+
+#[test]
+fn backup_log_and_check_print_json_for_scripts() {
+    let d = tempfile::tempdir().expect("tmp");
+    assert!(
+        shifan(d.path(), &["init", "--name", "曾都区"])
+            .status
+            .success()
+    );
+    assert!(
+        shifan(d.path(), &["settings", "set-operator", "王五"])
+            .status
+            .success()
+    );
+    let b = json(&shifan(d.path(), &["backup", "create", "--json"]));
+    assert_eq!(b["reason"], "manual");
+    let list = json(&shifan(d.path(), &["backup", "list", "--json"]));
+    let arr = list.as_array().expect("top-level array");
+    assert!(arr.iter().any(|x| x["id"] == b["id"]));
+    let pv = json(&shifan(
+        d.path(),
+        &[
+            "backup",
+            "restore",
+            b["id"].as_str().expect("id"),
+            "--preview",
+            "--json",
+        ],
+    ));
+    assert_eq!(pv["canRestore"], true);
+    let log = json(&shifan(
+        d.path(),
+        &["log", "list", "--json", "--action", "设置操作人"],
+    ));
+    assert_eq!(log[0]["detail"], "未设置 → 王五");
+    let chk = shifan(d.path(), &["check", "--full", "--json"]);
+    assert!(chk.status.success());
+    assert_eq!(json(&chk)["ok"], true);
+    let x = d.path().join("日志.xlsx");
+    assert!(
+        shifan(d.path(), &["log", "export", x.to_str().expect("utf8")])
+            .status
+            .success()
+    );
+    assert!(x.is_file());
 }

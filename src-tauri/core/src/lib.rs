@@ -3,11 +3,16 @@
 //! The Tauri shell, the `shifan` CLI and the integration tests are three doors onto the public
 //! functions of this crate. See ARCHITECTURE.md.
 
+pub mod backup;
 pub mod campaign;
 pub mod demo;
 pub mod error;
+pub mod handover;
+pub mod health;
 pub mod indicators;
+pub mod lock;
 pub mod model;
+pub mod oplog;
 pub mod progress;
 pub mod sheet;
 pub mod store;

@@ -202,3 +202,281 @@ pub struct AppStatus {
     pub active: Option<CampaignInfo>,
     pub campaigns: Vec<CampaignInfo>,
 }
+
+// ---------------------------------------------------------------------------------------------
+// Data safety: backups, hand-over, operation log, integrity.
+
+/// Why a backup was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum BackupReason {
+    /// 每日自动备份 (first start of the day).
+    Daily,
+    /// 手动备份.
+    Manual,
+    /// 导入前自动备份.
+    BeforeImport,
+    /// 批量修改前自动备份.
+    BeforeBulk,
+    /// 恢复前安全备份.
+    BeforeRestore,
+    /// 导入交接文件前安全备份.
+    BeforeHandover,
+    /// 修复前安全备份.
+    BeforeRepair,
+}
+
+impl BackupReason {
+    pub fn label(self) -> &'static str {
+        match self {
+            BackupReason::Daily => "每日自动备份",
+            BackupReason::Manual => "手动备份",
+            BackupReason::BeforeImport => "导入前自动备份",
+            BackupReason::BeforeBulk => "批量修改前自动备份",
+            BackupReason::BeforeRestore => "恢复前安全备份",
+            BackupReason::BeforeHandover => "导入交接文件前安全备份",
+            BackupReason::BeforeRepair => "修复前安全备份",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            BackupReason::Daily => "daily",
+            BackupReason::Manual => "manual",
+            BackupReason::BeforeImport => "import",
+            BackupReason::BeforeBulk => "bulk",
+            BackupReason::BeforeRestore => "restore",
+            BackupReason::BeforeHandover => "handover",
+            BackupReason::BeforeRepair => "repair",
+        }
+    }
+}
+
+/// Rows of one kind of data, for previews ("创建项目 2 个").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DataCount {
+    /// Table name, stable.
+    pub table: String,
+    /// Chinese label, e.g. "创建项目".
+    pub label: String,
+    #[ts(type = "number")]
+    pub count: i64,
+}
+
+/// One evidence file listed in a backup or hand-over manifest (filled once evidence exists).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct EvidenceFileEntry {
+    /// Path relative to the evidence store, with '/' separators.
+    pub path: String,
+    #[ts(type = "number")]
+    pub size: i64,
+    pub sha256: String,
+}
+
+/// What a database snapshot contains: shown in backup lists and restore/hand-over previews.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SnapshotSummary {
+    /// Campaign names.
+    pub campaigns: Vec<String>,
+    pub counts: Vec<DataCount>,
+    /// `PRAGMA user_version` of the snapshot.
+    #[ts(type = "number")]
+    pub schema_version: i64,
+    /// Highest operation-log id: equal ids mean equal data.
+    #[ts(type = "number")]
+    pub last_change_id: i64,
+    /// Time of the last recorded change, if any.
+    pub last_change_at: Option<String>,
+}
+
+/// A backup: the manifest `<id>.json` stored beside `<id>.db`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupInfo {
+    /// File stem, e.g. "20261123-100203-417-daily".
+    pub id: String,
+    /// Database file name beside the manifest.
+    pub db_file: String,
+    /// Local time, "2026-11-23 10:02:03".
+    pub created_at: String,
+    pub reason: BackupReason,
+    /// Chinese label of `reason`.
+    pub reason_label: String,
+    pub app_version: String,
+    pub operator: String,
+    #[ts(type = "number")]
+    pub size: i64,
+    pub sha256: String,
+    pub summary: SnapshotSummary,
+    /// Evidence files at the time of the backup (empty until evidence exists).
+    pub evidence: Vec<EvidenceFileEntry>,
+    /// Full path of the database file (set when listed, not stored).
+    #[serde(default)]
+    pub path: String,
+    /// Why rotation keeps it ("最近 10 份", "第 47 周"), set when listed.
+    #[serde(default)]
+    pub kept_because: String,
+}
+
+/// What restoring a backup would do, shown before anything changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RestorePreview {
+    pub backup: BackupInfo,
+    /// What the data folder holds now.
+    pub current: SnapshotSummary,
+    /// Integrity of the backup file ("ok" when sound).
+    pub integrity: String,
+    pub can_restore: bool,
+    /// Plain-language warnings ("备份比当前数据旧 3 天……").
+    pub notes: Vec<String>,
+}
+
+/// Result of a restore.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RestoreReport {
+    pub restored: BackupInfo,
+    /// The safety backup of the state before the restore.
+    pub safety_backup: BackupInfo,
+    pub message: String,
+}
+
+/// One 操作日志 entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OplogEntry {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub at: String,
+    pub operator: String,
+    pub action: String,
+    pub detail: String,
+}
+
+/// Filter of the 操作日志 view; every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OplogFilter {
+    /// Exact action, e.g. "导入指标体系".
+    #[ts(optional)]
+    #[serde(default)]
+    pub action: Option<String>,
+    /// Substring of operator, action or detail.
+    #[ts(optional)]
+    #[serde(default)]
+    pub search: Option<String>,
+    /// First day included, "2026-11-01".
+    #[ts(optional)]
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Last day included, "2026-11-30".
+    #[ts(optional)]
+    #[serde(default)]
+    pub to: Option<String>,
+    #[ts(optional, type = "number")]
+    #[serde(default)]
+    pub limit: Option<i64>,
+    #[ts(optional, type = "number")]
+    #[serde(default)]
+    pub offset: Option<i64>,
+}
+
+/// A page of the 操作日志, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OplogPage {
+    pub entries: Vec<OplogEntry>,
+    /// Entries matching the filter in total.
+    #[ts(type = "number")]
+    pub total: i64,
+    /// Distinct actions in the whole log, for the filter list.
+    pub actions: Vec<String>,
+}
+
+/// One finding of an integrity check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HealthProblem {
+    pub severity: Severity,
+    /// Plain Chinese sentence.
+    pub message: String,
+    /// What 修复 would do, when it can repair this.
+    pub repair: Option<String>,
+}
+
+/// Result of an integrity check (快速检查 at start, 全面检查 on demand).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HealthReport {
+    pub ok: bool,
+    pub full: bool,
+    pub checked_at: String,
+    /// What was checked, one line each ("数据库结构完整", "外键关联一致", …).
+    pub checks: Vec<String>,
+    pub problems: Vec<HealthProblem>,
+    /// One-line summary for the status bar.
+    pub summary: String,
+    /// Whether `repair` can fix at least one problem.
+    pub can_repair: bool,
+}
+
+/// The manifest of a hand-over file (.shifan): `manifest.json` inside the zip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HandoverManifest {
+    /// Always "shifan-handover".
+    pub format: String,
+    #[ts(type = "number")]
+    pub format_version: i64,
+    pub created_at: String,
+    pub app_version: String,
+    /// Who exported it (设置 → 操作人).
+    pub operator: String,
+    /// Name of the PC's data folder it came from.
+    pub source_dir: String,
+    pub database_sha256: String,
+    #[ts(type = "number")]
+    pub database_size: i64,
+    pub summary: SnapshotSummary,
+    /// Evidence files under `evidence/` in the zip.
+    pub evidence: Vec<EvidenceFileEntry>,
+}
+
+/// Verification of a hand-over file: every part re-hashed against the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HandoverReport {
+    pub file: String,
+    pub manifest: HandoverManifest,
+    pub database_ok: bool,
+    pub integrity: String,
+    #[ts(type = "number")]
+    pub evidence_checked: i64,
+    /// Evidence paths whose hash or size differs, or that are missing.
+    pub evidence_bad: Vec<String>,
+    /// Whether it can be imported into this data folder.
+    pub can_import: bool,
+    /// Plain-language lines of the report.
+    pub notes: Vec<String>,
+    /// Set after an import: the safety backup made first.
+    pub safety_backup: Option<BackupInfo>,
+    pub imported: bool,
+}

@@ -160,6 +160,8 @@ pub const MIGRATIONS: &[&str] = &[
 /// The database of one data folder.
 pub struct Store {
     conn: Connection,
+    /// Set when another process holds the data folder: writes are refused with this message.
+    read_only: Option<String>,
 }
 
 /// Current local time as stored: "2026-11-23 09:30:00".
@@ -188,7 +190,10 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            read_only: None,
+        })
     }
 
     /// Read-only access for queries.
@@ -204,6 +209,9 @@ impl Store {
         detail: impl FnOnce(&T) -> String,
         f: impl FnOnce(&Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
+        if let Some(why) = &self.read_only {
+            return Err(Error::Busy(why.clone()));
+        }
         let tx = self.conn.transaction()?;
         let out = f(&tx)?;
         let operator: String = tx
@@ -220,6 +228,22 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Refuse every write from now on with `why` (the folder is held by another program).
+    pub fn set_read_only(&mut self, why: Option<String>) {
+        self.read_only = why;
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only.is_some()
+    }
+
+    /// Close the database, checkpointing the WAL into the main file first, so that the file
+    /// can be replaced (restore, hand-over import).
+    pub fn close(self) -> Result<()> {
+        let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+        self.conn.close().map_err(|(_, e)| Error::from(e))
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {

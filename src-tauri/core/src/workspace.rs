@@ -3,13 +3,16 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::backup;
 use crate::campaign;
 use crate::error::{Error, Result};
 use crate::indicators::{self, SystemDraft, import};
+use crate::lock::{DataLock, Program};
 use crate::model::{
-    AppStatus, CampaignInfo, IndicatorImportPreview, IndicatorLeaf, IndicatorTree, NewCampaign,
-    SystemInfo,
+    AppStatus, BackupInfo, BackupReason, CampaignInfo, HealthReport, IndicatorImportPreview,
+    IndicatorLeaf, IndicatorTree, NewCampaign, RestorePreview, RestoreReport, SystemInfo,
 };
+use crate::progress::{Cancel, NoProgress, Progress};
 use crate::store::{Store, set_setting};
 
 /// File name of the database inside the data folder.
@@ -17,22 +20,311 @@ pub const DB_FILE: &str = "shifan.db";
 
 /// An open data folder.
 pub struct Workspace {
-    dir: PathBuf,
-    store: Store,
+    pub(crate) dir: PathBuf,
+    pub(crate) store: Store,
+    /// The data-folder lock; None when opened read-only beside another writer.
+    pub(crate) lock: Option<DataLock>,
+    /// Result of the quick check at open (or of the last check run).
+    pub(crate) health: HealthReport,
 }
 
 impl Workspace {
-    /// Open the data folder (created if missing), migrate the database and make sure the
-    /// embedded indicator systems are in the library.
+    /// Open the data folder for writing as the command line (see [`Workspace::open_as`]).
     pub fn open(data_dir: &Path) -> Result<Workspace> {
+        Self::open_as(data_dir, Program::Cli)
+    }
+
+    /// Open the data folder (created if missing) for writing: take the data-folder lock (fails
+    /// with [`Error::Busy`] naming the holder), migrate the database, make sure the embedded
+    /// indicator systems are in the library, run the quick integrity check and make the first
+    /// backup of the day.
+    pub fn open_as(data_dir: &Path, program: Program) -> Result<Workspace> {
         std::fs::create_dir_all(data_dir).map_err(|e| Error::io("创建数据文件夹", data_dir, &e))?;
+        let lock = DataLock::acquire(data_dir, program)?;
         let store = Store::open(&data_dir.join(DB_FILE))?;
         let mut ws = Workspace {
             dir: data_dir.to_path_buf(),
             store,
+            lock: Some(lock),
+            health: crate::health::not_checked(),
         };
         ws.seed_embedded()?;
+        ws.health = crate::health::quick(&ws.store)?;
+        ws.daily_backup();
         Ok(ws)
+    }
+
+    /// Open for writing if the folder is free, else read-only beside the program holding it:
+    /// queries work, every change is refused with the holder's name. For read commands of the
+    /// CLI while the desktop app is open.
+    pub fn open_shared(data_dir: &Path, program: Program) -> Result<Workspace> {
+        match Self::open_as(data_dir, program) {
+            Err(Error::Busy(why)) if data_dir.join(DB_FILE).is_file() => {
+                let mut store = Store::open(&data_dir.join(DB_FILE))?;
+                store.set_read_only(Some(why));
+                let health = crate::health::quick(&store)?;
+                Ok(Workspace {
+                    dir: data_dir.to_path_buf(),
+                    store,
+                    lock: None,
+                    health,
+                })
+            }
+            other => other,
+        }
+    }
+
+    /// Whether this workspace holds the data-folder lock (else it is read-only).
+    pub fn is_writer(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// The error a write gets when another program holds the folder.
+    pub(crate) fn require_writer(&self) -> Result<()> {
+        if self.lock.is_some() {
+            Ok(())
+        } else {
+            Err(crate::lock::busy_error(&self.dir))
+        }
+    }
+
+    /// First start of the day: one backup, unless nothing was entered yet (no campaign) or the
+    /// newest backup already holds the same data. A failure is reported in `health()`, never
+    /// stops the app from opening.
+    fn daily_backup(&mut self) {
+        let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+        let done_today = backup::list(&self.dir)
+            .ok()
+            .and_then(|v| v.into_iter().next())
+            .is_some_and(|b| b.created_at.starts_with(&today));
+        let has_campaigns = campaign::list(self.store.conn()).is_ok_and(|v| !v.is_empty());
+        if done_today || !has_campaigns || !self.health.ok {
+            return;
+        }
+        if let Err(e) = self.backup_if_changed(BackupReason::Daily) {
+            self.health.problems.push(crate::model::HealthProblem {
+                severity: crate::model::Severity::Warning,
+                message: format!("今天的自动备份未能完成：{e}"),
+                repair: None,
+            });
+            self.health.summary = format!("{}；今天的自动备份未能完成", self.health.summary);
+        }
+    }
+
+    /// Result of the last integrity check (the quick check at open, or a later full check).
+    pub fn health(&self) -> &HealthReport {
+        &self.health
+    }
+
+    /// The operator name recorded in the 操作日志 ("未设置" when not set).
+    pub fn operator(&self) -> String {
+        self.store
+            .setting("operator")
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| "未设置".to_string())
+    }
+
+    // ----- Backups -----------------------------------------------------------------------
+
+    /// Make a backup now into `backups/` (then rotate).
+    pub fn backup_now(&self, reason: BackupReason) -> Result<BackupInfo> {
+        self.backup_with_progress(reason, &NoProgress, &Cancel::new())
+    }
+
+    pub fn backup_with_progress(
+        &self,
+        reason: BackupReason,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<BackupInfo> {
+        self.require_writer()?;
+        backup::create(
+            &self.dir,
+            self.store.conn(),
+            reason,
+            &self.operator(),
+            progress,
+            cancel,
+        )
+    }
+
+    /// A backup before an import or bulk change; skipped (returning the newest backup) when the
+    /// newest backup already holds exactly the current data, so repeated imports stay cheap.
+    pub fn backup_if_changed(&self, reason: BackupReason) -> Result<BackupInfo> {
+        let current = backup::summarize(self.store.conn())?;
+        if let Some(b) = backup::list(&self.dir)?.into_iter().next()
+            && b.summary.last_change_id == current.last_change_id
+            && b.summary.schema_version == current.schema_version
+            && b.summary.last_change_at == current.last_change_at
+        {
+            return Ok(b);
+        }
+        self.backup_now(reason)
+    }
+
+    fn backup_before_import(&self) -> Result<()> {
+        self.backup_if_changed(BackupReason::BeforeImport)
+            .map(|_| ())
+            .map_err(|e| match e {
+                Error::Cancelled => Error::Cancelled,
+                e => Error::Io(format!(
+                    "导入前的自动备份未能完成，为安全起见未导入，未做任何修改。原因：{e}"
+                )),
+            })
+    }
+
+    /// Backups in `backups/`, newest first, with why rotation keeps each.
+    pub fn list_backups(&self) -> Result<Vec<BackupInfo>> {
+        backup::list(&self.dir)
+    }
+
+    /// Back up into a folder the user picked (e.g. a USB disk).
+    pub fn backup_to_folder(
+        &self,
+        folder: &Path,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<BackupInfo> {
+        backup::create_in_folder(
+            &self.dir,
+            self.store.conn(),
+            folder,
+            &self.operator(),
+            progress,
+            cancel,
+        )
+    }
+
+    /// What restoring `source` (a backup id from the list, or a backup file path) would bring
+    /// back, compared with what the folder holds now. Nothing changes.
+    pub fn preview_restore(&self, source: &str) -> Result<RestorePreview> {
+        let backup = backup::find(&self.dir, source)?;
+        let current = backup::summarize(self.store.conn())?;
+        let mut notes = Vec::new();
+        let (integrity, can_restore) = match backup::inspect(Path::new(&backup.path)) {
+            Ok((_, i)) => {
+                let ok = i == "ok";
+                if !ok {
+                    notes.push(format!("该备份文件已损坏（{i}），不能恢复。"));
+                }
+                (i, ok)
+            }
+            Err(e) => {
+                notes.push(e.to_string());
+                ("无法读取".to_string(), false)
+            }
+        };
+        if !backup.sha256.is_empty()
+            && let Ok((sha, _)) = backup::hash_file(Path::new(&backup.path))
+            && sha != backup.sha256
+        {
+            notes.push("备份文件的校验值与说明文件不一致（文件可能被改动或损坏）。".into());
+        }
+        if current.last_change_at > backup.summary.last_change_at {
+            notes.push(format!(
+                "当前数据最后修改于 {}，比该备份（{}）新；恢复后，此后的修改将被替换（恢复前会先自动做一份安全备份）。",
+                current.last_change_at.clone().unwrap_or_default(),
+                backup.summary.last_change_at.clone().unwrap_or_default()
+            ));
+        }
+        Ok(RestorePreview {
+            backup,
+            current,
+            integrity,
+            can_restore,
+            notes,
+        })
+    }
+
+    /// Restore `source` (backup id or file): check it, make a safety backup of the current
+    /// state, then swap the database file in atomically and reopen. On any failure before the
+    /// swap nothing changed; a crash during the swap leaves either the old or the new database.
+    pub fn restore_backup(
+        &mut self,
+        source: &str,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<RestoreReport> {
+        self.require_writer()?;
+        let preview = self.preview_restore(source)?;
+        if !preview.can_restore {
+            return Err(Error::BadFile(format!(
+                "不能恢复备份“{}”：{}未做任何修改。",
+                preview.backup.id,
+                preview.notes.join("")
+            )));
+        }
+        // Copy first: rotation after the safety backup may remove an old backup.
+        let staged = self.stage_file(Path::new(&preview.backup.path))?;
+        cancel.check()?;
+        let safety = self.backup_with_progress(BackupReason::BeforeRestore, progress, cancel)?;
+        let detail = format!(
+            "恢复到备份“{}”（{}，{}）；恢复前的数据已保存为安全备份“{}”",
+            preview.backup.id, preview.backup.created_at, preview.backup.reason_label, safety.id
+        );
+        self.replace_database(&staged, "恢复备份", detail)?;
+        let message = format!(
+            "已恢复到 {} 的备份（{}）。恢复前的数据已保存为安全备份“{}”，如需可再恢复回去。",
+            preview.backup.created_at, preview.backup.reason_label, safety.id
+        );
+        Ok(RestoreReport {
+            restored: preview.backup,
+            safety_backup: safety,
+            message,
+        })
+    }
+
+    /// Copy a database file into the data folder under a temp name, ready to be swapped in.
+    pub(crate) fn stage_file(&self, src: &Path) -> Result<PathBuf> {
+        let staged = self.dir.join(".tmp-restore.db");
+        backup::copy_atomic(src, &staged)?;
+        let (_, integrity) = match backup::inspect(&staged) {
+            Ok(v) => v,
+            Err(e) => {
+                let _ = std::fs::remove_file(&staged);
+                return Err(e);
+            }
+        };
+        if integrity != "ok" {
+            let _ = std::fs::remove_file(&staged);
+            return Err(Error::BadFile(format!(
+                "备份文件已损坏（{integrity}），未做任何修改。"
+            )));
+        }
+        Ok(staged)
+    }
+
+    /// Swap `staged` (a checked database file in the data folder) in as the database, reopen,
+    /// and record `action`/`detail` in the restored database's 操作日志.
+    pub(crate) fn replace_database(
+        &mut self,
+        staged: &Path,
+        action: &str,
+        detail: String,
+    ) -> Result<()> {
+        let db = self.dir.join(DB_FILE);
+        let old = std::mem::replace(&mut self.store, Store::open_in_memory()?);
+        old.close()?;
+        for suffix in ["-wal", "-shm"] {
+            let mut p = db.as_os_str().to_owned();
+            p.push(suffix);
+            let p = PathBuf::from(p);
+            if p.exists() {
+                std::fs::remove_file(&p).map_err(|e| Error::io("替换数据文件", &p, &e))?;
+            }
+        }
+        let swapped = std::fs::rename(staged, &db).map_err(|e| Error::io("替换数据文件", &db, &e));
+        // Reopen whatever is in place now (the old file if the rename failed).
+        self.store = Store::open(&db)?;
+        if let Err(e) = swapped {
+            let _ = std::fs::remove_file(staged);
+            return Err(e);
+        }
+        self.seed_embedded()?;
+        self.store.write(action, |_| detail, |_| Ok(()))?;
+        self.health = crate::health::quick(&self.store)?;
+        Ok(())
     }
 
     fn seed_embedded(&mut self) -> Result<()> {
@@ -131,7 +423,12 @@ impl Workspace {
             .as_deref()
             .filter(|s| !s.trim().is_empty())
         {
-            Some(f) => Some(self.checked_plan(Path::new(f))?),
+            Some(f) => {
+                let plan = self.checked_plan(Path::new(f))?;
+                self.require_writer()?;
+                self.backup_before_import()?;
+                Some(plan)
+            }
             None => None,
         };
         let library_id = match (&file_plan, input.system_key.as_deref()) {
@@ -157,7 +454,10 @@ impl Workspace {
 
     pub fn switch_campaign(&mut self, id: i64) -> Result<CampaignInfo> {
         let c = campaign::get(self.store.conn(), id)?;
-        let name = c.name.clone();
+        let before = campaign::active(self.store.conn())
+            .map(|a| a.name)
+            .unwrap_or_else(|_| "（无）".to_string());
+        let name = format!("{before} → {}", c.name);
         self.store.write(
             "切换创建项目",
             |_| name,
@@ -229,6 +529,8 @@ impl Workspace {
     /// optionally binding it to the active campaign. All or nothing.
     pub fn apply_indicator_import(&mut self, path: &Path, bind: bool) -> Result<SystemInfo> {
         let plan = self.checked_plan(path)?;
+        self.require_writer()?;
+        self.backup_before_import()?;
         let active = if bind {
             Some(campaign::active(self.store.conn())?)
         } else {

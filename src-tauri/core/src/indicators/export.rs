@@ -9,7 +9,9 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 use super::{heading_label, max_depth, walk};
 use crate::error::{Error, Result};
 use crate::model::{IndicatorNode, IndicatorTree};
-use crate::sheet::write::{Styles, a4_setup, fit_width, save_atomic, wrapped_height};
+use crate::sheet::write::{
+    Styles, a4_setup, fit_width, save_atomic, wrapped_height, write_user_text,
+};
 
 /// Write `tree` to `path` (.xlsx). The file appears whole or not at all.
 pub fn export_xlsx(tree: &IndicatorTree, path: &Path) -> Result<PathBuf> {
@@ -116,14 +118,15 @@ fn build(tree: &IndicatorTree) -> Result<Workbook, XlsxError> {
                 .get(b)
                 .map(|a| heading_label(a))
                 .unwrap_or_default();
-            ws.write_string_with_format(r, 1 + b as u16, &label, &st.body)?;
+            write_user_text(ws, r, 1 + b as u16, &label, &st.body)?;
         }
-        ws.write_string_with_format(r, c_text, &l.leaf.title, &st.body)?;
+        write_user_text(ws, r, c_text, &l.leaf.title, &st.body)?;
         match l.leaf.score {
             Some(s) => ws.write_number_with_format(r, c_score, s, &st.body_center)?,
             None => ws.write_blank(r, c_score, &st.body_center)?,
         };
-        ws.write_string_with_format(
+        write_user_text(
+            ws,
             r,
             c_methods,
             l.leaf.methods.as_deref().unwrap_or(""),
@@ -168,6 +171,8 @@ fn build(tree: &IndicatorTree) -> Result<Workbook, XlsxError> {
                     &label,
                     &st.body,
                 )?;
+                // Same cell again through the guard (quote prefix for formula-like text).
+                write_user_text(ws, first + start as u32, 1 + b as u16, &label, &st.body)?;
             }
             start = end + 1;
         }

@@ -191,7 +191,22 @@ pub fn read_tables(path: &Path) -> Result<Vec<Grid>, Error> {
 }
 
 /// As [`read_tables`], from bytes already in memory. `file` is only used in messages.
+///
+/// The third-party readers (calamine, zip) have panicked on some damaged files found by our
+/// fuzzer; a panic there is turned into the same "file is damaged" message instead of taking
+/// the app down.
 pub fn read_tables_from_bytes(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, Error> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_tables_inner(file, bytes)
+    })) {
+        Ok(r) => r,
+        Err(_) => Err(Error::BadFile(format!(
+            "无法读取“{file}”：文件已损坏（内容结构异常），请在 Excel 或 WPS 中打开并另存为 .xlsx 后重试。"
+        ))),
+    }
+}
+
+fn read_tables_inner(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, Error> {
     if bytes.is_empty() {
         return Err(Error::BadFile(format!(
             "无法读取“{file}”：文件是空的（0 字节）。"
@@ -209,6 +224,9 @@ pub fn read_tables_from_bytes(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, E
             // Guard against decompression bombs before calamine inflates anything.
             if kind != FileKind::Xls {
                 check_zip_sizes(file, &bytes)?;
+            }
+            if kind == FileKind::Xlsx {
+                check_xlsx_extent(file, &bytes)?;
             }
             let cursor = Cursor::new(bytes);
             let sheets = match kind {
@@ -247,6 +265,72 @@ fn check_zip_sizes(file: &str, bytes: &[u8]) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Most cells the bounding box of one sheet may span: calamine allocates the whole box, so a
+/// single cell at XFD1048576 would otherwise ask for 17 billion cells.
+const MAX_BOX_CELLS: u64 = 10_000_000;
+
+/// Refuse a workbook whose sheets span more than [`MAX_BOX_CELLS`], by scanning the cell
+/// references of each worksheet part before calamine allocates anything.
+fn check_xlsx_extent(file: &str, bytes: &[u8]) -> Result<(), Error> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    for i in 0..zip.len() {
+        let Ok(mut f) = zip.by_index(i) else {
+            continue;
+        };
+        let Ok(name) = f.name().map(|n| n.replace('\\', "/")) else {
+            continue;
+        };
+        if !(name.starts_with("xl/worksheets/") && name.ends_with(".xml")) {
+            continue;
+        }
+        let mut xml = Vec::new();
+        if f.by_ref()
+            .take(1024 * 1024 * 1024)
+            .read_to_end(&mut xml)
+            .is_err()
+        {
+            continue; // calamine reports the damage.
+        }
+        let (rows, cols) = cell_extent(&xml);
+        if rows > MAX_ROWS as u64 || rows.saturating_mul(cols) > MAX_BOX_CELLS {
+            return Err(Error::BadFile(format!(
+                "无法读取“{file}”：工作表的内容一直延伸到第 {rows} 行、第 {cols} 列，超出可读取的范围（最多 {} 行、约 {} 万个单元格）。请在 Excel 或 WPS 中删除多余的行列（或把有用的内容复制到新工作簿）后重试。",
+                MAX_ROWS,
+                MAX_BOX_CELLS / 10_000
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Highest row and column referenced by `r="…"` attributes of rows and cells.
+fn cell_extent(xml: &[u8]) -> (u64, u64) {
+    let (mut max_row, mut max_col) = (0u64, 0u64);
+    let mut i = 0;
+    while let Some(p) = xml[i..].windows(4).position(|w| w == b" r=\"") {
+        let start = i + p + 4;
+        let mut j = start;
+        let mut col = 0u64;
+        while j < xml.len() && xml[j].is_ascii_uppercase() && j - start < 4 {
+            col = col * 26 + u64::from(xml[j] - b'A' + 1);
+            j += 1;
+        }
+        let mut row = 0u64;
+        while j < xml.len() && xml[j].is_ascii_digit() && row < 1 << 40 {
+            row = row * 10 + u64::from(xml[j] - b'0');
+            j += 1;
+        }
+        if j < xml.len() && xml[j] == b'"' {
+            max_row = max_row.max(row);
+            max_col = max_col.max(col);
+        }
+        i = j.max(start);
+    }
+    (max_row, max_col.max(1))
 }
 
 /// Limits that keep a hostile sheet from exhausting memory; real indicator and task sheets are

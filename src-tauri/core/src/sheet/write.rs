@@ -78,6 +78,35 @@ pub fn wrapped_height(text: &str, col_width: f64) -> f64 {
     (lines * 14.0 + 4.0).max(20.0)
 }
 
+/// Whether `text` would be taken as a formula by Excel/WPS when a user edits the cell or the
+/// data is pasted elsewhere (CSV/DDE injection): it starts with `=`, `+`, `-` or `@` (after
+/// leading spaces, full-width forms included).
+pub fn looks_like_formula(text: &str) -> bool {
+    matches!(
+        text.trim_start().chars().next(),
+        Some('=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠')
+    )
+}
+
+/// Write text that came from a user or a user's file. It is always a string cell, never a
+/// formula; text that looks like a formula also gets the quote prefix (Excel's leading `'`), so
+/// it stays text even when a user later edits the cell. Every export writes user text with this.
+pub fn write_user_text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    if looks_like_formula(text) {
+        let f = format.clone().set_quote_prefix();
+        ws.write_string_with_format(row, col, text, &f)?;
+    } else {
+        ws.write_string_with_format(row, col, text, format)?;
+    }
+    Ok(())
+}
+
 /// A4 landscape, fit to one page wide, header rows repeated on every page, centred footer with
 /// page numbers.
 pub fn a4_setup(

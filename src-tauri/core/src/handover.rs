@@ -1,0 +1,362 @@
+//! 工作交接 (hand-over): the whole data folder as one `.shifan` file for another PC or the next
+//! person, and its import with a verification report.
+//!
+//! A `.shifan` file is a zip: `manifest.json` ([`HandoverManifest`]), `shifan.db` (a consistent
+//! snapshot made with the online backup API) and, once evidence exists, `evidence/<path>` for
+//! every file listed in the manifest. Import re-hashes every part against the manifest.
+//!
+//! Import never overwrites campaigns: it goes only into a data folder with no real campaign (a
+//! new PC, a fresh folder, or one holding just the demo). A folder with campaigns is refused
+//! with a message pointing to a separate data folder (`shifan --data-dir 新文件夹 handover
+//! import …`). Merging two databases row by row would have to remap every id of every table the
+//! later issues add, and a half-right merge is worse than a clear refusal.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::backup;
+use crate::error::{Error, Result};
+use crate::model::{BackupReason, HandoverManifest, HandoverReport};
+use crate::progress::{Cancel, Progress};
+use crate::sheet::{display_name, write_error};
+use crate::workspace::Workspace;
+
+pub const FORMAT: &str = "shifan-handover";
+pub const FORMAT_VERSION: i64 = 1;
+const DB_ENTRY: &str = "shifan.db";
+const MANIFEST_ENTRY: &str = "manifest.json";
+/// Largest database a hand-over file may carry once unpacked.
+const MAX_DB: u64 = 4 * 1024 * 1024 * 1024;
+
+fn bad(file: &str, why: &str) -> Error {
+    Error::BadFile(format!("无法读取交接文件“{file}”：{why}未做任何修改。"))
+}
+
+/// Read and check the manifest, and unpack the database into `work`; returns the report
+/// (without the import decision) and the unpacked database path.
+fn unpack(
+    path: &Path,
+    work: &Path,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<(HandoverReport, std::path::PathBuf)> {
+    let file = display_name(path);
+    let f = std::fs::File::open(path).map_err(|e| Error::io("读取交接文件", path, &e))?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(f)).map_err(|_| {
+        bad(
+            &file,
+            "文件已损坏或不是示范创建工作台的交接文件（.shifan）。",
+        )
+    })?;
+    let manifest: HandoverManifest = {
+        let mut e = zip
+            .by_name(MANIFEST_ENTRY)
+            .map_err(|_| bad(&file, "缺少说明文件 manifest.json，不是完整的交接文件。"))?;
+        if e.size() > 16 * 1024 * 1024 {
+            return Err(bad(&file, "说明文件异常（过大）。"));
+        }
+        let mut s = String::new();
+        e.by_ref()
+            .take(16 * 1024 * 1024)
+            .read_to_string(&mut s)
+            .map_err(|_| bad(&file, "说明文件 manifest.json 已损坏。"))?;
+        serde_json::from_str(&s).map_err(|_| bad(&file, "说明文件 manifest.json 格式不对。"))?
+    };
+    if manifest.format != FORMAT {
+        return Err(bad(&file, "不是示范创建工作台的交接文件。"));
+    }
+    if manifest.format_version > FORMAT_VERSION {
+        return Err(Error::Invalid(format!(
+            "交接文件“{file}”来自更新版本的示范创建工作台，请先升级程序后再导入。未做任何修改。"
+        )));
+    }
+    // Only the known entries are ever read; names are never used as paths except evidence
+    // entries checked below, so `../` or absolute names cannot escape.
+    let db = work.join("incoming.db");
+    let (sha, size) = {
+        let mut e = zip
+            .by_name(DB_ENTRY)
+            .map_err(|_| bad(&file, "缺少数据库文件 shifan.db。"))?;
+        if e.size() > MAX_DB {
+            return Err(bad(&file, "数据库文件异常（过大）。"));
+        }
+        let total = e.size().max(1);
+        let mut out = std::fs::File::create(&db).map_err(|e| write_error(&db, &e))?;
+        let mut h = Sha256::new();
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut size = 0u64;
+        loop {
+            cancel.check()?;
+            let n = e
+                .read(&mut buf)
+                .map_err(|_| bad(&file, "数据库部分已损坏（解压失败）。"))?;
+            if n == 0 {
+                break;
+            }
+            size += n as u64;
+            if size > MAX_DB {
+                return Err(bad(&file, "数据库文件异常（过大）。"));
+            }
+            h.update(&buf[..n]);
+            out.write_all(&buf[..n]).map_err(|e| write_error(&db, &e))?;
+            progress.report(size.min(total), total, "校验交接文件");
+        }
+        out.sync_all().map_err(|e| write_error(&db, &e))?;
+        (format!("{:x}", h.finalize()), size as i64)
+    };
+    let mut notes = Vec::new();
+    let mut database_ok = sha == manifest.database_sha256 && size == manifest.database_size;
+    if !database_ok {
+        notes.push("数据库文件的校验值与说明文件不一致（文件在传输中损坏或被改动）。".into());
+    }
+    let integrity = match backup::inspect(&db) {
+        Ok((_, i)) => i,
+        Err(e) => {
+            notes.push(e.to_string());
+            "无法读取".into()
+        }
+    };
+    if integrity != "ok" {
+        database_ok = false;
+        if integrity != "无法读取" {
+            notes.push(format!("数据库完整性检查未通过：{integrity}"));
+        }
+    } else if sha == manifest.database_sha256 {
+        notes.push(format!(
+            "数据库完好（SHA-256 校验一致，{} KB）。",
+            (size + 1023) / 1024
+        ));
+    }
+    // Evidence: every listed file re-hashed from the zip.
+    let mut evidence_bad = Vec::new();
+    for ev in &manifest.evidence {
+        let name = format!("evidence/{}", ev.path);
+        let ok = match zip.by_name(&name) {
+            Ok(mut e) => {
+                let mut h = Sha256::new();
+                let mut n = 0i64;
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    match e.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(k) => {
+                            n += k as i64;
+                            h.update(&buf[..k]);
+                        }
+                        Err(_) => {
+                            n = -1;
+                            break;
+                        }
+                    }
+                }
+                n == ev.size && format!("{:x}", h.finalize()) == ev.sha256
+            }
+            Err(_) => false,
+        };
+        if !ok {
+            evidence_bad.push(ev.path.clone());
+        }
+    }
+    notes.push(if manifest.evidence.is_empty() {
+        "佐证材料：交接文件中没有佐证材料文件。".to_string()
+    } else {
+        format!(
+            "佐证材料：逐一校验 {} 个文件，{} 个完好。",
+            manifest.evidence.len(),
+            manifest.evidence.len() - evidence_bad.len()
+        )
+    });
+    Ok((
+        HandoverReport {
+            file,
+            evidence_checked: manifest.evidence.len() as i64,
+            manifest,
+            database_ok,
+            integrity,
+            evidence_bad,
+            can_import: false,
+            notes,
+            safety_backup: None,
+            imported: false,
+        },
+        db,
+    ))
+}
+
+impl Workspace {
+    /// Write the whole data folder to one `.shifan` file at `path` (appears whole or not at all).
+    pub fn export_handover(
+        &self,
+        path: &Path,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<HandoverManifest> {
+        let work = tempfile::Builder::new()
+            .prefix(".tmp-handover-")
+            .tempdir_in(&self.dir)
+            .map_err(|e| write_error(&self.dir, &e))?;
+        let db = work.path().join(DB_ENTRY);
+        backup::snapshot(self.store.conn(), &db, progress, cancel)?;
+        let (summary, _) = backup::inspect(&db)?;
+        let (sha, size) = backup::hash_file(&db)?;
+        let manifest = HandoverManifest {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            created_at: crate::store::now(),
+            app_version: env!("CARGO_PKG_VERSION").into(),
+            operator: self.operator(),
+            source_dir: self.dir.display().to_string(),
+            database_sha256: sha,
+            database_size: size,
+            summary,
+            evidence: Vec::new(),
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !dir.is_dir() {
+            return Err(Error::Io(format!(
+                "无法写入“{}”：所在文件夹不存在（U 盘是否已拔出？）。",
+                path.display()
+            )));
+        }
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".shifan-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| write_error(path, &e))?;
+        {
+            let w = std::io::BufWriter::new(tmp.as_file_mut());
+            let mut z = zip::ZipWriter::new(w);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .large_file(size > 2_000_000_000);
+            let zerr = |e: zip::result::ZipError| match e {
+                zip::result::ZipError::Io(io) => write_error(path, &io),
+                other => Error::Io(format!("写入交接文件“{}”失败：{other}", path.display())),
+            };
+            z.start_file(MANIFEST_ENTRY, opts).map_err(zerr)?;
+            let json = serde_json::to_vec_pretty(&manifest)
+                .map_err(|e| Error::Io(format!("生成交接说明失败：{e}")))?;
+            z.write_all(&json).map_err(|e| write_error(path, &e))?;
+            z.start_file(DB_ENTRY, opts).map_err(zerr)?;
+            let mut src = std::fs::File::open(&db).map_err(|e| Error::io("读取文件", &db, &e))?;
+            let mut buf = vec![0u8; 256 * 1024];
+            let mut done = 0u64;
+            loop {
+                cancel.check()?;
+                let n = src
+                    .read(&mut buf)
+                    .map_err(|e| Error::io("读取文件", &db, &e))?;
+                if n == 0 {
+                    break;
+                }
+                z.write_all(&buf[..n]).map_err(|e| write_error(path, &e))?;
+                done += n as u64;
+                progress.report(done, size.max(1) as u64, "写入交接文件");
+            }
+            let mut w = z.finish().map_err(zerr)?;
+            w.flush().map_err(|e| write_error(path, &e))?;
+        }
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| write_error(path, &e))?;
+        tmp.persist(path).map_err(|e| write_error(path, &e.error))?;
+        Ok(manifest)
+    }
+
+    /// Verify a `.shifan` file (every part re-hashed) and say whether it can be imported here.
+    pub fn preview_handover(
+        &self,
+        path: &Path,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<HandoverReport> {
+        let work = tempfile::Builder::new()
+            .prefix(".tmp-handover-")
+            .tempdir_in(&self.dir)
+            .map_err(|e| write_error(&self.dir, &e))?;
+        let (mut report, _) = unpack(path, work.path(), progress, cancel)?;
+        self.decide(&mut report)?;
+        Ok(report)
+    }
+
+    fn decide(&self, report: &mut HandoverReport) -> Result<()> {
+        let real: Vec<String> = crate::campaign::list(self.store.conn())?
+            .into_iter()
+            .filter(|c| !c.system_is_demo)
+            .map(|c| c.name)
+            .collect();
+        let sound = report.database_ok && report.evidence_bad.is_empty();
+        if !real.is_empty() {
+            report.notes.push(format!(
+                "本机数据文件夹中已有创建项目（{}），为避免覆盖，不能导入到这里。请把交接文件导入到一个新的空数据文件夹（命令行：shifan --data-dir 新文件夹 handover import 文件），或在另一台电脑上导入。",
+                real.join("、")
+            ));
+        } else if sound {
+            report.notes.push(format!(
+                "可以导入：将带来 {} 个创建项目（{}）。导入前会自动备份本机现有数据。",
+                report.manifest.summary.campaigns.len(),
+                report.manifest.summary.campaigns.join("、")
+            ));
+        }
+        report.can_import = sound && real.is_empty();
+        Ok(())
+    }
+
+    /// Import a `.shifan` file into this (empty or demo-only) data folder: verify it, make a
+    /// safety backup, swap the database in atomically. Refused, with nothing changed, when the
+    /// file fails verification or the folder holds campaigns.
+    pub fn import_handover(
+        &mut self,
+        path: &Path,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<HandoverReport> {
+        self.require_writer()?;
+        let work = tempfile::Builder::new()
+            .prefix(".tmp-handover-")
+            .tempdir_in(&self.dir)
+            .map_err(|e| write_error(&self.dir, &e))?;
+        let (mut report, db) = unpack(path, work.path(), progress, cancel)?;
+        self.decide(&mut report)?;
+        if !report.can_import {
+            return Err(Error::Invalid(format!(
+                "不能导入交接文件“{}”：{}未做任何修改。",
+                report.file,
+                report.notes.last().cloned().unwrap_or_default()
+            )));
+        }
+        cancel.check()?;
+        let staged = self.stage_file(&db)?;
+        let safety = match self.backup_now(BackupReason::BeforeHandover) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = std::fs::remove_file(&staged);
+                return Err(e);
+            }
+        };
+        let detail = format!(
+            "导入交接文件“{}”（{} 由 {} 导出，{} 个创建项目：{}）；导入前的数据已保存为安全备份“{}”",
+            report.file,
+            report.manifest.created_at,
+            report.manifest.operator,
+            report.manifest.summary.campaigns.len(),
+            report.manifest.summary.campaigns.join("、"),
+            safety.id
+        );
+        let local_operator = self.store.setting("operator")?;
+        self.replace_database(&staged, "导入交接文件", detail)?;
+        // The person importing carries on the work: keep this PC's operator name.
+        if let Some(name) = local_operator {
+            self.set_operator(&name)?;
+        }
+        report.safety_backup = Some(safety);
+        report.imported = true;
+        report.notes.push("已导入。".into());
+        Ok(report)
+    }
+}
