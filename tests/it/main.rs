@@ -5,5 +5,5 @@ mod campaigns;
 mod hostile;
 mod indicator_export;
 mod indicator_import;
-mod tasks;
 mod safety;
+mod tasks;

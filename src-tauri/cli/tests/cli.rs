@@ -289,6 +289,8 @@ fn units_roster_and_tasks_round_trip_through_the_command_line() {
         ],
     );
     assert!(o.status.success());
+}
+#[test]
 fn while_the_desktop_app_holds_the_folder_reads_work_and_writes_are_refused_by_name() {
     let d = tempfile::tempdir().expect("tmp");
     assert!(
