@@ -4,6 +4,7 @@ import IndicatorsPage from './views/IndicatorsPage.vue'
 import OverviewPage from './views/OverviewPage.vue'
 import PlaceholderPage from './views/PlaceholderPage.vue'
 import SettingsPage from './views/SettingsPage.vue'
+import TasksPage from './views/TasksPage.vue'
 
 /** Left navigation, in order. `testid` becomes data-testid="nav-<testid>". */
 export const NAV_ITEMS = [
@@ -20,6 +21,7 @@ export const NAV_ITEMS = [
 const pages: Record<string, RouteRecordRaw['component']> = {
   '/overview': OverviewPage,
   '/indicators': IndicatorsPage,
+  '/tasks': TasksPage,
   '/settings': SettingsPage,
 }
 

@@ -73,9 +73,9 @@ describe('app frame', () => {
 
   it('says unfinished pages are under construction, without made-up content', async () => {
     vi.mocked(api.appStatus).mockResolvedValue(status(campaign()))
-    const { w } = await mountApp('/tasks')
+    const { w } = await mountApp('/evidence')
     const page = w.get('[data-testid="page-under-construction"]')
-    expect(page.text()).toContain('任务分解')
+    expect(page.text()).toContain('佐证材料')
     expect(page.text()).toContain('该功能正在建设中，将在后续版本提供。')
   })
 
