@@ -99,6 +99,18 @@ describe('任务分解 page', () => {
     expect(tableText()).not.toContain('建立健全行政执法公示制度')
   })
 
+  it('filters by 方面, offering the aspects found in the assignments', async () => {
+    await mountPage()
+    await chooseOption('filter-aspect', '二、行政决策科学民主合法')
+    expect(api.listAssignments).toHaveBeenLastCalledWith({
+      aspect: '二、行政决策科学民主合法',
+      unitId: null,
+      unassignedOnly: false,
+    })
+    expect(tableText()).toContain('政务公开目录动态更新')
+    expect(tableText()).not.toContain('建立健全行政执法公示制度')
+  })
+
   it('shows how many indicators each unit leads and supports', async () => {
     await mountPage()
     const text = document.querySelector('[data-testid="unit-summary"]')?.textContent ?? ''
