@@ -10,6 +10,19 @@ import type { IndicatorImportPreview } from './gen/IndicatorImportPreview'
 import type { IndicatorTree } from './gen/IndicatorTree'
 import type { NewCampaign } from './gen/NewCampaign'
 import type { SystemInfo } from './gen/SystemInfo'
+import type { Assignment } from './gen/Assignment'
+import type { AssignmentFilter } from './gen/AssignmentFilter'
+import type { CollectPreview } from './gen/CollectPreview'
+import type { RosterInput } from './gen/RosterInput'
+import type { RosterMember } from './gen/RosterMember'
+import type { RosterShortfall } from './gen/RosterShortfall'
+import type { TasksImportOptions } from './gen/TasksImportOptions'
+import type { TasksImportPreview } from './gen/TasksImportPreview'
+import type { UnitInfo } from './gen/UnitInfo'
+import type { UnitInput } from './gen/UnitInput'
+import type { UnitSheetsExport } from './gen/UnitSheetsExport'
+import type { UnitTaskSummary } from './gen/UnitTaskSummary'
+import type { UnitsImportPreview } from './gen/UnitsImportPreview'
 
 /**
  * An error as the Rust shell sends it: `message` is complete Chinese text for the user
@@ -89,6 +102,86 @@ export function exportIndicators(path: string, systemId: number | null): Promise
 }
 
 // ---------------------------------------------------------------------------
+// 单位 and 明白人
+
+export function listUnits(): Promise<UnitInfo[]> {
+  return call('list_units')
+}
+
+export function saveUnit(input: UnitInput): Promise<UnitInfo> {
+  return call('save_unit', { input })
+}
+
+export function deleteUnit(id: number): Promise<null> {
+  return call('delete_unit', { id })
+}
+
+/** `unitId` null means every unit's members. */
+export function roster(unitId: number | null): Promise<RosterMember[]> {
+  return call('roster', { unitId })
+}
+
+/** Replaces the roster of one unit. */
+export function setRoster(unitId: number, members: RosterInput[]): Promise<RosterMember[]> {
+  return call('set_roster', { unitId, members })
+}
+
+export function rosterCheck(): Promise<RosterShortfall[]> {
+  return call('roster_check')
+}
+
+export function importUnitsPreview(path: string): Promise<UnitsImportPreview> {
+  return call('import_units_preview', { path })
+}
+
+export function applyUnitsImport(path: string): Promise<UnitsImportPreview> {
+  return call('apply_units_import', { path })
+}
+
+/** Returns the path actually written. */
+export function exportUnits(path: string): Promise<string> {
+  return call('export_units', { path })
+}
+
+// ---------------------------------------------------------------------------
+// 任务分解
+
+export function listAssignments(filter: AssignmentFilter): Promise<Assignment[]> {
+  return call('list_assignments', { filter })
+}
+
+export function unitTaskSummary(): Promise<UnitTaskSummary[]> {
+  return call('unit_task_summary')
+}
+
+export function previewTasksImport(path: string, options: TasksImportOptions): Promise<TasksImportPreview> {
+  return call('preview_tasks_import', { path, options })
+}
+
+export function applyTasksImport(path: string, options: TasksImportOptions): Promise<TasksImportPreview> {
+  return call('apply_tasks_import', { path, options })
+}
+
+/** Returns the path actually written. */
+export function exportTasks(path: string): Promise<string> {
+  return call('export_tasks', { path })
+}
+
+/** `target` is a folder, or a path ending in .zip. */
+export function exportUnitSheets(target: string): Promise<UnitSheetsExport> {
+  return call('export_unit_sheets', { target })
+}
+
+/** `path` is a folder, a .zip or one .xlsx. */
+export function previewCollect(path: string): Promise<CollectPreview> {
+  return call('preview_collect', { path })
+}
+
+export function applyCollect(path: string): Promise<CollectPreview> {
+  return call('apply_collect', { path })
+}
+
+// ---------------------------------------------------------------------------
 // File dialogs
 
 export interface FileFilter {
@@ -105,6 +198,22 @@ export const INDICATOR_EXPORT_FILTERS: FileFilter[] = [
 ]
 
 export const INDICATOR_EXPORT_DEFAULT_NAME = '指标体系表.xlsx'
+
+export const SHEET_IMPORT_FILTERS: FileFilter[] = [
+  { name: 'Excel 工作簿', extensions: ['xlsx', 'xls', 'xlsm', 'ods'] },
+]
+
+export const XLSX_FILTERS: FileFilter[] = [{ name: 'Excel 工作簿', extensions: ['xlsx'] }]
+
+export const ZIP_FILTERS: FileFilter[] = [{ name: 'ZIP 压缩包', extensions: ['zip'] }]
+
+export const COLLECT_FILTERS: FileFilter[] = [
+  { name: '各单位工作表（压缩包或工作簿）', extensions: ['zip', 'xlsx'] },
+]
+
+export const TASKS_EXPORT_DEFAULT_NAME = '任务分解表.xlsx'
+export const UNITS_EXPORT_DEFAULT_NAME = '单位名单.xlsx'
+export const UNIT_SHEETS_ZIP_DEFAULT_NAME = '各单位工作表.zip'
 
 /**
  * Test seam for end-to-end tests. WebDriver (tauri-driver) cannot drive native file
@@ -140,6 +249,18 @@ export async function pickSavePath(defaultName: string, filters: FileFilter[]): 
   if (seam) return seam.path
   try {
     return await save({ defaultPath: defaultName, filters })
+  } catch (e) {
+    throw toApiError(e)
+  }
+}
+
+/** Asks for a folder; null when the user cancels. */
+export async function pickFolder(): Promise<string | null> {
+  const seam = takeTestPick()
+  if (seam) return seam.path
+  try {
+    const picked = await open({ multiple: false, directory: true })
+    return typeof picked === 'string' ? picked : null
   } catch (e) {
     throw toApiError(e)
   }

@@ -4,12 +4,15 @@ import IndicatorsPage from './views/IndicatorsPage.vue'
 import OverviewPage from './views/OverviewPage.vue'
 import PlaceholderPage from './views/PlaceholderPage.vue'
 import SettingsPage from './views/SettingsPage.vue'
+import TasksPage from './views/TasksPage.vue'
+import UnitsPage from './views/UnitsPage.vue'
 
 /** Left navigation, in order. `testid` becomes data-testid="nav-<testid>". */
 export const NAV_ITEMS = [
   { path: '/overview', title: '工作台总览', testid: 'overview' },
   { path: '/indicators', title: '指标体系', testid: 'indicators' },
   { path: '/tasks', title: '任务分解', testid: 'tasks' },
+  { path: '/units', title: '单位与明白人', testid: 'units' },
   { path: '/evidence', title: '佐证材料', testid: 'evidence' },
   { path: '/self-check', title: '自查自纠', testid: 'self-check' },
   { path: '/rectification', title: '问题整改', testid: 'rectification' },
@@ -20,6 +23,8 @@ export const NAV_ITEMS = [
 const pages: Record<string, RouteRecordRaw['component']> = {
   '/overview': OverviewPage,
   '/indicators': IndicatorsPage,
+  '/tasks': TasksPage,
+  '/units': UnitsPage,
   '/settings': SettingsPage,
 }
 

@@ -61,21 +61,22 @@ describe('app frame', () => {
     expect(w.find('[data-testid="indicator-tree"]').exists()).toBe(true)
   })
 
-  it('has exactly the eight navigation entries, in order', async () => {
+  it('has the navigation entries, in order, in order', async () => {
     vi.mocked(api.appStatus).mockResolvedValue(status(campaign()))
     const { w } = await mountApp()
     const items = w.findAll('.app-menu .el-menu-item').map((i) => i.text())
-    expect(items).toEqual(['工作台总览', '指标体系', '任务分解', '佐证材料', '自查自纠', '问题整改', '模拟评估', '设置'])
+    expect(items).toEqual(['工作台总览', '指标体系', '任务分解', '单位与明白人', '佐证材料', '自查自纠', '问题整改', '模拟评估', '设置'])
     expect(w.find('[data-testid="nav-indicators"]').exists()).toBe(true)
     expect(w.find('[data-testid="nav-overview"]').exists()).toBe(true)
+    expect(w.find('[data-testid="nav-units"]').exists()).toBe(true)
     expect(w.find('[data-testid="nav-settings"]').exists()).toBe(true)
   })
 
   it('says unfinished pages are under construction, without made-up content', async () => {
     vi.mocked(api.appStatus).mockResolvedValue(status(campaign()))
-    const { w } = await mountApp('/tasks')
+    const { w } = await mountApp('/evidence')
     const page = w.get('[data-testid="page-under-construction"]')
-    expect(page.text()).toContain('任务分解')
+    expect(page.text()).toContain('佐证材料')
     expect(page.text()).toContain('该功能正在建设中，将在后续版本提供。')
   })
 

@@ -41,6 +41,64 @@ describe('api.ts, the backend seam', () => {
     ])
   })
 
+  it('sends the unit, roster and 任务分解 commands with camelCase arguments', async () => {
+    const calls: Array<[string, unknown]> = []
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args])
+      return cmd.startsWith('export_') && cmd !== 'export_unit_sheets' ? 'D:\\out.xlsx' : {}
+    })
+    const unit = { id: null, name: '区司法局', shortName: '司法局', aliases: [], kind: '行政执法单位', contact: '', phone: '', note: '' }
+    const member = { name: '张三', title: '科长', officePhone: '', mobile: '13800000000', role: '明白人' }
+    const filter = { aspect: null, unitId: 4, unassignedOnly: false }
+    const options = { strict: true, createUnits: false }
+    await api.listUnits()
+    await api.saveUnit(unit)
+    await api.deleteUnit(4)
+    await api.roster(null)
+    await api.setRoster(4, [member])
+    await api.rosterCheck()
+    await api.importUnitsPreview('D:\\u.xlsx')
+    await api.applyUnitsImport('D:\\u.xlsx')
+    expect(await api.exportUnits('D:\\out.xlsx')).toBe('D:\\out.xlsx')
+    await api.listAssignments(filter)
+    await api.unitTaskSummary()
+    await api.previewTasksImport('D:\\t.xlsx', options)
+    await api.applyTasksImport('D:\\t.xlsx', options)
+    await api.exportTasks('D:\\out.xlsx')
+    await api.exportUnitSheets('D:\\sheets.zip')
+    await api.previewCollect('D:\\back')
+    await api.applyCollect('D:\\back')
+    expect(calls).toEqual([
+      ['list_units', {}],
+      ['save_unit', { input: unit }],
+      ['delete_unit', { id: 4 }],
+      ['roster', { unitId: null }],
+      ['set_roster', { unitId: 4, members: [member] }],
+      ['roster_check', {}],
+      ['import_units_preview', { path: 'D:\\u.xlsx' }],
+      ['apply_units_import', { path: 'D:\\u.xlsx' }],
+      ['export_units', { path: 'D:\\out.xlsx' }],
+      ['list_assignments', { filter }],
+      ['unit_task_summary', {}],
+      ['preview_tasks_import', { path: 'D:\\t.xlsx', options }],
+      ['apply_tasks_import', { path: 'D:\\t.xlsx', options }],
+      ['export_tasks', { path: 'D:\\out.xlsx' }],
+      ['export_unit_sheets', { target: 'D:\\sheets.zip' }],
+      ['preview_collect', { path: 'D:\\back' }],
+      ['apply_collect', { path: 'D:\\back' }],
+    ])
+  })
+
+  it('picks a folder through the test seam or a directory dialog', async () => {
+    window.__SHIFAN_TEST_PICK__ = ['C:\\回收', null]
+    expect(await api.pickFolder()).toBe('C:\\回收')
+    expect(await api.pickFolder()).toBeNull()
+    expect(open).not.toHaveBeenCalled()
+    vi.mocked(open).mockResolvedValue('C:\\picked')
+    expect(await api.pickFolder()).toBe('C:\\picked')
+    expect(open).toHaveBeenCalledWith({ multiple: false, directory: true })
+  })
+
   it('passes the backend error {kind, message} through unchanged', async () => {
     const message = '文件“a.xlsx”，工作表“指标体系”：\n第 3 行 C 列：指标内容为空。'
     mockIPC(() => {

@@ -14,6 +14,10 @@ import type { IndicatorNode } from '../gen/IndicatorNode'
 import type { IndicatorTree } from '../gen/IndicatorTree'
 import type { NewCampaign } from '../gen/NewCampaign'
 import type { SystemInfo } from '../gen/SystemInfo'
+import type { AssignmentFilter } from '../gen/AssignmentFilter'
+import type { RosterInput } from '../gen/RosterInput'
+import type { TasksImportOptions } from '../gen/TasksImportOptions'
+import { createUnitsStore } from './units'
 import { DEMO_LEVEL_NAMES, demoRoots, demoSystemInfo, type DemoFile } from './demoSystem'
 
 const national = nationalJson as unknown as DemoFile
@@ -141,6 +145,9 @@ export function installMockIpc(): void {
     create({ district: '曾都区', level: '省级', systemKey: 'demo' })
   }
 
+  const u = createUnitsStore()
+  const hasCampaign = () => active() ?? fail('no_campaign', '尚未创建创建项目。')
+
   mockIPC((cmd, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>
     switch (cmd) {
@@ -183,6 +190,34 @@ export function installMockIpc(): void {
       }
       case 'export_indicators':
         return args.path
+      case 'list_units':
+        hasCampaign()
+        return u.units
+      case 'roster':
+        return u.roster.filter((m) => args.unitId == null || m.unitId === args.unitId)
+      case 'set_roster':
+        return u.setRoster(args.unitId as number, args.members as RosterInput[])
+      case 'roster_check':
+        return u.rosterCheck()
+      case 'list_assignments':
+        hasCampaign()
+        return u.listAssignments(args.filter as AssignmentFilter)
+      case 'unit_task_summary':
+        return u.summary()
+      case 'preview_tasks_import':
+      case 'apply_tasks_import':
+        return u.tasksPreview(fileNameOf(args.path as string), (args.options as TasksImportOptions).strict)
+      case 'import_units_preview':
+      case 'apply_units_import':
+        return u.unitsPreview(fileNameOf(args.path as string))
+      case 'preview_collect':
+      case 'apply_collect':
+        return u.collectPreview(args.path as string)
+      case 'export_units':
+      case 'export_tasks':
+        return args.path
+      case 'export_unit_sheets':
+        return { path: args.target, files: u.units.map((x) => `${x.name}.xlsx`), unitCount: u.units.length }
       case 'plugin:dialog|open':
         return 'C:\\Users\\演示用户\\Documents\\市县法治政府建设示范指标体系.xlsx'
       case 'plugin:dialog|save':

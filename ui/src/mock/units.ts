@@ -1,0 +1,230 @@
+// Dev-only 单位 / 明白人 / 任务分解 data for the mock backend (screenshots, browser e2e).
+// Made-up but plausible; assignments cover the demo system's leaves.
+import type { Assignment } from '../gen/Assignment'
+import type { AssignmentFilter } from '../gen/AssignmentFilter'
+import type { CollectPreview } from '../gen/CollectPreview'
+import type { RosterInput } from '../gen/RosterInput'
+import type { RosterMember } from '../gen/RosterMember'
+import type { RosterShortfall } from '../gen/RosterShortfall'
+import type { TasksImportPreview } from '../gen/TasksImportPreview'
+import type { UnitInfo } from '../gen/UnitInfo'
+import type { UnitRef } from '../gen/UnitRef'
+import type { UnitTaskSummary } from '../gen/UnitTaskSummary'
+import type { UnitsImportPreview } from '../gen/UnitsImportPreview'
+import { demoFile } from './demoSystem'
+
+const LAW = '行政执法单位'
+const NON = '非行政执法单位'
+const TOWN = '乡镇街道'
+
+const UNIT_SEED: Array<[string, string, string]> = [
+  ['区司法局', '司法局', LAW],
+  ['区政府办公室', '区政府办', NON],
+  ['区公安分局', '公安分局', LAW],
+  ['区市场监管局', '市场监管局', LAW],
+  ['区生态环境分局', '生态环境分局', LAW],
+  ['区人社局', '人社局', LAW],
+  ['区财政局', '财政局', NON],
+  ['区教育局', '教育局', LAW],
+  ['区卫健局', '卫健局', LAW],
+  ['区应急管理局', '应急局', LAW],
+  ['区政务服务中心', '政务中心', NON],
+  ['区信访局', '信访局', NON],
+  ['东城街道', '东城', TOWN],
+  ['西城街道', '西城', TOWN],
+  ['南郊街道', '南郊', TOWN],
+]
+
+function required(kind: string): number {
+  return kind === LAW ? 3 : 1
+}
+
+export function createUnitsStore() {
+  const units: UnitInfo[] = UNIT_SEED.map(([name, shortName, kind], i) => ({
+    id: i + 1,
+    name,
+    shortName,
+    aliases: [],
+    kind,
+    contact: '',
+    phone: '',
+    note: '',
+    rosterCount: 0,
+    rosterRequired: required(kind),
+    leadCount: 0,
+    supportCount: 0,
+  }))
+  const surnames = '王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗'
+  const given = ['建国', '丽娟', '志强', '海燕', '晓明', '红梅', '国平', '小兵']
+  let memberId = 1
+  const roster: RosterMember[] = []
+  units.forEach((u, i) => {
+    // A few units fall short of the rule so the shortfall alert has something to say.
+    const n = i === 3 || i === 8 ? 2 : u.rosterRequired + (i % 2)
+    for (let k = 0; k < n; k++) {
+      roster.push({
+        id: memberId++,
+        unitId: u.id,
+        unitName: u.name,
+        name: surnames[(i * 3 + k) % surnames.length] + given[(i + k) % given.length],
+        title: ['副局长', '科长', '科员', '副主任'][k % 4],
+        officePhone: `0722-33${String(10 + i).padStart(2, '0')}${k}0`,
+        mobile: `139${String(7000000 + i * 131 + k * 7).padStart(8, '0')}`,
+        role: ['分管领导', '负责人', '联络员', '明白人'][k % 4],
+      })
+    }
+  })
+
+  const ref = (u: UnitInfo): UnitRef => ({ id: u.id, name: u.name })
+  const assignments: Assignment[] = []
+  let leafIndex = 0
+  for (const l1 of demoFile.levels) {
+    for (const l2 of l1.children) {
+      for (const ind of l2.indicators) {
+        const i = leafIndex++
+        const assigned = i % 9 !== 8
+        const lead = units[i % 12]
+        const supports = assigned
+          ? units.filter((u, k) => u.id !== lead.id && (k + i) % 4 === 0).slice(0, 1 + (i % 6))
+          : []
+        assignments.push({
+          indicatorId: 1000 + ind.no,
+          no: ind.no,
+          text: ind.text,
+          path: [`${l1.code}、${l1.name}`, `${l2.code}${l2.name}`],
+          leads: assigned ? [ref(lead)] : [],
+          supports: supports.map(ref),
+          task: '',
+          leader: '',
+          deadlineText: assigned ? ['2025年6月底', '2025年9月底', '长期坚持'][i % 3] : '',
+          deadlineDate: null,
+          evidence: assigned ? ['相关制度文件', '工作台账', '会议纪要'].slice(0, 1 + (i % 3)) : [],
+          note: '',
+          assigned,
+        })
+      }
+    }
+  }
+
+  function refreshCounts() {
+    for (const u of units) {
+      u.rosterCount = roster.filter((m) => m.unitId === u.id).length
+      u.leadCount = assignments.filter((a) => a.leads.some((r) => r.id === u.id)).length
+      u.supportCount = assignments.filter((a) => a.supports.some((r) => r.id === u.id)).length
+    }
+  }
+  refreshCounts()
+
+  function listAssignments(f: AssignmentFilter): Assignment[] {
+    return assignments.filter(
+      (a) =>
+        (f.aspect == null || a.path[0] === f.aspect) &&
+        (f.unitId == null || [...a.leads, ...a.supports].some((u) => u.id === f.unitId)) &&
+        (!f.unassignedOnly || !a.assigned),
+    )
+  }
+
+  function summary(): UnitTaskSummary[] {
+    return units
+      .filter((u) => u.leadCount + u.supportCount > 0)
+      .map((u) => ({
+        unitId: u.id,
+        unitName: u.name,
+        kind: u.kind,
+        leadCount: u.leadCount,
+        supportCount: u.supportCount,
+        text: `${u.name} 牵头 ${u.leadCount} 项、参与 ${u.supportCount} 项`,
+      }))
+  }
+
+  function rosterCheck(): RosterShortfall[] {
+    return units
+      .filter((u) => u.rosterCount < u.rosterRequired)
+      .map((u) => ({
+        unitId: u.id,
+        unitName: u.name,
+        kind: u.kind,
+        count: u.rosterCount,
+        required: u.rosterRequired,
+        missing: u.rosterRequired - u.rosterCount,
+      }))
+  }
+
+  function setRoster(unitId: number, members: RosterInput[]): RosterMember[] {
+    const u = units.find((x) => x.id === unitId)
+    if (!u) throw { kind: 'not_found', message: `单位（编号 ${unitId}）不存在。` }
+    for (let i = roster.length - 1; i >= 0; i--) if (roster[i].unitId === unitId) roster.splice(i, 1)
+    for (const m of members) roster.push({ ...m, id: memberId++, unitId, unitName: u.name })
+    refreshCounts()
+    return roster.filter((m) => m.unitId === unitId)
+  }
+
+  function tasksPreview(fileName: string, strict: boolean): TasksImportPreview {
+    return {
+      fileName,
+      sheet: '任务分解',
+      rows: assignments.length,
+      created: 0,
+      updated: 6,
+      unchanged: assignments.length - 6,
+      changes: [],
+      guesses: strict ? [] : [{ written: '市场局', unitName: '区市场监管局', reason: '与简称“市场监管局”相近', places: ['第7行 G列'] }],
+      unknownUnits: [{ name: '区大数据中心', kind: NON, places: ['第15行 H列'] }],
+      catchAlls: [{ written: '各街道', meaning: '全部乡镇街道', unitCount: 3, places: ['第21行 H列', '第30行 H列'] }],
+      notInFile: 0,
+      issues: strict
+        ? [{ severity: 'error', message: '第7行 G列：“市场局”不是单位名单中的名称（严格模式不接受猜测）。', file: fileName, sheet: '任务分解', row: 7, col: 'G' }]
+        : [{ severity: 'warning', message: '第15行 H列：“区大数据中心”不在单位名单中，将不会分配。', file: fileName, sheet: '任务分解', row: 15, col: 'H' }],
+      canApply: !strict,
+    }
+  }
+
+  function collectPreview(source: string): CollectPreview {
+    return {
+      source,
+      sheets: [
+        {
+          file: '区公安分局.xlsx',
+          unitId: 3,
+          unitName: '区公安分局',
+          matchedBy: 'stamp',
+          revision: 2,
+          rows: 12,
+          changes: [{ no: assignments[2].no, indicator: assignments[2].text, field: '完成情况', old: '', new: '已完成，材料已上传' }],
+          conflicts: [
+            { no: assignments[4].no, indicator: assignments[4].text, field: '完成时限', sent: '2025年9月底', office: '2025年10月底', unit: '2025年12月底' },
+          ],
+        },
+        {
+          file: '区教育局.xlsx',
+          unitId: 8,
+          unitName: '区教育局',
+          matchedBy: 'name',
+          revision: null,
+          rows: 8,
+          changes: [],
+          conflicts: [],
+        },
+      ],
+      changeCount: 1,
+      conflictCount: 1,
+      issues: [],
+      canApply: true,
+    }
+  }
+
+  function unitsPreview(fileName: string): UnitsImportPreview {
+    return {
+      fileName,
+      created: ['区大数据中心'],
+      updated: [{ name: '区信访局', changes: ['类别：非行政执法单位 → 行政执法单位'] }],
+      unchanged: units.length - 1,
+      rosterUnits: 2,
+      rosterMembers: 6,
+      issues: [],
+      canApply: true,
+    }
+  }
+
+  return { units, roster, listAssignments, summary, rosterCheck, setRoster, tasksPreview, collectPreview, unitsPreview }
+}
