@@ -7,8 +7,11 @@ use std::sync::{Mutex, MutexGuard};
 
 use shifan_core::Workspace;
 use shifan_core::model::{
-    AppStatus, CampaignInfo, IndicatorImportPreview, IndicatorTree, NewCampaign, SystemInfo,
+    AppStatus, BackupInfo, BackupReason, CampaignInfo, HandoverManifest, HandoverReport,
+    HealthReport, IndicatorImportPreview, IndicatorTree, NewCampaign, OplogFilter, OplogPage,
+    RestorePreview, RestoreReport, SystemInfo,
 };
+use shifan_core::progress::{Cancel, NoProgress};
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::error::{CmdError, CmdResult};
@@ -120,12 +123,6 @@ pub async fn export_indicators<R: Runtime>(
 }
 
 // ----- Data safety: backups, hand-over, 操作日志, integrity ---------------------------------
-
-use shifan_core::model::{
-    BackupInfo, BackupReason, HandoverManifest, HandoverReport, HealthReport, OplogFilter,
-    OplogPage, RestorePreview, RestoreReport,
-};
-use shifan_core::progress::{Cancel, NoProgress};
 
 /// Result of the quick check made when the data folder was opened (or of the last check).
 #[tauri::command]
