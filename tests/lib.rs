@@ -42,6 +42,14 @@ pub fn fingerprint(ws: &Workspace) -> String {
         "campaign",
         "setting",
         "oplog",
+        "unit",
+        "unit_alias",
+        "roster_member",
+        "assignment",
+        "assignment_unit",
+        "unit_export",
+        "unit_export_row",
+        "unit_report",
     ] {
         let mut st = conn
             .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))

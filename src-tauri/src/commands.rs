@@ -7,14 +7,23 @@ use std::sync::{Mutex, MutexGuard};
 
 use shifan_core::Workspace;
 use shifan_core::model::{
-    AppStatus, BackupInfo, BackupReason, CampaignInfo, HandoverManifest, HandoverReport,
-    HealthReport, IndicatorImportPreview, IndicatorTree, NewCampaign, OplogFilter, OplogPage,
-    RestorePreview, RestoreReport, SystemInfo,
+    AppStatus, CampaignInfo, IndicatorImportPreview, IndicatorTree, NewCampaign, SystemInfo,
+};
+use shifan_core::model::{
+    BackupInfo, BackupReason, HandoverManifest, HandoverReport, HealthReport, OplogFilter,
+    OplogPage, RestorePreview, RestoreReport,
 };
 use shifan_core::progress::{Cancel, NoProgress};
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::error::{CmdError, CmdResult};
+use shifan_core::tasks::collect::CollectPreview;
+use shifan_core::tasks::import::{TasksImportOptions, TasksImportPreview};
+use shifan_core::tasks::unit_sheets::UnitSheetsExport;
+use shifan_core::tasks::{Assignment, AssignmentFilter, UnitTaskSummary};
+use shifan_core::units::{
+    RosterInput, RosterMember, RosterShortfall, UnitInfo, UnitInput, UnitsImportPreview,
+};
 
 /// The managed state: the one open data folder.
 pub type WorkspaceState = Mutex<Workspace>;
@@ -120,6 +129,138 @@ pub async fn export_indicators<R: Runtime>(
     })
     .await
     .map(|p| p.display().to_string())
+}
+
+// --- Units, 明白人 and 任务分解 --------------------------------------------------------------
+
+#[tauri::command]
+pub fn list_units(state: State<'_, WorkspaceState>) -> CmdResult<Vec<UnitInfo>> {
+    Ok(lock(&state).list_units()?)
+}
+
+#[tauri::command]
+pub fn save_unit(state: State<'_, WorkspaceState>, input: UnitInput) -> CmdResult<UnitInfo> {
+    Ok(lock(&state).save_unit(&input)?)
+}
+
+#[tauri::command]
+pub fn delete_unit(state: State<'_, WorkspaceState>, id: i64) -> CmdResult<()> {
+    Ok(lock(&state).delete_unit(id)?)
+}
+
+#[tauri::command]
+pub fn roster(
+    state: State<'_, WorkspaceState>,
+    unit_id: Option<i64>,
+) -> CmdResult<Vec<RosterMember>> {
+    Ok(lock(&state).roster(unit_id)?)
+}
+
+#[tauri::command]
+pub fn set_roster(
+    state: State<'_, WorkspaceState>,
+    unit_id: i64,
+    members: Vec<RosterInput>,
+) -> CmdResult<Vec<RosterMember>> {
+    Ok(lock(&state).set_roster(unit_id, &members)?)
+}
+
+#[tauri::command]
+pub fn roster_check(state: State<'_, WorkspaceState>) -> CmdResult<Vec<RosterShortfall>> {
+    Ok(lock(&state).roster_check()?)
+}
+
+#[tauri::command]
+pub fn list_assignments(
+    state: State<'_, WorkspaceState>,
+    filter: AssignmentFilter,
+) -> CmdResult<Vec<Assignment>> {
+    Ok(lock(&state).list_assignments(&filter)?)
+}
+
+#[tauri::command]
+pub fn unit_task_summary(state: State<'_, WorkspaceState>) -> CmdResult<Vec<UnitTaskSummary>> {
+    Ok(lock(&state).unit_task_summary()?)
+}
+
+#[tauri::command]
+pub async fn import_units_preview<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+) -> CmdResult<UnitsImportPreview> {
+    blocking(app, move |ws| ws.preview_units_import(&PathBuf::from(path))).await
+}
+
+#[tauri::command]
+pub async fn apply_units_import<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+) -> CmdResult<UnitsImportPreview> {
+    blocking(app, move |ws| ws.apply_units_import(&PathBuf::from(path))).await
+}
+
+#[tauri::command]
+pub async fn export_units<R: Runtime>(app: AppHandle<R>, path: String) -> CmdResult<String> {
+    blocking(app, move |ws| ws.export_units(&PathBuf::from(path)))
+        .await
+        .map(|p| p.display().to_string())
+}
+
+#[tauri::command]
+pub async fn preview_tasks_import<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+    options: TasksImportOptions,
+) -> CmdResult<TasksImportPreview> {
+    blocking(app, move |ws| {
+        ws.preview_tasks_import(&PathBuf::from(path), options)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn apply_tasks_import<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+    options: TasksImportOptions,
+) -> CmdResult<TasksImportPreview> {
+    blocking(app, move |ws| {
+        ws.apply_tasks_import(&PathBuf::from(path), options)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn export_tasks<R: Runtime>(app: AppHandle<R>, path: String) -> CmdResult<String> {
+    blocking(app, move |ws| ws.export_tasks(&PathBuf::from(path)))
+        .await
+        .map(|p| p.display().to_string())
+}
+
+/// `target` is a folder (one .xlsx per unit) or a path ending in .zip.
+#[tauri::command]
+pub async fn export_unit_sheets<R: Runtime>(
+    app: AppHandle<R>,
+    target: String,
+) -> CmdResult<UnitSheetsExport> {
+    blocking(app, move |ws| ws.export_unit_sheets(&PathBuf::from(target))).await
+}
+
+/// `path` is a folder, a .zip or one returned .xlsx.
+#[tauri::command]
+pub async fn preview_collect<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+) -> CmdResult<CollectPreview> {
+    blocking(app, move |ws| ws.preview_collect(&PathBuf::from(path))).await
+}
+
+#[tauri::command]
+pub async fn apply_collect<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+) -> CmdResult<CollectPreview> {
+    blocking(app, move |ws| ws.apply_collect(&PathBuf::from(path))).await
 }
 
 // ----- Data safety: backups, hand-over, 操作日志, integrity ---------------------------------

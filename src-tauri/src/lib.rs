@@ -45,6 +45,23 @@ pub fn builder<R: Runtime>(b: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::import_handover,
             commands::list_oplog,
             commands::export_oplog,
+            commands::list_units,
+            commands::save_unit,
+            commands::delete_unit,
+            commands::roster,
+            commands::set_roster,
+            commands::roster_check,
+            commands::list_assignments,
+            commands::unit_task_summary,
+            commands::import_units_preview,
+            commands::apply_units_import,
+            commands::export_units,
+            commands::preview_tasks_import,
+            commands::apply_tasks_import,
+            commands::export_tasks,
+            commands::export_unit_sheets,
+            commands::preview_collect,
+            commands::apply_collect,
         ])
 }
 

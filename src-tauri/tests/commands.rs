@@ -192,3 +192,56 @@ fn an_exported_system_reads_back_as_the_same_100_indicators() {
     assert_eq!(preview["leafCount"], json!(100), "{}", preview["issues"]);
     assert_eq!(preview["canApply"], json!(true), "{}", preview["issues"]);
 }
+
+/// The 任务分解 page's data through IPC: the demo district's units, roster check and per-unit
+/// summary, a filter by unit, and an export of the per-unit work sheets.
+#[test]
+fn units_roster_and_assignments_reach_the_ui() {
+    let desk = Desk::new();
+    {
+        let state = desk.window.state::<Mutex<Workspace>>();
+        let mut ws = state.lock().expect("lock");
+        shifan_core::demo::create(&mut ws).expect("demo campaign");
+    }
+    let units = desk.ok("list_units", json!({}));
+    let units = units.as_array().expect("array");
+    assert!(units.len() >= 60, "a district's units ({})", units.len());
+    let short = desk.ok("roster_check", json!({}));
+    let short = short.as_array().expect("array");
+    assert!(!short.is_empty(), "some demo units fall short of the rule");
+    assert!(short.iter().all(|s| s["missing"].as_i64().unwrap_or(0) > 0));
+
+    let summary = desk.ok("unit_task_summary", json!({}));
+    let sifa = summary
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|s| s["unitName"] == json!("区司法局"))
+        .expect("区司法局 has tasks");
+    assert!(sifa["text"].as_str().is_some_and(|t| t.contains("牵头")));
+    let unit_id = sifa["unitId"].clone();
+    let lead = sifa["leadCount"].as_i64().unwrap_or(0) + sifa["supportCount"].as_i64().unwrap_or(0);
+    let mine = desk.ok(
+        "list_assignments",
+        json!({ "filter": { "unitId": unit_id } }),
+    );
+    assert_eq!(
+        mine.as_array().map(Vec::len).unwrap_or(0) as i64,
+        lead,
+        "filter by unit"
+    );
+
+    let zip = desk.dir.path().join("各单位工作表.zip");
+    desk.ok(
+        "export_unit_sheets",
+        json!({ "target": zip.display().to_string() }),
+    );
+    assert!(std::fs::read(&zip).expect("zip written").starts_with(b"PK"));
+
+    let e = desk.err("delete_unit", json!({ "id": 999_999 }));
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+    );
+}

@@ -132,6 +132,11 @@ async function pageText() {
 }
 
 async function screenshot(name) {
+  // Let Vue flush and WebKit paint before capturing (two frames plus a short pause).
+  await wd('POST', s('/execute/async'), {
+    script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 400)))',
+    args: [],
+  })
   const b64 = await wd('GET', s('/screenshot'))
   const file = path.join(SHOTS, `${name}.png`)
   fs.writeFileSync(file, Buffer.from(b64, 'base64'))
@@ -229,8 +234,10 @@ async function startDriver() {
     detached: true, // own process group, so cleanup reaches WebKitWebDriver and the app too
   })
   const driverLog = fs.createWriteStream(path.join(SHOTS, 'driver.log'))
-  driver.stdout.pipe(driverLog)
-  driver.stderr.pipe(driverLog)
+  // Two sources into one file: neither may end it (the second would write after end).
+  driver.stdout.pipe(driverLog, { end: false })
+  driver.stderr.pipe(driverLog, { end: false })
+  driver.on('close', () => driverLog.end())
   driver.on('exit', (code, sig) => log(`tauri-driver exited (${code ?? sig})`))
   await waitFor('tauri-driver to listen', async () => {
     if (driver.exitCode !== null) throw new Error('tauri-driver exited early; see target/e2e/driver.log')
@@ -384,6 +391,12 @@ async function story() {
   check('settings: data folder is SHIFAN_DATA_DIR', dirText.trim() === dataDir, dirText)
   const settingsText = await pageText()
   check('settings: library lists the imported system', settingsText.includes(path.basename(FIXTURE)), settingsText.slice(0, 300))
+  const settingsActive = await waitFor('the 设置 menu item to be highlighted', async () =>
+    (await wd('GET', s(`/element/${await find(css('nav-settings'))}/attribute/class`)))?.includes('is-active'),
+  ).catch(() => false)
+  check('settings: the menu highlights 设置', !!settingsActive)
+  const tags = await findAll('.el-table .el-tag')
+  check('settings: library rows carry 演示用/导入 tags', tags.length >= 2, `${tags.length} tags`)
   await screenshot('07-settings')
 }
 

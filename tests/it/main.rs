@@ -6,3 +6,4 @@ mod hostile;
 mod indicator_export;
 mod indicator_import;
 mod safety;
+mod tasks;

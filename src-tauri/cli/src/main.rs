@@ -14,6 +14,9 @@ use serde::Serialize;
 use shifan_core::model::NewCampaign;
 use shifan_core::{Error, Workspace};
 
+mod tasks;
+mod units;
+
 #[derive(Parser)]
 #[command(
     name = "shifan",
@@ -49,6 +52,21 @@ enum Cmd {
     Indicators {
         #[command(subcommand)]
         cmd: IndicatorsCmd,
+    },
+    /// 单位名单。
+    Units {
+        #[command(subcommand)]
+        cmd: units::UnitsCmd,
+    },
+    /// 明白人名单。
+    Roster {
+        #[command(subcommand)]
+        cmd: units::RosterCmd,
+    },
+    /// 任务分解。
+    Tasks {
+        #[command(subcommand)]
+        cmd: tasks::TasksCmd,
     },
     /// 在数据文件夹中建立演示项目（演示数据，不与正式项目混用）。
     Demo,
@@ -150,6 +168,20 @@ pub(crate) struct Out {
     pub(crate) text: String,
     /// Exit code 1 although the command ran (e.g. a preview that cannot be applied).
     pub(crate) failed: bool,
+}
+
+/// Issues as text lines ("\n[错误] …").
+pub(crate) fn issue_lines(issues: &[shifan_core::model::ImportIssue]) -> String {
+    let mut s = String::new();
+    for i in issues {
+        let tag = if i.severity == shifan_core::model::Severity::Error {
+            "错误"
+        } else {
+            "提示"
+        };
+        s.push_str(&format!("\n[{tag}] {}", i.message));
+    }
+    s
 }
 
 pub(crate) fn out<T: Serialize>(v: &T, text: String) -> Out {
@@ -390,6 +422,9 @@ fn run(cli: Cli) -> Result<Out, Error> {
                 }
             }
         },
+        Cmd::Units { cmd } => units::units(&mut ws, cmd)?,
+        Cmd::Roster { cmd } => units::roster(&mut ws, cmd)?,
+        Cmd::Tasks { cmd } => tasks::tasks(&mut ws, cmd)?,
         Cmd::Backup { cmd } => safety::backup(&mut ws, cmd)?,
         Cmd::Handover { cmd } => safety::handover(&mut ws, cmd)?,
         Cmd::Log { cmd } => safety::log(&mut ws, cmd)?,

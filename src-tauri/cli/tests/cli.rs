@@ -197,6 +197,100 @@ fn demo_refuses_a_folder_with_real_work() {
 }
 
 #[test]
+fn units_roster_and_tasks_round_trip_through_the_command_line() {
+    let d = tempfile::tempdir().expect("tmp");
+    let dir = d.path();
+    assert!(shifan(dir, &["init", "--name", "曾都区"]).status.success());
+    let units = fixture("tasks/units.xlsx");
+    let units = units.to_str().expect("utf8");
+    let pv = json(&shifan(
+        dir,
+        &["units", "import", units, "--preview", "--json"],
+    ));
+    assert_eq!(pv["created"].as_array().map(Vec::len), Some(20));
+    assert!(
+        json(&shifan(dir, &["units", "list", "--json"]))
+            .as_array()
+            .expect("array")
+            .is_empty()
+    );
+    assert!(shifan(dir, &["units", "import", units]).status.success());
+    let list = json(&shifan(dir, &["units", "list", "--json"]));
+    assert_eq!(list.as_array().map(Vec::len), Some(20));
+    let short = json(&shifan(dir, &["roster", "check", "--json"]));
+    let short = short.as_array().expect("array");
+    assert_eq!(short.len(), 3);
+    assert_eq!(short[0]["unitName"], "区委宣传部");
+    assert_eq!(
+        (short[0]["count"].as_i64(), short[0]["required"].as_i64()),
+        (Some(1), Some(2))
+    );
+
+    let wps = fixture("tasks/tasks-two-row-header-wps.xlsx");
+    let wps = wps.to_str().expect("utf8");
+    let o = shifan(dir, &["tasks", "import", wps, "--preview", "--json"]);
+    assert!(!o.status.success(), "unknown unit is an error");
+    let pv = json(&o);
+    assert_eq!(pv["unknownUnits"][0]["name"], "区气象局");
+    assert!(pv["guesses"].as_array().is_some_and(|g| !g.is_empty()));
+    let o = shifan(
+        dir,
+        &[
+            "tasks",
+            "import",
+            wps,
+            "--strict",
+            "--create-units",
+            "--json",
+        ],
+    );
+    assert!(!o.status.success(), "guesses are errors with --strict");
+
+    let lo = fixture("tasks/tasks-libreoffice.xlsx");
+    let o = shifan(
+        dir,
+        &["tasks", "import", lo.to_str().expect("utf8"), "--json"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(json(&o)["created"], 100);
+    let master = dir.join("任务分解表.xlsx");
+    assert!(
+        shifan(dir, &["tasks", "export", master.to_str().expect("utf8")])
+            .status
+            .success()
+    );
+    assert!(master.exists());
+    let z = dir.join("各单位工作表.zip");
+    let o = json(&shifan(
+        dir,
+        &["tasks", "export-units", z.to_str().expect("utf8"), "--json"],
+    ));
+    assert_eq!(o["unitCount"], 20);
+    let o = shifan(
+        dir,
+        &[
+            "tasks",
+            "collect",
+            z.to_str().expect("utf8"),
+            "--preview",
+            "--json",
+        ],
+    );
+    assert!(o.status.success());
+    let c = json(&o);
+    assert_eq!(c["sheets"].as_array().map(Vec::len), Some(20));
+    assert_eq!(c["conflictCount"], 0);
+    let o = shifan(
+        dir,
+        &[
+            "units",
+            "export",
+            dir.join("单位.xlsx").to_str().expect("utf8"),
+        ],
+    );
+    assert!(o.status.success());
+}
+#[test]
 fn while_the_desktop_app_holds_the_folder_reads_work_and_writes_are_refused_by_name() {
     let d = tempfile::tempdir().expect("tmp");
     assert!(

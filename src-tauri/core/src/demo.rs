@@ -5,6 +5,8 @@
 
 use crate::error::{Error, Result};
 use crate::model::{CampaignInfo, NewCampaign};
+use crate::tasks::{self, import::store_row};
+use crate::units::{self, KIND_ENFORCEMENT, KIND_OTHER_DEPT, KIND_TOWN, UnitInput};
 use crate::workspace::Workspace;
 
 /// District name used by the demo.
@@ -21,11 +23,192 @@ pub fn create(ws: &mut Workspace) -> Result<CampaignInfo> {
     if let Some(c) = existing.into_iter().next() {
         return ws.switch_campaign(c.id);
     }
-    ws.create_campaign(&NewCampaign {
+    let c = ws.create_campaign(&NewCampaign {
         district: DEMO_DISTRICT.into(),
         name: Some("演示区法治政府建设示范创建（演示数据）".into()),
         level: Some("省级".into()),
         system_key: Some("demo".into()),
         system_file: None,
-    })
+    })?;
+    seed_units_and_tasks(ws, &c)?;
+    Ok(c)
+}
+
+/// The ~17 牵头 区直部门 of a typical district (name, short name, kind).
+const LEADS: &[(&str, &str, &str)] = &[
+    ("区司法局", "司法局", KIND_ENFORCEMENT),
+    ("区政务服务和数据管理局", "区政数局", KIND_OTHER_DEPT),
+    ("区市场监督管理局", "区市场监管局", KIND_ENFORCEMENT),
+    ("区人力资源和社会保障局", "区人社局", KIND_ENFORCEMENT),
+    ("区发展和改革局", "区发改局", KIND_ENFORCEMENT),
+    ("区财政局", "", KIND_ENFORCEMENT),
+    ("区政府办公室", "区政府办", KIND_OTHER_DEPT),
+    ("区应急管理局", "区应急局", KIND_ENFORCEMENT),
+    ("区城市管理执法局", "区城管局", KIND_ENFORCEMENT),
+    ("区生态环境分局", "", KIND_ENFORCEMENT),
+    ("区住房和城乡建设局", "区住建局", KIND_ENFORCEMENT),
+    ("区信访局", "", KIND_OTHER_DEPT),
+    ("区审计局", "", KIND_ENFORCEMENT),
+    ("区委组织部", "", KIND_OTHER_DEPT),
+    ("区委宣传部", "", KIND_OTHER_DEPT),
+    ("区公安分局", "", KIND_ENFORCEMENT),
+    ("区教育局", "", KIND_ENFORCEMENT),
+];
+
+/// Other 区直部门 (kind by whether they hold enforcement powers).
+const OTHERS: &[(&str, bool)] = &[
+    ("区卫生健康局", true),
+    ("区交通运输局", true),
+    ("区农业农村局", true),
+    ("区水利局", true),
+    ("区自然资源和规划分局", true),
+    ("区文化和旅游局", true),
+    ("区商务局", true),
+    ("区民政局", true),
+    ("区退役军人事务局", true),
+    ("区医疗保障局", true),
+    ("区林业局", true),
+    ("区统计局", true),
+    ("区科技和经济信息化局", true),
+    ("区粮食和物资储备局", true),
+    ("区人防办", true),
+    ("区档案馆", true),
+    ("区税务局", true),
+    ("区消防救援大队", true),
+    ("区气象局", true),
+    ("区烟草专卖局", true),
+    ("区住房公积金管理部", true),
+    ("区行政审批局", true),
+    ("区国有资产管理中心", false),
+    ("区委办公室", false),
+    ("区人大常委会办公室", false),
+    ("区政协办公室", false),
+    ("区纪委监委", false),
+    ("区委统战部", false),
+    ("区委政法委", false),
+    ("区委编办", false),
+    ("区委党校", false),
+    ("区委网信办", false),
+    ("区总工会", false),
+    ("团区委", false),
+    ("区妇联", false),
+    ("区残联", false),
+    ("区工商联", false),
+    ("区法院", false),
+    ("区检察院", false),
+    ("区融媒体中心", false),
+    ("区机关事务服务中心", false),
+    ("区投资促进中心", false),
+    ("区公共资源交易中心", false),
+    ("区政府研究室", false),
+    ("区史志研究中心", false),
+    ("区供销社", false),
+    ("区红十字会", false),
+    ("区科协", false),
+    ("区社保中心", false),
+    ("区12345热线办", false),
+];
+
+const TOWNS: &[&str] = &[
+    "东城街道办事处",
+    "西城街道办事处",
+    "南郊街道办事处",
+    "北郊街道办事处",
+    "新城街道办事处",
+    "府河镇",
+    "万店镇",
+    "何店镇",
+    "洛阳镇",
+    "淅河镇",
+];
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
+];
+const GIVEN: &[&str] = &[
+    "晓明", "丽华", "建国", "敏", "海燕", "志强", "静", "伟", "红梅", "磊", "娟", "军",
+];
+
+fn seed_units_and_tasks(ws: &mut Workspace, c: &CampaignInfo) -> Result<()> {
+    let leaves = ws.indicator_leaves(Some(c.system_id), None)?;
+    let campaign_id = c.id;
+    ws.store_mut().write(
+        "建立演示数据",
+        |_| "演示单位、明白人和任务分解".to_string(),
+        |tx| {
+            let mut all: Vec<(i64, &str, &str)> = Vec::new();
+            let add = |name: &str, short: &str, kind: &'static str| -> Result<i64> {
+                units::insert(
+                    tx,
+                    campaign_id,
+                    &UnitInput {
+                        id: None,
+                        name: name.into(),
+                        short_name: short.into(),
+                        aliases: Vec::new(),
+                        kind: kind.into(),
+                        contact: String::new(),
+                        phone: String::new(),
+                        note: "演示数据".into(),
+                    },
+                )
+            };
+            for (n, s, k) in LEADS {
+                all.push((add(n, s, k)?, n, k));
+            }
+            for (n, enf) in OTHERS {
+                let k = if *enf { KIND_ENFORCEMENT } else { KIND_OTHER_DEPT };
+                all.push((add(n, "", k)?, n, k));
+            }
+            for n in TOWNS {
+                all.push((add(n, "", KIND_TOWN)?, n, KIND_TOWN));
+            }
+            // Roster: the rule for most units, a few one short so the check shows something.
+            let short_of_rule = ["区统计局", "区委宣传部", "万店镇", "区档案馆"];
+            for (i, (id, name, kind)) in all.iter().enumerate() {
+                let mut n = units::required_roster(kind).max(2);
+                if short_of_rule.contains(name) {
+                    n -= 1;
+                }
+                for j in 0..n {
+                    let k = i * 3 + j as usize;
+                    let person = format!("{}{}", SURNAMES[k % SURNAMES.len()], GIVEN[(k / 7 + j as usize) % GIVEN.len()]);
+                    let (role, title) = match j {
+                        0 => ("分管领导", "副局长"),
+                        1 => ("联络员", "法规科科长"),
+                        _ => ("明白人", "科员"),
+                    };
+                    tx.execute(
+                        "INSERT INTO roster_member (unit_id, name, title, office_phone, mobile, role, position)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        rusqlite::params![id, person, title, format!("0722-3{:06}", k), format!("138{:08}", k * 7919 % 100_000_000), role, j],
+                    )?;
+                }
+            }
+            let deadlines = ["2025年9月底前", "长期坚持", "2025年6月底前", "持续推进", "2025年12月31日前", "每季度"];
+            let towns: Vec<i64> = all.iter().filter(|u| u.2 == KIND_TOWN).map(|u| u.0).collect();
+            for (i, l) in leaves.iter().enumerate() {
+                let lead = all[i % LEADS.len()].0;
+                let mut supports = vec![all[LEADS.len() + (i * 7) % OTHERS.len()].0, all[(i + 5) % LEADS.len()].0];
+                if i % 4 == 0 {
+                    supports.extend(&towns);
+                }
+                supports.retain(|s| *s != lead);
+                supports.dedup();
+                let deadline = deadlines[i % deadlines.len()];
+                let date = tasks::date_text(tasks::parse_deadline(deadline, None));
+                let evidence = "工作方案或制度文件\n工作台账及相关记录\n公开网址截图或新闻报道";
+                store_row(
+                    tx,
+                    campaign_id,
+                    l.id,
+                    ["对照指标要求逐项落实，形成台账", "", deadline, evidence, ""],
+                    date.as_deref(),
+                    &[lead],
+                    &supports,
+                )?;
+            }
+            Ok(())
+        },
+    )
 }

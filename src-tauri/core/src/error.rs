@@ -108,7 +108,20 @@ pub fn io_reason(e: &std::io::Error) -> String {
         K::AlreadyExists => "文件已存在".into(),
         K::ReadOnlyFilesystem => "所在磁盘为只读".into(),
         K::StorageFull => "磁盘空间不足，请清理磁盘后重试".into(),
-        _ => format!("系统错误（{}）", e),
+        K::NotADirectory => "路径中有一级不是文件夹（可能与同名文件冲突）".into(),
+        K::IsADirectory => "这是一个文件夹，不是文件".into(),
+        K::DirectoryNotEmpty => "文件夹不是空的".into(),
+        K::InvalidFilename => "文件名无效或过长".into(),
+        K::TimedOut => "操作超时（网络盘或移动硬盘可能已断开）".into(),
+        K::Interrupted => "操作被中断，请重试".into(),
+        K::UnexpectedEof => "文件不完整（可能在复制时被截断）".into(),
+        K::QuotaExceeded => "超出磁盘配额".into(),
+        K::FileTooLarge => "文件过大".into(),
+        // Users see Chinese only; the OS code helps support staff.
+        _ => match raw {
+            Some(code) => format!("系统错误（错误代码 {code}）"),
+            None => "系统错误".into(),
+        },
     }
 }
 
@@ -133,5 +146,29 @@ impl From<rusqlite::Error> for Error {
             }
         }
         Error::Db(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_reasons_are_chinese_only() {
+        for kind in [
+            std::io::ErrorKind::NotFound,
+            std::io::ErrorKind::PermissionDenied,
+            std::io::ErrorKind::NotADirectory,
+            std::io::ErrorKind::Other,
+        ] {
+            let r = io_reason(&std::io::Error::new(kind, "english detail"));
+            assert!(!r.contains("english"), "{r}");
+            assert!(
+                r.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{r}"
+            );
+        }
+        let r = io_reason(&std::io::Error::from_raw_os_error(20));
+        assert!(!r.contains("Not a directory"), "{r}");
     }
 }

@@ -16,7 +16,9 @@ pub mod oplog;
 pub mod progress;
 pub mod sheet;
 pub mod store;
+pub mod tasks;
 pub mod text;
+pub mod units;
 pub mod workspace;
 
 pub use error::{Error, Result};

@@ -66,6 +66,95 @@ pub const MIGRATIONS: &[&str] = &[
         detail   TEXT NOT NULL
     );
     "#,
+    // v2: units (单位) and their aliases, the 明白人 roster, 任务分解 (assignments with lead and
+    // supporting units), per-unit work-sheet exports with a snapshot of what was sent, and what
+    // units reported back. Units belong to a campaign; deleting a campaign deletes its units and
+    // assignments. A unit still named in an assignment cannot be deleted (RESTRICT): the office
+    // must reassign first. Deleting an indicator (a re-imported system dropping it) drops its
+    // assignments.
+    r#"
+    CREATE TABLE unit (
+        id          INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+        name        TEXT NOT NULL,
+        short_name  TEXT NOT NULL DEFAULT '',
+        kind        TEXT NOT NULL CHECK (kind IN ('行政执法单位', '非行政执法单位', '乡镇街道', '其他')),
+        contact     TEXT NOT NULL DEFAULT '',
+        phone       TEXT NOT NULL DEFAULT '',
+        note        TEXT NOT NULL DEFAULT '',
+        position    INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (campaign_id, name)
+    );
+    CREATE TABLE unit_alias (
+        unit_id INTEGER NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+        alias   TEXT NOT NULL,
+        PRIMARY KEY (unit_id, alias)
+    );
+    CREATE TABLE roster_member (
+        id           INTEGER PRIMARY KEY,
+        unit_id      INTEGER NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+        name         TEXT NOT NULL,
+        title        TEXT NOT NULL DEFAULT '',
+        office_phone TEXT NOT NULL DEFAULT '',
+        mobile       TEXT NOT NULL DEFAULT '',
+        role         TEXT NOT NULL DEFAULT '明白人',
+        position     INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX roster_member_unit ON roster_member(unit_id);
+    CREATE TABLE assignment (
+        id            INTEGER PRIMARY KEY,
+        campaign_id   INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+        indicator_id  INTEGER NOT NULL REFERENCES indicator(id) ON DELETE CASCADE,
+        task          TEXT NOT NULL DEFAULT '',
+        leader        TEXT NOT NULL DEFAULT '',
+        deadline_text TEXT NOT NULL DEFAULT '',
+        deadline_date TEXT,
+        evidence      TEXT NOT NULL DEFAULT '',
+        note          TEXT NOT NULL DEFAULT '',
+        updated_at    TEXT NOT NULL,
+        UNIQUE (campaign_id, indicator_id)
+    );
+    CREATE TABLE assignment_unit (
+        assignment_id INTEGER NOT NULL REFERENCES assignment(id) ON DELETE CASCADE,
+        unit_id       INTEGER NOT NULL REFERENCES unit(id) ON DELETE RESTRICT,
+        role          TEXT NOT NULL CHECK (role IN ('lead', 'support')),
+        position      INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (assignment_id, unit_id)
+    );
+    CREATE INDEX assignment_unit_unit ON assignment_unit(unit_id);
+    CREATE TABLE unit_export (
+        id          INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+        unit_id     INTEGER NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+        revision    INTEGER NOT NULL,
+        file_name   TEXT NOT NULL,
+        exported_at TEXT NOT NULL,
+        UNIQUE (unit_id, revision)
+    );
+    CREATE TABLE unit_export_row (
+        export_id    INTEGER NOT NULL REFERENCES unit_export(id) ON DELETE CASCADE,
+        indicator_id INTEGER NOT NULL REFERENCES indicator(id) ON DELETE CASCADE,
+        role         TEXT NOT NULL,
+        deadline     TEXT NOT NULL DEFAULT '',
+        evidence     TEXT NOT NULL DEFAULT '',
+        status       TEXT NOT NULL DEFAULT '',
+        explanation  TEXT NOT NULL DEFAULT '',
+        evidence_dir TEXT NOT NULL DEFAULT '',
+        contact      TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (export_id, indicator_id)
+    );
+    CREATE TABLE unit_report (
+        assignment_id INTEGER NOT NULL REFERENCES assignment(id) ON DELETE CASCADE,
+        unit_id       INTEGER NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+        status        TEXT NOT NULL DEFAULT '',
+        explanation   TEXT NOT NULL DEFAULT '',
+        evidence_dir  TEXT NOT NULL DEFAULT '',
+        contact       TEXT NOT NULL DEFAULT '',
+        export_id     INTEGER REFERENCES unit_export(id) ON DELETE SET NULL,
+        updated_at    TEXT NOT NULL,
+        PRIMARY KEY (assignment_id, unit_id)
+    );
+    "#,
 ];
 
 /// The database of one data folder.
@@ -241,5 +330,41 @@ mod tests {
             .query_row("SELECT count(*) FROM oplog", [], |r| r.get(0))
             .expect("n");
         assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn a_v1_database_with_a_campaign_migrates_to_v2() {
+        let mut c = Connection::open_in_memory().expect("open");
+        c.pragma_update(None, "foreign_keys", "ON").expect("fk");
+        c.execute_batch(MIGRATIONS[0]).expect("v1");
+        c.pragma_update(None, "user_version", 1).expect("set");
+        c.execute_batch(
+            "INSERT INTO indicator_system (key, name, version, level_names, imported_at)
+               VALUES ('k', '体系', 'v', '[]', 'now');
+             INSERT INTO campaign (name, district, level, system_id, created_at)
+               VALUES ('曾都区创建', '曾都区', '省级', 1, 'now');",
+        )
+        .expect("v1 data");
+        migrate(&mut c).expect("migrates");
+        let v: i64 = c
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("v");
+        assert_eq!(v, 2);
+        c.execute(
+            "INSERT INTO unit (campaign_id, name, kind) VALUES (1, '区司法局', '行政执法单位')",
+            [],
+        )
+        .expect("unit in the old campaign");
+        let bad = c.execute(
+            "INSERT INTO unit (campaign_id, name, kind) VALUES (1, '区财政局', '机关')",
+            [],
+        );
+        assert!(bad.is_err(), "kind is checked");
+        c.execute("DELETE FROM campaign WHERE id = 1", [])
+            .expect("cascade");
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM unit", [], |r| r.get(0))
+            .expect("n");
+        assert_eq!(n, 0, "units go with their campaign");
     }
 }

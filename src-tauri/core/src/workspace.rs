@@ -163,7 +163,10 @@ impl Workspace {
         self.backup_now(reason)
     }
 
-    fn backup_before_import(&self) -> Result<()> {
+    /// The automatic backup before an import, collect or bulk change; a failure refuses the
+    /// change (nothing modified). Feature modules call it after their plan is known to apply.
+    pub(crate) fn backup_before_import(&self) -> Result<()> {
+        self.require_writer()?;
         self.backup_if_changed(BackupReason::BeforeImport)
             .map(|_| ())
             .map_err(|e| match e {

@@ -4,6 +4,7 @@
 //! parser per layout serves both file kinds.
 
 pub mod docx;
+pub mod layout;
 pub mod write;
 
 use std::io::{Cursor, Read, Seek};

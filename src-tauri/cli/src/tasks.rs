@@ -1,0 +1,226 @@
+//! `shifan tasks …`: 任务分解 import/export, per-unit sheets, collecting them back.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use shifan_core::model::Severity;
+use shifan_core::tasks::AssignmentFilter;
+use shifan_core::tasks::import::TasksImportOptions;
+use shifan_core::{Error, Workspace};
+
+use crate::{Out, issue_lines, out};
+
+#[derive(Subcommand)]
+pub enum TasksCmd {
+    /// 导入任务分解表（.xlsx/.xls/.ods）。
+    Import {
+        file: PathBuf,
+        /// 只预览，不保存。
+        #[arg(long)]
+        preview: bool,
+        /// 单位名称不完全一致时不接受推测，作为错误处理。
+        #[arg(long)]
+        strict: bool,
+        /// 自动新建单位名单中没有的单位（否则作为错误列出）。
+        #[arg(long)]
+        create_units: bool,
+    },
+    /// 导出任务分解表（.xlsx）。
+    Export { file: PathBuf },
+    /// 导出各单位工作表：到文件夹（每单位一个 .xlsx）或一个 .zip。
+    ExportUnits { target: PathBuf },
+    /// 收回各单位填好的工作表（文件夹、.zip 或单个文件）。
+    Collect {
+        source: PathBuf,
+        /// 只预览，不保存。
+        #[arg(long)]
+        preview: bool,
+    },
+    /// 列出任务分解（指标 × 单位）。
+    List {
+        /// 只列出未分解的指标。
+        #[arg(long)]
+        unassigned: bool,
+    },
+    /// 各单位承担任务数。
+    Summary,
+}
+
+fn fail_if(o: &mut Out, can_apply: bool, issues: &[shifan_core::model::ImportIssue]) {
+    if !can_apply {
+        o.failed = true;
+        for i in issues.iter().filter(|i| i.severity == Severity::Error) {
+            eprintln!("错误：{}", i.message);
+        }
+    }
+}
+
+pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
+    Ok(match cmd {
+        TasksCmd::Import {
+            file,
+            preview,
+            strict,
+            create_units,
+        } => {
+            let opts = TasksImportOptions {
+                strict,
+                create_units,
+            };
+            let p = if preview {
+                ws.preview_tasks_import(&file, opts)?
+            } else {
+                ws.apply_tasks_import(&file, opts)?
+            };
+            let mut text = format!(
+                "{}“{}”（工作表“{}”）：{} 行，新增 {} 项、更新 {} 项、未变 {} 项；表中未出现的指标 {} 项。",
+                if preview { "预览" } else { "已导入" },
+                p.file_name,
+                p.sheet,
+                p.rows,
+                p.created,
+                p.updated,
+                p.unchanged,
+                p.not_in_file
+            );
+            for g in &p.guesses {
+                text.push_str(&format!(
+                    "\n[推测] “{}” → “{}”（{}）：{}",
+                    g.written,
+                    g.unit_name,
+                    g.reason,
+                    g.places.join("、")
+                ));
+            }
+            for u in &p.unknown_units {
+                text.push_str(&format!(
+                    "\n[未知单位] “{}”{}：{}",
+                    u.name,
+                    if create_units {
+                        format!("（将新建，类别：{}）", u.kind)
+                    } else {
+                        String::new()
+                    },
+                    u.places.join("、")
+                ));
+            }
+            for c in &p.catch_alls {
+                text.push_str(&format!(
+                    "\n[统称] “{}” → {}（{} 个单位）",
+                    c.written, c.meaning, c.unit_count
+                ));
+            }
+            if preview {
+                for c in &p.changes {
+                    text.push_str(&format!(
+                        "\n[{}] 指标 {} {}：{}",
+                        if c.is_new { "新增" } else { "修改" },
+                        c.no,
+                        c.text,
+                        c.changes.join("；")
+                    ));
+                }
+            }
+            text.push_str(&issue_lines(&p.issues));
+            let can = p.can_apply;
+            let issues = p.issues.clone();
+            let mut o = out(&p, text);
+            fail_if(&mut o, can, &issues);
+            o
+        }
+        TasksCmd::Export { file } => {
+            let p = ws.export_tasks(&file)?;
+            out(
+                &serde_json::json!({ "path": p.display().to_string() }),
+                format!("已导出任务分解表：{}", p.display()),
+            )
+        }
+        TasksCmd::ExportUnits { target } => {
+            let r = ws.export_unit_sheets(&target)?;
+            let text = format!("已导出 {} 个单位的工作表到：{}", r.unit_count, r.path);
+            out(&r, text)
+        }
+        TasksCmd::Collect { source, preview } => {
+            let p = if preview {
+                ws.preview_collect(&source)?
+            } else {
+                ws.apply_collect(&source)?
+            };
+            let mut text = format!(
+                "{}“{}”：{} 个单位，{} 处修改，{} 处冲突{}。",
+                if preview { "预览收回" } else { "已收回" },
+                p.source,
+                p.sheets.len(),
+                p.change_count,
+                p.conflict_count,
+                if p.conflict_count > 0 {
+                    "（冲突项保留依法治区办现有内容，未覆盖）"
+                } else {
+                    ""
+                }
+            );
+            for s in &p.sheets {
+                text.push_str(&format!(
+                    "\n{}（{}，{}）：{} 行，修改 {} 处，冲突 {} 处",
+                    s.unit_name,
+                    s.file,
+                    if s.matched_by == "stamp" {
+                        "按导出标记识别"
+                    } else {
+                        "按单位名称识别"
+                    },
+                    s.rows,
+                    s.changes.len(),
+                    s.conflicts.len()
+                ));
+                for c in &s.conflicts {
+                    text.push_str(&format!(
+                        "\n  [冲突] 指标 {} {}：导出时“{}”，现为“{}”，单位填“{}”",
+                        c.no, c.field, c.sent, c.office, c.unit
+                    ));
+                }
+            }
+            text.push_str(&issue_lines(&p.issues));
+            let can = p.can_apply;
+            let issues = p.issues.clone();
+            let mut o = out(&p, text);
+            fail_if(&mut o, can, &issues);
+            o
+        }
+        TasksCmd::List { unassigned } => {
+            let v = ws.list_assignments(&AssignmentFilter {
+                unassigned_only: unassigned,
+                ..Default::default()
+            })?;
+            let text = v
+                .iter()
+                .map(|a| {
+                    let n = |u: &[shifan_core::tasks::UnitRef]| {
+                        u.iter()
+                            .map(|x| x.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    };
+                    format!(
+                        "{}\t牵头：{}\t责任：{}\t{}",
+                        a.no,
+                        n(&a.leads),
+                        n(&a.supports),
+                        a.deadline_text
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            out(&v, text)
+        }
+        TasksCmd::Summary => {
+            let v = ws.unit_task_summary()?;
+            let text = v
+                .iter()
+                .map(|s| s.text.clone())
+                .collect::<Vec<_>>()
+                .join("\n");
+            out(&v, text)
+        }
+    })
+}

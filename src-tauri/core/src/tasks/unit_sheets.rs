@@ -1,0 +1,397 @@
+//! Per-unit work sheets (各单位工作表): one workbook per unit listing only its indicators with its
+//! role, the deadline and the evidence list, plus the columns the unit fills (完成情况 with a
+//! dropdown, 自评说明, 佐证材料目录, 联系人). Locked columns are protected; an instruction row
+//! explains how to fill in. A stamp identifies campaign, unit and export revision twice: in a
+//! very hidden sheet and in a workbook-level defined name (LibreOffice and WPS keep both); the
+//! title and file name carry the unit name for when both are lost. Every export stores a
+//! snapshot of what was sent, so collecting can tell the unit's edits from the office's.
+
+use std::io::Write;
+use std::path::Path;
+
+use rusqlite::params;
+use rust_xlsxwriter::{
+    DataValidation, Format, FormatAlign, ProtectionOptions, Workbook, XlsxError,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use super::Assignment;
+use crate::campaign;
+use crate::error::{Error, Result};
+use crate::sheet::layout::Column;
+use crate::sheet::write::{Styles, a4_setup, wrapped_height, write_atomic};
+use crate::workspace::Workspace;
+
+/// Values of 完成情况.
+pub const STATUSES: &[&str] = &["已完成", "推进中", "未启动", "不适用"];
+
+/// Name of the very hidden stamp sheet and of the defined name.
+pub const STAMP_SHEET: &str = "_shifan_stamp";
+pub const STAMP_NAME: &str = "ShifanStamp";
+pub const STAMP_MARK: &str = "SHIFAN-STAMP";
+
+/// The per-unit sheet layout. The first seven columns are locked.
+pub const UNIT_SHEET_COLUMNS: &[Column] = &[
+    Column::new("no", "指标序号", &["三级指标序号", "序号", "指标编号"], 7.0),
+    Column::new("aspect", "一级指标", &["方面", "一级"], 14.0),
+    Column::new(
+        "text",
+        "指标内容",
+        &["三级指标内容", "三级指标", "指标"],
+        36.0,
+    ),
+    Column::new("role", "本单位职责", &["职责", "角色", "本单位角色"], 8.0),
+    Column::new("lead", "牵头单位", &["牵头部门"], 14.0),
+    Column::new("deadline", "完成时限", &["时限"], 12.0),
+    Column::new(
+        "evidence",
+        "佐证材料清单",
+        &["佐证材料要求", "佐证材料"],
+        28.0,
+    ),
+    Column::new("status", "完成情况", &["进展情况", "完成状态"], 10.0).editable(),
+    Column::new(
+        "explanation",
+        "自评说明",
+        &["情况说明", "自评情况", "工作开展情况"],
+        36.0,
+    )
+    .editable(),
+    Column::new(
+        "evidence_dir",
+        "佐证材料目录",
+        &["材料目录", "佐证目录"],
+        24.0,
+    )
+    .editable(),
+    Column::new("contact", "联系人", &["联络员", "填报人"], 14.0).editable(),
+];
+
+/// Header row (0-based) of a per-unit sheet as written.
+pub const HEADER_ROW: u32 = 2;
+
+/// What an export of per-unit sheets produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UnitSheetsExport {
+    /// The folder or zip written.
+    pub path: String,
+    /// File names, one per unit.
+    pub files: Vec<String>,
+    #[ts(type = "number")]
+    pub unit_count: i64,
+}
+
+/// One exported sheet in memory.
+pub(crate) struct UnitSheet {
+    pub unit_id: i64,
+    pub revision: i64,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub rows: Vec<SentRow>,
+}
+
+/// What was sent for one indicator (the snapshot).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct SentRow {
+    pub indicator_id: i64,
+    pub role: String,
+    pub deadline: String,
+    pub evidence: String,
+    pub fill: [String; 4],
+}
+
+/// The stamp text: campaign, unit, revision and a check key.
+pub fn stamp(campaign_id: i64, unit_id: i64, revision: i64) -> String {
+    format!(
+        "c={campaign_id};u={unit_id};r={revision};k={}",
+        stamp_key(campaign_id, unit_id, revision)
+    )
+}
+
+pub(crate) fn stamp_key(campaign_id: i64, unit_id: i64, revision: i64) -> String {
+    let h = Sha256::digest(format!("shifan/{campaign_id}/{unit_id}/{revision}").as_bytes());
+    format!("{:x}", h).chars().take(10).collect()
+}
+
+/// Parse a stamp text: (campaign, unit, revision, key).
+pub fn parse_stamp(s: &str) -> Option<(i64, i64, i64, String)> {
+    let s = s.trim().trim_matches('"');
+    let mut c = None;
+    let mut u = None;
+    let mut r = None;
+    let mut k = None;
+    for part in s.split(';') {
+        let (a, b) = part.split_once('=')?;
+        match a.trim() {
+            "c" => c = b.trim().parse().ok(),
+            "u" => u = b.trim().parse().ok(),
+            "r" => r = b.trim().parse().ok(),
+            "k" => k = Some(b.trim().to_string()),
+            _ => {}
+        }
+    }
+    Some((c?, u?, r?, k?))
+}
+
+/// A file name Windows accepts.
+pub fn safe_file_name(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if "\\/:*?\"<>|".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    s.trim().trim_end_matches('.').to_string()
+}
+
+pub(crate) const TITLE_SUFFIX: &str = "创建任务工作表";
+
+fn build(
+    campaign: &str,
+    unit: &str,
+    stamp_text: &str,
+    rows: &[(&Assignment, &SentRow)],
+) -> Result<Workbook, XlsxError> {
+    let st = Styles::new();
+    let unlocked = st
+        .body
+        .clone()
+        .set_unlocked()
+        .set_background_color(0xFFF9E5);
+    let instr = Format::new()
+        .set_font_name("宋体")
+        .set_font_size(10)
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter)
+        .set_font_color(0xC00000);
+    let mut wb = Workbook::new();
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("任务清单")?;
+        let last = UNIT_SHEET_COLUMNS.len() as u16 - 1;
+        ws.merge_range(
+            0,
+            0,
+            0,
+            last,
+            &format!("{unit}{TITLE_SUFFIX}（{campaign}）"),
+            &st.title,
+        )?;
+        ws.set_row_height(0, 32)?;
+        let text = format!(
+            "填写说明：本表列出{unit}承担的全部指标。灰底栏目（指标序号至佐证材料清单）由依法治区办填写并已锁定，请勿修改；请在黄底栏目填写：“完成情况”从下拉列表选择（已完成/推进中/未启动/不适用），“自评说明”写明工作开展情况，“佐证材料目录”逐行列出已准备的材料名称或编号，“联系人”填写姓名和电话。请勿增删行列、勿修改工作表名称，填好后按原文件名报送。"
+        );
+        ws.merge_range(1, 0, 1, last, &text, &instr)?;
+        ws.set_row_height(1, 48)?;
+        for (c, col) in UNIT_SHEET_COLUMNS.iter().enumerate() {
+            ws.set_column_width(c as u16, col.width)?;
+            ws.write_string_with_format(HEADER_ROW, c as u16, col.header, &st.header)?;
+        }
+        ws.set_row_height(HEADER_ROW, 24)?;
+        let locked = st.body.clone().set_background_color(0xF2F2F2);
+        let locked_center = st.body_center.clone().set_background_color(0xF2F2F2);
+        for (i, (a, s)) in rows.iter().enumerate() {
+            let r = HEADER_ROW + 1 + i as u32;
+            ws.write_number_with_format(r, 0, a.no as f64, &locked_center)?;
+            let leads = a
+                .leads
+                .iter()
+                .map(|u| u.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、");
+            let vals = [
+                a.path.first().map(String::as_str).unwrap_or(""),
+                a.text.as_str(),
+                s.role.as_str(),
+                leads.as_str(),
+                s.deadline.as_str(),
+                s.evidence.as_str(),
+            ];
+            for (j, v) in vals.iter().enumerate() {
+                let f = if j == 2 { &locked_center } else { &locked };
+                ws.write_string_with_format(r, 1 + j as u16, *v, f)?;
+            }
+            for (j, v) in s.fill.iter().enumerate() {
+                ws.write_string_with_format(r, 7 + j as u16, v, &unlocked)?;
+            }
+            let h = wrapped_height(&a.text, UNIT_SHEET_COLUMNS[2].width)
+                .max(wrapped_height(&s.evidence, UNIT_SHEET_COLUMNS[6].width));
+            ws.set_row_height(r, h.min(300.0))?;
+        }
+        let last_row = HEADER_ROW + rows.len().max(1) as u32;
+        let dv = DataValidation::new()
+            .allow_list_strings(STATUSES)?
+            .set_input_title("完成情况")?
+            .set_input_message("请从下拉列表中选择")?
+            .set_error_title("完成情况")?
+            .set_error_message("只能选择：已完成、推进中、未启动、不适用")?;
+        ws.add_data_validation(HEADER_ROW + 1, 7, last_row, 7, &dv)?;
+        ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
+        a4_setup(ws, true, HEADER_ROW, HEADER_ROW)?;
+        let opts = ProtectionOptions {
+            select_locked_cells: true,
+            select_unlocked_cells: true,
+            format_columns: true,
+            format_rows: true,
+            ..ProtectionOptions::default()
+        };
+        ws.protect_with_options(&opts);
+        ws.set_active(true);
+    }
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name(STAMP_SHEET)?;
+        ws.write_string(0, 0, STAMP_MARK)?;
+        ws.write_string(0, 1, stamp_text)?;
+        ws.write_string(1, 0, "unit")?;
+        ws.write_string(1, 1, unit)?;
+        ws.set_very_hidden(true);
+    }
+    wb.define_name(STAMP_NAME, &format!("=\"{stamp_text}\""))?;
+    Ok(wb)
+}
+
+/// Build the sheets of every unit with at least one assignment (next revision each).
+pub(crate) fn build_all(ws: &Workspace) -> Result<Vec<UnitSheet>> {
+    let conn = ws.store().conn();
+    let c = campaign::active(conn)?;
+    let all = super::load(conn, c.id, c.system_id)?;
+    let units = ws.list_units()?;
+    let mut out = Vec::new();
+    for u in units.iter().filter(|u| u.lead_count + u.support_count > 0) {
+        let revision: i64 = conn.query_row(
+            "SELECT coalesce(max(revision), 0) + 1 FROM unit_export WHERE unit_id = ?1",
+            [u.id],
+            |r| r.get(0),
+        )?;
+        let mut rows: Vec<(&Assignment, SentRow)> = Vec::new();
+        for a in &all {
+            let role = if a.leads.iter().any(|x| x.id == u.id) {
+                "牵头"
+            } else if a.supports.iter().any(|x| x.id == u.id) {
+                "责任"
+            } else {
+                continue;
+            };
+            let fill = current_fill(conn, c.id, a.indicator_id, u.id)?;
+            rows.push((
+                a,
+                SentRow {
+                    indicator_id: a.indicator_id,
+                    role: role.into(),
+                    deadline: a.deadline_text.clone(),
+                    evidence: a.evidence.join("\n"),
+                    fill,
+                },
+            ));
+        }
+        let stamp_text = stamp(c.id, u.id, revision);
+        let refs: Vec<(&Assignment, &SentRow)> = rows.iter().map(|(a, s)| (*a, s)).collect();
+        let mut wb = build(&c.name, &u.name, &stamp_text, &refs)
+            .map_err(|e| Error::Io(format!("生成“{}”工作表失败：{e}", u.name)))?;
+        let bytes = wb
+            .save_to_buffer()
+            .map_err(|e| Error::Io(format!("生成“{}”工作表失败：{e}", u.name)))?;
+        out.push(UnitSheet {
+            unit_id: u.id,
+            revision,
+            file_name: format!("{}-{TITLE_SUFFIX}.xlsx", safe_file_name(&u.name)),
+            bytes,
+            rows: rows.into_iter().map(|(_, s)| s).collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// The unit's current report for an indicator: [status, explanation, evidence_dir, contact].
+pub(crate) fn current_fill(
+    conn: &rusqlite::Connection,
+    campaign_id: i64,
+    indicator_id: i64,
+    unit_id: i64,
+) -> Result<[String; 4]> {
+    use rusqlite::OptionalExtension;
+    let v = conn
+        .query_row(
+            "SELECT r.status, r.explanation, r.evidence_dir, r.contact FROM unit_report r
+             JOIN assignment a ON a.id = r.assignment_id
+             WHERE a.campaign_id = ?1 AND a.indicator_id = ?2 AND r.unit_id = ?3",
+            params![campaign_id, indicator_id, unit_id],
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
+        )
+        .optional()?;
+    Ok(v.unwrap_or_default())
+}
+
+impl Workspace {
+    /// Write one work sheet per unit into the folder `target`, or into one zip when `target`
+    /// ends in .zip; record each export revision and a snapshot of what was sent.
+    pub fn export_unit_sheets(&mut self, target: &Path) -> Result<UnitSheetsExport> {
+        let c = campaign::active(self.store().conn())?;
+        let sheets = build_all(self)?;
+        if sheets.is_empty() {
+            return Err(Error::Invalid(
+                "还没有任何单位承担任务，请先导入或填写任务分解表。".into(),
+            ));
+        }
+        let is_zip = target
+            .extension()
+            .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("zip"));
+        if is_zip {
+            let mut buf = std::io::Cursor::new(Vec::new());
+            {
+                let mut z = zip::ZipWriter::new(&mut buf);
+                let opts = zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Deflated);
+                for s in &sheets {
+                    z.start_file(s.file_name.as_str(), opts)
+                        .and_then(|_| z.write_all(&s.bytes).map_err(zip::result::ZipError::Io))
+                        .map_err(|e| {
+                            Error::Io(format!("生成压缩包“{}”失败：{e}", target.display()))
+                        })?;
+                }
+                z.finish()
+                    .map_err(|e| Error::Io(format!("生成压缩包“{}”失败：{e}", target.display())))?;
+            }
+            write_atomic(target, buf.get_ref())?;
+        } else {
+            std::fs::create_dir_all(target).map_err(|e| Error::io("创建文件夹", target, &e))?;
+            for s in &sheets {
+                write_atomic(&target.join(&s.file_name), &s.bytes)?;
+            }
+        }
+        let files: Vec<String> = sheets.iter().map(|s| s.file_name.clone()).collect();
+        let detail = format!("{} 个单位，保存到“{}”", sheets.len(), target.display());
+        let now = crate::store::now();
+        self.store_mut().write("导出各单位工作表", |_| detail, |tx| {
+            for s in &sheets {
+                tx.execute(
+                    "INSERT INTO unit_export (campaign_id, unit_id, revision, file_name, exported_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![c.id, s.unit_id, s.revision, s.file_name, now],
+                )?;
+                let eid = tx.last_insert_rowid();
+                for r in &s.rows {
+                    tx.execute(
+                        "INSERT INTO unit_export_row (export_id, indicator_id, role, deadline, evidence, status, explanation, evidence_dir, contact)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        params![eid, r.indicator_id, r.role, r.deadline, r.evidence, r.fill[0], r.fill[1], r.fill[2], r.fill[3]],
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(UnitSheetsExport {
+            path: target.display().to_string(),
+            unit_count: files.len() as i64,
+            files,
+        })
+    }
+}

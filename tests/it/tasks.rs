@@ -1,0 +1,511 @@
+//! 单位名单, 明白人, 任务分解 and the per-unit work sheets, over files made by LibreOffice,
+//! openpyxl (WPS/Excel habits) and returned by units (tests/fixtures/tasks/, see
+//! fixtures/make/make_task_fixtures.py).
+
+use std::io::Read;
+
+use shifan_core::Workspace;
+use shifan_core::model::Severity;
+use shifan_core::tasks::AssignmentFilter;
+use shifan_core::tasks::import::TasksImportOptions;
+use shifan_tests::{fingerprint, fixture, with_demo_campaign};
+
+fn with_units() -> (tempfile::TempDir, Workspace) {
+    let (d, mut ws) = with_demo_campaign();
+    ws.apply_units_import(&fixture("tasks/units.xlsx"))
+        .expect("units import");
+    (d, ws)
+}
+
+/// The state the collect fixtures were exported from (see make_task_fixtures.py).
+fn exported() -> (tempfile::TempDir, Workspace) {
+    let (d, mut ws) = with_units();
+    ws.apply_tasks_import(
+        &fixture("tasks/tasks-libreoffice.xlsx"),
+        TasksImportOptions::default(),
+    )
+    .expect("tasks import");
+    ws.export_unit_sheets(&d.path().join("sent"))
+        .expect("export");
+    (d, ws)
+}
+
+#[test]
+fn units_and_roster_import_and_the_rule_lists_short_units() {
+    let (_d, mut ws) = with_demo_campaign();
+    let p = ws
+        .preview_units_import(&fixture("tasks/units.xlsx"))
+        .expect("preview");
+    assert_eq!(p.created.len(), 20);
+    assert!(p.can_apply, "{:?}", p.issues);
+    assert!(
+        p.issues
+            .iter()
+            .any(|i| i.message.contains("未填写单位类别") && i.row == Some(22)),
+        "blank kind guessed: {:?}",
+        p.issues
+    );
+    assert!(
+        ws.list_units().expect("units").is_empty(),
+        "preview stores nothing"
+    );
+    ws.apply_units_import(&fixture("tasks/units.xlsx"))
+        .expect("apply");
+    let units = ws.list_units().expect("units");
+    let sfj = units
+        .iter()
+        .find(|u| u.name == "区司法局")
+        .expect("区司法局");
+    assert_eq!(sfj.short_name, "司法局");
+    assert_eq!(sfj.kind, "行政执法单位");
+    assert_eq!(
+        units
+            .iter()
+            .find(|u| u.name == "府河镇")
+            .map(|u| u.kind.as_str()),
+        Some("乡镇街道")
+    );
+    let short: Vec<String> = ws
+        .roster_check()
+        .expect("check")
+        .into_iter()
+        .map(|s| s.unit_name)
+        .collect();
+    assert_eq!(short, ["区委宣传部", "区审计局", "区统计局"]);
+    // Export and re-import: nothing changes.
+    let d = tempfile::tempdir().expect("tmp");
+    let out = d.path().join("单位名单.xlsx");
+    ws.export_units(&out).expect("export");
+    let again = ws.preview_units_import(&out).expect("reimport");
+    assert!(
+        again.created.is_empty() && again.updated.is_empty(),
+        "{:?}",
+        again.updated
+    );
+    assert_eq!(again.unchanged, 20);
+    assert_eq!(again.roster_members, 48);
+}
+
+#[test]
+fn a_libreoffice_task_table_imports_with_guesses_and_catch_alls() {
+    for file in [
+        "tasks/tasks-libreoffice.xlsx",
+        "tasks/tasks-libreoffice.xls",
+    ] {
+        let (_d, mut ws) = with_units();
+        let before = fingerprint(&ws);
+        let p = ws
+            .preview_tasks_import(&fixture(file), TasksImportOptions::default())
+            .expect("preview");
+        assert_eq!(p.rows, 100, "{file}");
+        assert_eq!(p.created, 100);
+        assert!(p.can_apply, "{file}: {:?}", p.issues);
+        assert!(
+            p.guesses
+                .iter()
+                .any(|g| g.written == "曾都区统计局" && g.unit_name == "区统计局")
+        );
+        assert!(p.guesses.iter().all(|g| !g.places.is_empty()));
+        let streets = p
+            .catch_alls
+            .iter()
+            .find(|c| c.written == "各街道")
+            .expect("各街道");
+        assert_eq!(streets.unit_count, 4);
+        assert_eq!(before, fingerprint(&ws), "preview stores nothing");
+        let strict = ws
+            .preview_tasks_import(
+                &fixture(file),
+                TasksImportOptions {
+                    strict: true,
+                    create_units: false,
+                },
+            )
+            .expect("strict");
+        assert!(!strict.can_apply, "guesses are errors when strict");
+        ws.apply_tasks_import(&fixture(file), TasksImportOptions::default())
+            .expect("apply");
+        let all = ws
+            .list_assignments(&AssignmentFilter::default())
+            .expect("list");
+        assert!(all.iter().all(|a| a.assigned));
+        let a2 = all.iter().find(|a| a.no == 2).expect("2");
+        assert!(
+            a2.supports.iter().any(|u| u.name == "南郊街道办事处"),
+            "各街道 expanded"
+        );
+        let dl = |no: i64| {
+            let a = all.iter().find(|a| a.no == no).expect("row");
+            (a.deadline_text.clone(), a.deadline_date.clone())
+        };
+        let sept = Some("2025-09-30".to_string());
+        assert_eq!(dl(8), ("2025年9月底前".into(), sept.clone()));
+        assert_eq!(dl(2), ("2025-09-30".into(), sept.clone()));
+        assert_eq!(dl(3), ("2025.9.30".into(), sept));
+        assert_eq!(dl(1), ("长期坚持".into(), None));
+        let a1 = all.iter().find(|a| a.no == 1).expect("1");
+        assert_eq!(a1.evidence.len(), 2);
+        let a4 = all.iter().find(|a| a.no == 4).expect("4");
+        assert_eq!(
+            (a4.deadline_text.as_str(), a4.deadline_date.as_deref()),
+            ("持续推进", None)
+        );
+        let s = ws.unit_task_summary().expect("summary");
+        assert!(
+            s.iter()
+                .any(|x| x.text.starts_with("区司法局 牵头 ") && x.text.contains("、参与 "))
+        );
+        let unassigned = ws
+            .list_assignments(&AssignmentFilter {
+                unassigned_only: true,
+                ..Default::default()
+            })
+            .expect("f");
+        assert!(unassigned.is_empty());
+        // Master export re-imports unchanged.
+        let d = tempfile::tempdir().expect("tmp");
+        let out = d.path().join("任务分解表.xlsx");
+        ws.export_tasks(&out).expect("export");
+        let again = ws
+            .preview_tasks_import(&out, TasksImportOptions::default())
+            .expect("again");
+        assert_eq!(
+            (again.unchanged, again.updated, again.created),
+            (100, 0, 0),
+            "{:?}",
+            again.changes.first()
+        );
+        assert!(again.guesses.is_empty() && again.catch_alls.is_empty());
+    }
+}
+
+#[test]
+fn wps_habits_unknown_units_need_create_units_and_places_are_named() {
+    let (_d, mut ws) = with_units();
+    let f = fixture("tasks/tasks-two-row-header-wps.xlsx");
+    let p = ws
+        .preview_tasks_import(&f, TasksImportOptions::default())
+        .expect("preview");
+    assert_eq!(p.rows, 30, "hidden row kept, trailing blanks ignored");
+    assert!(!p.can_apply);
+    let unknown: Vec<&str> = p.unknown_units.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(unknown, ["区气象局"]);
+    let err = p
+        .issues
+        .iter()
+        .find(|i| i.severity == Severity::Error)
+        .expect("error");
+    assert_eq!(
+        (err.sheet.as_deref(), err.row, err.col.as_deref()),
+        (Some("Sheet1"), Some(5), Some("D"))
+    );
+    assert!(err.message.contains("区气象局") && err.message.contains("第5行 D列"));
+    assert!(
+        p.issues.iter().any(|i| i.severity == Severity::Warning
+            && i.message.contains("指标 7 的内容与指标体系不一致"))
+    );
+    assert!(
+        p.guesses
+            .iter()
+            .any(|g| g.written == "县司法局" && g.unit_name == "区司法局")
+    );
+    assert!(p.guesses.iter().any(|g| g.written.starts_with("区市场监督管理局") && g.unit_name == "区市场监督管理局"));
+    let before = fingerprint(&ws);
+    assert!(
+        ws.apply_tasks_import(&f, TasksImportOptions::default())
+            .is_err()
+    );
+    assert_eq!(before, fingerprint(&ws), "nothing applied");
+    ws.apply_tasks_import(
+        &f,
+        TasksImportOptions {
+            strict: false,
+            create_units: true,
+        },
+    )
+    .expect("create");
+    assert!(
+        ws.list_units()
+            .expect("u")
+            .iter()
+            .any(|u| u.name == "区气象局")
+    );
+    let all = ws
+        .list_assignments(&AssignmentFilter::default())
+        .expect("list");
+    let a5 = all.iter().find(|a| a.no == 5).expect("5");
+    assert_eq!(
+        a5.deadline_date.as_deref(),
+        Some("2025-10-31"),
+        "Excel date cell"
+    );
+    let a3 = all.iter().find(|a| a.no == 3).expect("3");
+    assert_eq!(
+        a3.deadline_date.as_deref(),
+        Some("2025-10-31"),
+        "full-width 年月底前"
+    );
+    assert_eq!(
+        a3.supports.len(),
+        5,
+        "、，；/ and line breaks all separate: {:?}",
+        a3.supports
+    );
+    assert_eq!(a3.evidence, ["制度文件", "工作台账", "公开截图"]);
+    let a4 = all.iter().find(|a| a.no == 4).expect("4");
+    assert_eq!(
+        a4.leads[0].name, "区财政局",
+        "spaces inside a name are ignored"
+    );
+}
+
+#[test]
+fn bad_rows_are_errors_with_places_and_nothing_is_applied() {
+    let (_d, mut ws) = with_units();
+    let f = fixture("tasks/tasks-bad.xlsx");
+    let p = ws
+        .preview_tasks_import(&f, TasksImportOptions::default())
+        .expect("preview");
+    let errs: Vec<(u32, String)> = p
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .map(|i| (i.row.unwrap_or(0), i.col.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        errs,
+        [
+            (3, "B".into()),
+            (4, "B".into()),
+            (5, "B".into()),
+            (6, "D".into())
+        ],
+        "{:?}",
+        p.issues
+    );
+    assert!(
+        p.issues[0].message.contains("tasks-bad.xlsx")
+            && p.issues[0].message.contains("工作表“任务分解表”")
+    );
+    let before = fingerprint(&ws);
+    let e = ws
+        .apply_tasks_import(
+            &f,
+            TasksImportOptions {
+                strict: false,
+                create_units: true,
+            },
+        )
+        .expect_err("refused");
+    assert_eq!(e.kind(), "import");
+    assert_eq!(before, fingerprint(&ws));
+    // Not a task table at all.
+    let e = ws
+        .preview_tasks_import(
+            &fixture("indicators/national-104.xlsx"),
+            TasksImportOptions::default(),
+        )
+        .expect_err("no header");
+    assert!(e.to_string().contains("牵头单位"));
+}
+
+#[test]
+fn reordered_columns_and_a_renamed_sheet_are_read_by_header_names() {
+    let (_d, mut ws) = with_units();
+    let p = ws
+        .apply_tasks_import(
+            &fixture("tasks/tasks-reordered-renamed.xlsx"),
+            TasksImportOptions::default(),
+        )
+        .expect("apply");
+    assert_eq!(p.rows, 10);
+    let a = ws
+        .list_assignments(&AssignmentFilter::default())
+        .expect("l");
+    let a1 = a.iter().find(|x| x.no == 1).expect("1");
+    assert_eq!(a1.leader, "副区长 王某");
+    assert_eq!(a1.supports.len(), 4, "各乡镇街道 → 4 towns");
+    assert_eq!(a.iter().filter(|x| !x.assigned).count(), 90);
+}
+
+fn xml_of(path: &std::path::Path, entry: &str) -> String {
+    let f = std::fs::File::open(path).expect("open");
+    let mut z = zip::ZipArchive::new(f).expect("zip");
+    let mut s = String::new();
+    z.by_name(entry)
+        .expect("entry")
+        .read_to_string(&mut s)
+        .expect("read");
+    s
+}
+
+#[test]
+fn unit_sheets_have_dropdowns_protection_and_a_hidden_stamp() {
+    let (d, ws) = exported();
+    let f = d.path().join("sent").join("区司法局-创建任务工作表.xlsx");
+    let sheet = xml_of(&f, "xl/worksheets/sheet1.xml");
+    assert!(
+        sheet.contains("<sheetProtection"),
+        "locked columns protected"
+    );
+    assert!(sheet.contains("<dataValidation") && sheet.contains("已完成,推进中,未启动,不适用"));
+    let book = xml_of(&f, "xl/workbook.xml");
+    assert!(book.contains("veryHidden") && book.contains("ShifanStamp"));
+    let styles = xml_of(&f, "xl/styles.xml");
+    assert!(styles.contains("locked=\"0\""), "fill-in columns unlocked");
+    let grids = shifan_core::sheet::read_tables(&f).expect("reads");
+    assert!(grids[0].text(0, 0).contains("区司法局"));
+    assert!(grids[0].text(1, 0).starts_with("填写说明"));
+    drop(ws);
+}
+
+#[test]
+fn filled_sheets_come_back_by_stamp_or_by_name_and_conflicts_are_not_overwritten() {
+    let (_d, mut ws) = exported();
+    let before = fingerprint(&ws);
+    let p = ws
+        .preview_collect(&fixture("tasks/collect"))
+        .expect("preview");
+    assert!(p.can_apply, "{:?}", p.issues);
+    assert_eq!(before, fingerprint(&ws), "preview stores nothing");
+    let by = |n: &str| p.sheets.iter().find(|s| s.unit_name == n).expect(n).clone();
+    assert_eq!(
+        by("区司法局").matched_by,
+        "stamp",
+        "openpyxl keeps the stamp"
+    );
+    assert_eq!(
+        by("区财政局").matched_by,
+        "stamp",
+        "LibreOffice re-save keeps the stamp"
+    );
+    assert_eq!(
+        by("区统计局").matched_by,
+        "stamp",
+        "legacy .xls keeps the stamp"
+    );
+    assert_eq!(
+        by("区信访局").matched_by,
+        "name",
+        "stamp lost: matched by name"
+    );
+    assert!(
+        by("区司法局").changes.len() > 20,
+        "rows reordered, sheet renamed"
+    );
+    assert!(
+        p.issues
+            .iter()
+            .any(|i| i.message.contains("缺少“佐证材料目录”列"))
+    );
+    assert!(
+        p.issues
+            .iter()
+            .any(|i| i.message.contains("差不多") && i.col.as_deref() == Some("H"))
+    );
+    assert!(p.issues.iter().any(|i| i.message.contains("锁定栏目")));
+    ws.apply_collect(&fixture("tasks/collect")).expect("apply");
+    let sfj = ws
+        .list_units()
+        .expect("u")
+        .into_iter()
+        .find(|u| u.name == "区司法局")
+        .expect("sfj");
+    let reports = ws.unit_reports(sfj.id).expect("reports");
+    assert!(reports.iter().filter(|(_, f)| !f[0].is_empty()).count() > 20);
+    // The unit sends the same export again with another explanation for one row: conflict.
+    let second = ws
+        .preview_collect(&fixture("tasks/collect-second"))
+        .expect("second");
+    let s = &second.sheets[0];
+    assert_eq!(s.conflicts.len(), 1, "{:?}", s.conflicts);
+    let c = &s.conflicts[0];
+    assert_eq!(c.unit, "第二次报送的不同说明");
+    assert!(c.office.starts_with("已按要求落实"));
+    ws.apply_collect(&fixture("tasks/collect-second"))
+        .expect("apply second");
+    let after = ws.unit_reports(sfj.id).expect("r");
+    assert!(
+        after.iter().all(|(_, f)| f[1] != "第二次报送的不同说明"),
+        "conflict not overwritten"
+    );
+}
+
+#[test]
+fn a_zip_with_gbk_names_and_dot_dot_paths_is_read_in_memory() {
+    let (d, ws) = exported();
+    let p = ws
+        .preview_collect(&fixture("tasks/collect-gbk.zip"))
+        .expect("preview");
+    let names: Vec<&str> = p.sheets.iter().map(|s| s.file.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "collect-gbk.zip/区财政局-创建任务工作表.xlsx",
+            "collect-gbk.zip/信访局报送.xlsx"
+        ]
+    );
+    assert!(
+        !d.path().join("逃逸").exists() && !d.path().parent().expect("p").join("逃逸").exists()
+    );
+    // Our own zip export collects back unchanged.
+    let mut ws = ws;
+    let z = d.path().join("各单位.zip");
+    let r = ws.export_unit_sheets(&z).expect("zip");
+    assert_eq!(r.unit_count, 20);
+    let back = ws.preview_collect(&z).expect("collect zip");
+    assert_eq!(
+        (back.sheets.len(), back.change_count, back.conflict_count),
+        (20, 0, 0)
+    );
+    assert!(
+        back.sheets
+            .iter()
+            .all(|s| s.matched_by == "stamp" && s.revision == Some(2))
+    );
+}
+
+#[test]
+fn an_unreadable_returned_file_is_an_error_and_nothing_is_applied() {
+    let (d, mut ws) = exported();
+    let dir = d.path().join("back");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::copy(
+        fixture("tasks/collect/区财政局-创建任务工作表.xlsx"),
+        dir.join("a.xlsx"),
+    )
+    .expect("copy");
+    std::fs::write(dir.join("坏文件.xlsx"), b"PK\x03\x04garbage").expect("w");
+    std::fs::write(dir.join("~$a.xlsx"), b"lock").expect("w");
+    let before = fingerprint(&ws);
+    let p = ws.preview_collect(&dir).expect("preview");
+    assert!(!p.can_apply);
+    assert!(
+        p.issues
+            .iter()
+            .any(|i| i.severity == Severity::Error && i.message.contains("坏文件.xlsx"))
+    );
+    assert!(ws.apply_collect(&dir).is_err());
+    assert_eq!(before, fingerprint(&ws));
+}
+
+#[test]
+fn the_demo_has_units_a_mostly_complete_roster_and_every_indicator_assigned() {
+    let (_d, mut ws) = shifan_tests::fresh();
+    shifan_core::demo::create(&mut ws).expect("demo");
+    let units = ws.list_units().expect("units");
+    assert!(units.len() >= 69, "{}", units.len());
+    assert!(units.iter().any(|u| u.name == "区政务服务和数据管理局"));
+    let short = ws.roster_check().expect("check");
+    assert!(!short.is_empty() && short.len() <= 6);
+    let all = ws
+        .list_assignments(&AssignmentFilter::default())
+        .expect("list");
+    assert_eq!(all.len(), 100);
+    assert!(all.iter().all(|a| !a.leads.is_empty()));
+    let d = tempfile::tempdir().expect("tmp");
+    let r = ws
+        .export_unit_sheets(&d.path().join("out"))
+        .expect("export");
+    assert!(r.unit_count >= 60);
+}
