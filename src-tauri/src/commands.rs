@@ -9,6 +9,11 @@ use shifan_core::Workspace;
 use shifan_core::model::{
     AppStatus, CampaignInfo, IndicatorImportPreview, IndicatorTree, NewCampaign, SystemInfo,
 };
+use shifan_core::model::{
+    BackupInfo, BackupReason, HandoverManifest, HandoverReport, HealthReport, OplogFilter,
+    OplogPage, RestorePreview, RestoreReport,
+};
+use shifan_core::progress::{Cancel, NoProgress};
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::error::{CmdError, CmdResult};
@@ -256,4 +261,137 @@ pub async fn apply_collect<R: Runtime>(
     path: String,
 ) -> CmdResult<CollectPreview> {
     blocking(app, move |ws| ws.apply_collect(&PathBuf::from(path))).await
+}
+
+// ----- Data safety: backups, hand-over, 操作日志, integrity ---------------------------------
+
+/// Result of the quick check made when the data folder was opened (or of the last check).
+#[tauri::command]
+pub fn get_health(state: State<'_, WorkspaceState>) -> CmdResult<HealthReport> {
+    Ok(lock(&state).health().clone())
+}
+
+/// `full`: also re-hash every backup (and, later, every evidence file).
+#[tauri::command]
+pub async fn check_data<R: Runtime>(app: AppHandle<R>, full: bool) -> CmdResult<HealthReport> {
+    blocking(app, move |ws| {
+        if full {
+            ws.check_full()
+        } else {
+            ws.check_quick()
+        }
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn repair_data<R: Runtime>(app: AppHandle<R>) -> CmdResult<HealthReport> {
+    blocking(app, |ws| ws.repair()).await
+}
+
+#[tauri::command]
+pub fn get_operator(state: State<'_, WorkspaceState>) -> CmdResult<String> {
+    Ok(lock(&state).operator())
+}
+
+#[tauri::command]
+pub fn set_operator(state: State<'_, WorkspaceState>, name: String) -> CmdResult<String> {
+    Ok(lock(&state).set_operator(&name)?)
+}
+
+#[tauri::command]
+pub async fn list_backups<R: Runtime>(app: AppHandle<R>) -> CmdResult<Vec<BackupInfo>> {
+    blocking(app, |ws| ws.list_backups()).await
+}
+
+#[tauri::command]
+pub async fn backup_now<R: Runtime>(app: AppHandle<R>) -> CmdResult<BackupInfo> {
+    blocking(app, |ws| ws.backup_now(BackupReason::Manual)).await
+}
+
+/// Back up into a folder the user picked (e.g. a USB disk).
+#[tauri::command]
+pub async fn backup_to_folder<R: Runtime>(
+    app: AppHandle<R>,
+    folder: String,
+) -> CmdResult<BackupInfo> {
+    blocking(app, move |ws| {
+        ws.backup_to_folder(&PathBuf::from(folder), &NoProgress, &Cancel::new())
+    })
+    .await
+}
+
+/// `source`: a backup id from `list_backups`, or the path of a backup file.
+#[tauri::command]
+pub async fn preview_restore<R: Runtime>(
+    app: AppHandle<R>,
+    source: String,
+) -> CmdResult<RestorePreview> {
+    blocking(app, move |ws| ws.preview_restore(&source)).await
+}
+
+#[tauri::command]
+pub async fn restore_backup<R: Runtime>(
+    app: AppHandle<R>,
+    source: String,
+) -> CmdResult<RestoreReport> {
+    blocking(app, move |ws| {
+        ws.restore_backup(&source, &NoProgress, &Cancel::new())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn export_handover<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+) -> CmdResult<HandoverManifest> {
+    blocking(app, move |ws| {
+        ws.export_handover(&PathBuf::from(path), &NoProgress, &Cancel::new())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn preview_handover<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+) -> CmdResult<HandoverReport> {
+    blocking(app, move |ws| {
+        ws.preview_handover(&PathBuf::from(path), &NoProgress, &Cancel::new())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn import_handover<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+) -> CmdResult<HandoverReport> {
+    blocking(app, move |ws| {
+        ws.import_handover(&PathBuf::from(path), &NoProgress, &Cancel::new())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn list_oplog<R: Runtime>(
+    app: AppHandle<R>,
+    filter: OplogFilter,
+) -> CmdResult<OplogPage> {
+    blocking(app, move |ws| ws.list_oplog(&filter)).await
+}
+
+/// Returns the path actually written.
+#[tauri::command]
+pub async fn export_oplog<R: Runtime>(
+    app: AppHandle<R>,
+    filter: OplogFilter,
+    path: String,
+) -> CmdResult<String> {
+    blocking(app, move |ws| {
+        ws.export_oplog(&filter, &PathBuf::from(path))
+    })
+    .await
+    .map(|p| p.display().to_string())
 }

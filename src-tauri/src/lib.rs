@@ -30,6 +30,21 @@ pub fn builder<R: Runtime>(b: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::preview_indicator_import,
             commands::apply_indicator_import,
             commands::export_indicators,
+            commands::get_health,
+            commands::check_data,
+            commands::repair_data,
+            commands::get_operator,
+            commands::set_operator,
+            commands::list_backups,
+            commands::backup_now,
+            commands::backup_to_folder,
+            commands::preview_restore,
+            commands::restore_backup,
+            commands::export_handover,
+            commands::preview_handover,
+            commands::import_handover,
+            commands::list_oplog,
+            commands::export_oplog,
             commands::list_units,
             commands::save_unit,
             commands::delete_unit,
@@ -67,7 +82,10 @@ fn data_dir<R: Runtime>(app: &tauri::App<R>) -> Result<PathBuf, String> {
 /// Chinese message explains what happened and the app exits with code 1.
 fn setup<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error::Error>> {
     let opened = data_dir(app).and_then(|dir| {
-        Workspace::open(&dir).map_err(|e| format!("无法打开数据文件夹“{}”：{e}", dir.display()))
+        // Holds the data-folder lock for the app's lifetime: a second instance (or a CLI write)
+        // gets a Chinese message naming this process, and the second app exits.
+        Workspace::open_as(&dir, shifan_core::lock::Program::Desktop)
+            .map_err(|e| format!("无法打开数据文件夹“{}”：{e}", dir.display()))
     });
     match opened {
         Ok(ws) => {

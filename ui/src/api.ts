@@ -5,6 +5,14 @@ import { invoke } from '@tauri-apps/api/core'
 import { open, save } from '@tauri-apps/plugin-dialog'
 
 import type { AppStatus } from './gen/AppStatus'
+import type { BackupInfo } from './gen/BackupInfo'
+import type { HandoverManifest } from './gen/HandoverManifest'
+import type { HandoverReport } from './gen/HandoverReport'
+import type { HealthReport } from './gen/HealthReport'
+import type { OplogFilter } from './gen/OplogFilter'
+import type { OplogPage } from './gen/OplogPage'
+import type { RestorePreview } from './gen/RestorePreview'
+import type { RestoreReport } from './gen/RestoreReport'
 import type { CampaignInfo } from './gen/CampaignInfo'
 import type { IndicatorImportPreview } from './gen/IndicatorImportPreview'
 import type { IndicatorTree } from './gen/IndicatorTree'
@@ -182,6 +190,72 @@ export function applyCollect(path: string): Promise<CollectPreview> {
 }
 
 // ---------------------------------------------------------------------------
+// Data safety: operator, backups, hand-over, 操作日志, integrity
+
+export function getOperator(): Promise<string> {
+  return call('get_operator')
+}
+
+export function setOperator(name: string): Promise<string> {
+  return call('set_operator', { name })
+}
+
+export function getHealth(): Promise<HealthReport> {
+  return call('get_health')
+}
+
+/** `full` also re-hashes every backup. */
+export function checkData(full: boolean): Promise<HealthReport> {
+  return call('check_data', { full })
+}
+
+export function repairData(): Promise<HealthReport> {
+  return call('repair_data')
+}
+
+export function listBackups(): Promise<BackupInfo[]> {
+  return call('list_backups')
+}
+
+export function backupNow(): Promise<BackupInfo> {
+  return call('backup_now')
+}
+
+export function backupToFolder(folder: string): Promise<BackupInfo> {
+  return call('backup_to_folder', { folder })
+}
+
+/** `source`: a backup id or the path of a backup file. */
+export function previewRestore(source: string): Promise<RestorePreview> {
+  return call('preview_restore', { source })
+}
+
+export function restoreBackup(source: string): Promise<RestoreReport> {
+  return call('restore_backup', { source })
+}
+
+export function exportHandover(path: string): Promise<HandoverManifest> {
+  return call('export_handover', { path })
+}
+
+export function previewHandover(path: string): Promise<HandoverReport> {
+  return call('preview_handover', { path })
+}
+
+export function importHandover(path: string): Promise<HandoverReport> {
+  return call('import_handover', { path })
+}
+
+export function listOplog(filter: OplogFilter): Promise<OplogPage> {
+  return call('list_oplog', { filter })
+}
+
+/** Returns the path actually written. */
+export function exportOplog(filter: OplogFilter, path: string): Promise<string> {
+  return call('export_oplog', { filter, path })
+}
+
+// ---------------------------------------------------------------------------
 // File dialogs
 
 export interface FileFilter {
@@ -214,6 +288,10 @@ export const COLLECT_FILTERS: FileFilter[] = [
 export const TASKS_EXPORT_DEFAULT_NAME = '任务分解表.xlsx'
 export const UNITS_EXPORT_DEFAULT_NAME = '单位名单.xlsx'
 export const UNIT_SHEETS_ZIP_DEFAULT_NAME = '各单位工作表.zip'
+
+export const HANDOVER_FILTERS: FileFilter[] = [{ name: '示范创建工作台交接文件', extensions: ['shifan'] }]
+
+export const BACKUP_FILE_FILTERS: FileFilter[] = [{ name: '备份文件', extensions: ['db'] }]
 
 /**
  * Test seam for end-to-end tests. WebDriver (tauri-driver) cannot drive native file

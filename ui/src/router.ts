@@ -1,6 +1,7 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
 
 import IndicatorsPage from './views/IndicatorsPage.vue'
+import OplogPage from './views/OplogPage.vue'
 import OverviewPage from './views/OverviewPage.vue'
 import PlaceholderPage from './views/PlaceholderPage.vue'
 import SettingsPage from './views/SettingsPage.vue'
@@ -37,6 +38,8 @@ export const routes: RouteRecordRaw[] = [
       meta: { title: item.title },
     }),
   ),
+  // 操作日志: opened from 设置 (not a navigation entry of its own).
+  { path: '/oplog', component: OplogPage, meta: { title: '操作日志' } },
   { path: '/:pathMatch(.*)*', redirect: '/overview' },
 ]
 

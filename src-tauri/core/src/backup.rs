@@ -37,6 +37,8 @@ fn table_label(t: &str) -> &str {
         "oplog" => "操作日志",
         "setting" => "设置项",
         "unit" => "责任单位",
+        "unit_alias" => "单位别称",
+        "roster_member" => "明白人",
         "task" | "assignment" => "任务分解",
         "evidence" => "佐证材料",
         "problem" => "问题",

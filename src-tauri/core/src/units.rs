@@ -1290,6 +1290,7 @@ impl Workspace {
                 issues: r.preview.issues,
             });
         }
+        self.backup_before_import()?;
         let detail = format!(
             "“{}”：新增 {} 个单位，更新 {} 个，明白人 {} 人",
             r.preview.file_name,

@@ -163,7 +163,10 @@ impl Workspace {
         self.backup_now(reason)
     }
 
-    fn backup_before_import(&self) -> Result<()> {
+    /// The automatic backup before an import, collect or bulk change; a failure refuses the
+    /// change (nothing modified). Feature modules call it after their plan is known to apply.
+    pub(crate) fn backup_before_import(&self) -> Result<()> {
+        self.require_writer()?;
         self.backup_if_changed(BackupReason::BeforeImport)
             .map(|_| ())
             .map_err(|e| match e {
@@ -305,17 +308,20 @@ impl Workspace {
     ) -> Result<()> {
         let db = self.dir.join(DB_FILE);
         let old = std::mem::replace(&mut self.store, Store::open_in_memory()?);
-        old.close()?;
-        for suffix in ["-wal", "-shm"] {
-            let mut p = db.as_os_str().to_owned();
-            p.push(suffix);
-            let p = PathBuf::from(p);
-            if p.exists() {
-                std::fs::remove_file(&p).map_err(|e| Error::io("替换数据文件", &p, &e))?;
+        let swapped = (|| -> Result<()> {
+            old.close()?;
+            for suffix in ["-wal", "-shm"] {
+                let mut p = db.as_os_str().to_owned();
+                p.push(suffix);
+                let p = PathBuf::from(p);
+                if p.exists() {
+                    std::fs::remove_file(&p).map_err(|e| Error::io("替换数据文件", &p, &e))?;
+                }
             }
-        }
-        let swapped = std::fs::rename(staged, &db).map_err(|e| Error::io("替换数据文件", &db, &e));
-        // Reopen whatever is in place now (the old file if the rename failed).
+            std::fs::rename(staged, &db).map_err(|e| Error::io("替换数据文件", &db, &e))
+        })();
+        // Reopen whatever is in place now (the old file if anything above failed), so the
+        // workspace never stays on the placeholder.
         self.store = Store::open(&db)?;
         if let Err(e) = swapped {
             let _ = std::fs::remove_file(staged);

@@ -582,6 +582,7 @@ impl Workspace {
                 issues: p.preview.issues,
             });
         }
+        self.backup_before_import()?;
         let detail = format!(
             "“{}”：{} 个单位，{} 处修改，{} 处冲突未覆盖",
             p.preview.source,

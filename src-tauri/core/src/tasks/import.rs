@@ -669,6 +669,7 @@ impl Workspace {
                 issues: p.preview.issues,
             });
         }
+        self.backup_before_import()?;
         let detail = format!(
             "“{}”：新增 {} 项、更新 {} 项、未变 {} 项，新建单位 {} 个",
             p.preview.file_name,
