@@ -29,6 +29,8 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
     setupFiles: ['src/test/setup.ts'],
+    // Component tests mount Element Plus; on a loaded 2-core CI box the default 5 s is tight.
+    testTimeout: 30000,
     server: { deps: { inline: ['element-plus'] } },
   },
 })
