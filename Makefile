@@ -66,7 +66,8 @@ test-clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
 
 test-rust:
-	cargo test --workspace
+	# --show-output prints the counts of the crash harness, hostile catalog and fuzzer.
+	cargo test --workspace -- --show-output
 
 test-bindings:
 	scripts/check-bindings.sh
