@@ -413,6 +413,24 @@ fn filled_sheets_come_back_by_stamp_or_by_name_and_conflicts_are_not_overwritten
         .expect("sfj");
     let reports = ws.unit_reports(sfj.id).expect("reports");
     assert!(reports.iter().filter(|(_, f)| !f[0].is_empty()).count() > 20);
+    // The 任务分解 table shows what the unit reported, beside its indicators.
+    let mine = ws
+        .list_assignments(&shifan_core::tasks::AssignmentFilter {
+            unit_id: Some(sfj.id),
+            ..Default::default()
+        })
+        .expect("assignments");
+    let shown: Vec<_> = mine
+        .iter()
+        .flat_map(|a| a.reports.iter())
+        .filter(|r| r.unit_id == sfj.id && !r.status.is_empty())
+        .collect();
+    assert!(shown.len() > 20, "{} reports shown", shown.len());
+    assert!(
+        shown
+            .iter()
+            .all(|r| ["已完成", "推进中", "未启动", "不适用"].contains(&r.status.as_str()))
+    );
     // The unit sends the same export again with another explanation for one row: conflict.
     let second = ws
         .preview_collect(&fixture("tasks/collect-second"))

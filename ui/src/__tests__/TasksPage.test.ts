@@ -78,6 +78,13 @@ describe('任务分解 page', () => {
     expect(w.get('[data-testid="tasks-count"]').text()).toContain('共 3 项')
   })
 
+  it('shows what each unit reported back, and 未收回 where nothing came back', async () => {
+    await mountPage()
+    const text = tableText()
+    expect(text).toContain('区司法局：已完成')
+    expect(text).toContain('未收回')
+  })
+
   it('filters by unit and by 只看未分解', async () => {
     const w = await mountPage()
     await chooseOption('filter-unit', '区教育局')

@@ -101,6 +101,7 @@ export function createUnitsStore() {
           evidence: assigned ? ['相关制度文件', '工作台账', '会议纪要'].slice(0, 1 + (i % 3)) : [],
           note: '',
           assigned,
+          reports: [],
         })
       }
     }

@@ -50,6 +50,7 @@ export function assignment(no: number, overrides: Partial<Assignment> = {}): Ass
     evidence: [],
     note: '',
     assigned: false,
+    reports: [],
     ...overrides,
   }
 }
@@ -61,6 +62,17 @@ export const ASSIGNMENTS: Assignment[] = [
     supports: UNITS.slice(1).map(ref),
     evidence: ['公示制度文件', '公示平台截图'],
     assigned: true,
+    reports: [
+      {
+        unitId: 1,
+        unitName: '区司法局',
+        status: '已完成',
+        explanation: '公示制度已印发',
+        evidenceDir: '01-公示制度',
+        contact: '王某',
+        updatedAt: '2026-11-20 10:00:00',
+      },
+    ],
   }),
   assignment(2, {
     text: '行政复议案件按期办结',

@@ -59,6 +59,27 @@ pub struct Assignment {
     pub note: String,
     /// False when no unit is assigned yet.
     pub assigned: bool,
+    /// What units reported back in their collected work sheets (完成情况 …), one per unit.
+    pub reports: Vec<UnitReport>,
+}
+
+/// One unit's answer for one indicator, from its returned work sheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UnitReport {
+    #[ts(type = "number")]
+    pub unit_id: i64,
+    pub unit_name: String,
+    /// 完成情况: 已完成 / 推进中 / 未启动 / 不适用 (or empty).
+    pub status: String,
+    /// 自评说明.
+    pub explanation: String,
+    /// 佐证材料目录.
+    pub evidence_dir: String,
+    /// 联系人.
+    pub contact: String,
+    pub updated_at: String,
 }
 
 /// "区司法局 牵头 12 项、参与 31 项".
@@ -253,10 +274,39 @@ pub fn load(conn: &Connection, campaign_id: i64, system_id: i64) -> Result<Vec<A
             fields.insert(id, f);
         }
     }
+    let mut reports: HashMap<i64, Vec<UnitReport>> = HashMap::new();
+    {
+        let mut st = conn.prepare(
+            "SELECT a.indicator_id, u.id, u.name, r.status, r.explanation, r.evidence_dir, r.contact,
+                    r.updated_at
+             FROM unit_report r JOIN assignment a ON a.id = r.assignment_id
+             JOIN unit u ON u.id = r.unit_id
+             WHERE a.campaign_id = ?1 ORDER BY u.position, u.id",
+        )?;
+        let rows = st.query_map([campaign_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                UnitReport {
+                    unit_id: r.get(1)?,
+                    unit_name: r.get(2)?,
+                    status: r.get(3)?,
+                    explanation: r.get(4)?,
+                    evidence_dir: r.get(5)?,
+                    contact: r.get(6)?,
+                    updated_at: r.get(7)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (ind, rep) = row?;
+            reports.entry(ind).or_default().push(rep);
+        }
+    }
     Ok(leaves
         .into_iter()
         .map(|l| {
             let (leads, supports) = units.remove(&l.id).unwrap_or_default();
+            let reports = reports.remove(&l.id).unwrap_or_default();
             let (task, leader, deadline_text, deadline_date, evidence, note) =
                 fields.remove(&l.id).unwrap_or_default();
             Assignment {
@@ -277,6 +327,7 @@ pub fn load(conn: &Connection, campaign_id: i64, system_id: i64) -> Result<Vec<A
                     .map(str::to_string)
                     .collect(),
                 note,
+                reports,
             }
         })
         .collect())
