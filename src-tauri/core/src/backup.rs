@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::model::{BackupInfo, BackupReason, DataCount, SnapshotSummary};
 use crate::progress::{Cancel, Progress};
-use crate::sheet::write::write_atomic;
+use crate::sheet::write::{temp_beside, write_atomic};
 use crate::sheet::write_error;
 
 /// Folder of the backups inside the data folder.
@@ -475,22 +475,8 @@ pub fn find(data_dir: &Path, id_or_file: &str) -> Result<BackupInfo> {
 /// Copy `src` to `dst` crash-safely: a temp file in the target folder, fsync, rename. A removed
 /// disk or a full one leaves no partial file under the final name.
 pub fn copy_atomic(src: &Path, dst: &Path) -> Result<()> {
-    let dir = dst
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        return Err(Error::Io(format!(
-            "无法写入“{}”：所在文件夹不存在（U 盘是否已拔出？）。",
-            dst.display()
-        )));
-    }
     let mut input = std::fs::File::open(src).map_err(|e| Error::io("读取文件", src, &e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".shifan-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| write_error(dst, &e))?;
+    let mut tmp = temp_beside(dst)?;
     std::io::copy(&mut input, tmp.as_file_mut()).map_err(|e| write_error(dst, &e))?;
     tmp.as_file_mut()
         .flush()

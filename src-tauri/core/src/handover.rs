@@ -213,21 +213,7 @@ impl Workspace {
             summary,
             evidence: Vec::new(),
         };
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        if !dir.is_dir() {
-            return Err(Error::Io(format!(
-                "无法写入“{}”：所在文件夹不存在（U 盘是否已拔出？）。",
-                path.display()
-            )));
-        }
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".shifan-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| write_error(path, &e))?;
+        let mut tmp = crate::sheet::write::temp_beside(path)?;
         {
             let w = std::io::BufWriter::new(tmp.as_file_mut());
             let mut z = zip::ZipWriter::new(w);

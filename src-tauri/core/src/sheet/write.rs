@@ -143,21 +143,7 @@ pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<PathBuf, Error> {
 /// Write bytes to `path` crash-safely (temp file + fsync + rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.exists() {
-        return Err(Error::Io(format!(
-            "无法写入“{}”：所在文件夹不存在。",
-            path.display()
-        )));
-    }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".shifan-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| super::write_error(path, &e))?;
+    let mut tmp = temp_beside(path)?;
     tmp.write_all(bytes)
         .map_err(|e| super::write_error(path, &e))?;
     tmp.as_file()
@@ -166,4 +152,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     tmp.persist(path)
         .map_err(|e| super::write_error(path, &e.error))?;
     Ok(())
+}
+
+/// A temp file in the folder of `path`, to be filled, synced and then `persist`ed onto `path`:
+/// the one way Shifan writes a file that must appear whole or not at all. Fails in Chinese when
+/// the folder is gone (e.g. a removed USB disk).
+pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(Error::Io(format!(
+            "无法写入“{}”：所在文件夹不存在（U 盘是否已拔出？）。",
+            path.display()
+        )));
+    }
+    tempfile::Builder::new()
+        .prefix(".shifan-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| super::write_error(path, &e))
 }
