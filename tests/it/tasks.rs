@@ -8,6 +8,7 @@ use shifan_core::Workspace;
 use shifan_core::model::Severity;
 use shifan_core::tasks::AssignmentFilter;
 use shifan_core::tasks::import::TasksImportOptions;
+use shifan_core::units::{RosterInput, UnitInput};
 use shifan_tests::{fingerprint, fixture, with_demo_campaign};
 
 fn with_units() -> (tempfile::TempDir, Workspace) {
@@ -526,4 +527,127 @@ fn the_demo_has_units_a_mostly_complete_roster_and_every_indicator_assigned() {
         .export_unit_sheets(&d.path().join("out"))
         .expect("export");
     assert!(r.unit_count >= 60);
+}
+
+fn unit_input(id: Option<i64>, name: &str, short: &str, aliases: &[&str], kind: &str) -> UnitInput {
+    UnitInput {
+        id,
+        name: name.into(),
+        short_name: short.into(),
+        aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        kind: kind.into(),
+        contact: String::new(),
+        phone: String::new(),
+        note: String::new(),
+    }
+}
+
+#[test]
+fn a_unit_is_added_edited_and_deleted_and_one_written_name_leads_to_one_unit() {
+    let (_d, mut ws) = exported();
+    let sifa = ws
+        .list_units()
+        .expect("units")
+        .into_iter()
+        .find(|u| u.name == "区司法局")
+        .expect("区司法局");
+
+    let mut input = unit_input(
+        None,
+        " 区融媒体中心 ",
+        "融媒体中心",
+        &["区新闻中心", " "],
+        "非行政执法单位",
+    );
+    input.contact = "张三".into();
+    let added = ws.save_unit(&input).expect("add");
+    assert_eq!(added.name, "区融媒体中心");
+    assert_eq!(added.aliases, vec!["区新闻中心"]);
+    assert_eq!((added.roster_required, added.contact.as_str()), (2, "张三"));
+
+    // Names, 简称 and 别名 of other units are refused with what clashes, in Chinese.
+    let same_name = ws
+        .save_unit(&unit_input(None, "区司法局", "", &[], "行政执法单位"))
+        .expect_err("same name");
+    assert_eq!(same_name.to_string(), "单位“区司法局”已存在。");
+    let alias = ws
+        .save_unit(&unit_input(
+            Some(added.id),
+            "区融媒体中心",
+            "",
+            &["区司法局"],
+            "其他",
+        ))
+        .expect_err("alias is another unit's name");
+    assert_eq!(alias.kind(), "invalid");
+    assert!(
+        alias
+            .to_string()
+            .contains("“区司法局”已是单位“区司法局”的名称，不能再作为“区融媒体中心”的别名"),
+        "{alias}"
+    );
+    let short = ws
+        .save_unit(&unit_input(None, "区新闻办", "区新闻中心", &[], "其他"))
+        .expect_err("short name is another unit's alias");
+    assert!(
+        short.to_string().contains("已是单位“区融媒体中心”的别名"),
+        "{short}"
+    );
+
+    // Editing keeps the id, and the unit's own names do not clash with themselves.
+    let edited = ws
+        .save_unit(&unit_input(
+            Some(added.id),
+            "区新闻中心",
+            "新闻中心",
+            &["区新闻中心", "区融媒体中心"],
+            "其他",
+        ))
+        .expect("edit");
+    assert_eq!(
+        (edited.id, edited.name.as_str(), edited.kind.as_str()),
+        (added.id, "区新闻中心", "其他")
+    );
+    assert_eq!(edited.aliases, vec!["区融媒体中心"]);
+
+    // A unit with tasks stays, and the message says how many.
+    let kept = ws.delete_unit(sifa.id).expect_err("has tasks");
+    assert!(kept.to_string().contains("仍承担"), "{kept}");
+    assert!(
+        kept.to_string()
+            .contains(&format!("牵头 {} 项", sifa.lead_count)),
+        "{kept}"
+    );
+    assert!(
+        ws.list_units()
+            .expect("units")
+            .iter()
+            .any(|u| u.id == sifa.id)
+    );
+
+    // Deleting takes its 明白人 along.
+    ws.set_roster(
+        added.id,
+        &[RosterInput {
+            name: "李四".into(),
+            title: String::new(),
+            office_phone: String::new(),
+            mobile: String::new(),
+            role: String::new(),
+        }],
+    )
+    .expect("roster");
+    let members_before = ws.roster(None).expect("roster").len();
+    ws.delete_unit(added.id).expect("delete");
+    assert!(
+        !ws.list_units()
+            .expect("units")
+            .iter()
+            .any(|u| u.id == added.id)
+    );
+    assert_eq!(ws.roster(None).expect("roster").len(), members_before - 1);
+    assert_eq!(
+        ws.delete_unit(added.id).expect_err("gone").kind(),
+        "notFound"
+    );
 }

@@ -710,6 +710,42 @@ fn validate(u: &UnitInput) -> Result<UnitInput> {
     })
 }
 
+/// A unit's names by what they are, for clash messages.
+fn names_of<'a>(
+    name: &'a str,
+    short: &'a str,
+    aliases: &'a [String],
+) -> Vec<(&'static str, &'a str)> {
+    let mut v = vec![("名称", name)];
+    if !short.is_empty() {
+        v.push(("简称", short));
+    }
+    v.extend(aliases.iter().map(|a| ("别名", a.as_str())));
+    v
+}
+
+/// Refuses a unit whose name, 简称 or 别名 is already a name, 简称 or 别名 of another unit:
+/// a written name must lead to one unit only.
+fn name_clash(existing: &[UnitInfo], u: &UnitInput) -> Result<()> {
+    let mine = names_of(&u.name, &u.short_name, &u.aliases);
+    for e in existing.iter().filter(|e| Some(e.id) != u.id) {
+        for (their_what, theirs) in names_of(&e.name, &e.short_name, &e.aliases) {
+            let Some((my_what, written)) = mine.iter().find(|(_, m)| norm(m) == norm(theirs))
+            else {
+                continue;
+            };
+            if *my_what == "名称" && their_what == "名称" {
+                return Err(Error::Invalid(format!("单位“{}”已存在。", e.name)));
+            }
+            return Err(Error::Invalid(format!(
+                "“{written}”已是单位“{}”的{their_what}，不能再作为“{}”的{my_what}。同一写法只能指一个单位，请改用其他写法。",
+                e.name, u.name
+            )));
+        }
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // The 单位名单 workbook: one sheet of units, one of the roster. Described once, read and written.
 
@@ -1180,12 +1216,7 @@ impl Workspace {
     pub fn save_unit(&mut self, input: &UnitInput) -> Result<UnitInfo> {
         let c = campaign::active(self.store().conn())?;
         let u = validate(input)?;
-        let clash = list(self.store().conn(), c.id)?
-            .into_iter()
-            .find(|e| norm(&e.name) == norm(&u.name) && Some(e.id) != u.id);
-        if let Some(e) = clash {
-            return Err(Error::Invalid(format!("单位“{}”已存在。", e.name)));
-        }
+        name_clash(&list(self.store().conn(), c.id)?, &u)?;
         let name = u.name.clone();
         let id = self.store_mut().write(
             if u.id.is_some() {
