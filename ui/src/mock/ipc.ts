@@ -17,6 +17,7 @@ import type { SystemInfo } from '../gen/SystemInfo'
 import type { AssignmentFilter } from '../gen/AssignmentFilter'
 import type { RosterInput } from '../gen/RosterInput'
 import type { TasksImportOptions } from '../gen/TasksImportOptions'
+import type { UnitInput } from '../gen/UnitInput'
 import { createUnitsStore } from './units'
 import { DEMO_LEVEL_NAMES, demoRoots, demoSystemInfo, type DemoFile } from './demoSystem'
 
@@ -193,6 +194,12 @@ export function installMockIpc(): void {
       case 'list_units':
         hasCampaign()
         return u.units
+      case 'save_unit':
+        hasCampaign()
+        return u.saveUnit(args.input as UnitInput)
+      case 'delete_unit':
+        hasCampaign()
+        return u.deleteUnit(args.id as number)
       case 'roster':
         return u.roster.filter((m) => args.unitId == null || m.unitId === args.unitId)
       case 'set_roster':

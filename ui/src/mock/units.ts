@@ -8,6 +8,7 @@ import type { RosterMember } from '../gen/RosterMember'
 import type { RosterShortfall } from '../gen/RosterShortfall'
 import type { TasksImportPreview } from '../gen/TasksImportPreview'
 import type { UnitInfo } from '../gen/UnitInfo'
+import type { UnitInput } from '../gen/UnitInput'
 import type { UnitRef } from '../gen/UnitRef'
 import type { UnitTaskSummary } from '../gen/UnitTaskSummary'
 import type { UnitsImportPreview } from '../gen/UnitsImportPreview'
@@ -35,8 +36,22 @@ const UNIT_SEED: Array<[string, string, string]> = [
   ['南郊街道', '南郊', TOWN],
 ]
 
+/** As shifan_core::units::required_roster. */
 function required(kind: string): number {
-  return kind === LAW ? 3 : 1
+  if (kind === LAW) return 3
+  if (kind === NON || kind === TOWN) return 2
+  return 0
+}
+
+const KINDS = [LAW, NON, TOWN, '其他']
+
+function fail(kind: string, message: string): never {
+  throw { kind, message }
+}
+
+/** A unit's names by what they are: 名称, 简称, 别名. */
+function namesOf(name: string, shortName: string, aliases: string[]): Array<[string, string]> {
+  return [['名称', name], ...(shortName ? [['简称', shortName] as [string, string]] : []), ...aliases.map((a): [string, string] => ['别名', a])]
 }
 
 export function createUnitsStore() {
@@ -160,6 +175,63 @@ export function createUnitsStore() {
     return roster.filter((m) => m.unitId === unitId)
   }
 
+  /** As Workspace::save_unit: a name, 简称 or 别名 leads to one unit only. */
+  function saveUnit(input: UnitInput): UnitInfo {
+    const name = input.name.trim()
+    if (!name) fail('invalid', '请填写单位名称。')
+    if (!KINDS.includes(input.kind)) fail('invalid', `单位类别“${input.kind}”无效，只能是：${KINDS.join('、')}。`)
+    const shortName = input.shortName.trim()
+    const aliases = input.aliases.map((a) => a.trim()).filter((a, i, all) => a && a !== name && all.indexOf(a) === i)
+    const mine = namesOf(name, shortName, aliases)
+    for (const e of units.filter((x) => x.id !== input.id)) {
+      for (const [theirWhat, t] of namesOf(e.name, e.shortName, e.aliases)) {
+        const hit = mine.find(([, m]) => m === t)
+        if (!hit) continue
+        if (hit[0] === '名称' && theirWhat === '名称') fail('invalid', `单位“${e.name}”已存在。`)
+        fail(
+          'invalid',
+          `“${hit[1]}”已是单位“${e.name}”的${theirWhat}，不能再作为“${name}”的${hit[0]}。同一写法只能指一个单位，请改用其他写法。`,
+        )
+      }
+    }
+    const fields = {
+      name,
+      shortName,
+      aliases,
+      kind: input.kind,
+      contact: input.contact.trim(),
+      phone: input.phone.trim(),
+      note: input.note.trim(),
+      rosterRequired: required(input.kind),
+    }
+    let u: UnitInfo
+    if (input.id != null) {
+      u = units.find((x) => x.id === input.id) ?? fail('notFound', `单位（编号 ${input.id}）不存在。`)
+      Object.assign(u, fields)
+      for (const m of roster) if (m.unitId === u.id) m.unitName = name
+      for (const a of assignments) for (const r of [...a.leads, ...a.supports]) if (r.id === u.id) r.name = name
+    } else {
+      u = { id: Math.max(0, ...units.map((x) => x.id)) + 1, ...fields, rosterCount: 0, leadCount: 0, supportCount: 0 }
+      units.push(u)
+    }
+    refreshCounts()
+    return u
+  }
+
+  /** As Workspace::delete_unit: refused while the unit has tasks; its roster goes with it. */
+  function deleteUnit(id: number): null {
+    const u = units.find((x) => x.id === id) ?? fail('notFound', `单位（编号 ${id}）不存在。`)
+    if (u.leadCount + u.supportCount > 0) {
+      fail(
+        'invalid',
+        `单位“${u.name}”仍承担 ${u.leadCount + u.supportCount} 项任务（牵头 ${u.leadCount} 项、参与 ${u.supportCount} 项），请先在任务分解中调整后再删除。`,
+      )
+    }
+    units.splice(units.indexOf(u), 1)
+    for (let i = roster.length - 1; i >= 0; i--) if (roster[i].unitId === id) roster.splice(i, 1)
+    return null
+  }
+
   function tasksPreview(fileName: string, strict: boolean): TasksImportPreview {
     return {
       fileName,
@@ -227,5 +299,17 @@ export function createUnitsStore() {
     }
   }
 
-  return { units, roster, listAssignments, summary, rosterCheck, setRoster, tasksPreview, collectPreview, unitsPreview }
+  return {
+    units,
+    roster,
+    listAssignments,
+    summary,
+    rosterCheck,
+    setRoster,
+    saveUnit,
+    deleteUnit,
+    tasksPreview,
+    collectPreview,
+    unitsPreview,
+  }
 }
