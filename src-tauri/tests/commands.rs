@@ -245,3 +245,62 @@ fn units_roster_and_assignments_reach_the_ui() {
             .is_some_and(|m| m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
     );
 }
+
+/// The 单位 form of the UI: save_unit with a camelCase input (new, then edited by id),
+/// the core's clash message as `{kind, message}`, and delete_unit refusing a unit with tasks.
+#[test]
+fn a_unit_is_saved_edited_and_deleted_through_ipc() {
+    let desk = Desk::new();
+    {
+        let state = desk.window.state::<Mutex<Workspace>>();
+        let mut ws = state.lock().expect("lock");
+        shifan_core::demo::create(&mut ws).expect("demo campaign");
+    }
+    let input = json!({
+        "id": null, "name": "区法学会", "shortName": "法学会", "aliases": ["区法学研究会"],
+        "kind": "非行政执法单位", "contact": "张三", "phone": "0722-3300000", "note": ""
+    });
+    let saved = desk.ok("save_unit", json!({ "input": input }));
+    assert_eq!(saved["shortName"], json!("法学会"));
+    assert_eq!(saved["rosterRequired"], json!(2));
+    let id = saved["id"].clone();
+
+    let mut edited = input.clone();
+    edited["id"] = id.clone();
+    edited["kind"] = json!("其他");
+    let e = desk.ok("save_unit", json!({ "input": edited }));
+    assert_eq!(
+        (e["id"].clone(), e["kind"].clone()),
+        (id.clone(), json!("其他"))
+    );
+
+    let mut clash = input.clone();
+    clash["name"] = json!("区司法局");
+    clash["aliases"] = json!([]);
+    let err = desk.err("save_unit", json!({ "input": clash }));
+    assert_eq!(err["kind"], json!("invalid"));
+    assert_eq!(err["message"], json!("单位“区司法局”已存在。"));
+
+    let units = desk.ok("list_units", json!({}));
+    let sifa = units
+        .as_array()
+        .and_then(|us| us.iter().find(|u| u["name"] == json!("区司法局")))
+        .expect("区司法局")
+        .clone();
+    let refused = desk.err("delete_unit", json!({ "id": sifa["id"] }));
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("仍承担") && m.contains("任务分解")),
+        "{refused}"
+    );
+    assert_eq!(desk.ok("delete_unit", json!({ "id": id })), Value::Null);
+    let after = desk.ok("list_units", json!({}));
+    assert!(
+        !after
+            .as_array()
+            .expect("array")
+            .iter()
+            .any(|u| u["id"] == id)
+    );
+}
