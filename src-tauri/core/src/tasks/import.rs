@@ -441,7 +441,7 @@ pub fn plan(ws: &Workspace, path: &Path, opts: TasksImportOptions) -> Result<Pla
                                 g,
                                 Some(r),
                                 Some(col),
-                                &format!("单位“{name}”不在单位名单中。请先添加该单位，或选择“创建未知单位”后再导入。"),
+                                &format!("单位“{name}”不在单位名单中。请先添加该单位，或选择“自动新建未知单位”后再导入。"),
                             );
                         }
                         let id = *id;
