@@ -24,6 +24,11 @@ const APP = path.resolve(process.env.SHIFAN_APP_BIN ?? path.join(ROOT, 'target/d
 const FIXTURE = path.resolve(
   process.env.E2E_FIXTURE ?? path.join(ROOT, 'tests/fixtures/indicators/official-merged-title-rows.xlsx'),
 )
+// 单位名单 and a 任务分解表 with WPS habits, both written against the demo system (see
+// tests/fixtures/tasks/manifest.json); the tasks file names 区气象局, which is not in the units.
+const UNITS_FIXTURE = path.join(ROOT, 'tests/fixtures/tasks/units.xlsx')
+const TASKS_FIXTURE = path.join(ROOT, 'tests/fixtures/tasks/tasks-two-row-header-wps.xlsx')
+const DEMO_SYSTEM = JSON.parse(fs.readFileSync(path.join(ROOT, 'assets/systems/demo.json'), 'utf8'))
 const PORT = Number(process.env.E2E_PORT ?? 4444)
 const DRIVER_URL = `http://127.0.0.1:${PORT}`
 const SHOTS = path.join(ROOT, 'target/e2e')
@@ -115,8 +120,22 @@ async function find(selector, timeout = 15000) {
   }, { timeout })
 }
 
+/**
+ * Clicks like a user. A dialog's overlay fading out or a popper still opening makes WebKit
+ * report "click intercepted" / "not interactable" for a moment: that is waited out (5 s).
+ */
 async function click(el) {
-  await wd('POST', s(`/element/${el}/click`), {})
+  const end = Date.now() + 5000
+  for (;;) {
+    try {
+      await wd('POST', s(`/element/${el}/click`), {})
+      return
+    } catch (e) {
+      const transient = e.code === 'element click intercepted' || e.code === 'element not interactable'
+      if (!transient || Date.now() > end) throw e
+      await sleep(200)
+    }
+  }
 }
 
 async function text(el) {
@@ -131,7 +150,12 @@ async function pageText() {
   return exec('return document.body ? document.body.innerText : ""')
 }
 
-async function screenshot(name) {
+/** `toasts: false` hides success messages that would cover what the picture is about. */
+async function screenshot(name, { toasts = true } = {}) {
+  if (!toasts) {
+    await exec(`const st = document.createElement('style'); st.id = 'e2e-no-toasts';
+      st.textContent = '.el-message { visibility: hidden !important; }'; document.head.appendChild(st)`)
+  }
   // Let Vue flush and WebKit paint before capturing (two frames plus a short pause).
   await wd('POST', s('/execute/async'), {
     script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 400)))',
@@ -140,6 +164,7 @@ async function screenshot(name) {
   const b64 = await wd('GET', s('/screenshot'))
   const file = path.join(SHOTS, `${name}.png`)
   fs.writeFileSync(file, Buffer.from(b64, 'base64'))
+  if (!toasts) await exec(`document.getElementById('e2e-no-toasts')?.remove()`)
   return file
 }
 
@@ -158,10 +183,10 @@ async function typeInto(testid, value) {
   // mask fading out may sit on top of it for a moment).
   await click(el).catch((e) => log(`click on ${testid} skipped: ${e.message.slice(0, 300)}`))
   await wd('POST', s(`/element/${el}/clear`), {})
-  await wd('POST', s(`/element/${el}/value`), { text: value })
+  if (value !== '') await wd('POST', s(`/element/${el}/value`), { text: value })
   const got = await wd('GET', s(`/element/${el}/property/value`))
-  if (got !== value) {
-    log(`typed text read back as ${JSON.stringify(got)}; setting the value through an input event`)
+  if (got !== value || value === '') {
+    if (value !== '') log(`typed text read back as ${JSON.stringify(got)}; setting the value through an input event`)
     await exec(
       'const [el, v] = arguments; el.value = v; el.dispatchEvent(new Event("input", { bubbles: true }));',
       [{ [ELEMENT]: el }, value],
@@ -173,6 +198,88 @@ async function typeInto(testid, value) {
 /** Makes the next native file dialog return `p` (test seam in ui/src/api.ts). */
 async function pickNext(p) {
   await exec('window.__SHIFAN_TEST_PICK__ = arguments[0]', [[p]])
+}
+
+/**
+ * The first displayed element matching `selector` whose trimmed text is `label` (or contains
+ * it, with `{ includes: true }`), waiting for it.
+ */
+async function findText(selector, label, { includes = false, timeout = 15000 } = {}) {
+  return waitFor(`${selector} “${label}”`, async () => {
+    const r = await exec(
+      `const [sel, label, includes] = arguments;
+       return [...document.querySelectorAll(sel)].find((e) => e.offsetParent !== null &&
+         (includes ? e.textContent.includes(label) : e.textContent.trim() === label)) || null`,
+      [selector, label, includes],
+    )
+    return r ? r[ELEMENT] : null
+  }, { timeout })
+}
+
+async function clickText(selector, label, opts) {
+  await click(await findText(selector, label, opts))
+}
+
+/** Opens the Element Plus select `testid` and picks the option `label`. */
+async function chooseOption(testid, label, opts) {
+  await click(await find(`${css(testid)} .el-select__wrapper`))
+  await sleep(300) // the dropdown's opening transition
+  await clickText('.el-select-dropdown__item', label, opts)
+}
+
+/** Clears a clearable Element Plus select (its × shows on hover). */
+async function clearSelect(testid) {
+  await exec(
+    `const w = document.querySelector(arguments[0]);
+     w.dispatchEvent(new MouseEvent('mouseenter', { bubbles: true }));`,
+    [`${css(testid)} .el-select__wrapper`],
+  )
+  await click(await find(`${css(testid)} .el-select__clear`))
+}
+
+/** Types `text` into the tag input `testid` the way an input event brings it (、 splits tags). */
+async function addTags(testid, text) {
+  const el = await find(`${css(testid)} input`)
+  await exec(
+    'const [el, v] = arguments; el.focus(); el.value = v; el.dispatchEvent(new Event("input", { bubbles: true }));',
+    [{ [ELEMENT]: el }, text],
+  )
+}
+
+/** Waits until the page says `what` (a toast, an alert …) and returns the page text. */
+async function waitForText(what, timeout = 15000) {
+  return waitFor(`the page to say “${what}”`, async () => {
+    const t = await pageText()
+    return t.includes(what) ? t : null
+  }, { timeout })
+}
+
+/** Rows of an Element Plus table by its data-testid. */
+async function tableRows(testid) {
+  return exec(
+    `return [...document.querySelectorAll(arguments[0])].filter((r) => r.offsetParent !== null).map((r) => r.innerText)`,
+    [`${css(testid)} .el-table__body-wrapper tbody tr`],
+  )
+}
+
+/** The number N of "共 N 项" in the 任务分解 toolbar, once it is `expected` (when given). */
+async function tasksCount(expected) {
+  return Number(
+    await waitFor(`the 任务分解 count${expected != null ? ` to be ${expected}` : ''}`, async () => {
+      const m = /共 (\d+) 项/.exec(await text(await find(css('tasks-count'))))
+      return m && (expected == null || Number(m[1]) === expected) ? m[1] : null
+    }).catch(async () => /共 (\d+) 项/.exec(await text(await find(css('tasks-count'))))?.[1] ?? -1),
+  )
+}
+
+async function disabledProp(testid) {
+  return wd('GET', s(`/element/${await find(css(testid))}/property/disabled`))
+}
+
+/** Answers the open message box with its button `label`, and lets it fade out. */
+async function answerBox(label) {
+  await clickText('.el-message-box__btns button', label)
+  await sleep(500)
 }
 
 // --- .xlsx reading without dependencies --------------------------------------------------------
@@ -398,6 +505,255 @@ async function story() {
   const tags = await findAll('.el-table .el-tag')
   check('settings: library rows carry 演示用/导入 tags', tags.length >= 2, `${tags.length} tags`)
   await screenshot('07-settings')
+
+  await unitsStory()
+  await tasksStory(exportPath)
+  await refusedDeleteStory()
+}
+
+/** Row of the units table for `name`, found through the page's search box. */
+async function onlyUnit(name) {
+  await typeInto('unit-search', name)
+  return waitFor(`the units table to show only ${name}`, async () => {
+    const rows = await tableRows('units-table')
+    return rows.length === 1 && rows[0].includes(name) ? rows[0] : null
+  })
+}
+
+/** The first displayed button whose data-testid starts with `prefix` (row buttons carry the unit id). */
+async function rowButton(prefix) {
+  return find(`[data-testid^="${prefix}"]`)
+}
+
+// 8–14: 单位与明白人 — the office's 单位名单 in, then one unit added, refused a clashing name,
+// edited, given a 明白人, and deleted.
+async function unitsStory() {
+  // The 任务分解 fixtures are written against the demo system: make it the campaign's.
+  await click(await find(css('nav-indicators')))
+  await chooseOption('system-selector', '演示用', { includes: true })
+  await click(await find(css('btn-bind-system')))
+  await answerBox('确定')
+  await find(css('system-demo-tag'), 30000)
+  check('indicators: the demo system is now the campaign\'s', (await pageText()).includes('本项目指标体系'))
+
+  await click(await find(css('nav-units')))
+  const empty = await text(await find(css('units-empty')))
+  check('units: an empty campaign says how to add units', empty.includes('新增单位') && empty.includes('导入单位名单'), empty)
+  await screenshot('08-units-empty')
+
+  await pickNext(UNITS_FIXTURE)
+  await click(await find(css('btn-import-units')))
+  const preview = await text(await find(css('units-import-preview'), 30000))
+  check('units import: preview counts the new units', preview.includes('新增 20 个'), preview.slice(0, 300))
+  check('units import: preview replaces rosters', /替换 \d+ 个单位的明白人名单/.test(preview), preview.slice(0, 300))
+  await screenshot('09-units-import')
+  await click(await find(css('btn-apply-units-import')))
+  await waitForText('已导入单位名单', 30000)
+  const rows = await waitFor('20 units in the table', async () => {
+    const r = await tableRows('units-table')
+    return r.length === 20 ? r : null
+  }).catch(() => tableRows('units-table'))
+  check('units: the table lists the 20 imported units', rows.length === 20, `${rows.length} rows`)
+  check('units: rows show kind and roster size', rows.some((r) => r.includes('行政执法单位') && /\d+ \/ 3 人/.test(r)), rows[0])
+  const shortfalls = await text(await find(css('roster-shortfalls')))
+  for (const u of ['区审计局', '区统计局', '区委宣传部']) {
+    check(`units: roster shortfall lists ${u}`, shortfalls.includes(u), shortfalls)
+  }
+  check('units: shortfall says how many are required', /现有 \d+ 人，应不少于 \d+ 人/.test(shortfalls), shortfalls)
+  await screenshot('10-units')
+
+  // Add: the form asks for what is missing, in Chinese.
+  await click(await find(css('btn-add-unit')))
+  await click(await find(css('btn-save-unit')))
+  const asked = await waitFor('the form to ask for name and kind', async () => {
+    const t = await pageText()
+    return t.includes('请填写单位名称') && t.includes('请选择单位类型') ? t : null
+  }).catch(() => '')
+  check('unit form: asks for the name and the kind', !!asked)
+  await typeInto('unit-name', '区融媒体中心')
+  await typeInto('unit-short-name', '融媒体中心')
+  await addTags('unit-aliases', '区新闻中心、新闻中心、')
+  await chooseOption('unit-kind', '非行政执法单位')
+  await typeInto('unit-contact', '赵六')
+  await typeInto('unit-phone', '0722-3300000')
+  const tags = await exec(`return [...document.querySelectorAll('[data-testid="unit-aliases"] .el-tag')].map((t) => t.textContent.trim())`)
+  check('unit form: 、 splits the aliases into tags', JSON.stringify(tags) === JSON.stringify(['区新闻中心', '新闻中心']), JSON.stringify(tags))
+  await screenshot('11-unit-form')
+  await click(await find(css('btn-save-unit')))
+  await waitForText('已新增单位“区融媒体中心”')
+  check('units: the new unit is listed', (await tableRows('units-table')).some((r) => r.includes('区融媒体中心') && r.includes('新闻中心')))
+  check(
+    'units: the new unit joins the shortfall list',
+    (await text(await find(css('roster-shortfalls')))).includes('区融媒体中心（非行政执法单位）现有 0 人，应不少于 2 人'),
+  )
+
+  // A name another unit already goes by is refused by the core, with its message as is.
+  await click(await find(css('btn-add-unit')))
+  await typeInto('unit-name', '区新闻办')
+  await typeInto('unit-short-name', '新闻中心')
+  await chooseOption('unit-kind', '其他')
+  await click(await find(css('btn-save-unit')))
+  const clash = await text(await find(css('unit-form-error')))
+  check(
+    'unit form: a clashing 简称 shows the core message',
+    clash.includes('“新闻中心”已是单位“区融媒体中心”的别名，不能再作为“区新闻办”的简称'),
+    clash,
+  )
+  await screenshot('12-unit-clash')
+  await clickText('.el-dialog__footer button', '取消')
+  await sleep(400)
+  check('units: nothing was added by the refused save', !(await tableRows('units-table')).some((r) => r.includes('区新闻办')))
+
+  // Edit: the form starts from the unit; the list and the shortfalls follow.
+  await onlyUnit('区融媒体中心')
+  await click(await rowButton('btn-edit-unit-'))
+  const nameNow = await wd('GET', s(`/element/${await inputOf('unit-name')}/property/value`))
+  check('unit form: edit starts from the unit', nameNow === '区融媒体中心', nameNow)
+  await chooseOption('unit-kind', '其他')
+  await typeInto('unit-contact', '钱七')
+  await click(await find(css('btn-save-unit')))
+  await waitForText('已保存单位“区融媒体中心”')
+  const edited = await waitFor('the edited row', async () => {
+    const r = (await tableRows('units-table'))[0] ?? ''
+    return r.includes('其他') && r.includes('钱七') ? r : null
+  }).catch(async () => (await tableRows('units-table'))[0] ?? '')
+  check('units: the edited kind and contact are shown', edited.includes('其他') && edited.includes('钱七'), edited)
+  check('units: a 其他 unit leaves the shortfall list', !(await pageText()).includes('区融媒体中心（非行政执法单位）'))
+
+  // The 明白人 drawer works on the edited unit.
+  await click(await rowButton('btn-roster-'))
+  const drawer = await text(await find(css('roster-drawer')))
+  check('roster: the drawer is for the edited unit', drawer.includes('区融媒体中心 · 明白人名单') && drawer.includes('其他：现有 0 人'), drawer.slice(0, 200))
+  await click(await find(css('roster-add')))
+  await typeInto('roster-name', '孙八')
+  await click(await find(css('roster-save')))
+  await waitForText('已保存“区融媒体中心”的明白人名单，共 1 人')
+  await screenshot('13-roster', { toasts: false })
+  await click(await find('.el-drawer__close-btn'))
+  await sleep(500)
+  check('units: the row counts the new 明白人', ((await tableRows('units-table'))[0] ?? '').includes('1 人'))
+
+  // Delete: the confirmation says what goes with the unit.
+  await click(await rowButton('btn-delete-unit-'))
+  const confirmText = await text(await find('.unit-delete-box'))
+  check('delete: confirmation names the unit', confirmText.includes('确定删除单位“区融媒体中心”吗？'), confirmText)
+  check('delete: confirmation lists its names and 明白人', confirmText.includes('简称和别名（融媒体中心、区新闻中心、新闻中心）') && confirmText.includes('明白人名单（1 人）'), confirmText)
+  check('delete: confirmation mentions sent sheets and reports', confirmText.includes('导出给该单位的工作表记录'), confirmText)
+  await screenshot('14-unit-delete')
+  await answerBox('删除')
+  await waitForText('已删除单位“区融媒体中心”')
+  await typeInto('unit-search', '')
+  const left = await waitFor('20 units again', async () => {
+    const r = await tableRows('units-table')
+    return r.length === 20 ? r : null
+  }).catch(() => tableRows('units-table'))
+  check('units: the deleted unit is gone', left.length === 20 && !left.some((r) => r.includes('区融媒体中心')), `${left.length} rows`)
+}
+
+// 15–20: 任务分解 — a WPS-habit table that names an unknown unit, the filters, the per-unit
+// view, and both exports.
+async function tasksStory(exportPath) {
+  await click(await find(css('nav-tasks')))
+  await pickNext(TASKS_FIXTURE)
+  await click(await find(css('btn-import-tasks')))
+  await find(css('tasks-import-preview'), 30000)
+  const blocked = await text(await find(css('tasks-import-blocked')))
+  check('tasks import: an unknown unit blocks the import', blocked.includes('处错误'), blocked)
+  const unknown = await exec(`return document.querySelector('[data-testid="tasks-import-unknown"]')?.innerText ?? ''`)
+  check('tasks import: lists 区气象局 as unknown', unknown.includes('区气象局'), unknown)
+  const issues = await exec(`return document.querySelector('[data-testid="preview-issues"]')?.innerText ?? ''`)
+  check('tasks import: the error names the place and the way out', issues.includes('第5行 D列') && issues.includes('自动新建未知单位'), issues.slice(0, 300))
+  check('tasks import: 导入 is disabled', (await disabledProp('btn-apply-tasks-import')) === true)
+  await screenshot('15-tasks-import')
+  await click(await find(css('opt-create-units')))
+  const enabled = await waitFor('导入 to be enabled', async () => (await disabledProp('btn-apply-tasks-import')) === false).catch(() => false)
+  check('tasks import: 自动新建未知单位 lets it import', enabled)
+  await click(await find(css('btn-apply-tasks-import')))
+  await waitForText('已导入任务分解表', 30000)
+  const total = await tasksCount(100)
+  const head = await text(await find(css('tasks-count')))
+  check('tasks: every indicator is listed', total === 100, head)
+  check('tasks: 70 of 100 are not yet assigned', head.includes('未分解 70 项'), head)
+  await screenshot('16-tasks')
+
+  // 方面: the first aspect of the demo system.
+  const aspect = DEMO_SYSTEM.levels[0]
+  const inAspect = aspect.children.reduce((n, c) => n + c.indicators.length, 0)
+  await chooseOption('filter-aspect', aspect.name, { includes: true })
+  check(`tasks: 方面 filter shows the ${inAspect} indicators of ${aspect.name}`, (await tasksCount(inAspect)) === inAspect)
+  await clearSelect('filter-aspect')
+  check('tasks: clearing the 方面 shows all again', (await tasksCount(100)) === 100)
+
+  // Unit: as many rows as the unit leads and supports.
+  const summaryText = await exec(`return document.querySelector('[data-testid="unit-summary"]').textContent`)
+  const m = /区司法局 牵头 (\d+) 项、参与 (\d+) 项/.exec(summaryText)
+  check('tasks: the per-unit summary has 区司法局', !!m, summaryText.slice(0, 300))
+  const sifa = m ? Number(m[1]) + Number(m[2]) : -1
+  await chooseOption('filter-unit', '区司法局')
+  check(`tasks: unit filter shows the ${sifa} indicators of 区司法局`, (await tasksCount(sifa)) === sifa && sifa > 0)
+  await screenshot('17-tasks-unit')
+  await clearSelect('filter-unit')
+  await tasksCount(100)
+
+  await click(await find(`${css('filter-unassigned')}`))
+  check('tasks: 只看未分解 shows the 70 unassigned', (await tasksCount(70)) === 70)
+  const unassignedRows = await tableRows('tasks-table')
+  check('tasks: unassigned rows say 未分解', unassignedRows.length > 0 && unassignedRows.every((r) => r.includes('未分解')), unassignedRows[0])
+  await screenshot('18-tasks-unassigned')
+  await click(await find(`${css('filter-unassigned')}`))
+  await tasksCount(100)
+
+  // Per-unit view.
+  await clickText('.el-tabs__item', '各单位任务', { includes: true })
+  const summaryRows = await waitFor('the per-unit table', async () => {
+    const r = await tableRows('unit-summary')
+    return r.length ? r : null
+  })
+  check('tasks: each unit says 牵头 N 项、参与 M 项', summaryRows.every((r) => /牵头 \d+ 项、参与 \d+ 项/.test(r)), summaryRows[0])
+  check('tasks: the created 区气象局 has its tasks', summaryRows.some((r) => r.includes('区气象局')))
+  await screenshot('19-tasks-summary')
+  await clickText('.el-tabs__item', '任务分解表')
+
+  // Export the master table and the per-unit sheets.
+  const dir = path.dirname(exportPath)
+  const master = path.join(dir, '任务分解表（导出）.xlsx')
+  await pickNext(master)
+  await click(await find(css('btn-export-tasks')))
+  await waitFor('the exported 任务分解表', () => fs.existsSync(master) && fs.statSync(master).size > 0, { timeout: 30000 })
+  await sleep(300)
+  const masterXml = xlsxText(master)
+  check('tasks export: has the 牵头单位 column', masterXml.includes('牵头单位'))
+  check('tasks export: names 区气象局', masterXml.includes('区气象局'))
+
+  const sheets = path.join(dir, '各单位工作表')
+  fs.mkdirSync(sheets, { recursive: true })
+  await click(await find(css('btn-export-unit-sheets')))
+  await pickNext(sheets)
+  await click(await find(css('unit-sheets-to-folder')))
+  const toast = await waitForText('个单位生成工作表', 30000)
+  const files = fs.readdirSync(sheets).filter((f) => f.endsWith('.xlsx'))
+  const said = Number(/已为 (\d+) 个单位生成工作表/.exec(toast)?.[1] ?? -1)
+  const withTasks = summaryRows.filter((r) => !r.includes('牵头 0 项、参与 0 项')).length
+  check('unit sheets: one file per unit with tasks', files.length > 0 && files.length === said && said === withTasks, `${files.length} files, toast ${said}, ${withTasks} units with tasks`)
+  const sifaFile = files.find((f) => f.includes('区司法局'))
+  check('unit sheets: 区司法局 has its sheet', !!sifaFile, files.join(', '))
+  if (sifaFile) check('unit sheets: the sheet lists its tasks', xlsxText(path.join(sheets, sifaFile)).includes('牵头'))
+  await screenshot('20-tasks-export')
+}
+
+// 21: a unit that still has tasks cannot be deleted; the core says why.
+async function refusedDeleteStory() {
+  await click(await find(css('nav-units')))
+  await onlyUnit('区司法局')
+  await click(await rowButton('btn-delete-unit-'))
+  const confirmText = await text(await find('.unit-delete-box'))
+  check('delete: confirmation warns that a unit with tasks stays', confirmText.includes('仍承担'), confirmText)
+  await answerBox('删除')
+  const box = await text(await find('.shifan-error-box'))
+  check('delete: the core refusal is shown as is', box.includes('单位“区司法局”仍承担') && box.includes('请先在任务分解中调整后再删除'), box)
+  await screenshot('21-unit-delete-refused')
+  await answerBox('知道了')
+  check('units: 区司法局 is still there', ((await tableRows('units-table'))[0] ?? '').includes('区司法局'))
 }
 
 async function main() {
