@@ -6,7 +6,7 @@ import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import * as api from '../api'
 import type { AssignmentFilter } from '../gen/AssignmentFilter'
 import { state } from '../store'
-import { campaign, issue, settle, status } from '../test/fixtures'
+import { campaign, chooseOption, issue, settle, status } from '../test/fixtures'
 import { ASSIGNMENTS, SUMMARY, UNITS, collectPreview, tasksPreview } from '../test/unitFixtures'
 import TasksPage from '../views/TasksPage.vue'
 
@@ -37,17 +37,6 @@ async function mountPage() {
 
 function tableText(): string {
   return document.querySelector('[data-testid="tasks-table"]')?.textContent ?? ''
-}
-
-async function chooseOption(testid: string, label: string) {
-  const select = document.querySelector(`[data-testid="${testid}"]`) as HTMLElement
-  select.click()
-  await settle()
-  const option = [...document.querySelectorAll('.el-select-dropdown__item')].find(
-    (o) => o.textContent?.trim() === label,
-  ) as HTMLElement
-  option.click()
-  await settle()
 }
 
 beforeEach(() => {

@@ -5,7 +5,7 @@ import zhCn from 'element-plus/es/locale/lang/zh-cn'
 
 import * as api from '../api'
 import { state } from '../store'
-import { campaign, issue, settle, status } from '../test/fixtures'
+import { campaign, chooseOption, issue, settle, status } from '../test/fixtures'
 import { UNITS, member, unit } from '../test/unitFixtures'
 import UnitsPage from '../views/UnitsPage.vue'
 
@@ -35,15 +35,7 @@ async function type(testid: string, value: string) {
   await settle()
 }
 
-async function chooseKind(label: string) {
-  ;(document.querySelector('[data-testid="unit-kind"]') as HTMLElement).click()
-  await settle()
-  const option = [...document.querySelectorAll('.el-select-dropdown__item')].find(
-    (o) => o.textContent?.trim() === label,
-  ) as HTMLElement
-  option.click()
-  await settle()
-}
+const chooseKind = (label: string) => chooseOption('unit-kind', label)
 
 function click(testid: string) {
   ;(document.querySelector(`[data-testid="${testid}"]`) as HTMLElement).click()

@@ -43,7 +43,8 @@ export interface PreviewFlow<P, M> {
 
 /**
  * Page side of an import: `start(mode)` picks, previews and opens the preview dialog.
- * Bind the dialog as `v-if="preview" :key="key" v-model="open" :path="path" :preview="preview"`;
+ * Pages keep it as `const flow = reactive(usePreview(…))` and bind the dialog as
+ * `v-if="flow.preview" :key="flow.key" v-model="flow.open" :path="flow.path" :preview="flow.preview"`;
  * `key` changes with every preview so the dialog starts afresh each time.
  */
 export function usePreview<P, M = void>(flow: PreviewFlow<P, M>) {

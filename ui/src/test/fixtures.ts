@@ -108,3 +108,14 @@ export function isShown(el: Element | null): boolean {
   }
   return true
 }
+
+/** Opens the Element Plus select with data-testid `testid` and clicks the option `label`. */
+export async function chooseOption(testid: string, label: string): Promise<void> {
+  ;(document.querySelector(`[data-testid="${testid}"]`) as HTMLElement).click()
+  await settle()
+  const option = [...document.querySelectorAll('.el-select-dropdown__item')].find(
+    (o) => o.textContent?.trim() === label,
+  ) as HTMLElement
+  option.click()
+  await settle()
+}
