@@ -151,10 +151,15 @@ describe('单位与明白人 page', () => {
     expect((document.querySelector('[data-testid="btn-apply-units-import"]') as HTMLButtonElement).disabled).toBe(true)
   })
 
-  it('shows a load error message as is', async () => {
-    vi.mocked(api.listUnits).mockRejectedValue(new api.ApiError('db', '数据库文件已损坏。\n请从备份恢复。'))
+  it('shows a load error message as is, and 重试 reads again', async () => {
+    vi.mocked(api.listUnits).mockRejectedValueOnce(new api.ApiError('db', '数据库文件已损坏。\n请从备份恢复。'))
     const w = await mountPage()
     expect(w.get('[data-testid="units-load-error"]').text()).toContain('数据库文件已损坏。')
+    expect(w.find('[data-testid="units-table"]').exists()).toBe(false)
+    await w.get('[data-testid="units-load-error"] [data-testid="btn-retry"]').trigger('click')
+    await settle()
+    expect(w.find('[data-testid="units-load-error"]').exists()).toBe(false)
+    expect(w.get('[data-testid="units-table"]').text()).toContain('区司法局')
   })
 
   it('adds a unit through the form: required fields are asked for in Chinese, aliases split on 、', async () => {
