@@ -4,6 +4,7 @@
 //! result: Chinese text by default, JSON with `--json` (lists as a top-level array). Errors go
 //! to stderr in Chinese with exit code 1; with `--json` they are `{"kind", "message"}` objects.
 
+mod job;
 mod safety;
 
 use std::path::{Path, PathBuf};

@@ -45,4 +45,5 @@ export const BACKEND_FUNCTIONS = [
   'importHandover',
   'listOplog',
   'exportOplog',
+  'cancelJob',
 ] as const
