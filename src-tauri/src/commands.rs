@@ -11,7 +11,7 @@ use shifan_core::model::{
 };
 use shifan_core::model::{
     BackupInfo, BackupReason, HandoverManifest, HandoverReport, HealthReport, OplogFilter,
-    OplogPage, RestorePreview, RestoreReport,
+    OplogPage, RestorePreview, RestoreReport, UndoInfo,
 };
 use shifan_core::progress::{JobProgress, Progress};
 use tauri::ipc::JavaScriptChannelId;
@@ -428,6 +428,28 @@ pub async fn restore_backup<R: Runtime>(
         job,
         progress.map(|id| id.channel_on(webview)),
         move |ws, p, c| ws.restore_backup(&source, p, c),
+    )
+    .await
+}
+
+/// The last import that 撤销 would take back, or null.
+#[tauri::command]
+pub async fn undo_info<R: Runtime>(app: AppHandle<R>) -> CmdResult<Option<UndoInfo>> {
+    blocking(app, |ws| ws.undo_info()).await
+}
+
+#[tauri::command]
+pub async fn undo_last_import<R: Runtime>(
+    app: AppHandle<R>,
+    webview: Webview<R>,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
+) -> CmdResult<RestoreReport> {
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        |ws, p, c| ws.undo_last_import(p, c),
     )
     .await
 }

@@ -43,6 +43,8 @@ pub fn builder<R: Runtime>(b: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::backup_to_folder,
             commands::preview_restore,
             commands::restore_backup,
+            commands::undo_info,
+            commands::undo_last_import,
             commands::export_handover,
             commands::preview_handover,
             commands::import_handover,

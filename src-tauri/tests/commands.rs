@@ -319,6 +319,10 @@ fn data_safety_reaches_the_ui_backups_restore_handover_oplog_and_checks() {
     );
     assert!(has_cjk(r["message"].as_str().unwrap_or("")));
     assert_ne!(r["safetyBackup"]["id"], b["id"]);
+    // A restore is not an import: nothing to 撤销, and asking anyway is a Chinese refusal.
+    assert_eq!(desk.ok("undo_info", json!({})), Value::Null);
+    let e = desk.err("undo_last_import", json!({ "job": "job-u" }));
+    assert_eq!(e["kind"], json!("invalid"));
 
     // 操作日志: filtered by action and exported to Excel.
     let log = desk.ok("list_oplog", json!({ "filter": {} }));

@@ -13,6 +13,7 @@ import type { OplogFilter } from './gen/OplogFilter'
 import type { OplogPage } from './gen/OplogPage'
 import type { RestorePreview } from './gen/RestorePreview'
 import type { RestoreReport } from './gen/RestoreReport'
+import type { UndoInfo } from './gen/UndoInfo'
 import type { CampaignInfo } from './gen/CampaignInfo'
 import type { IndicatorImportPreview } from './gen/IndicatorImportPreview'
 import type { IndicatorTree } from './gen/IndicatorTree'
@@ -260,6 +261,16 @@ export function previewRestore(source: string): Promise<RestorePreview> {
 
 export function restoreBackup(source: string): Promise<RestoreReport> {
   return tracked('从备份恢复', 'restore_backup', { source })
+}
+
+/** The last import 撤销 would take back, or null when there is none. */
+export function undoInfo(): Promise<UndoInfo | null> {
+  return call('undo_info')
+}
+
+/** Restores the backup taken just before the last import. */
+export function undoLastImport(): Promise<RestoreReport> {
+  return tracked('撤销上一次导入', 'undo_last_import', {})
 }
 
 export function exportHandover(path: string): Promise<HandoverManifest> {

@@ -95,6 +95,11 @@ enum Cmd {
         #[arg(long)]
         repair: bool,
     },
+    /// 撤销上一次导入或收回（恢复导入前的自动备份；--preview 只显示将撤销什么）。
+    Undo {
+        #[arg(long)]
+        preview: bool,
+    },
     /// 设置（操作人等）。
     Settings {
         #[command(subcommand)]
@@ -431,6 +436,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
         Cmd::Log { cmd } => safety::log(&mut ws, cmd)?,
         Cmd::Check { full, repair } => safety::check(&mut ws, full, repair)?,
         Cmd::Settings { cmd } => safety::settings(&mut ws, cmd)?,
+        Cmd::Undo { preview } => safety::undo(&mut ws, preview)?,
         Cmd::Demo => {
             let c = shifan_core::demo::create(&mut ws)?;
             let text = format!(

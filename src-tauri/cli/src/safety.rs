@@ -303,6 +303,29 @@ pub fn check(ws: &mut Workspace, full: bool, repair: bool) -> Result<Out, Error>
     Ok(o)
 }
 
+/// `shifan undo [--preview]`: with --preview, the undoable import or `null` (exit 1 when there
+/// is none); without, the restore report.
+pub fn undo(ws: &mut Workspace, preview: bool) -> Result<Out, Error> {
+    if preview {
+        let info = ws.undo_info()?;
+        let text = match &info {
+            Some(u) => format!(
+                "可以撤销：{} 的“{}”（{}，操作人：{}）。\n将恢复到导入前的自动备份“{}”。",
+                u.at, u.action, u.detail, u.operator, u.backup_id
+            ),
+            None => "没有可以撤销的导入。".to_string(),
+        };
+        let failed = info.is_none();
+        let mut o = out(&info, text);
+        o.failed = failed;
+        return Ok(o);
+    }
+    let job = Job::start();
+    let r = ws.undo_last_import(&job, &job.cancel)?;
+    let text = r.message.clone();
+    Ok(out(&r, text))
+}
+
 pub fn settings(ws: &mut Workspace, cmd: SettingsCmd) -> Result<Out, Error> {
     Ok(match cmd {
         SettingsCmd::SetOperator { name } => {

@@ -46,4 +46,6 @@ export const BACKEND_FUNCTIONS = [
   'listOplog',
   'exportOplog',
   'cancelJob',
+  'undoInfo',
+  'undoLastImport',
 ] as const
