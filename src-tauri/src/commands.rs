@@ -11,10 +11,13 @@ use shifan_core::model::{
 };
 use shifan_core::model::{
     BackupInfo, BackupReason, HandoverManifest, HandoverReport, HealthReport, OplogFilter,
-    OplogPage, RestorePreview, RestoreReport,
+    OplogPage, RestorePreview, RestoreReport, UndoInfo,
 };
-use shifan_core::progress::{Cancel, NoProgress};
-use tauri::{AppHandle, Manager, Runtime, State};
+use shifan_core::progress::{JobProgress, Progress};
+use tauri::ipc::JavaScriptChannelId;
+use tauri::{AppHandle, Manager, Runtime, State, Webview};
+
+use crate::jobs::{Jobs, channel_progress};
 
 use crate::error::{CmdError, CmdResult};
 use shifan_core::tasks::collect::CollectPreview;
@@ -36,7 +39,9 @@ fn lock(state: &WorkspaceState) -> MutexGuard<'_, Workspace> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Runs `f` with the workspace on a blocking thread.
+/// Runs `f` with the workspace on a blocking thread. Every command that takes the workspace
+/// lock goes through here, never through a sync command: sync commands run on the UI thread,
+/// which would freeze (progress window and 取消 included) while a long job holds the lock.
 async fn blocking<R, T, F>(app: AppHandle<R>, f: F) -> CmdResult<T>
 where
     R: Runtime,
@@ -54,14 +59,50 @@ where
     .map_err(CmdError::internal)?
 }
 
+/// Like [`blocking`], for long work: `job` is the UI's id for `cancel_job`, `progress` the
+/// channel its reports go to. Both are optional, so a plain `invoke` still works.
+async fn blocking_job<R, T, F>(
+    app: AppHandle<R>,
+    job: Option<String>,
+    progress: Option<tauri::ipc::Channel<JobProgress>>,
+    f: F,
+) -> CmdResult<T>
+where
+    R: Runtime,
+    T: Send + 'static,
+    F: FnOnce(
+            &mut Workspace,
+            &dyn Progress,
+            &shifan_core::progress::Cancel,
+        ) -> shifan_core::Result<T>
+        + Send
+        + 'static,
+{
+    let jobs_app = app.clone();
+    blocking(app, move |ws| {
+        let jobs = jobs_app.state::<Jobs>();
+        let guard = jobs.start(job);
+        let sink = channel_progress(progress);
+        f(ws, &sink, &guard.cancel)
+    })
+    .await
+}
+
+/// Asks the running job `job` to stop; it stops between two steps and changes nothing. False
+/// when no such job is running (it may just have finished).
 #[tauri::command]
-pub fn app_status(state: State<'_, WorkspaceState>) -> CmdResult<AppStatus> {
-    Ok(lock(&state).status()?)
+pub fn cancel_job(jobs: State<'_, Jobs>, job: String) -> bool {
+    jobs.cancel(&job)
 }
 
 #[tauri::command]
-pub fn list_systems(state: State<'_, WorkspaceState>) -> CmdResult<Vec<SystemInfo>> {
-    Ok(lock(&state).list_systems()?)
+pub async fn app_status<R: Runtime>(app: AppHandle<R>) -> CmdResult<AppStatus> {
+    blocking(app, |ws| ws.status()).await
+}
+
+#[tauri::command]
+pub async fn list_systems<R: Runtime>(app: AppHandle<R>) -> CmdResult<Vec<SystemInfo>> {
+    blocking(app, |ws| ws.list_systems()).await
 }
 
 /// May import `input.system_file`, so it runs off the UI thread.
@@ -74,16 +115,16 @@ pub async fn create_campaign<R: Runtime>(
 }
 
 #[tauri::command]
-pub fn switch_campaign(state: State<'_, WorkspaceState>, id: i64) -> CmdResult<CampaignInfo> {
-    Ok(lock(&state).switch_campaign(id)?)
+pub async fn switch_campaign<R: Runtime>(app: AppHandle<R>, id: i64) -> CmdResult<CampaignInfo> {
+    blocking(app, move |ws| ws.switch_campaign(id)).await
 }
 
 #[tauri::command]
-pub fn set_campaign_system(
-    state: State<'_, WorkspaceState>,
+pub async fn set_campaign_system<R: Runtime>(
+    app: AppHandle<R>,
     system_id: i64,
 ) -> CmdResult<CampaignInfo> {
-    Ok(lock(&state).set_campaign_system(system_id)?)
+    blocking(app, move |ws| ws.set_campaign_system(system_id)).await
 }
 
 #[tauri::command]
@@ -134,53 +175,53 @@ pub async fn export_indicators<R: Runtime>(
 // --- Units, 明白人 and 任务分解 --------------------------------------------------------------
 
 #[tauri::command]
-pub fn list_units(state: State<'_, WorkspaceState>) -> CmdResult<Vec<UnitInfo>> {
-    Ok(lock(&state).list_units()?)
+pub async fn list_units<R: Runtime>(app: AppHandle<R>) -> CmdResult<Vec<UnitInfo>> {
+    blocking(app, |ws| ws.list_units()).await
 }
 
 #[tauri::command]
-pub fn save_unit(state: State<'_, WorkspaceState>, input: UnitInput) -> CmdResult<UnitInfo> {
-    Ok(lock(&state).save_unit(&input)?)
+pub async fn save_unit<R: Runtime>(app: AppHandle<R>, input: UnitInput) -> CmdResult<UnitInfo> {
+    blocking(app, move |ws| ws.save_unit(&input)).await
 }
 
 #[tauri::command]
-pub fn delete_unit(state: State<'_, WorkspaceState>, id: i64) -> CmdResult<()> {
-    Ok(lock(&state).delete_unit(id)?)
+pub async fn delete_unit<R: Runtime>(app: AppHandle<R>, id: i64) -> CmdResult<()> {
+    blocking(app, move |ws| ws.delete_unit(id)).await
 }
 
 #[tauri::command]
-pub fn roster(
-    state: State<'_, WorkspaceState>,
+pub async fn roster<R: Runtime>(
+    app: AppHandle<R>,
     unit_id: Option<i64>,
 ) -> CmdResult<Vec<RosterMember>> {
-    Ok(lock(&state).roster(unit_id)?)
+    blocking(app, move |ws| ws.roster(unit_id)).await
 }
 
 #[tauri::command]
-pub fn set_roster(
-    state: State<'_, WorkspaceState>,
+pub async fn set_roster<R: Runtime>(
+    app: AppHandle<R>,
     unit_id: i64,
     members: Vec<RosterInput>,
 ) -> CmdResult<Vec<RosterMember>> {
-    Ok(lock(&state).set_roster(unit_id, &members)?)
+    blocking(app, move |ws| ws.set_roster(unit_id, &members)).await
 }
 
 #[tauri::command]
-pub fn roster_check(state: State<'_, WorkspaceState>) -> CmdResult<Vec<RosterShortfall>> {
-    Ok(lock(&state).roster_check()?)
+pub async fn roster_check<R: Runtime>(app: AppHandle<R>) -> CmdResult<Vec<RosterShortfall>> {
+    blocking(app, |ws| ws.roster_check()).await
 }
 
 #[tauri::command]
-pub fn list_assignments(
-    state: State<'_, WorkspaceState>,
+pub async fn list_assignments<R: Runtime>(
+    app: AppHandle<R>,
     filter: AssignmentFilter,
 ) -> CmdResult<Vec<Assignment>> {
-    Ok(lock(&state).list_assignments(&filter)?)
+    blocking(app, move |ws| ws.list_assignments(&filter)).await
 }
 
 #[tauri::command]
-pub fn unit_task_summary(state: State<'_, WorkspaceState>) -> CmdResult<Vec<UnitTaskSummary>> {
-    Ok(lock(&state).unit_task_summary()?)
+pub async fn unit_task_summary<R: Runtime>(app: AppHandle<R>) -> CmdResult<Vec<UnitTaskSummary>> {
+    blocking(app, |ws| ws.unit_task_summary()).await
 }
 
 #[tauri::command]
@@ -241,34 +282,61 @@ pub async fn export_tasks<R: Runtime>(app: AppHandle<R>, path: String) -> CmdRes
 #[tauri::command]
 pub async fn export_unit_sheets<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     target: String,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<UnitSheetsExport> {
-    blocking(app, move |ws| ws.export_unit_sheets(&PathBuf::from(target))).await
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        move |ws, p, c| ws.export_unit_sheets_with(&PathBuf::from(target), p, c),
+    )
+    .await
 }
 
 /// `path` is a folder, a .zip or one returned .xlsx.
 #[tauri::command]
 pub async fn preview_collect<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     path: String,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<CollectPreview> {
-    blocking(app, move |ws| ws.preview_collect(&PathBuf::from(path))).await
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        move |ws, p, c| ws.preview_collect_with(&PathBuf::from(path), p, c),
+    )
+    .await
 }
 
 #[tauri::command]
 pub async fn apply_collect<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     path: String,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<CollectPreview> {
-    blocking(app, move |ws| ws.apply_collect(&PathBuf::from(path))).await
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        move |ws, p, c| ws.apply_collect_with(&PathBuf::from(path), p, c),
+    )
+    .await
 }
 
 // ----- Data safety: backups, hand-over, 操作日志, integrity ---------------------------------
 
 /// Result of the quick check made when the data folder was opened (or of the last check).
 #[tauri::command]
-pub fn get_health(state: State<'_, WorkspaceState>) -> CmdResult<HealthReport> {
-    Ok(lock(&state).health().clone())
+pub async fn get_health<R: Runtime>(app: AppHandle<R>) -> CmdResult<HealthReport> {
+    blocking(app, |ws| Ok(ws.health().clone())).await
 }
 
 /// `full`: also re-hash every backup (and, later, every evidence file).
@@ -290,13 +358,13 @@ pub async fn repair_data<R: Runtime>(app: AppHandle<R>) -> CmdResult<HealthRepor
 }
 
 #[tauri::command]
-pub fn get_operator(state: State<'_, WorkspaceState>) -> CmdResult<String> {
-    Ok(lock(&state).operator())
+pub async fn get_operator<R: Runtime>(app: AppHandle<R>) -> CmdResult<String> {
+    blocking(app, |ws| Ok(ws.operator())).await
 }
 
 #[tauri::command]
-pub fn set_operator(state: State<'_, WorkspaceState>, name: String) -> CmdResult<String> {
-    Ok(lock(&state).set_operator(&name)?)
+pub async fn set_operator<R: Runtime>(app: AppHandle<R>, name: String) -> CmdResult<String> {
+    blocking(app, move |ws| ws.set_operator(&name)).await
 }
 
 #[tauri::command]
@@ -305,19 +373,36 @@ pub async fn list_backups<R: Runtime>(app: AppHandle<R>) -> CmdResult<Vec<Backup
 }
 
 #[tauri::command]
-pub async fn backup_now<R: Runtime>(app: AppHandle<R>) -> CmdResult<BackupInfo> {
-    blocking(app, |ws| ws.backup_now(BackupReason::Manual)).await
+pub async fn backup_now<R: Runtime>(
+    app: AppHandle<R>,
+    webview: Webview<R>,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
+) -> CmdResult<BackupInfo> {
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        |ws, p, c| ws.backup_with_progress(BackupReason::Manual, p, c),
+    )
+    .await
 }
 
 /// Back up into a folder the user picked (e.g. a USB disk).
 #[tauri::command]
 pub async fn backup_to_folder<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     folder: String,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<BackupInfo> {
-    blocking(app, move |ws| {
-        ws.backup_to_folder(&PathBuf::from(folder), &NoProgress, &Cancel::new())
-    })
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        move |ws, p, c| ws.backup_to_folder(&PathBuf::from(folder), p, c),
+    )
     .await
 }
 
@@ -333,44 +418,90 @@ pub async fn preview_restore<R: Runtime>(
 #[tauri::command]
 pub async fn restore_backup<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     source: String,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<RestoreReport> {
-    blocking(app, move |ws| {
-        ws.restore_backup(&source, &NoProgress, &Cancel::new())
-    })
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        move |ws, p, c| ws.restore_backup(&source, p, c),
+    )
+    .await
+}
+
+/// The last import that 撤销 would take back, or null.
+#[tauri::command]
+pub async fn undo_info<R: Runtime>(app: AppHandle<R>) -> CmdResult<Option<UndoInfo>> {
+    blocking(app, |ws| ws.undo_info()).await
+}
+
+#[tauri::command]
+pub async fn undo_last_import<R: Runtime>(
+    app: AppHandle<R>,
+    webview: Webview<R>,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
+) -> CmdResult<RestoreReport> {
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        |ws, p, c| ws.undo_last_import(p, c),
+    )
     .await
 }
 
 #[tauri::command]
 pub async fn export_handover<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     path: String,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<HandoverManifest> {
-    blocking(app, move |ws| {
-        ws.export_handover(&PathBuf::from(path), &NoProgress, &Cancel::new())
-    })
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        move |ws, p, c| ws.export_handover(&PathBuf::from(path), p, c),
+    )
     .await
 }
 
 #[tauri::command]
 pub async fn preview_handover<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     path: String,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<HandoverReport> {
-    blocking(app, move |ws| {
-        ws.preview_handover(&PathBuf::from(path), &NoProgress, &Cancel::new())
-    })
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        move |ws, p, c| ws.preview_handover(&PathBuf::from(path), p, c),
+    )
     .await
 }
 
 #[tauri::command]
 pub async fn import_handover<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     path: String,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<HandoverReport> {
-    blocking(app, move |ws| {
-        ws.import_handover(&PathBuf::from(path), &NoProgress, &Cancel::new())
-    })
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        move |ws, p, c| ws.import_handover(&PathBuf::from(path), p, c),
+    )
     .await
 }
 

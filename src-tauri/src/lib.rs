@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod jobs;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -20,7 +21,9 @@ pub const DATA_DIR_ENV: &str = "SHIFAN_DATA_DIR";
 /// manage a `Mutex<Workspace>` themselves; `run` does it in `setup`.
 pub fn builder<R: Runtime>(b: tauri::Builder<R>) -> tauri::Builder<R> {
     b.plugin(tauri_plugin_dialog::init())
+        .manage(jobs::Jobs::default())
         .invoke_handler(tauri::generate_handler![
+            commands::cancel_job,
             commands::app_status,
             commands::list_systems,
             commands::create_campaign,
@@ -40,6 +43,8 @@ pub fn builder<R: Runtime>(b: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::backup_to_folder,
             commands::preview_restore,
             commands::restore_backup,
+            commands::undo_info,
+            commands::undo_last_import,
             commands::export_handover,
             commands::preview_handover,
             commands::import_handover,

@@ -304,3 +304,133 @@ fn a_unit_is_saved_edited_and_deleted_through_ipc() {
             .any(|u| u["id"] == id)
     );
 }
+
+#[test]
+fn data_safety_reaches_the_ui_backups_restore_handover_oplog_and_checks() {
+    let desk = Desk::new();
+    desk.ok(
+        "create_campaign",
+        json!({ "input": { "district": "曾都区", "systemKey": "demo" } }),
+    );
+
+    // 设置 → 操作人: recorded with every later change.
+    assert_eq!(
+        desk.ok("set_operator", json!({ "name": "李四" })),
+        json!("李四")
+    );
+    assert_eq!(desk.ok("get_operator", json!({})), json!("李四"));
+
+    // Health: the quick check made at open, a full check, and repair on a healthy folder.
+    assert_eq!(desk.ok("get_health", json!({}))["ok"], json!(true));
+    let full = desk.ok("check_data", json!({ "full": true }));
+    assert_eq!(
+        (full["ok"].clone(), full["full"].clone()),
+        (json!(true), json!(true))
+    );
+    assert!(has_cjk(full["summary"].as_str().unwrap_or("")), "{full}");
+    assert_eq!(desk.ok("repair_data", json!({}))["ok"], json!(true));
+
+    // A backup started as a job (id + progress channel, as api.ts sends it), then listed.
+    let b = desk.ok(
+        "backup_now",
+        json!({ "job": "job-1", "progress": "__CHANNEL__:4242" }),
+    );
+    assert_eq!(b["operator"], json!("李四"));
+    let backups = desk.ok("list_backups", json!({}));
+    assert!(
+        backups
+            .as_array()
+            .expect("backups")
+            .iter()
+            .any(|x| x["id"] == b["id"]),
+        "{backups}"
+    );
+    // The job is gone once it ended: 取消 then finds nothing to stop.
+    assert_eq!(
+        desk.ok("cancel_job", json!({ "job": "job-1" })),
+        json!(false)
+    );
+
+    // To a folder the user picked (a USB disk), and to a folder that is not there.
+    let usb = desk.dir.path().join("U盘 备份");
+    std::fs::create_dir_all(&usb).expect("usb");
+    let copy = desk.ok(
+        "backup_to_folder",
+        json!({ "folder": usb.display().to_string() }),
+    );
+    assert!(std::path::Path::new(copy["path"].as_str().expect("path")).is_file());
+    let gone = desk.err(
+        "backup_to_folder",
+        json!({ "folder": desk.dir.path().join("拔出的U盘").display().to_string() }),
+    );
+    assert!(has_cjk(gone["message"].as_str().unwrap_or("")), "{gone}");
+
+    // Restore: preview first, then restore with a safety backup of the current state.
+    let pv = desk.ok("preview_restore", json!({ "source": b["id"] }));
+    assert_eq!(pv["canRestore"], json!(true));
+    assert_eq!(
+        pv["backup"]["summary"]["campaigns"],
+        json!(["曾都区法治政府建设示范创建（省级）"])
+    );
+    let r = desk.ok(
+        "restore_backup",
+        json!({ "source": b["id"], "job": "job-2" }),
+    );
+    assert!(has_cjk(r["message"].as_str().unwrap_or("")));
+    assert_ne!(r["safetyBackup"]["id"], b["id"]);
+    // A restore is not an import: nothing to 撤销, and asking anyway is a Chinese refusal.
+    assert_eq!(desk.ok("undo_info", json!({})), Value::Null);
+    let e = desk.err("undo_last_import", json!({ "job": "job-u" }));
+    assert_eq!(e["kind"], json!("invalid"));
+
+    // 操作日志: filtered by action and exported to Excel.
+    let log = desk.ok("list_oplog", json!({ "filter": {} }));
+    assert!(log["total"].as_i64().unwrap_or(0) >= 2, "{log}");
+    assert!(
+        log["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .any(|e| e["operator"] == json!("李四"))
+    );
+    let action = log["entries"][0]["action"].clone();
+    let only = desk.ok("list_oplog", json!({ "filter": { "action": action } }));
+    assert!(
+        only["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .all(|e| e["action"] == action)
+    );
+    let xlsx = desk.dir.path().join("操作日志.xlsx");
+    desk.ok(
+        "export_oplog",
+        json!({ "filter": {}, "path": xlsx.display().to_string() }),
+    );
+    assert!(std::fs::read(&xlsx).expect("oplog xlsx").starts_with(b"PK"));
+
+    // Hand-over: exported here, verified and imported on a "new PC" (that a folder with
+    // real campaigns refuses it is tested in the core's safety tests).
+    let file = desk.dir.path().join("交接 2026.shifan");
+    let m = desk.ok(
+        "export_handover",
+        json!({ "path": file.display().to_string(), "job": "job-3" }),
+    );
+    assert_eq!(m["operator"], json!("李四"));
+    let pc2 = Desk::new();
+    let check = pc2.ok(
+        "preview_handover",
+        json!({ "path": file.display().to_string() }),
+    );
+    assert_eq!(
+        (check["databaseOk"].clone(), check["canImport"].clone()),
+        (json!(true), json!(true))
+    );
+    let done = pc2.ok(
+        "import_handover",
+        json!({ "path": file.display().to_string() }),
+    );
+    assert_eq!(done["imported"], json!(true));
+    let status = pc2.ok("app_status", json!({}));
+    assert_eq!(status["campaigns"].as_array().map(Vec::len), Some(1));
+}

@@ -366,3 +366,61 @@ fn the_full_check_re_hashes_backups_and_repair_removes_damaged_ones() {
         "a fresh backup was made"
     );
 }
+
+#[test]
+fn the_last_import_can_be_undone_until_something_else_changes() {
+    let (_d, mut ws) = with_demo_campaign();
+    ws.apply_units_import(&fixture("tasks/units.xlsx"))
+        .expect("units");
+    let units_before = ws.list_units().expect("units");
+    let assignments = |ws: &Workspace| {
+        ws.list_assignments(&Default::default())
+            .expect("assignments")
+            .iter()
+            .filter(|a| !a.leads.is_empty() || !a.supports.is_empty())
+            .count()
+    };
+    assert_eq!(assignments(&ws), 0);
+
+    ws.apply_tasks_import(&fixture("tasks/tasks-libreoffice.xlsx"), Default::default())
+        .expect("tasks");
+    assert!(assignments(&ws) > 0);
+    let info = ws.undo_info().expect("info").expect("undoable");
+    assert_eq!(info.action, "导入任务分解表");
+    assert!(
+        info.detail.contains("tasks-libreoffice.xlsx"),
+        "{}",
+        info.detail
+    );
+
+    let r = ws
+        .undo_last_import(&NoProgress, &Cancel::new())
+        .expect("undo");
+    assert!(r.message.starts_with("已撤销"), "{}", r.message);
+    assert!(r.message.contains("导入任务分解表"));
+    assert_eq!(assignments(&ws), 0, "the 任务分解 is gone again");
+    assert_eq!(ws.list_units().expect("units"), units_before, "units kept");
+    // The undo is a restore: it is not itself an undoable import, and the state before the
+    // undo sits in a safety backup.
+    assert!(ws.undo_info().expect("info").is_none());
+    assert!(
+        ws.list_backups()
+            .expect("backups")
+            .iter()
+            .any(|b| b.id == r.safety_backup.id && b.reason == BackupReason::BeforeRestore)
+    );
+
+    // An import followed by any other change is not undoable any more.
+    ws.apply_tasks_import(&fixture("tasks/tasks-libreoffice.xlsx"), Default::default())
+        .expect("tasks again");
+    assert!(ws.undo_info().expect("info").is_some());
+    ws.set_operator("王五").expect("operator");
+    assert!(ws.undo_info().expect("info").is_none());
+    let before = fingerprint(&ws);
+    let e = ws
+        .undo_last_import(&NoProgress, &Cancel::new())
+        .expect_err("nothing to undo");
+    assert_eq!(e.kind(), "invalid");
+    assert!(e.to_string().contains("没有可以撤销的导入"), "{e}");
+    assert_eq!(fingerprint(&ws), before);
+}

@@ -651,3 +651,137 @@ fn a_unit_is_added_edited_and_deleted_and_one_written_name_leads_to_one_unit() {
         "notFound"
     );
 }
+
+/// A progress sink that presses 取消 once `at` steps are reported, and remembers what it saw.
+struct CancelAt {
+    at: u64,
+    cancel: shifan_core::progress::Cancel,
+    seen: std::sync::Mutex<Vec<(u64, u64, String)>>,
+}
+
+impl shifan_core::progress::Progress for CancelAt {
+    fn report(&self, done: u64, total: u64, what: &str) {
+        self.seen
+            .lock()
+            .expect("seen")
+            .push((done, total, what.to_string()));
+        if done >= self.at && total > 0 {
+            self.cancel.cancel();
+        }
+    }
+}
+
+fn cancel_at(at: u64) -> CancelAt {
+    CancelAt {
+        at,
+        cancel: shifan_core::progress::Cancel::new(),
+        seen: Default::default(),
+    }
+}
+
+fn folder_listing(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| {
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        std::fs::read(e.path()).unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn export_units_reports_each_unit_and_a_cancel_leaves_folder_zip_and_database_as_they_were() {
+    let (d, mut ws) = exported();
+    let sent = d.path().join("sent");
+    let before_files = folder_listing(&sent);
+    let before_db = fingerprint(&ws);
+
+    // Cancelled half-way through a folder export: the earlier export's files are untouched,
+    // no new or temp file appears, and no export revision is recorded.
+    let p = cancel_at(10);
+    let err = ws
+        .export_unit_sheets_with(&sent, &p, &p.cancel)
+        .expect_err("cancelled");
+    assert!(matches!(err, shifan_core::Error::Cancelled), "{err}");
+    assert_eq!(err.to_string(), "操作已取消，未做任何修改。");
+    assert_eq!(folder_listing(&sent), before_files);
+    assert_eq!(fingerprint(&ws), before_db);
+    let seen = p.seen.lock().expect("seen").clone();
+    assert!(
+        seen.iter()
+            .any(|(_, total, what)| *total == 20 && what.contains("区司法局"))
+    );
+
+    // Cancelled while zipping: no zip at all.
+    let z = d.path().join("各单位.zip");
+    // 20 sheets are built (reports 1..20) before zipping reports again from 0: cancel in
+    // the second phase by counting reports.
+    struct AfterReports(
+        std::sync::atomic::AtomicU64,
+        shifan_core::progress::Cancel,
+        u64,
+    );
+    impl shifan_core::progress::Progress for AfterReports {
+        fn report(&self, _: u64, _: u64, _: &str) {
+            if self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 >= self.2 {
+                self.1.cancel();
+            }
+        }
+    }
+    let late = AfterReports(Default::default(), shifan_core::progress::Cancel::new(), 25);
+    assert!(matches!(
+        ws.export_unit_sheets_with(&z, &late, &late.1),
+        Err(shifan_core::Error::Cancelled)
+    ));
+    assert!(!z.exists());
+    assert!(
+        std::fs::read_dir(d.path())
+            .expect("dir")
+            .filter_map(|e| e.ok())
+            .all(|e| !e.file_name().to_string_lossy().ends_with(".tmp")),
+        "no temp file left beside the zip"
+    );
+    assert_eq!(fingerprint(&ws), before_db);
+
+    // Not cancelled: the same call completes and says how far it got at the end.
+    let p = cancel_at(u64::MAX);
+    let r = ws
+        .export_unit_sheets_with(&sent, &p, &p.cancel)
+        .expect("export");
+    assert_eq!(r.unit_count, 20);
+    let seen = p.seen.lock().expect("seen").clone();
+    assert_eq!(seen.last().map(|s| (s.0, s.1)), Some((20, 20)));
+    assert_ne!(folder_listing(&sent), before_files, "new revision written");
+}
+
+#[test]
+fn collect_reports_each_file_and_a_cancel_applies_nothing() {
+    let (_d, mut ws) = exported();
+    let before = fingerprint(&ws);
+    let p = cancel_at(3);
+    let err = ws
+        .apply_collect_with(&fixture("tasks/collect"), &p, &p.cancel)
+        .expect_err("cancelled");
+    assert!(matches!(err, shifan_core::Error::Cancelled), "{err}");
+    assert_eq!(fingerprint(&ws), before, "nothing applied");
+    let seen = p.seen.lock().expect("seen").clone();
+    assert!(
+        seen.iter()
+            .any(|(_, _, what)| what.starts_with("正在核对“")),
+        "{seen:?}"
+    );
+    // The same collect, not cancelled, applies.
+    let p = cancel_at(u64::MAX);
+    let r = ws
+        .apply_collect_with(&fixture("tasks/collect"), &p, &p.cancel)
+        .expect("apply");
+    assert!(r.change_count > 0);
+    assert_ne!(fingerprint(&ws), before);
+}

@@ -1,7 +1,7 @@
 // The one seam between the UI and the Rust side. Nothing else in ui/src imports
 // @tauri-apps/api/core or @tauri-apps/plugin-dialog; components call these typed
 // functions, and component tests mock this module.
-import { invoke } from '@tauri-apps/api/core'
+import { Channel, invoke } from '@tauri-apps/api/core'
 import { open, save } from '@tauri-apps/plugin-dialog'
 
 import type { AppStatus } from './gen/AppStatus'
@@ -13,6 +13,7 @@ import type { OplogFilter } from './gen/OplogFilter'
 import type { OplogPage } from './gen/OplogPage'
 import type { RestorePreview } from './gen/RestorePreview'
 import type { RestoreReport } from './gen/RestoreReport'
+import type { UndoInfo } from './gen/UndoInfo'
 import type { CampaignInfo } from './gen/CampaignInfo'
 import type { IndicatorImportPreview } from './gen/IndicatorImportPreview'
 import type { IndicatorTree } from './gen/IndicatorTree'
@@ -31,6 +32,8 @@ import type { UnitInput } from './gen/UnitInput'
 import type { UnitSheetsExport } from './gen/UnitSheetsExport'
 import type { UnitTaskSummary } from './gen/UnitTaskSummary'
 import type { UnitsImportPreview } from './gen/UnitsImportPreview'
+import type { JobProgress } from './gen/JobProgress'
+import { beginJob, endJob, updateJob } from './jobs'
 
 /**
  * An error as the Rust shell sends it: `message` is complete Chinese text for the user
@@ -68,6 +71,32 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   } catch (e) {
     throw toApiError(e)
   }
+}
+
+/**
+ * A long command: it gets a job id (for `cancelJob`) and a channel for its progress, and the
+ * global progress overlay shows it while it runs. A cancelled job rejects with kind
+ * "cancelled" and has changed nothing.
+ */
+async function tracked<T>(title: string, cmd: string, args: Record<string, unknown>): Promise<T> {
+  const job = beginJob(title)
+  const progress = new Channel<JobProgress>()
+  progress.onmessage = (p) => updateJob(job.id, p)
+  try {
+    return await call<T>(cmd, { ...args, job: job.id, progress })
+  } finally {
+    endJob(job.id)
+  }
+}
+
+/** Asks a running job to stop; false when it already ended. */
+export function cancelJob(id: string): Promise<boolean> {
+  return call('cancel_job', { job: id })
+}
+
+/** True for the rejection of a job the user cancelled. */
+export function isCancelled(e: unknown): boolean {
+  return toApiError(e).kind === 'cancelled'
 }
 
 export function appStatus(): Promise<AppStatus> {
@@ -177,16 +206,16 @@ export function exportTasks(path: string): Promise<string> {
 
 /** `target` is a folder, or a path ending in .zip. */
 export function exportUnitSheets(target: string): Promise<UnitSheetsExport> {
-  return call('export_unit_sheets', { target })
+  return tracked('导出各单位工作表', 'export_unit_sheets', { target })
 }
 
 /** `path` is a folder, a .zip or one .xlsx. */
 export function previewCollect(path: string): Promise<CollectPreview> {
-  return call('preview_collect', { path })
+  return tracked('读取各单位交回的工作表', 'preview_collect', { path })
 }
 
 export function applyCollect(path: string): Promise<CollectPreview> {
-  return call('apply_collect', { path })
+  return tracked('收回各单位工作表', 'apply_collect', { path })
 }
 
 // ---------------------------------------------------------------------------
@@ -218,11 +247,11 @@ export function listBackups(): Promise<BackupInfo[]> {
 }
 
 export function backupNow(): Promise<BackupInfo> {
-  return call('backup_now')
+  return tracked('备份', 'backup_now', {})
 }
 
 export function backupToFolder(folder: string): Promise<BackupInfo> {
-  return call('backup_to_folder', { folder })
+  return tracked('备份到指定文件夹', 'backup_to_folder', { folder })
 }
 
 /** `source`: a backup id or the path of a backup file. */
@@ -231,19 +260,29 @@ export function previewRestore(source: string): Promise<RestorePreview> {
 }
 
 export function restoreBackup(source: string): Promise<RestoreReport> {
-  return call('restore_backup', { source })
+  return tracked('从备份恢复', 'restore_backup', { source })
+}
+
+/** The last import 撤销 would take back, or null when there is none. */
+export function undoInfo(): Promise<UndoInfo | null> {
+  return call('undo_info')
+}
+
+/** Restores the backup taken just before the last import. */
+export function undoLastImport(): Promise<RestoreReport> {
+  return tracked('撤销上一次导入', 'undo_last_import', {})
 }
 
 export function exportHandover(path: string): Promise<HandoverManifest> {
-  return call('export_handover', { path })
+  return tracked('导出交接文件', 'export_handover', { path })
 }
 
 export function previewHandover(path: string): Promise<HandoverReport> {
-  return call('preview_handover', { path })
+  return tracked('校验交接文件', 'preview_handover', { path })
 }
 
 export function importHandover(path: string): Promise<HandoverReport> {
-  return call('import_handover', { path })
+  return tracked('导入交接文件', 'import_handover', { path })
 }
 
 export function listOplog(filter: OplogFilter): Promise<OplogPage> {

@@ -1,6 +1,6 @@
 // Showing backend errors: the message is complete Chinese text and is shown as is,
 // newlines kept (see .shifan-error-box in style.css).
-import { ElMessageBox } from 'element-plus'
+import { ElMessage, ElMessageBox } from 'element-plus'
 
 import { toApiError } from './api'
 
@@ -9,8 +9,14 @@ export function errorMessage(e: unknown): string {
 }
 
 export async function showError(e: unknown, title = '操作未完成'): Promise<void> {
+  const err = toApiError(e)
+  if (err.kind === 'cancelled') {
+    // The user pressed 取消: not an error, just confirm nothing changed.
+    ElMessage.info(err.message)
+    return
+  }
   try {
-    await ElMessageBox.alert(errorMessage(e), title, {
+    await ElMessageBox.alert(err.message, title, {
       type: 'error',
       confirmButtonText: '知道了',
       customClass: 'shifan-error-box',

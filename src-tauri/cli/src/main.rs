@@ -4,6 +4,7 @@
 //! result: Chinese text by default, JSON with `--json` (lists as a top-level array). Errors go
 //! to stderr in Chinese with exit code 1; with `--json` they are `{"kind", "message"}` objects.
 
+mod job;
 mod safety;
 
 use std::path::{Path, PathBuf};
@@ -93,6 +94,11 @@ enum Cmd {
         full: bool,
         #[arg(long)]
         repair: bool,
+    },
+    /// 撤销上一次导入或收回（恢复导入前的自动备份；--preview 只显示将撤销什么）。
+    Undo {
+        #[arg(long)]
+        preview: bool,
     },
     /// 设置（操作人等）。
     Settings {
@@ -430,6 +436,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
         Cmd::Log { cmd } => safety::log(&mut ws, cmd)?,
         Cmd::Check { full, repair } => safety::check(&mut ws, full, repair)?,
         Cmd::Settings { cmd } => safety::settings(&mut ws, cmd)?,
+        Cmd::Undo { preview } => safety::undo(&mut ws, preview)?,
         Cmd::Demo => {
             let c = shifan_core::demo::create(&mut ws)?;
             let text = format!(

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use shifan_core::model::{BackupInfo, BackupReason, OplogFilter, SnapshotSummary};
-use shifan_core::progress::{Cancel, NoProgress};
 use shifan_core::{Error, Workspace};
 
+use crate::job::Job;
 use crate::{Out, out};
 
 #[derive(Subcommand)]
@@ -112,10 +112,11 @@ fn backup_line(b: &BackupInfo) -> String {
 }
 
 pub fn backup(ws: &mut Workspace, cmd: BackupCmd) -> Result<Out, Error> {
-    let (p, c) = (NoProgress, Cancel::new());
+    let job = Job::start();
+    let (p, c) = (&job, &job.cancel);
     Ok(match cmd {
         BackupCmd::Create { to: Some(dir) } => {
-            let b = ws.backup_to_folder(&dir, &p, &c)?;
+            let b = ws.backup_to_folder(&dir, p, c)?;
             let text = format!("已备份到：{}\n内容：{}", b.path, summary_line(&b.summary));
             out(&b, text)
         }
@@ -169,7 +170,7 @@ pub fn backup(ws: &mut Workspace, cmd: BackupCmd) -> Result<Out, Error> {
             source,
             preview: false,
         } => {
-            let r = ws.restore_backup(&source, &p, &c)?;
+            let r = ws.restore_backup(&source, p, c)?;
             let text = r.message.clone();
             out(&r, text)
         }
@@ -177,10 +178,11 @@ pub fn backup(ws: &mut Workspace, cmd: BackupCmd) -> Result<Out, Error> {
 }
 
 pub fn handover(ws: &mut Workspace, cmd: HandoverCmd) -> Result<Out, Error> {
-    let (p, c) = (NoProgress, Cancel::new());
+    let job = Job::start();
+    let (p, c) = (&job, &job.cancel);
     Ok(match cmd {
         HandoverCmd::Export { file } => {
-            let m = ws.export_handover(&file, &p, &c)?;
+            let m = ws.export_handover(&file, p, c)?;
             let text = format!(
                 "已导出交接文件：{}\n内容：{}",
                 file.display(),
@@ -190,9 +192,9 @@ pub fn handover(ws: &mut Workspace, cmd: HandoverCmd) -> Result<Out, Error> {
         }
         HandoverCmd::Import { file, preview } => {
             let r = if preview {
-                ws.preview_handover(&file, &p, &c)?
+                ws.preview_handover(&file, p, c)?
             } else {
-                ws.import_handover(&file, &p, &c)?
+                ws.import_handover(&file, p, c)?
             };
             let mut text = format!(
                 "交接文件：{}（{} 由 {} 导出）\n内容：{}",
@@ -299,6 +301,29 @@ pub fn check(ws: &mut Workspace, full: bool, repair: bool) -> Result<Out, Error>
     let mut o = out(&r, text);
     o.failed = failed;
     Ok(o)
+}
+
+/// `shifan undo [--preview]`: with --preview, the undoable import or `null` (exit 1 when there
+/// is none); without, the restore report.
+pub fn undo(ws: &mut Workspace, preview: bool) -> Result<Out, Error> {
+    if preview {
+        let info = ws.undo_info()?;
+        let text = match &info {
+            Some(u) => format!(
+                "可以撤销：{} 的“{}”（{}，操作人：{}）。\n将恢复到导入前的自动备份“{}”。",
+                u.at, u.action, u.detail, u.operator, u.backup_id
+            ),
+            None => "没有可以撤销的导入。".to_string(),
+        };
+        let failed = info.is_none();
+        let mut o = out(&info, text);
+        o.failed = failed;
+        return Ok(o);
+    }
+    let job = Job::start();
+    let r = ws.undo_last_import(&job, &job.cancel)?;
+    let text = r.message.clone();
+    Ok(out(&r, text))
 }
 
 pub fn settings(ws: &mut Workspace, cmd: SettingsCmd) -> Result<Out, Error> {

@@ -8,6 +8,7 @@ use shifan_core::tasks::AssignmentFilter;
 use shifan_core::tasks::import::TasksImportOptions;
 use shifan_core::{Error, Workspace};
 
+use crate::job::Job;
 use crate::{Out, issue_lines, out};
 
 #[derive(Subcommand)]
@@ -136,15 +137,17 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
             )
         }
         TasksCmd::ExportUnits { target } => {
-            let r = ws.export_unit_sheets(&target)?;
+            let job = Job::start();
+            let r = ws.export_unit_sheets_with(&target, &job, &job.cancel)?;
             let text = format!("已导出 {} 个单位的工作表到：{}", r.unit_count, r.path);
             out(&r, text)
         }
         TasksCmd::Collect { source, preview } => {
+            let job = Job::start();
             let p = if preview {
-                ws.preview_collect(&source)?
+                ws.preview_collect_with(&source, &job, &job.cancel)?
             } else {
-                ws.apply_collect(&source)?
+                ws.apply_collect_with(&source, &job, &job.cancel)?
             };
             let mut text = format!(
                 "{}“{}”：{} 个单位，{} 处修改，{} 处冲突{}。",

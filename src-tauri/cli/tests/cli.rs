@@ -361,3 +361,55 @@ fn backup_log_and_check_print_json_for_scripts() {
     );
     assert!(x.is_file());
 }
+
+#[test]
+fn undo_takes_back_the_last_tasks_import() {
+    let d = tempfile::tempdir().expect("tmp");
+    let run = |args: &[&str]| shifan(d.path(), args);
+    assert!(
+        run(&["init", "--name", "曾都区", "--system", "demo"])
+            .status
+            .success()
+    );
+    let units = fixture("tasks/units.xlsx");
+    assert!(
+        run(&["units", "import", units.to_str().expect("p")])
+            .status
+            .success()
+    );
+    // The units import is undoable; a tasks import on top replaces it as "the last".
+    let pv = run(&["undo", "--preview", "--json"]);
+    assert_eq!(json(&pv)["action"], "导入单位名单");
+    let tasks = fixture("tasks/tasks-libreoffice.xlsx");
+    assert!(
+        run(&["tasks", "import", tasks.to_str().expect("p")])
+            .status
+            .success()
+    );
+    let assigned = |o: &Output| {
+        json(o)
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter(|a| a["leads"].as_array().is_some_and(|l| !l.is_empty()))
+            .count()
+    };
+    assert!(assigned(&run(&["tasks", "list", "--json"])) > 0);
+
+    let pv = run(&["undo", "--preview", "--json"]);
+    assert!(pv.status.success());
+    assert_eq!(json(&pv)["action"], "导入任务分解表");
+
+    let o = run(&["undo"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("已撤销"));
+    assert_eq!(assigned(&run(&["tasks", "list", "--json"])), 0);
+
+    // Nothing left to undo: exit 1, Chinese message, JSON null for scripts.
+    let pv = run(&["undo", "--preview", "--json"]);
+    assert!(!pv.status.success());
+    assert!(json(&pv).is_null());
+    let again = run(&["undo"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("没有可以撤销的导入"));
+}

@@ -18,6 +18,7 @@ pub mod sheet;
 pub mod store;
 pub mod tasks;
 pub mod text;
+pub mod undo;
 pub mod units;
 pub mod workspace;
 

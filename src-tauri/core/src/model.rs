@@ -352,6 +352,21 @@ pub struct RestoreReport {
     pub message: String,
 }
 
+/// The last import that can still be undone (撤销上一次导入): nothing was changed after it, and
+/// the automatic backup taken just before it is at hand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UndoInfo {
+    /// The 操作日志 action, e.g. "导入任务分解表".
+    pub action: String,
+    pub at: String,
+    pub operator: String,
+    pub detail: String,
+    /// The backup that holds the data as it was just before.
+    pub backup_id: String,
+}
+
 /// One 操作日志 entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

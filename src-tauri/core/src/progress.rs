@@ -45,3 +45,86 @@ impl Cancel {
         }
     }
 }
+
+/// One progress report of a long job, as the desktop shell streams it to the UI.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct JobProgress {
+    /// Steps done so far.
+    #[ts(type = "number")]
+    pub done: u64,
+    /// All steps; 0 while the total is not known yet.
+    #[ts(type = "number")]
+    pub total: u64,
+    /// What is being done now, in Chinese ("正在生成“区司法局”的工作表").
+    pub what: String,
+}
+
+/// Forwards reports to `send` at most every `interval` (plus the first and the final one), so
+/// a thousand quick steps do not flood the UI.
+pub struct Throttled<F: Fn(JobProgress) + Send + Sync> {
+    send: F,
+    interval: std::time::Duration,
+    last: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl<F: Fn(JobProgress) + Send + Sync> Throttled<F> {
+    pub fn new(interval: std::time::Duration, send: F) -> Self {
+        Self {
+            send,
+            interval,
+            last: std::sync::Mutex::new(None),
+        }
+    }
+}
+
+impl<F: Fn(JobProgress) + Send + Sync> Progress for Throttled<F> {
+    fn report(&self, done: u64, total: u64, what: &str) {
+        let now = std::time::Instant::now();
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let due = match *last {
+            None => true,
+            Some(t) => now.duration_since(t) >= self.interval || (total > 0 && done >= total),
+        };
+        if due {
+            *last = Some(now);
+            drop(last);
+            (self.send)(JobProgress {
+                done,
+                total,
+                what: what.to_string(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[test]
+    fn throttled_keeps_first_and_last_report_and_drops_the_flood() {
+        let seen = Mutex::new(Vec::new());
+        let p = Throttled::new(std::time::Duration::from_secs(3600), |j: JobProgress| {
+            seen.lock().unwrap().push((j.done, j.total))
+        });
+        for i in 0..=1000 {
+            p.report(i, 1000, "步骤");
+        }
+        assert_eq!(*seen.lock().unwrap(), vec![(0, 1000), (1000, 1000)]);
+    }
+
+    #[test]
+    fn cancel_is_shared_between_clones() {
+        let c = Cancel::new();
+        let d = c.clone();
+        assert!(c.check().is_ok());
+        d.cancel();
+        assert!(matches!(c.check(), Err(Error::Cancelled)));
+    }
+}

@@ -117,6 +117,41 @@ describe('设置 → 数据安全', () => {
     expect(w.emitted('data-replaced')).toBeTruthy()
   })
 
+  it('offers to undo the last import only when there is one, and undoes it after asking', async () => {
+    vi.mocked(api.undoInfo).mockResolvedValue(null)
+    const plain = mountWith(DataSafetyPanel)
+    await settle()
+    expect(plain.find('[data-testid="undo-info"]').exists()).toBe(false)
+    plain.unmount()
+
+    vi.mocked(api.undoInfo).mockResolvedValue({
+      action: '导入任务分解表',
+      at: '2026-11-23 10:30:00',
+      operator: '张三',
+      detail: '“任务分解表.xlsx”：新增 100 项',
+      backupId: '20261123-1',
+    })
+    vi.mocked(api.undoLastImport).mockResolvedValue({
+      restored: backup('20261123-1', '2026-11-23 09:00:00'),
+      safetyBackup: backup('20261123-3', '2026-11-23 10:31:00'),
+      message: '已撤销 2026-11-23 10:30:00 的“导入任务分解表”。',
+    })
+    const w = mountWith(DataSafetyPanel)
+    await settle()
+    const info = w.find('[data-testid="undo-info"]').text()
+    expect(info).toContain('导入任务分解表')
+    expect(info).toContain('新增 100 项')
+    await w.find('[data-testid="btn-undo"]').trigger('click')
+    await settle()
+    expect(api.undoLastImport).not.toHaveBeenCalled()
+    const confirm = document.body.querySelector('.el-message-box')
+    expect(confirm?.textContent).toContain('撤销前会先自动备份当前数据')
+    ;(Array.from(document.body.querySelectorAll('.el-message-box button')).find((b) => b.textContent?.trim() === '撤销') as HTMLElement).click()
+    await settle(6)
+    expect(api.undoLastImport).toHaveBeenCalledTimes(1)
+    expect(w.emitted('data-replaced')).toBeTruthy()
+  })
+
   it('shows problems of a full check and offers 修复 when something can be repaired', async () => {
     vi.mocked(api.checkData).mockResolvedValue({
       ...healthy,

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { Channel } from '@tauri-apps/api/core'
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
 
 import * as api from '../api'
+import { jobPercent, jobState } from '../jobs'
+
+const jobArgs = {
+  job: expect.stringMatching(/^job-/),
+  progress: expect.any(Channel),
+}
 
 vi.mock('@tauri-apps/plugin-dialog', () => ({ open: vi.fn(), save: vi.fn() }))
 import { open, save } from '@tauri-apps/plugin-dialog'
@@ -83,10 +90,51 @@ describe('api.ts, the backend seam', () => {
       ['preview_tasks_import', { path: 'D:\\t.xlsx', options }],
       ['apply_tasks_import', { path: 'D:\\t.xlsx', options }],
       ['export_tasks', { path: 'D:\\out.xlsx' }],
-      ['export_unit_sheets', { target: 'D:\\sheets.zip' }],
-      ['preview_collect', { path: 'D:\\back' }],
-      ['apply_collect', { path: 'D:\\back' }],
+      ['export_unit_sheets', { target: 'D:\\sheets.zip', ...jobArgs }],
+      ['preview_collect', { path: 'D:\\back', ...jobArgs }],
+      ['apply_collect', { path: 'D:\\back', ...jobArgs }],
     ])
+  })
+
+  it('runs long commands as jobs: progress reaches the overlay state, 取消 names the same job', async () => {
+    let release: (v: unknown) => void = () => {}
+    const calls: Array<[string, Record<string, unknown>]> = []
+    mockIPC((cmd, args) => {
+      const a = (args ?? {}) as Record<string, unknown>
+      calls.push([cmd, a])
+      if (cmd === 'cancel_job') return true
+      return new Promise((r) => {
+        release = r
+      })
+    })
+    const running = api.exportUnitSheets('D:\\各单位')
+    await new Promise((r) => setTimeout(r, 0))
+    expect(jobState.current?.title).toBe('导出各单位工作表')
+    const [, args] = calls[0]
+    const channelId = (args.progress as Channel<unknown>).id
+    // What tauri does when the Rust side sends on the channel.
+    const internals = (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } }).__TAURI_INTERNALS__
+    internals.runCallback(channelId, {
+      index: 0,
+      message: { done: 3, total: 86, what: '正在生成“区司法局”的工作表' },
+    })
+    expect(jobState.current).toMatchObject({ done: 3, total: 86, what: '正在生成“区司法局”的工作表' })
+    expect(jobPercent(jobState.current!)).toBe(3)
+    expect(await api.cancelJob(jobState.current!.id)).toBe(true)
+    expect(calls[1]).toEqual(['cancel_job', { job: args.job }])
+    release({ path: 'D:\\各单位', unitCount: 86, files: [] })
+    await running
+    expect(jobState.current).toBeNull()
+  })
+
+  it('recognises a cancelled job and clears the overlay even when the command fails', async () => {
+    mockIPC(() => {
+      throw { kind: 'cancelled', message: '操作已取消，未做任何修改。' }
+    })
+    const err = await api.applyCollect('D:\\back').catch((e) => e)
+    expect(api.isCancelled(err)).toBe(true)
+    expect(err.message).toBe('操作已取消，未做任何修改。')
+    expect(jobState.current).toBeNull()
   })
 
   it('picks a folder through the test seam or a directory dialog', async () => {

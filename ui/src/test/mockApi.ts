@@ -45,4 +45,7 @@ export const BACKEND_FUNCTIONS = [
   'importHandover',
   'listOplog',
   'exportOplog',
+  'cancelJob',
+  'undoInfo',
+  'undoLastImport',
 ] as const

@@ -23,6 +23,7 @@ use super::{Assignment, assignment_id, load};
 use crate::campaign;
 use crate::error::{Error, Result};
 use crate::model::{ImportIssue, Severity};
+use crate::progress::{Cancel, NoProgress, Progress};
 use crate::sheet::layout::{Issues, find_header, short};
 use crate::sheet::{FileKind, Grid, display_name, read_file, read_tables_from_bytes, sniff};
 use crate::text::parse_number_label;
@@ -280,14 +281,16 @@ fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn plan(ws: &Workspace, path: &Path) -> Result<Planned> {
+fn plan(ws: &Workspace, path: &Path, progress: &dyn Progress, cancel: &Cancel) -> Result<Planned> {
     let conn = ws.store().conn();
     let c = campaign::active(conn)?;
     let units = ws.list_units()?;
     let all: Vec<Assignment> = load(conn, c.id, c.system_id)?;
     let by_no: HashMap<i64, &Assignment> = all.iter().map(|a| (a.no, a)).collect();
     let mut file_issues: Vec<ImportIssue> = Vec::new();
+    progress.report(0, 0, &format!("正在读取“{}”", display_name(path)));
     let files = gather(path, &mut file_issues)?;
+    cancel.check()?;
     if files.is_empty() {
         return Err(Error::BadFile(format!(
             "“{}”中没有找到 Excel 文件（.xlsx/.xls/.ods）。",
@@ -298,7 +301,10 @@ fn plan(ws: &Workspace, path: &Path) -> Result<Planned> {
     let mut writes = Vec::new();
     let mut all_issues = file_issues;
     let mut done_units: HashMap<i64, String> = HashMap::new();
-    for (file, bytes) in files {
+    let total = files.len() as u64;
+    for (i, (file, bytes)) in files.into_iter().enumerate() {
+        cancel.check()?;
+        progress.report(i as u64, total, &format!("正在核对“{file}”"));
         let mut issues = Issues::new(&file);
         let grids = match read_tables_from_bytes(&file, bytes.clone()) {
             Ok(g) => g,
@@ -548,6 +554,7 @@ fn plan(ws: &Workspace, path: &Path) -> Result<Planned> {
         all_issues.extend(issues.list);
         sheets.push(sheet);
     }
+    progress.report(total, total, "核对完成");
     let change_count = sheets.iter().map(|s| s.changes.len() as i64).sum();
     let conflict_count = sheets.iter().map(|s| s.conflicts.len() as i64).sum();
     let can_apply = !all_issues.iter().any(|i| i.severity == Severity::Error);
@@ -568,20 +575,43 @@ impl Workspace {
     /// Read returned per-unit sheets (a folder, a zip or one workbook) and show per unit what
     /// would change and what conflicts. Nothing is stored.
     pub fn preview_collect(&self, path: &Path) -> Result<CollectPreview> {
-        Ok(plan(self, path)?.preview)
+        self.preview_collect_with(path, &NoProgress, &Cancel::new())
+    }
+
+    /// [`Self::preview_collect`], reporting each file read and stopping when cancelled.
+    pub fn preview_collect_with(
+        &self,
+        path: &Path,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<CollectPreview> {
+        Ok(plan(self, path, progress, cancel)?.preview)
     }
 
     /// Apply the unit's changes of every returned sheet in one transaction; conflicts are left
     /// as the office has them.
     pub fn apply_collect(&mut self, path: &Path) -> Result<CollectPreview> {
+        self.apply_collect_with(path, &NoProgress, &Cancel::new())
+    }
+
+    /// [`Self::apply_collect`] with progress; a cancel before the final transaction changes
+    /// nothing.
+    pub fn apply_collect_with(
+        &mut self,
+        path: &Path,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<CollectPreview> {
         let c = campaign::active(self.store().conn())?;
-        let p = plan(self, path)?;
+        let p = plan(self, path, progress, cancel)?;
         if !p.preview.can_apply {
             return Err(Error::Import {
                 file: p.preview.source.clone(),
                 issues: p.preview.issues,
             });
         }
+        cancel.check()?;
+        progress.report(0, 0, "正在备份并写入");
         self.backup_before_import()?;
         let detail = format!(
             "“{}”：{} 个单位，{} 处修改，{} 处冲突未覆盖",

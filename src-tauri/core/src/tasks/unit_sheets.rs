@@ -20,8 +20,10 @@ use ts_rs::TS;
 use super::Assignment;
 use crate::campaign;
 use crate::error::{Error, Result};
+use crate::progress::{Cancel, NoProgress, Progress};
 use crate::sheet::layout::Column;
-use crate::sheet::write::{Styles, a4_setup, wrapped_height, write_atomic};
+use crate::sheet::write::{Styles, a4_setup, temp_beside, wrapped_height, write_atomic};
+use crate::units::UnitInfo;
 use crate::workspace::Workspace;
 
 /// Values of 完成情况.
@@ -260,13 +262,24 @@ fn build(
 }
 
 /// Build the sheets of every unit with at least one assignment (next revision each).
-pub(crate) fn build_all(ws: &Workspace) -> Result<Vec<UnitSheet>> {
+pub(crate) fn build_all(
+    ws: &Workspace,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<Vec<UnitSheet>> {
     let conn = ws.store().conn();
     let c = campaign::active(conn)?;
     let all = super::load(conn, c.id, c.system_id)?;
     let units = ws.list_units()?;
+    let busy: Vec<&UnitInfo> = units
+        .iter()
+        .filter(|u| u.lead_count + u.support_count > 0)
+        .collect();
+    let total = busy.len() as u64;
     let mut out = Vec::new();
-    for u in units.iter().filter(|u| u.lead_count + u.support_count > 0) {
+    for (i, u) in busy.into_iter().enumerate() {
+        cancel.check()?;
+        progress.report(i as u64, total, &format!("正在生成“{}”的工作表", u.name));
         let revision: i64 = conn.query_row(
             "SELECT coalesce(max(revision), 0) + 1 FROM unit_export WHERE unit_id = ?1",
             [u.id],
@@ -335,13 +348,25 @@ impl Workspace {
     /// Write one work sheet per unit into the folder `target`, or into one zip when `target`
     /// ends in .zip; record each export revision and a snapshot of what was sent.
     pub fn export_unit_sheets(&mut self, target: &Path) -> Result<UnitSheetsExport> {
+        self.export_unit_sheets_with(target, &NoProgress, &Cancel::new())
+    }
+
+    /// [`Self::export_unit_sheets`], reporting each unit. Until every file is fully written
+    /// beside its final name, a cancel or an error leaves the target as it was.
+    pub fn export_unit_sheets_with(
+        &mut self,
+        target: &Path,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<UnitSheetsExport> {
         let c = campaign::active(self.store().conn())?;
-        let sheets = build_all(self)?;
+        let sheets = build_all(self, progress, cancel)?;
         if sheets.is_empty() {
             return Err(Error::Invalid(
                 "还没有任何单位承担任务，请先导入或填写任务分解表。".into(),
             ));
         }
+        let total = sheets.len() as u64;
         let is_zip = target
             .extension()
             .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("zip"));
@@ -351,7 +376,9 @@ impl Workspace {
                 let mut z = zip::ZipWriter::new(&mut buf);
                 let opts = zip::write::SimpleFileOptions::default()
                     .compression_method(zip::CompressionMethod::Deflated);
-                for s in &sheets {
+                for (i, s) in sheets.iter().enumerate() {
+                    cancel.check()?;
+                    progress.report(i as u64, total, &format!("正在压缩“{}”", s.file_name));
                     z.start_file(s.file_name.as_str(), opts)
                         .and_then(|_| z.write_all(&s.bytes).map_err(zip::result::ZipError::Io))
                         .map_err(|e| {
@@ -361,13 +388,31 @@ impl Workspace {
                 z.finish()
                     .map_err(|e| Error::Io(format!("生成压缩包“{}”失败：{e}", target.display())))?;
             }
+            cancel.check()?;
+            progress.report(total, total, &format!("正在保存“{}”", target.display()));
             write_atomic(target, buf.get_ref())?;
         } else {
             std::fs::create_dir_all(target).map_err(|e| Error::io("创建文件夹", target, &e))?;
-            for s in &sheets {
-                write_atomic(&target.join(&s.file_name), &s.bytes)?;
+            // Every file goes to a temp file beside its final name first; dropping the list
+            // (on cancel or error) deletes them all, so the folder changes only at the end.
+            let mut staged = Vec::with_capacity(sheets.len());
+            for (i, s) in sheets.iter().enumerate() {
+                cancel.check()?;
+                progress.report(i as u64, total, &format!("正在保存“{}”", s.file_name));
+                let dest = target.join(&s.file_name);
+                let mut tmp = temp_beside(&dest)?;
+                tmp.write_all(&s.bytes)
+                    .and_then(|_| tmp.as_file().sync_all())
+                    .map_err(|e| crate::sheet::write_error(&dest, &e))?;
+                staged.push((tmp, dest));
+            }
+            cancel.check()?;
+            for (tmp, dest) in staged {
+                tmp.persist(&dest)
+                    .map_err(|e| crate::sheet::write_error(&dest, &e.error))?;
             }
         }
+        progress.report(total, total, "导出完成");
         let files: Vec<String> = sheets.iter().map(|s| s.file_name.clone()).collect();
         let detail = format!("{} 个单位，保存到“{}”", sheets.len(), target.display());
         let now = crate::store::now();

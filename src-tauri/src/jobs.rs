@@ -1,0 +1,92 @@
+//! Long jobs started from the UI: each carries an id chosen by the UI and a `Channel` for its
+//! progress. `cancel_job` sets the job's cancel flag without touching the workspace lock (the
+//! job itself holds that lock while it runs).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use shifan_core::progress::{Cancel, JobProgress, Throttled};
+use tauri::ipc::Channel;
+
+/// Cancel flags of the jobs now running, by the UI's job id.
+#[derive(Default)]
+pub struct Jobs(Mutex<HashMap<String, Cancel>>);
+
+impl Jobs {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Cancel>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Registers a job; dropping the returned guard unregisters it.
+    pub fn start(&self, id: Option<String>) -> JobGuard<'_> {
+        let cancel = Cancel::new();
+        if let Some(id) = &id {
+            self.map().insert(id.clone(), cancel.clone());
+        }
+        JobGuard {
+            jobs: self,
+            id,
+            cancel,
+        }
+    }
+
+    /// True when a job with this id was running and is now asked to stop.
+    pub fn cancel(&self, id: &str) -> bool {
+        match self.map().get(id) {
+            Some(c) => {
+                c.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+pub struct JobGuard<'a> {
+    jobs: &'a Jobs,
+    id: Option<String>,
+    pub cancel: Cancel,
+}
+
+impl Drop for JobGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(id) = &self.id {
+            self.jobs.map().remove(id);
+        }
+    }
+}
+
+/// Progress sent over the job's channel, at most ten times a second. Without a channel (a
+/// caller that does not care) reports go nowhere.
+pub fn channel_progress(
+    channel: Option<Channel<JobProgress>>,
+) -> Throttled<impl Fn(JobProgress) + Send + Sync> {
+    Throttled::new(Duration::from_millis(100), move |p: JobProgress| {
+        if let Some(ch) = &channel {
+            // The window may be gone; nothing to do then.
+            let _ = ch.send(p);
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cancel_reaches_the_running_job_and_only_while_it_runs() {
+        let jobs = Jobs::default();
+        let guard = jobs.start(Some("job-7".into()));
+        assert!(!jobs.cancel("job-8"), "another id stops nothing");
+        assert!(!guard.cancel.is_cancelled());
+        assert!(jobs.cancel("job-7"));
+        assert!(guard.cancel.is_cancelled());
+        drop(guard);
+        assert!(!jobs.cancel("job-7"), "ended jobs are forgotten");
+        let anonymous = jobs.start(None);
+        assert!(!anonymous.cancel.is_cancelled());
+    }
+}
