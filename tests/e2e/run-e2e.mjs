@@ -28,6 +28,7 @@ const FIXTURE = path.resolve(
 // tests/fixtures/tasks/manifest.json); the tasks file names 区气象局, which is not in the units.
 const UNITS_FIXTURE = path.join(ROOT, 'tests/fixtures/tasks/units.xlsx')
 const TASKS_FIXTURE = path.join(ROOT, 'tests/fixtures/tasks/tasks-two-row-header-wps.xlsx')
+const TASKS_FULL_FIXTURE = path.join(ROOT, 'tests/fixtures/tasks/tasks-libreoffice.xlsx')
 const DEMO_SYSTEM = JSON.parse(fs.readFileSync(path.join(ROOT, 'assets/systems/demo.json'), 'utf8'))
 const PORT = Number(process.env.E2E_PORT ?? 4444)
 const DRIVER_URL = `http://127.0.0.1:${PORT}`
@@ -509,6 +510,7 @@ async function story() {
   await unitsStory()
   await tasksStory(exportPath)
   await refusedDeleteStory()
+  await collectAndUndoStory(exportPath)
 }
 
 /** Row of the units table for `name`, found through the page's search box. */
@@ -754,6 +756,61 @@ async function refusedDeleteStory() {
   await screenshot('21-unit-delete-refused')
   await answerBox('知道了')
   check('units: 区司法局 is still there', ((await tableRows('units-table'))[0] ?? '').includes('区司法局'))
+}
+
+// 22–24: 收回 the sheets just sent (unchanged: every one found by its stamp, nothing to write),
+// then a second, complete 任务分解表 on top, and 撤销 of that import in 设置 → 数据安全.
+async function collectAndUndoStory(exportPath) {
+  const sheets = path.join(path.dirname(exportPath), '各单位工作表')
+  await click(await find(css('nav-tasks')))
+  await tasksCount(100)
+  await click(await find(css('btn-collect')))
+  await pickNext(sheets)
+  await click(await find(css('collect-from-folder')))
+  const pv = await text(await find(css('collect-preview'), 30000))
+  check('collect: every returned sheet is matched by its stamp', pv.includes('按导出标记识别') && !pv.includes('按单位名称识别'), pv.slice(0, 300))
+  check('collect: unchanged sheets bring no change and no conflict', /修改\s*0 处/.test(pv) && /冲突\s*0 处/.test(pv), pv.slice(0, 300))
+  await screenshot('22-collect')
+  await click(await find(css('btn-apply-collect')))
+  await waitForText('已收回', 30000)
+
+  const before = await text(await find(css('tasks-count')))
+  await pickNext(TASKS_FULL_FIXTURE)
+  await click(await find(css('btn-import-tasks')))
+  await find(css('tasks-import-preview'), 30000)
+  const ready = await waitFor('导入 to be enabled', async () => (await disabledProp('btn-apply-tasks-import')) === false).catch(() => false)
+  check('second tasks import: the complete table can be imported', ready)
+  await click(await find(css('btn-apply-tasks-import')))
+  await waitForText('已导入任务分解表', 30000)
+  const after = await waitFor('the new count', async () => {
+    const t = await text(await find(css('tasks-count')))
+    return t !== before ? t : null
+  }).catch(() => before)
+  check('second tasks import: fewer indicators are left unassigned', after !== before, `${before} → ${after}`)
+
+  await click(await find(css('nav-settings')))
+  const offer = await text(await find(css('undo-info')))
+  check('undo: 数据安全 offers to undo the last import, naming it', offer.includes('导入任务分解表') && offer.includes(path.basename(TASKS_FULL_FIXTURE)), offer)
+  await screenshot('23-undo-offer')
+  await click(await find(css('btn-undo')))
+  const ask = await text(await find('.el-message-box'))
+  check('undo: asks first and says a safety backup is made', ask.includes('撤销前会先自动备份当前数据'), ask)
+  await answerBox('撤销')
+  const done = await waitFor('the undo report', async () => {
+    const t = await exec(`return [...document.querySelectorAll('.el-message-box')].map((b) => b.innerText).join(' ')`)
+    return t.includes('已撤销') ? t : null
+  }, { timeout: 30000 }).catch(() => '')
+  check('undo: reports what was undone and where the old state is kept', done.includes('导入任务分解表') && done.includes('安全备份'), done)
+  await screenshot('24-undone')
+  await answerBox('知道了')
+  const gone = await waitFor('the offer to go', async () => (await findAll(css('undo-info'))).length === 0).catch(() => false)
+  check('undo: an undo is not itself offered for undoing', gone)
+  await click(await find(css('nav-tasks')))
+  const back = await waitFor('the old count', async () => {
+    const t = await text(await find(css('tasks-count')))
+    return t === before ? t : null
+  }).catch(async () => text(await find(css('tasks-count'))))
+  check('undo: the 任务分解 is as before the import', back === before, `${back} (expected ${before})`)
 }
 
 async function main() {

@@ -28,9 +28,10 @@ pub const KEEP_WEEKS: i64 = 12;
 
 const TMP_PREFIX: &str = ".tmp-";
 
-/// Chinese label of a table for previews; unknown tables show their name.
-fn table_label(t: &str) -> &str {
-    match t {
+/// Chinese label of a table for previews. A table added later without a label is counted under
+/// "其他记录" rather than showing its English name (a test keeps every table labelled).
+pub fn table_label(t: &str) -> Option<&'static str> {
+    Some(match t {
         "campaign" => "创建项目",
         "indicator_system" => "指标体系",
         "indicator" => "指标",
@@ -42,8 +43,12 @@ fn table_label(t: &str) -> &str {
         "task" | "assignment" => "任务分解",
         "evidence" => "佐证材料",
         "problem" => "问题",
-        other => other,
-    }
+        "assignment_unit" => "任务分工",
+        "unit_export" => "工作表导出记录",
+        "unit_export_row" => "导出明细",
+        "unit_report" => "单位填报",
+        _ => return None,
+    })
 }
 
 /// Campaigns, row counts and the last change of the database behind `conn`.
@@ -55,12 +60,23 @@ pub fn summarize(conn: &Connection) -> Result<SnapshotSummary> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut counts = Vec::new();
+    let mut other = 0;
     for t in &tables {
         let n: i64 = conn.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))?;
+        match table_label(t) {
+            Some(label) => counts.push(DataCount {
+                table: t.clone(),
+                label: label.to_string(),
+                count: n,
+            }),
+            None => other += n,
+        }
+    }
+    if other > 0 {
         counts.push(DataCount {
-            table: t.clone(),
-            label: table_label(t).to_string(),
-            count: n,
+            table: "other".into(),
+            label: "其他记录".into(),
+            count: other,
         });
     }
     // Most telling first.
@@ -576,6 +592,29 @@ mod tests {
             evidence: vec![],
             path: String::new(),
             kept_because: String::new(),
+        }
+    }
+
+    #[test]
+    fn every_table_of_the_current_schema_has_a_chinese_label_in_previews() {
+        let store = crate::store::Store::open_in_memory().expect("store");
+        let summary = summarize(store.conn()).expect("summary");
+        assert!(
+            summary.counts.iter().any(|c| c.table == "unit_report"),
+            "migrated schema"
+        );
+        assert!(
+            summary.counts.iter().all(|c| c.table != "other"),
+            "{:?}",
+            summary.counts
+        );
+        for c in &summary.counts {
+            assert!(
+                c.label.chars().all(|ch| !ch.is_ascii_alphabetic()),
+                "table {} shows as {}",
+                c.table,
+                c.label
+            );
         }
     }
 
