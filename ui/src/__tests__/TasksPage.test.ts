@@ -63,6 +63,8 @@ describe('任务分解 page', () => {
     expect(text).not.toContain('区财政局')
     expect(text).toContain('+1')
     expect(text).toContain('2 项') // evidence count
+    // Full-width digits as WPS users type them, shown narrow so the column fits.
+    expect(text).toContain('2025年10月底前')
     expect(text).toContain('未分解')
     expect(w.get('[data-testid="tasks-count"]').text()).toContain('共 3 项')
   })

@@ -11,3 +11,11 @@ export function formatDate(s: string): string {
   const m = /^(\d{4}-\d{2}-\d{2})/.exec(s)
   return m ? m[1] : s
 }
+
+/**
+ * Full-width digits and Latin letters as ordinary ones, for display in narrow columns
+ * ("２０２５年１０月底前" → "2025年10月底前"); Chinese punctuation is left as written.
+ */
+export function foldWidth(s: string): string {
+  return s.replace(/[０-９Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+}

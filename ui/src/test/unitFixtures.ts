@@ -58,6 +58,7 @@ export function assignment(no: number, overrides: Partial<Assignment> = {}): Ass
 export const ASSIGNMENTS: Assignment[] = [
   assignment(1, {
     text: '建立健全行政执法公示制度',
+    deadlineText: '２０２５年１０月底前',
     leads: [ref(UNITS[0])],
     supports: UNITS.slice(1).map(ref),
     evidence: ['公示制度文件', '公示平台截图'],
