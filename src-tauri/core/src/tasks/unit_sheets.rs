@@ -21,7 +21,7 @@ use super::Assignment;
 use crate::campaign;
 use crate::error::{Error, Result};
 use crate::sheet::layout::Column;
-use crate::sheet::write::{Styles, a4_setup, wrapped_height, write_atomic};
+use crate::sheet::write::{Styles, a4_setup, wrapped_height, write_all_atomic, write_atomic};
 use crate::workspace::Workspace;
 
 /// Values of 完成情况.
@@ -333,7 +333,8 @@ pub(crate) fn current_fill(
 
 impl Workspace {
     /// Write one work sheet per unit into the folder `target`, or into one zip when `target`
-    /// ends in .zip; record each export revision and a snapshot of what was sent.
+    /// ends in .zip; record each export revision and a snapshot of what was sent. The files
+    /// appear all or none; the revisions are recorded only once they are on disk.
     pub fn export_unit_sheets(&mut self, target: &Path) -> Result<UnitSheetsExport> {
         let c = campaign::active(self.store().conn())?;
         let sheets = build_all(self)?;
@@ -364,9 +365,13 @@ impl Workspace {
             write_atomic(target, buf.get_ref())?;
         } else {
             std::fs::create_dir_all(target).map_err(|e| Error::io("创建文件夹", target, &e))?;
-            for s in &sheets {
-                write_atomic(&target.join(&s.file_name), &s.bytes)?;
-            }
+            // All files or none: a failure halfway must not leave sheets of a revision the
+            // database never recorded (their stamps would clash with the next export's).
+            let files: Vec<(std::path::PathBuf, &[u8])> = sheets
+                .iter()
+                .map(|s| (target.join(&s.file_name), s.bytes.as_slice()))
+                .collect();
+            write_all_atomic(&files)?;
         }
         let files: Vec<String> = sheets.iter().map(|s| s.file_name.clone()).collect();
         let detail = format!("{} 个单位，保存到“{}”", sheets.len(), target.display());
