@@ -319,14 +319,16 @@ pub(crate) fn current_fill(
     unit_id: i64,
 ) -> Result<[String; 4]> {
     use rusqlite::OptionalExtension;
+    // Called once per row of every sheet: the statement is prepared once per connection.
     let v = conn
-        .query_row(
+        .prepare_cached(
             "SELECT r.status, r.explanation, r.evidence_dir, r.contact FROM unit_report r
              JOIN assignment a ON a.id = r.assignment_id
              WHERE a.campaign_id = ?1 AND a.indicator_id = ?2 AND r.unit_id = ?3",
-            params![campaign_id, indicator_id, unit_id],
-            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
-        )
+        )?
+        .query_row(params![campaign_id, indicator_id, unit_id], |r| {
+            Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+        })
         .optional()?;
     Ok(v.unwrap_or_default())
 }
