@@ -675,14 +675,17 @@ fn set_roster(tx: &Transaction<'_>, unit_id: i64, members: &[RosterInput]) -> Re
     Ok(())
 }
 
+/// Longest unit name accepted, typed or imported.
+const MAX_NAME_CHARS: usize = 60;
+
 fn validate(u: &UnitInput) -> Result<UnitInput> {
     let name = u.name.trim();
     if name.is_empty() {
         return Err(Error::Invalid("请填写单位名称。".into()));
     }
-    if name.chars().count() > 60 {
+    if name.chars().count() > MAX_NAME_CHARS {
         return Err(Error::Invalid(format!(
-            "单位名称“{}”过长（不超过 60 个字）。",
+            "单位名称“{}”过长（不超过 {MAX_NAME_CHARS} 个字）。",
             short(name)
         )));
     }
@@ -779,6 +782,7 @@ struct RosterRow {
     grid: usize,
     row: usize,
     unit_col: usize,
+    person_col: usize,
     member: RosterInput,
 }
 
@@ -835,6 +839,7 @@ fn parse_units(path: &Path) -> Result<UnitsPlan> {
                     grid: gi,
                     row: r,
                     unit_col: uc,
+                    person_col: pc,
                     member: RosterInput {
                         name: person,
                         title: get(r, "title"),
@@ -880,6 +885,20 @@ fn parse_units(path: &Path) -> Result<UnitsPlan> {
                 continue;
             }
             if name.starts_with("注") || name.starts_with("说明") || name.starts_with("填表") {
+                continue;
+            }
+            let len = name.chars().count();
+            if len > MAX_NAME_CHARS {
+                issues.at(
+                    Severity::Error,
+                    g,
+                    Some(r),
+                    Some(nc),
+                    &format!(
+                        "单位名称“{}”过长（{len} 个字，不超过 {MAX_NAME_CHARS} 个字），请确认是否填错列。",
+                        short(&name)
+                    ),
+                );
                 continue;
             }
             if let Some(prev) = seen.insert(norm(&name), r) {
@@ -933,6 +952,12 @@ fn parse_units(path: &Path) -> Result<UnitsPlan> {
         return Err(Error::BadFile(format!(
             "无法导入“{file}”：没有找到单位名单（需要有“单位名称”列的表头），也没有明白人名单（需要“单位”“姓名”列）。"
         )));
+    }
+    if units.is_empty() && roster.is_empty() && !issues.has_errors() {
+        issues.file(
+            Severity::Error,
+            "表中只有表头，没有任何单位或明白人，请确认选择的文件是否正确。",
+        );
     }
     Ok(UnitsPlan {
         file,
@@ -1020,6 +1045,9 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan) -> Result<Resolved> {
     }
     let mut roster: BTreeMap<String, Vec<RosterInput>> = BTreeMap::new();
     let mut members = 0;
+    // (unit, person) → (row, mobile) of the first mention: one person listed twice would count
+    // twice towards the 明白人 rule.
+    let mut people: HashMap<(i64, String), (usize, String)> = HashMap::new();
     for r in plan.roster {
         let g = &plan.grids[r.grid];
         let id = match dir.resolve(&r.unit) {
@@ -1042,6 +1070,26 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan) -> Result<Resolved> {
         };
         match id {
             Some(id) => {
+                let mobile = r.member.mobile.trim().to_string();
+                let key = (id, norm(&r.member.name));
+                if let Some((prev, m)) = people.get(&key)
+                    && (m.is_empty() || mobile.is_empty() || *m == mobile)
+                {
+                    issues.at(
+                        Severity::Error,
+                        g,
+                        Some(r.row),
+                        Some(r.person_col),
+                        &format!(
+                            "“{}”的明白人“{}”与第{}行重复（同一单位、同一人），请删除重复行。",
+                            dir.name_of(id),
+                            r.member.name,
+                            prev + 1
+                        ),
+                    );
+                    continue;
+                }
+                people.insert(key, (r.row, mobile));
                 members += 1;
                 roster.entry(dir.name_of(id)).or_default().push(r.member);
             }
