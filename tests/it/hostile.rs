@@ -145,7 +145,9 @@ fn hostile_catalog_imports_correctly_or_refuses_in_chinese_without_changing_anyt
 fn a_million_row_sheet_is_read_within_bounds_or_refused_quickly() {
     let d = tempfile::tempdir().expect("tmp");
     let path = d.path().join("百万行.xlsx");
-    write_big_xlsx(&path, 1_000_000);
+    write_big_xlsx(&path, 1_000_000, &["序号", "三级指标"], |r| {
+        vec![format!("指标{r}")]
+    });
     let (_d, mut ws) = with_demo_campaign();
     let start = Instant::now();
     let r = try_import(&mut ws, &path);
@@ -161,8 +163,59 @@ fn a_million_row_sheet_is_read_within_bounds_or_refused_quickly() {
     assert!(took < Duration::from_secs(90), "took {took:?}");
 }
 
-/// Minimal xlsx with `rows` rows of (number, inline text), streamed through the zip writer.
-fn write_big_xlsx(path: &Path, rows: u32) {
+/// Just inside the reader's row cap (99 999 rows) as a 单位名单, a 任务分解表 and a returned
+/// per-unit sheet: refused (the units list is capped, the task rows name no indicator) or
+/// collected, within a minute, with a Chinese message naming the file; a refusal changes
+/// nothing.
+#[test]
+fn sheets_of_a_hundred_thousand_rows_go_through_every_importer_quickly() {
+    let d = tempfile::tempdir().expect("tmp");
+    let units = d.path().join("十万行单位名单.xlsx");
+    write_big_xlsx(
+        &units,
+        99_999,
+        &["序号", "单位名称", "单位类别"],
+        |r| vec![format!("测试单位{r}"), "其他".into()],
+    );
+    let tasks = d.path().join("十万行任务分解表.xlsx");
+    write_big_xlsx(
+        &tasks,
+        99_999,
+        &["三级指标序号", "牵头单位"],
+        |_| vec!["区司法局".into()],
+    );
+    let sheet = d.path().join("区司法局-十万行.xlsx");
+    write_big_xlsx(&sheet, 99_999, &["指标序号", "完成情况"], |_| {
+        vec!["已完成".into()]
+    });
+    let (_t, mut ws) = shifan_tests::exported();
+    for (importer, path, expect, words) in [
+        (Importer::Units, &units, "error", "超过 1000 个单位"),
+        (Importer::Tasks, &tasks, "error", "没有序号为 99998 的指标"),
+        (Importer::Collect, &sheet, "ok", "已不再由“区司法局”承担"),
+    ] {
+        let case = Case {
+            path: path.clone(),
+            name: path.file_name().expect("name").to_string_lossy().into(),
+            expect: expect.into(),
+            spec: serde_json::json!({ "message": words }),
+        };
+        let start = Instant::now();
+        let done = try_importer(&mut ws, importer, &case).unwrap_or_else(|f| panic!("{f}"));
+        let took = start.elapsed();
+        let line = match &done {
+            Done::Imported(v) => format!("imported, {} changes", v["changeCount"]),
+            Done::Refused { message, .. } => message.lines().next().unwrap_or("").to_string(),
+        };
+        println!("99 999-row sheet through {importer:?}: {line} in {took:?}");
+        verdict(&ws, importer, &case, &done).unwrap_or_else(|f| panic!("{f}"));
+        assert!(took < Duration::from_secs(60), "{importer:?} took {took:?}");
+    }
+}
+
+/// Minimal xlsx with `rows` rows: a number (row - 1) in column A, then the inline texts `row`
+/// gives, under `header`; streamed through the zip writer.
+fn write_big_xlsx(path: &Path, rows: u32, header: &[&str], row: impl Fn(u32) -> Vec<String>) {
     let f = std::fs::File::create(path).expect("create");
     let mut z = zip::ZipWriter::new(std::io::BufWriter::new(f));
     let o = zip::write::SimpleFileOptions::default()
@@ -191,13 +244,25 @@ fn write_big_xlsx(path: &Path, rows: u32) {
         z.write_all(body.as_bytes()).expect("write");
     }
     z.start_file("xl/worksheets/sheet1.xml", o).expect("start");
-    z.write_all(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>序号</t></is></c><c r="B1" t="inlineStr"><is><t>三级指标</t></is></c></row>"#.as_bytes()).expect("w");
+    let col = |i: usize| char::from(b'A' + i as u8);
     let mut buf = String::with_capacity(1 << 20);
-    for r in 2..=rows {
+    buf.push_str(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">"#);
+    for (i, h) in header.iter().enumerate() {
         buf.push_str(&format!(
-            r#"<row r="{r}"><c r="A{r}"><v>{}</v></c><c r="B{r}" t="inlineStr"><is><t>指标{r}</t></is></c></row>"#,
-            r - 1
+            r#"<c r="{}1" t="inlineStr"><is><t>{h}</t></is></c>"#,
+            col(i)
         ));
+    }
+    buf.push_str("</row>");
+    for r in 2..=rows {
+        buf.push_str(&format!(r#"<row r="{r}"><c r="A{r}"><v>{}</v></c>"#, r - 1));
+        for (i, v) in row(r).iter().enumerate() {
+            buf.push_str(&format!(
+                r#"<c r="{}{r}" t="inlineStr"><is><t>{v}</t></is></c>"#,
+                col(i + 1)
+            ));
+        }
+        buf.push_str("</row>");
         if buf.len() > 1 << 20 {
             z.write_all(buf.as_bytes()).expect("w");
             buf.clear();
