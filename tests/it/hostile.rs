@@ -722,10 +722,15 @@ fn generic_cases(key: &str) -> Vec<Case> {
         .into_iter()
         .map(|e| {
             let file = e["file"].as_str().expect("file").to_string();
+            let path = fixture(&format!("hostile/{file}"));
             Case {
-                path: fixture(&format!("hostile/{file}")),
+                name: path
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned(),
+                path,
                 expect: e[key].as_str().unwrap_or("error").to_string(),
-                name: file,
                 spec: serde_json::Value::Null,
             }
         })
