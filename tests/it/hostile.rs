@@ -347,6 +347,16 @@ fn mutate(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
     b
 }
 
+/// Cases and time budget of one fuzz test: `SHIFAN_FUZZ_CASES` / `SHIFAN_FUZZ_SECS` for long
+/// local runs (docs/fuzzing.md), else the CI defaults.
+fn fuzz_limits(cases: usize, secs: u64) -> (usize, Duration) {
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
+    (
+        env("SHIFAN_FUZZ_CASES").map_or(cases, |n| n as usize),
+        Duration::from_secs(env("SHIFAN_FUZZ_SECS").unwrap_or(secs)),
+    )
+}
+
 #[test]
 fn fuzz_importer_entry_points_with_mutated_fixtures() {
     let seeds = [
@@ -359,11 +369,7 @@ fn fuzz_importer_entry_points_with_mutated_fixtures() {
         "indicators/official-table-gridspan.docx",
         "hostile/dates-ten-formats.xlsx",
     ];
-    let cases: usize = std::env::var("SHIFAN_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(240);
-    let budget = Duration::from_secs(35);
+    let (cases, budget) = fuzz_limits(240, 35);
     let started = Instant::now();
     let (d, mut ws) = with_demo_campaign();
     let mut rng = Rng(0x5EED_5EED_1234_5678);
@@ -941,4 +947,171 @@ fn collecting_from_an_empty_folder_or_one_with_symlinks_is_safe() {
     }
     assert!(ws.apply_collect(&links).is_err());
     assert_eq!(fingerprint(&ws), before);
+}
+
+// ----------------------------------------------------------------------------------------------
+// The mutation fuzzer through the units import, the 任务分解表 import and collecting (a single
+// file, a zip, or a folder beside a good sheet): every mutant imports or is refused in Chinese,
+// naming the file, the database unchanged when refused.
+
+/// Mutate `seeds` for `importer` until `cases` or the budget is used up; returns
+/// (run, imported, refused, failures).
+fn fuzz_importer(
+    importer: Importer,
+    base: &Base,
+    seeds: &[&str],
+    seed: u64,
+    (cases, budget): (usize, Duration),
+) -> (usize, usize, usize, Vec<String>) {
+    let started = Instant::now();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let companion = fixture("hostile/collect/companion-区住房和城乡建设局.xlsx");
+    let (mut _d, mut ws) = base.open();
+    let mut rng = Rng(seed);
+    let (mut run, mut imported, mut refused) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for i in 0..cases {
+        if started.elapsed() > budget {
+            break;
+        }
+        let seed_file = seeds[i % seeds.len()];
+        let bytes = std::fs::read(fixture(seed_file)).expect("seed");
+        let m = mutate(&bytes, &mut rng);
+        let ext = Path::new(seed_file)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("xlsx");
+        let name = format!("变异{i}.{ext}");
+        // Collecting: every third sheet mutant goes into a folder beside a good sheet.
+        let path = if importer == Importer::Collect && ext != "zip" && i % 3 == 2 {
+            let dir = tmp.path().join(format!("文件夹{i}"));
+            std::fs::create_dir(&dir).expect("mkdir");
+            std::fs::copy(
+                &companion,
+                dir.join("区住房和城乡建设局-创建任务工作表.xlsx"),
+            )
+            .expect("cp");
+            std::fs::write(dir.join(&name), &m).expect("write");
+            dir
+        } else {
+            let p = tmp.path().join(&name);
+            std::fs::write(&p, &m).expect("write");
+            p
+        };
+        // Long runs: keep the mutant until it has passed, so one that kills the process
+        // (out of memory, abort) is left behind for tests/fixtures/hostile/.
+        let kept = std::env::var_os("SHIFAN_FUZZ_KEEP").map(|d| {
+            let k = PathBuf::from(d).join(format!("{importer:?}-{i}-{name}"));
+            let _ = std::fs::write(&k, &m);
+            k
+        });
+        let case = Case {
+            path: path.clone(),
+            name,
+            expect: "any".into(),
+            spec: serde_json::Value::Null,
+        };
+        let r = try_importer(&mut ws, importer, &case);
+        let passed = matches!(&r, Ok(done) if verdict(&ws, importer, &case, done).is_ok());
+        if let Some(k) = kept
+            && passed
+        {
+            let _ = std::fs::remove_file(k);
+        }
+        match r {
+            Ok(done) => {
+                if let Err(f) = verdict(&ws, importer, &case, &done) {
+                    failures.push(format!("case {i} ({seed_file}): {f}"));
+                }
+                if matches!(done, Done::Imported(_)) {
+                    imported += 1;
+                    drop(std::mem::replace(&mut ws, base.open().1));
+                } else {
+                    refused += 1;
+                }
+            }
+            Err(f) => failures.push(format!("case {i} ({seed_file}): {f}")),
+        }
+        if path.is_dir() {
+            let _ = std::fs::remove_dir_all(&path);
+        } else {
+            let _ = std::fs::remove_file(&path);
+        }
+        run += 1;
+    }
+    println!(
+        "fuzz ({importer:?}): {run} cases in {:?} ({imported} imported, {refused} refused), {} failures",
+        started.elapsed(),
+        failures.len()
+    );
+    (run, imported, refused, failures)
+}
+
+#[test]
+fn fuzz_the_units_import_with_mutated_lists() {
+    let base = Base::new(with_demo_campaign);
+    let seeds = [
+        "tasks/units.xlsx",
+        "hostile/units/units-libreoffice.xls",
+        "hostile/units/units-ods-renamed.xlsx",
+        "hostile/units/units-formulas-libreoffice.xlsx",
+        "hostile/units/units-roster-duplicate-person.xlsx",
+    ];
+    let (run, _, _, failures) = fuzz_importer(
+        Importer::Units,
+        &base,
+        &seeds,
+        0x0417_5EED,
+        fuzz_limits(80, 12),
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(run >= 20, "ran only {run} cases within the budget");
+}
+
+#[test]
+fn fuzz_the_tasks_import_with_mutated_tables() {
+    let base = Base::new(|| {
+        let (d, mut ws) = with_demo_campaign();
+        ws.apply_units_import(&fixture("tasks/units.xlsx"))
+            .expect("units");
+        (d, ws)
+    });
+    let seeds = [
+        "tasks/tasks-libreoffice.xlsx",
+        "tasks/tasks-two-row-header-wps.xlsx",
+        "tasks/tasks-libreoffice.xls",
+        "hostile/tasks/tasks-dates-many-formats.xlsx",
+        "hostile/tasks/tasks-ods-renamed.xlsx",
+    ];
+    let (run, _, _, failures) = fuzz_importer(
+        Importer::Tasks,
+        &base,
+        &seeds,
+        0x7A5C_5EED,
+        fuzz_limits(80, 12),
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(run >= 20, "ran only {run} cases within the budget");
+}
+
+#[test]
+fn fuzz_collecting_with_mutated_sheets_and_zips() {
+    let base = Base::new(shifan_tests::exported);
+    let seeds = [
+        "hostile/collect/filled-区司法局.xlsx",
+        "hostile/collect/zip-gbk-names.zip",
+        "tasks/collect/区统计局-创建任务工作表.xls",
+        "hostile/collect/libreoffice-区统计局.ods",
+        "hostile/collect/zip-dotdot-and-absolute-entries.zip",
+        "tasks/collect/区财政局-创建任务工作表.xlsx",
+    ];
+    let (run, _, _, failures) = fuzz_importer(
+        Importer::Collect,
+        &base,
+        &seeds,
+        0xC011_EC75,
+        fuzz_limits(80, 12),
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(run >= 20, "ran only {run} cases within the budget");
 }
