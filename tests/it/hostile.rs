@@ -1,7 +1,10 @@
 //! Hostile input catalog: every bad file an office PC may meet (tests/fixtures/hostile/, made by
 //! fixtures/make/make_hostile_fixtures.py, plus the indicator fixtures) either imports correctly
 //! or is refused with a clear Chinese message — never a panic, and the database unchanged on
-//! error. Also the deterministic mutation fuzzer over real fixtures' bytes.
+//! error. The same through the 单位名单 import, the 任务分解表 import and collecting per-unit
+//! sheets (with hostile/{units,tasks,collect} from make_hostile_import_fixtures.py), sheets of
+//! 99 999 and 1 000 000 rows, and deterministic mutation fuzzers over real fixtures' bytes for
+//! every importer (docs/fuzzing.md).
 
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -767,9 +770,6 @@ fn run_catalog(base: &Base, importer: Importer, cases: &[Case]) -> (usize, Vec<S
         let start = Instant::now();
         let r = try_importer(&mut ws, importer, case);
         let took = start.elapsed();
-        if std::env::var("SHIFAN_CATALOG_TIMES").is_ok() {
-            println!("{took:?} {}", case.path.display());
-        }
         let v = r.and_then(|done| {
             let v = verdict(&ws, importer, case, &done);
             if matches!(done, Done::Imported(_)) {
