@@ -66,7 +66,8 @@ test-clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
 
 test-rust:
-	# --show-output prints the counts of the crash harness, hostile catalog and fuzzer.
+	# --show-output prints the counts of the crash harness, the hostile catalogs, the fuzzers
+	# and the fault injection.
 	cargo test --workspace -- --show-output
 
 test-bindings:

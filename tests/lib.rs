@@ -32,6 +32,30 @@ pub fn with_demo_campaign() -> (tempfile::TempDir, Workspace) {
     (d, ws)
 }
 
+/// A demo campaign with the 20 units of `tasks/units.xlsx` and the 100 assignments of
+/// `tasks/tasks-libreoffice.xlsx`.
+pub fn with_tasks() -> (tempfile::TempDir, Workspace) {
+    let (d, mut ws) = with_demo_campaign();
+    ws.apply_units_import(&fixture("tasks/units.xlsx"))
+        .expect("units import");
+    ws.apply_tasks_import(
+        &fixture("tasks/tasks-libreoffice.xlsx"),
+        shifan_core::tasks::import::TasksImportOptions::default(),
+    )
+    .expect("tasks import");
+    (d, ws)
+}
+
+/// The state the per-unit sheets under `tasks/collect*` and `hostile/collect` were exported
+/// from (see fixtures/make/): [`with_tasks`] plus one export of every unit's sheet (revision 1)
+/// into `<tmp>/sent`.
+pub fn exported() -> (tempfile::TempDir, Workspace) {
+    let (d, mut ws) = with_tasks();
+    ws.export_unit_sheets(&d.path().join("sent"))
+        .expect("export");
+    (d, ws)
+}
+
 /// Everything stored, as text: two equal fingerprints mean nothing changed.
 pub fn fingerprint(ws: &Workspace) -> String {
     let conn = ws.store().conn();
@@ -71,6 +95,39 @@ pub fn fingerprint(ws: &Workspace) -> String {
         }
     }
     out
+}
+
+/// An English word a user would see in `msg`, if any: a run of 3+ ASCII letters outside the
+/// quoted names (“…”) and the technical details in full-width brackets (（…）), other than the
+/// product and format names Chinese offices use as they are (Excel, WPS, CSV, xlsx …).
+pub fn english_in(msg: &str) -> Option<String> {
+    const KNOWN: &[&str] = &[
+        "Excel", "WPS", "Word", "CSV", "TXT", "PDF", "xlsx", "xlsm", "xls", "ods", "docx", "doc",
+        "zip", "shifan", "SQLite",
+    ];
+    let (mut quoted, mut bracket) = (0i32, 0i32);
+    let mut word = String::new();
+    let check = |w: &mut String| -> Option<String> {
+        let found =
+            (w.len() >= 3 && !KNOWN.iter().any(|k| k.eq_ignore_ascii_case(w))).then(|| w.clone());
+        w.clear();
+        found
+    };
+    for c in msg.chars() {
+        match c {
+            '“' => quoted += 1,
+            '”' => quoted -= 1,
+            '（' => bracket += 1,
+            '）' => bracket -= 1,
+            _ => {}
+        }
+        if c.is_ascii_alphabetic() && quoted <= 0 && bracket <= 0 {
+            word.push(c);
+        } else if let Some(w) = check(&mut word) {
+            return Some(w);
+        }
+    }
+    check(&mut word)
 }
 
 /// Read the manifest describing the indicator fixtures.

@@ -1,7 +1,10 @@
 //! Hostile input catalog: every bad file an office PC may meet (tests/fixtures/hostile/, made by
 //! fixtures/make/make_hostile_fixtures.py, plus the indicator fixtures) either imports correctly
 //! or is refused with a clear Chinese message — never a panic, and the database unchanged on
-//! error. Also the deterministic mutation fuzzer over real fixtures' bytes.
+//! error. The same through the 单位名单 import, the 任务分解表 import and collecting per-unit
+//! sheets (with hostile/{units,tasks,collect} from make_hostile_import_fixtures.py), sheets of
+//! 99 999 and 1 000 000 rows, and deterministic mutation fuzzers over real fixtures' bytes for
+//! every importer (docs/fuzzing.md).
 
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -145,7 +148,9 @@ fn hostile_catalog_imports_correctly_or_refuses_in_chinese_without_changing_anyt
 fn a_million_row_sheet_is_read_within_bounds_or_refused_quickly() {
     let d = tempfile::tempdir().expect("tmp");
     let path = d.path().join("百万行.xlsx");
-    write_big_xlsx(&path, 1_000_000);
+    write_big_xlsx(&path, 1_000_000, &["序号", "三级指标"], |r| {
+        vec![format!("指标{r}")]
+    });
     let (_d, mut ws) = with_demo_campaign();
     let start = Instant::now();
     let r = try_import(&mut ws, &path);
@@ -161,8 +166,59 @@ fn a_million_row_sheet_is_read_within_bounds_or_refused_quickly() {
     assert!(took < Duration::from_secs(90), "took {took:?}");
 }
 
-/// Minimal xlsx with `rows` rows of (number, inline text), streamed through the zip writer.
-fn write_big_xlsx(path: &Path, rows: u32) {
+/// Just inside the reader's row cap (99 999 rows) as a 单位名单, a 任务分解表 and a returned
+/// per-unit sheet: refused (the units list is capped, the task rows name no indicator) or
+/// collected, within a minute, with a Chinese message naming the file; a refusal changes
+/// nothing.
+#[test]
+fn sheets_of_a_hundred_thousand_rows_go_through_every_importer_quickly() {
+    let d = tempfile::tempdir().expect("tmp");
+    let units = d.path().join("十万行单位名单.xlsx");
+    write_big_xlsx(
+        &units,
+        99_999,
+        &["序号", "单位名称", "单位类别"],
+        |r| vec![format!("测试单位{r}"), "其他".into()],
+    );
+    let tasks = d.path().join("十万行任务分解表.xlsx");
+    write_big_xlsx(
+        &tasks,
+        99_999,
+        &["三级指标序号", "牵头单位"],
+        |_| vec!["区司法局".into()],
+    );
+    let sheet = d.path().join("区司法局-十万行.xlsx");
+    write_big_xlsx(&sheet, 99_999, &["指标序号", "完成情况"], |_| {
+        vec!["已完成".into()]
+    });
+    let (_t, mut ws) = shifan_tests::exported();
+    for (importer, path, expect, words) in [
+        (Importer::Units, &units, "error", "超过 1000 个单位"),
+        (Importer::Tasks, &tasks, "error", "没有序号为 99998 的指标"),
+        (Importer::Collect, &sheet, "ok", "已不再由“区司法局”承担"),
+    ] {
+        let case = Case {
+            path: path.clone(),
+            name: path.file_name().expect("name").to_string_lossy().into(),
+            expect: expect.into(),
+            spec: serde_json::json!({ "message": words }),
+        };
+        let start = Instant::now();
+        let done = try_importer(&mut ws, importer, &case).unwrap_or_else(|f| panic!("{f}"));
+        let took = start.elapsed();
+        let line = match &done {
+            Done::Imported(v) => format!("imported, {} changes", v["changeCount"]),
+            Done::Refused { message, .. } => message.lines().next().unwrap_or("").to_string(),
+        };
+        println!("99 999-row sheet through {importer:?}: {line} in {took:?}");
+        verdict(&ws, importer, &case, &done).unwrap_or_else(|f| panic!("{f}"));
+        assert!(took < Duration::from_secs(60), "{importer:?} took {took:?}");
+    }
+}
+
+/// Minimal xlsx with `rows` rows: a number (row - 1) in column A, then the inline texts `row`
+/// gives, under `header`; streamed through the zip writer.
+fn write_big_xlsx(path: &Path, rows: u32, header: &[&str], row: impl Fn(u32) -> Vec<String>) {
     let f = std::fs::File::create(path).expect("create");
     let mut z = zip::ZipWriter::new(std::io::BufWriter::new(f));
     let o = zip::write::SimpleFileOptions::default()
@@ -191,13 +247,25 @@ fn write_big_xlsx(path: &Path, rows: u32) {
         z.write_all(body.as_bytes()).expect("write");
     }
     z.start_file("xl/worksheets/sheet1.xml", o).expect("start");
-    z.write_all(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>序号</t></is></c><c r="B1" t="inlineStr"><is><t>三级指标</t></is></c></row>"#.as_bytes()).expect("w");
+    let col = |i: usize| char::from(b'A' + i as u8);
     let mut buf = String::with_capacity(1 << 20);
-    for r in 2..=rows {
+    buf.push_str(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">"#);
+    for (i, h) in header.iter().enumerate() {
         buf.push_str(&format!(
-            r#"<row r="{r}"><c r="A{r}"><v>{}</v></c><c r="B{r}" t="inlineStr"><is><t>指标{r}</t></is></c></row>"#,
-            r - 1
+            r#"<c r="{}1" t="inlineStr"><is><t>{h}</t></is></c>"#,
+            col(i)
         ));
+    }
+    buf.push_str("</row>");
+    for r in 2..=rows {
+        buf.push_str(&format!(r#"<row r="{r}"><c r="A{r}"><v>{}</v></c>"#, r - 1));
+        for (i, v) in row(r).iter().enumerate() {
+            buf.push_str(&format!(
+                r#"<c r="{}{r}" t="inlineStr"><is><t>{v}</t></is></c>"#,
+                col(i + 1)
+            ));
+        }
+        buf.push_str("</row>");
         if buf.len() > 1 << 20 {
             z.write_all(buf.as_bytes()).expect("w");
             buf.clear();
@@ -282,6 +350,16 @@ fn mutate(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
     b
 }
 
+/// Cases and time budget of one fuzz test: `SHIFAN_FUZZ_CASES` / `SHIFAN_FUZZ_SECS` for long
+/// local runs (docs/fuzzing.md), else the CI defaults.
+fn fuzz_limits(cases: usize, secs: u64) -> (usize, Duration) {
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
+    (
+        env("SHIFAN_FUZZ_CASES").map_or(cases, |n| n as usize),
+        Duration::from_secs(env("SHIFAN_FUZZ_SECS").unwrap_or(secs)),
+    )
+}
+
 #[test]
 fn fuzz_importer_entry_points_with_mutated_fixtures() {
     let seeds = [
@@ -294,11 +372,7 @@ fn fuzz_importer_entry_points_with_mutated_fixtures() {
         "indicators/official-table-gridspan.docx",
         "hostile/dates-ten-formats.xlsx",
     ];
-    let cases: usize = std::env::var("SHIFAN_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(240);
-    let budget = Duration::from_secs(35);
+    let (cases, budget) = fuzz_limits(240, 35);
     let started = Instant::now();
     let (d, mut ws) = with_demo_campaign();
     let mut rng = Rng(0x5EED_5EED_1234_5678);
@@ -341,4 +415,703 @@ fn fuzz_importer_entry_points_with_mutated_fixtures() {
     );
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(run >= 100, "ran only {run} cases within the budget");
+}
+
+// ----------------------------------------------------------------------------------------------
+// The same catalog through the 单位名单 import, the 任务分解表 import and collecting per-unit
+// sheets (single file, folder, zip): the generic files above plus the layout-specific ones of
+// tests/fixtures/hostile/{units,tasks,collect} (fixtures/make/make_hostile_import_fixtures.py).
+
+/// Which importer a case goes through.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Importer {
+    Units,
+    Tasks,
+    Collect,
+}
+
+/// A prepared data folder; each case that imports gets a fresh copy (refusals leave it as it
+/// was, which every case checks).
+struct Base {
+    _dir: tempfile::TempDir,
+    data: PathBuf,
+}
+
+impl Base {
+    fn new(make: fn() -> (tempfile::TempDir, Workspace)) -> Base {
+        let (dir, ws) = make();
+        let data = ws.data_dir().to_path_buf();
+        drop(ws);
+        Base { _dir: dir, data }
+    }
+
+    fn open(&self) -> (tempfile::TempDir, Workspace) {
+        let d = tempfile::tempdir().expect("tmp");
+        let data = d.path().join("数据 文件夹");
+        copy_tree(&self.data, &data);
+        let ws = Workspace::open(&data).expect("open copy");
+        (d, ws)
+    }
+}
+
+fn copy_tree(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).expect("mkdir");
+    for e in std::fs::read_dir(src).expect("ls").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_tree(&p, &dst.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, dst.join(e.file_name())).expect("copy");
+        }
+    }
+}
+
+/// One case: a file or folder, what must happen, and what to check.
+#[derive(Clone, Debug)]
+struct Case {
+    path: PathBuf,
+    /// Name the refusal must mention (the file, or the bad file inside a folder or zip).
+    name: String,
+    expect: String,
+    spec: serde_json::Value,
+}
+
+/// What an importer did with a case.
+enum Done {
+    /// Applied; the preview as JSON.
+    Imported(serde_json::Value),
+    Refused {
+        message: String,
+        issues: Vec<shifan_core::model::ImportIssue>,
+    },
+}
+
+fn run_importer(
+    ws: &mut Workspace,
+    importer: Importer,
+    path: &Path,
+    apply: bool,
+) -> Result<(bool, serde_json::Value), shifan_core::Error> {
+    macro_rules! json {
+        ($p:expr) => {
+            serde_json::to_value($p).unwrap_or_default()
+        };
+    }
+    let opts = shifan_core::tasks::import::TasksImportOptions::default();
+    Ok(match (importer, apply) {
+        (Importer::Units, false) => {
+            let p = ws.preview_units_import(path)?;
+            (p.can_apply, json!(&p))
+        }
+        (Importer::Units, true) => {
+            let p = ws.apply_units_import(path)?;
+            (p.can_apply, json!(&p))
+        }
+        (Importer::Tasks, false) => {
+            let p = ws.preview_tasks_import(path, opts)?;
+            (p.can_apply, json!(&p))
+        }
+        (Importer::Tasks, true) => {
+            let p = ws.apply_tasks_import(path, opts)?;
+            (p.can_apply, json!(&p))
+        }
+        (Importer::Collect, false) => {
+            let p = ws.preview_collect(path)?;
+            (p.can_apply, json!(&p))
+        }
+        (Importer::Collect, true) => {
+            let p = ws.apply_collect(path)?;
+            (p.can_apply, json!(&p))
+        }
+    })
+}
+
+/// Preview then apply, checking the invariants of every input: no panic; a refusal is Chinese,
+/// names the file and leaves the database as it was; a preview that cannot apply is refused
+/// by apply too, without changing anything.
+fn try_importer(ws: &mut Workspace, importer: Importer, case: &Case) -> Result<Done, String> {
+    let before = fingerprint(ws);
+    let what = format!("{importer:?} {}", case.path.display());
+    type Applied = Result<serde_json::Value, shifan_core::Error>;
+    // (outcome, whether apply was already tried on a refused preview)
+    let r = catch_unwind(AssertUnwindSafe(|| -> Result<(Applied, bool), String> {
+        match run_importer(ws, importer, &case.path, false) {
+            Ok((true, _)) => Ok((
+                run_importer(ws, importer, &case.path, true).map(|(_, v)| v),
+                true,
+            )),
+            Ok((false, _)) => match run_importer(ws, importer, &case.path, true) {
+                Ok(_) => Err("preview refused but apply went through".into()),
+                Err(e) => Ok((Err(e), true)),
+            },
+            Err(e) => Ok((Err(e), false)),
+        }
+    }));
+    let r = match r {
+        Err(_) => return Err(format!("{what}: PANIC")),
+        Ok(Err(f)) => return Err(format!("{what}: {f}")),
+        Ok(Ok(r)) => r,
+    };
+    let (r, apply_tried) = r;
+    match r {
+        Ok(v) => Ok(Done::Imported(v)),
+        Err(e) => {
+            let message = e.to_string();
+            if !has_cjk(&message) {
+                return Err(format!("{what}: message not Chinese: {message}"));
+            }
+            let issues = e.issues().to_vec();
+            for m in std::iter::once(&message).chain(issues.iter().map(|i| &i.message)) {
+                if let Some(w) = shifan_tests::english_in(m) {
+                    return Err(format!("{what}: English “{w}” in: {m}"));
+                }
+            }
+            if !message.contains(&case.name) {
+                return Err(format!(
+                    "{what}: message does not name “{}”: {message}",
+                    case.name
+                ));
+            }
+            if fingerprint(ws) != before {
+                return Err(format!("{what}: database changed although refused"));
+            }
+            // Applying directly (without a preview) refuses the same way.
+            if !apply_tried
+                && (run_importer(ws, importer, &case.path, true).is_ok()
+                    || fingerprint(ws) != before)
+            {
+                return Err(format!(
+                    "{what}: apply without preview changed the database"
+                ));
+            }
+            Ok(Done::Refused { message, issues })
+        }
+    }
+}
+
+/// Check a case's outcome against its expectation and counts.
+fn verdict(ws: &Workspace, importer: Importer, case: &Case, done: &Done) -> Result<(), String> {
+    let what = format!("{importer:?} {}", case.path.display());
+    let spec = &case.spec;
+    let words = spec["message"].as_str();
+    match (done, case.expect.as_str()) {
+        (Done::Refused { message, issues }, "error" | "any") => {
+            if let Some(w) = words
+                && !message.contains(w)
+                && !issues.iter().any(|i| i.message.contains(w))
+            {
+                return Err(format!("{what}: refusal lacks “{w}”: {message}"));
+            }
+            if spec["place"].as_bool() == Some(true)
+                && !issues.iter().any(|i| {
+                    i.severity == shifan_core::model::Severity::Error
+                        && i.row.is_some()
+                        && i.col.is_some()
+                        && i.sheet.is_some()
+                })
+            {
+                return Err(format!(
+                    "{what}: no error names sheet, row and column: {message}"
+                ));
+            }
+            Ok(())
+        }
+        (Done::Imported(v), "ok" | "any") => {
+            if let Some(w) = words
+                && !v.to_string().contains(w)
+            {
+                return Err(format!("{what}: imported, but nothing says “{w}”"));
+            }
+            let count = |k: &str| spec[k].as_i64();
+            let got = |p: &str| v.pointer(p).and_then(|x| x.as_i64());
+            let checks: [(&str, Option<i64>, Option<i64>); 4] = [
+                (
+                    "created",
+                    count("created"),
+                    v["created"].as_array().map(|a| a.len() as i64),
+                ),
+                ("rows", count("rows"), got("/rows")),
+                (
+                    "sheets",
+                    count("sheets"),
+                    v["sheets"].as_array().map(|a| a.len() as i64),
+                ),
+                ("changes", count("changes"), got("/changeCount")),
+            ];
+            for (k, want, have) in checks {
+                if let Some(want) = want
+                    && Some(want) != have
+                {
+                    return Err(format!("{what}: {k} {have:?}, want {want}"));
+                }
+            }
+            if let Some(m) = spec["matched_by"].as_str()
+                && v.pointer("/sheets/0/matchedBy").and_then(|x| x.as_str()) != Some(m)
+            {
+                return Err(format!(
+                    "{what}: matched by {:?}, want {m}",
+                    v.pointer("/sheets/0/matchedBy")
+                ));
+            }
+            stored_checks(ws, case, &what)
+        }
+        (Done::Imported(_), want) => Err(format!("{what}: imported, expected {want}")),
+        (Done::Refused { message, .. }, want) => {
+            Err(format!("{what}: refused, expected {want}: {message}"))
+        }
+    }
+}
+
+/// What the import stored, where the manifest says what it must be.
+fn stored_checks(ws: &Workspace, case: &Case, what: &str) -> Result<(), String> {
+    let spec = &case.spec;
+    if let Some(want) = spec["deadlines"].as_object() {
+        let all = ws
+            .list_assignments(&shifan_core::tasks::AssignmentFilter::default())
+            .map_err(|e| e.to_string())?;
+        for (no, date) in want {
+            let a = all
+                .iter()
+                .find(|a| a.no.to_string() == *no)
+                .ok_or(format!("{what}: no assignment {no}"))?;
+            if a.deadline_date.as_deref() != date.as_str() {
+                return Err(format!(
+                    "{what}: 完成时限 “{}” of {no} read as {:?}, want {date}",
+                    a.deadline_text, a.deadline_date
+                ));
+            }
+        }
+    }
+    if let Some(want) = spec["longest_task"].as_u64() {
+        let all = ws
+            .list_assignments(&shifan_core::tasks::AssignmentFilter::default())
+            .map_err(|e| e.to_string())?;
+        let longest = all
+            .iter()
+            .map(|a| a.task.chars().count())
+            .max()
+            .unwrap_or(0);
+        if longest as u64 != want {
+            return Err(format!("{what}: longest 创建任务 {longest}, want {want}"));
+        }
+    }
+    if let Some(want) = spec["longest_explanation"].as_u64() {
+        let mut longest = 0;
+        for u in ws.list_units().map_err(|e| e.to_string())? {
+            for (_, fill) in ws.unit_reports(u.id).map_err(|e| e.to_string())? {
+                longest = longest.max(fill[1].chars().count());
+            }
+        }
+        if longest as u64 != want {
+            return Err(format!("{what}: longest 自评说明 {longest}, want {want}"));
+        }
+    }
+    // Nothing invisible or control reaches a stored unit name.
+    for u in ws.list_units().map_err(|e| e.to_string())? {
+        if u.name.chars().any(|c| {
+            c.is_control() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+        }) {
+            return Err(format!(
+                "{what}: unit name with invisible characters: {:?}",
+                u.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn read_manifest(rel: &str) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(fixture(rel)).expect("manifest");
+    serde_json::from_str(&text).expect("json")
+}
+
+/// The generic hostile files with the expectation of `key` ("units", "tasks", "collect").
+fn generic_cases(key: &str) -> Vec<Case> {
+    read_manifest("hostile/manifest.json")
+        .into_iter()
+        .map(|e| {
+            let file = e["file"].as_str().expect("file").to_string();
+            let path = fixture(&format!("hostile/{file}"));
+            Case {
+                name: path
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned(),
+                path,
+                expect: e[key].as_str().unwrap_or("error").to_string(),
+                spec: serde_json::Value::Null,
+            }
+        })
+        .collect()
+}
+
+/// The cases of one sub-folder of tests/fixtures/hostile.
+fn specific_cases(dir: &str) -> Vec<Case> {
+    read_manifest(&format!("hostile/{dir}/manifest.json"))
+        .into_iter()
+        .map(|e| {
+            let file = e["file"].as_str().expect("file").to_string();
+            Case {
+                path: fixture(&format!("hostile/{dir}/{file}")),
+                expect: e["expect"].as_str().unwrap_or("any").to_string(),
+                name: file,
+                spec: e,
+            }
+        })
+        .collect()
+}
+
+/// Run `cases` through `importer` on copies of `base`; returns (tried, failures).
+fn run_catalog(base: &Base, importer: Importer, cases: &[Case]) -> (usize, Vec<String>) {
+    let (mut _d, mut ws) = base.open();
+    let mut failures = Vec::new();
+    for case in cases {
+        let start = Instant::now();
+        let r = try_importer(&mut ws, importer, case);
+        let took = start.elapsed();
+        let v = r.and_then(|done| {
+            let v = verdict(&ws, importer, case, &done);
+            if matches!(done, Done::Imported(_)) {
+                // Start the next case from the prepared state again.
+                drop(std::mem::replace(&mut ws, base.open().1));
+            }
+            v
+        });
+        let v = v.and_then(|()| {
+            if took > Duration::from_secs(20) {
+                Err(format!("{}: took {took:?}", case.path.display()))
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(f) = v {
+            failures.push(f);
+        }
+    }
+    // Nothing escaped the temp folders (../ and absolute zip entries are never extracted).
+    assert!(!Path::new("/tmp/shifan-evil.txt").exists());
+    assert!(!Path::new("/etc/区财政局-创建任务工作表.xlsx").exists());
+    (cases.len(), failures)
+}
+
+fn report(label: &str, tried: usize, failures: &[String]) {
+    println!(
+        "hostile catalog ({label}): tried {tried}, passing {}, failing {}",
+        tried - failures.len(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn hostile_catalog_through_the_units_import() {
+    let base = Base::new(|| {
+        let (d, mut ws) = with_demo_campaign();
+        ws.apply_units_import(&fixture("tasks/units.xlsx"))
+            .expect("units");
+        (d, ws)
+    });
+    let mut cases = generic_cases("units");
+    let specific = specific_cases("units");
+    assert!(specific.len() >= 15, "units fixtures");
+    cases.extend(specific);
+    let (tried, failures) = run_catalog(&base, Importer::Units, &cases);
+    report("单位名单", tried, &failures);
+}
+
+#[test]
+fn hostile_catalog_through_the_tasks_import() {
+    let base = Base::new(shifan_tests::with_tasks);
+    let mut cases = generic_cases("tasks");
+    let specific = specific_cases("tasks");
+    assert!(specific.len() >= 15, "tasks fixtures");
+    cases.extend(specific);
+    let (tried, failures) = run_catalog(&base, Importer::Tasks, &cases);
+    report("任务分解表", tried, &failures);
+}
+
+fn collect_cases() -> Vec<Case> {
+    let mut cases = generic_cases("collect");
+    cases.extend(specific_cases("collect"));
+    cases
+}
+
+#[test]
+fn hostile_catalog_through_collect_single_files_zips_and_folders() {
+    let base = Base::new(shifan_tests::exported);
+    let cases = collect_cases();
+    assert!(
+        cases
+            .iter()
+            .filter(|c| c.path.extension().is_some_and(|e| e == "zip"))
+            .count()
+            >= 8,
+        "collect zip fixtures"
+    );
+    let (tried, failures) = run_catalog(&base, Importer::Collect, &cases);
+    report("收回，单个文件/压缩包/文件夹", tried, &failures);
+}
+
+/// Every single-file case again, beside a good sheet of another unit, in a folder and in a
+/// zip: one bad file refuses the whole collect (nothing applied, the bad file named), files
+/// that are not spreadsheets are ignored.
+#[test]
+fn hostile_catalog_through_collect_beside_a_good_sheet_in_a_folder_and_a_zip() {
+    let base = Base::new(shifan_tests::exported);
+    let companion = fixture("hostile/collect/companion-区住房和城乡建设局.xlsx");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut cases = Vec::new();
+    for (i, c) in collect_cases().into_iter().enumerate() {
+        let file = c
+            .path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
+        if !c.path.is_file() || c.path == companion || file.ends_with(".zip") {
+            continue;
+        }
+        let lower = file.to_lowercase();
+        let sheet = [".xlsx", ".xlsm", ".xls", ".ods", ".et"]
+            .iter()
+            .any(|e| lower.ends_with(e));
+        // Not a spreadsheet: ignored, the companion alone is collected.
+        let expect = if sheet { c.expect.clone() } else { "ok".into() };
+        let bytes = std::fs::read(&c.path).expect("read");
+        let folder = tmp.path().join(format!("文件夹{i}"));
+        std::fs::create_dir(&folder).expect("mkdir");
+        std::fs::copy(
+            &companion,
+            folder.join("区住房和城乡建设局-创建任务工作表.xlsx"),
+        )
+        .expect("cp");
+        std::fs::write(folder.join(&file), &bytes).expect("w");
+        let zip = tmp.path().join(format!("压缩包{i}.zip"));
+        {
+            let mut z = zip::ZipWriter::new(std::fs::File::create(&zip).expect("create"));
+            let o = zip::write::SimpleFileOptions::default();
+            z.start_file("区住房和城乡建设局-创建任务工作表.xlsx", o)
+                .expect("start");
+            z.write_all(&std::fs::read(&companion).expect("read"))
+                .expect("w");
+            z.start_file(format!("收回/{file}"), o).expect("start");
+            z.write_all(&bytes).expect("w");
+            z.finish().expect("finish");
+        }
+        for path in [folder, zip] {
+            cases.push(Case {
+                path,
+                name: file.clone(),
+                expect: expect.clone(),
+                spec: serde_json::Value::Null,
+            });
+        }
+    }
+    let (tried, failures) = run_catalog(&base, Importer::Collect, &cases);
+    report("收回，夹在正常工作表旁的文件夹/压缩包", tried, &failures);
+}
+
+/// Folders a user may pick that only exist on the disk: an empty one, one whose sheets are
+/// symbolic links (to a sheet elsewhere, to /etc/passwd, in a loop).
+#[cfg(unix)]
+#[test]
+fn collecting_from_an_empty_folder_or_one_with_symlinks_is_safe() {
+    use std::os::unix::fs::symlink;
+    let (d, mut ws) = shifan_tests::exported();
+    let empty = d.path().join("空文件夹");
+    std::fs::create_dir(&empty).expect("mkdir");
+    let before = fingerprint(&ws);
+    let e = ws.preview_collect(&empty).expect_err("empty");
+    assert!(e.to_string().contains("没有找到 Excel 文件"), "{e}");
+    assert_eq!(fingerprint(&ws), before);
+
+    let links = d.path().join("链接");
+    std::fs::create_dir(&links).expect("mkdir");
+    symlink(
+        fixture("hostile/collect/filled-区司法局.xlsx"),
+        links.join("区司法局-创建任务工作表.xlsx"),
+    )
+    .expect("link");
+    symlink("/etc/passwd", links.join("区财政局-创建任务工作表.xlsx")).expect("link");
+    symlink(&links, links.join("循环")).expect("loop");
+    symlink(d.path().join("不存在.xlsx"), links.join("断开的链接.xlsx")).expect("dangling");
+    let r = catch_unwind(AssertUnwindSafe(|| ws.preview_collect(&links)));
+    let p = r.expect("no panic");
+    match p {
+        Ok(p) => assert!(
+            !p.can_apply,
+            "a sheet pointing at /etc/passwd is not applied"
+        ),
+        Err(e) => assert!(has_cjk(&e.to_string()), "{e}"),
+    }
+    assert!(ws.apply_collect(&links).is_err());
+    assert_eq!(fingerprint(&ws), before);
+}
+
+// ----------------------------------------------------------------------------------------------
+// The mutation fuzzer through the units import, the 任务分解表 import and collecting (a single
+// file, a zip, or a folder beside a good sheet): every mutant imports or is refused in Chinese,
+// naming the file, the database unchanged when refused.
+
+/// Mutate `seeds` for `importer` until `cases` or the budget is used up; returns
+/// (run, imported, refused, failures).
+fn fuzz_importer(
+    importer: Importer,
+    base: &Base,
+    seeds: &[&str],
+    seed: u64,
+    (cases, budget): (usize, Duration),
+) -> (usize, usize, usize, Vec<String>) {
+    let started = Instant::now();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let companion = fixture("hostile/collect/companion-区住房和城乡建设局.xlsx");
+    let (mut _d, mut ws) = base.open();
+    let mut rng = Rng(seed);
+    let (mut run, mut imported, mut refused) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for i in 0..cases {
+        if started.elapsed() > budget {
+            break;
+        }
+        let seed_file = seeds[i % seeds.len()];
+        let bytes = std::fs::read(fixture(seed_file)).expect("seed");
+        let m = mutate(&bytes, &mut rng);
+        let ext = Path::new(seed_file)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("xlsx");
+        let name = format!("变异{i}.{ext}");
+        // Collecting: every third sheet mutant goes into a folder beside a good sheet.
+        let path = if importer == Importer::Collect && ext != "zip" && i % 3 == 2 {
+            let dir = tmp.path().join(format!("文件夹{i}"));
+            std::fs::create_dir(&dir).expect("mkdir");
+            std::fs::copy(
+                &companion,
+                dir.join("区住房和城乡建设局-创建任务工作表.xlsx"),
+            )
+            .expect("cp");
+            std::fs::write(dir.join(&name), &m).expect("write");
+            dir
+        } else {
+            let p = tmp.path().join(&name);
+            std::fs::write(&p, &m).expect("write");
+            p
+        };
+        // Long runs: keep the mutant until it has passed, so one that kills the process
+        // (out of memory, abort) is left behind for tests/fixtures/hostile/.
+        let kept = std::env::var_os("SHIFAN_FUZZ_KEEP").map(|d| {
+            let k = PathBuf::from(d).join(format!("{importer:?}-{i}-{name}"));
+            let _ = std::fs::write(&k, &m);
+            k
+        });
+        let case = Case {
+            path: path.clone(),
+            name,
+            expect: "any".into(),
+            spec: serde_json::Value::Null,
+        };
+        let r = try_importer(&mut ws, importer, &case);
+        let passed = matches!(&r, Ok(done) if verdict(&ws, importer, &case, done).is_ok());
+        if let Some(k) = kept
+            && passed
+        {
+            let _ = std::fs::remove_file(k);
+        }
+        match r {
+            Ok(done) => {
+                if let Err(f) = verdict(&ws, importer, &case, &done) {
+                    failures.push(format!("case {i} ({seed_file}): {f}"));
+                }
+                if matches!(done, Done::Imported(_)) {
+                    imported += 1;
+                    drop(std::mem::replace(&mut ws, base.open().1));
+                } else {
+                    refused += 1;
+                }
+            }
+            Err(f) => failures.push(format!("case {i} ({seed_file}): {f}")),
+        }
+        if path.is_dir() {
+            let _ = std::fs::remove_dir_all(&path);
+        } else {
+            let _ = std::fs::remove_file(&path);
+        }
+        run += 1;
+    }
+    println!(
+        "fuzz ({importer:?}): {run} cases in {:?} ({imported} imported, {refused} refused), {} failures",
+        started.elapsed(),
+        failures.len()
+    );
+    (run, imported, refused, failures)
+}
+
+#[test]
+fn fuzz_the_units_import_with_mutated_lists() {
+    let base = Base::new(with_demo_campaign);
+    let seeds = [
+        "tasks/units.xlsx",
+        "hostile/units/units-libreoffice.xls",
+        "hostile/units/units-ods-renamed.xlsx",
+        "hostile/units/units-formulas-libreoffice.xlsx",
+        "hostile/units/units-roster-duplicate-person.xlsx",
+    ];
+    let (run, _, _, failures) = fuzz_importer(
+        Importer::Units,
+        &base,
+        &seeds,
+        0x0417_5EED,
+        fuzz_limits(80, 12),
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(run >= 20, "ran only {run} cases within the budget");
+}
+
+#[test]
+fn fuzz_the_tasks_import_with_mutated_tables() {
+    let base = Base::new(|| {
+        let (d, mut ws) = with_demo_campaign();
+        ws.apply_units_import(&fixture("tasks/units.xlsx"))
+            .expect("units");
+        (d, ws)
+    });
+    let seeds = [
+        "tasks/tasks-libreoffice.xlsx",
+        "tasks/tasks-two-row-header-wps.xlsx",
+        "tasks/tasks-libreoffice.xls",
+        "hostile/tasks/tasks-dates-many-formats.xlsx",
+        "hostile/tasks/tasks-ods-renamed.xlsx",
+    ];
+    let (run, _, _, failures) = fuzz_importer(
+        Importer::Tasks,
+        &base,
+        &seeds,
+        0x7A5C_5EED,
+        fuzz_limits(80, 12),
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(run >= 20, "ran only {run} cases within the budget");
+}
+
+#[test]
+fn fuzz_collecting_with_mutated_sheets_and_zips() {
+    let base = Base::new(shifan_tests::exported);
+    let seeds = [
+        "hostile/collect/filled-区司法局.xlsx",
+        "hostile/collect/zip-gbk-names.zip",
+        "tasks/collect/区统计局-创建任务工作表.xls",
+        "hostile/collect/libreoffice-区统计局.ods",
+        "hostile/collect/zip-dotdot-and-absolute-entries.zip",
+        "tasks/collect/区财政局-创建任务工作表.xlsx",
+    ];
+    let (run, _, _, failures) = fuzz_importer(
+        Importer::Collect,
+        &base,
+        &seeds,
+        0xC011_EC75,
+        fuzz_limits(80, 12),
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(run >= 20, "ran only {run} cases within the budget");
 }

@@ -9,25 +9,12 @@ use shifan_core::model::Severity;
 use shifan_core::tasks::AssignmentFilter;
 use shifan_core::tasks::import::TasksImportOptions;
 use shifan_core::units::{RosterInput, UnitInput};
-use shifan_tests::{fingerprint, fixture, with_demo_campaign};
+use shifan_tests::{exported, fingerprint, fixture, with_demo_campaign};
 
 fn with_units() -> (tempfile::TempDir, Workspace) {
     let (d, mut ws) = with_demo_campaign();
     ws.apply_units_import(&fixture("tasks/units.xlsx"))
         .expect("units import");
-    (d, ws)
-}
-
-/// The state the collect fixtures were exported from (see make_task_fixtures.py).
-fn exported() -> (tempfile::TempDir, Workspace) {
-    let (d, mut ws) = with_units();
-    ws.apply_tasks_import(
-        &fixture("tasks/tasks-libreoffice.xlsx"),
-        TasksImportOptions::default(),
-    )
-    .expect("tasks import");
-    ws.export_unit_sheets(&d.path().join("sent"))
-        .expect("export");
     (d, ws)
 }
 

@@ -1,9 +1,16 @@
 //! Crash safety: each long operation runs through the real `shifan` binary and is killed with
-//! SIGKILL (`Child::kill`) at a random moment, many times. After every kill the data folder must
-//! pass `PRAGMA integrity_check` and `foreign_key_check`, show no half-applied import, hold no
-//! partial output file, and re-running the operation must complete it. Bounded by time
-//! (`SHIFAN_CRASH_SECS`, default 40 s); prints runs, kills and failures.
+//! SIGKILL (`Child::kill`) at a random moment of its run, many times. After every kill the
+//! data folder must pass `PRAGMA integrity_check` and `foreign_key_check`, show no half-applied
+//! import (every table either as before the operation or as after a complete run), hold no
+//! partial output file under its final name, and re-running the operation must complete it.
+//!
+//! Operations: indicator, 单位名单 and 任务分解表 imports, collecting returned sheets, exporting
+//! the per-unit sheets to a folder and to a zip, backups (in the data folder and to another
+//! folder), restore, hand-over export and import. Each is first run once to the end (its
+//! duration sets the kill window, its result is the "after" state). Bounded by time
+//! (`SHIFAN_CRASH_SECS`, default 40 s); prints runs, kills and failures per operation.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -35,6 +42,21 @@ fn run_ok(dir: &Path, args: &[&str]) -> Result<(), String> {
             String::from_utf8_lossy(&o.stderr)
         ))
     }
+}
+
+fn run_json(dir: &Path, args: &[&str]) -> Result<serde_json::Value, String> {
+    let o = cmd(dir, args)
+        .arg("--json")
+        .stdout(Stdio::piped())
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !o.status.success() {
+        return Err(format!(
+            "shifan {args:?} failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ));
+    }
+    serde_json::from_slice(&o.stdout).map_err(|e| format!("shifan {args:?}: {e}"))
 }
 
 fn copy_dir(src: &Path, dst: &Path) {
@@ -95,6 +117,43 @@ fn check_db(dir: &Path) -> Result<(i64, i64), String> {
     Ok((systems, leaves))
 }
 
+/// Rows per table an import or export changes; an operation killed midway must leave every
+/// one of them as before it or as after a complete run, never in between.
+const TABLES: &[&str] = &[
+    "unit",
+    "unit_alias",
+    "roster_member",
+    "assignment",
+    "assignment_unit",
+    "unit_export",
+    "unit_export_row",
+    "unit_report",
+    "oplog",
+];
+
+type Counts = BTreeMap<&'static str, i64>;
+
+fn counts(dir: &Path) -> Result<Counts, String> {
+    let c = rusqlite::Connection::open(dir.join("shifan.db")).map_err(|e| e.to_string())?;
+    let mut out = Counts::new();
+    for t in TABLES {
+        let n: i64 = c
+            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .map_err(|e| format!("{t}: {e}"))?;
+        out.insert(t, n);
+    }
+    Ok(out)
+}
+
+/// The counts of the tables an operation's result is judged by (the log excluded: a re-run
+/// logs again).
+fn without_log(c: &Counts) -> Counts {
+    c.iter()
+        .filter(|(t, _)| **t != "oplog")
+        .map(|(t, n)| (*t, *n))
+        .collect()
+}
+
 /// xorshift for kill delays.
 struct Rng(u64);
 impl Rng {
@@ -106,7 +165,7 @@ impl Rng {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Op {
     Import,
     Backup,
@@ -114,6 +173,198 @@ enum Op {
     Restore,
     HandoverExport,
     HandoverImport,
+    UnitsImport,
+    TasksImport,
+    Collect,
+    ExportUnitsDir,
+    ExportUnitsZip,
+}
+
+impl Op {
+    /// Operations whose result is rows of [`TABLES`]: checked all-or-nothing.
+    fn changes_tables(self) -> bool {
+        matches!(
+            self,
+            Op::UnitsImport
+                | Op::TasksImport
+                | Op::Collect
+                | Op::ExportUnitsDir
+                | Op::ExportUnitsZip
+        )
+    }
+
+    fn exports_units(self) -> bool {
+        matches!(self, Op::ExportUnitsDir | Op::ExportUnitsZip)
+    }
+}
+
+/// Data folders each operation starts from.
+struct Templates {
+    /// A campaign on the demo system and one backup.
+    plain: PathBuf,
+    /// `plain` plus the 20 units of tasks/units.xlsx.
+    units: PathBuf,
+    /// `units` plus the 100 assignments of tasks/tasks-libreoffice.xlsx.
+    tasks: PathBuf,
+    /// `tasks` plus one export of the per-unit sheets (the state tasks/collect was made from).
+    exported: PathBuf,
+    handover: PathBuf,
+    backup_id: String,
+}
+
+fn templates(root: &Path) -> Templates {
+    let plain = root.join("模板");
+    run_ok(&plain, &["init", "--name", "曾都区"]).expect("init");
+    run_ok(&plain, &["backup", "create"]).expect("backup");
+    let handover = root.join("交接.shifan");
+    run_ok(
+        &plain,
+        &["handover", "export", handover.to_str().expect("utf8")],
+    )
+    .expect("export");
+    let backup_id = run_json(&plain, &["backup", "list"]).expect("list")[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let step = |from: &Path, name: &str, args: &[&str]| {
+        let to = root.join(name);
+        copy_dir(from, &to);
+        run_ok(&to, args).expect(name);
+        to
+    };
+    let units_file = fixture("tasks/units.xlsx");
+    let tasks_file = fixture("tasks/tasks-libreoffice.xlsx");
+    let units = step(
+        &plain,
+        "模板-单位",
+        &["units", "import", units_file.to_str().expect("utf8")],
+    );
+    let tasks = step(
+        &units,
+        "模板-任务",
+        &["tasks", "import", tasks_file.to_str().expect("utf8")],
+    );
+    let sent = root.join("已发出");
+    let exported = step(
+        &tasks,
+        "模板-已导出",
+        &["tasks", "export-units", sent.to_str().expect("utf8")],
+    );
+    Templates {
+        plain,
+        units,
+        tasks,
+        exported,
+        handover,
+        backup_id,
+    }
+}
+
+/// What one operation needs: its starting folder and its arguments.
+fn setup(op: Op, t: &Templates, work: &Path, out_dir: &Path) -> (PathBuf, Vec<String>) {
+    let s = |p: &Path| p.display().to_string();
+    let file = |rel: &str| s(&fixture(rel));
+    let from = match op {
+        Op::HandoverImport => None,
+        Op::UnitsImport => Some(&t.plain),
+        Op::TasksImport => Some(&t.units),
+        Op::ExportUnitsDir | Op::ExportUnitsZip => Some(&t.tasks),
+        Op::Collect => Some(&t.exported),
+        _ => Some(&t.plain),
+    };
+    let data = match from {
+        Some(f) => {
+            copy_dir(f, work);
+            work.to_path_buf()
+        }
+        None => work.join("新电脑"),
+    };
+    let args: Vec<String> = match op {
+        Op::Import => vec![
+            "indicators".into(),
+            "import".into(),
+            file("indicators/national-104.xlsx"),
+            "--bind".into(),
+        ],
+        Op::Backup => vec!["backup".into(), "create".into()],
+        Op::BackupToFolder => vec!["backup".into(), "create".into(), "--to".into(), s(out_dir)],
+        Op::Restore => vec!["backup".into(), "restore".into(), t.backup_id.clone()],
+        Op::HandoverExport => vec![
+            "handover".into(),
+            "export".into(),
+            s(&out_dir.join("交接.shifan")),
+        ],
+        Op::HandoverImport => vec!["handover".into(), "import".into(), s(&t.handover)],
+        Op::UnitsImport => vec!["units".into(), "import".into(), file("tasks/units.xlsx")],
+        Op::TasksImport => vec![
+            "tasks".into(),
+            "import".into(),
+            file("tasks/tasks-libreoffice.xlsx"),
+        ],
+        Op::Collect => vec!["tasks".into(), "collect".into(), file("tasks/collect")],
+        Op::ExportUnitsDir => vec![
+            "tasks".into(),
+            "export-units".into(),
+            s(&out_dir.join("各单位工作表")),
+        ],
+        Op::ExportUnitsZip => vec![
+            "tasks".into(),
+            "export-units".into(),
+            s(&out_dir.join("各单位工作表.zip")),
+        ],
+    };
+    (data, args)
+}
+
+/// The per-unit sheets under their final names (a folder's .xlsx, or the zip) collect back:
+/// each is a whole, stamped workbook. Returns how many sheets, None when there is nothing.
+fn exported_sheets(data: &Path, out_dir: &Path, op: Op) -> Result<Option<usize>, String> {
+    let target = match op {
+        Op::ExportUnitsDir => out_dir.join("各单位工作表"),
+        _ => out_dir.join("各单位工作表.zip"),
+    };
+    let any = match op {
+        Op::ExportUnitsDir => std::fs::read_dir(&target).is_ok_and(|rd| {
+            rd.flatten()
+                .any(|e| e.file_name().to_string_lossy().ends_with(".xlsx"))
+        }),
+        _ => target.exists(),
+    };
+    if !any {
+        return Ok(None);
+    }
+    let v = run_json(
+        data,
+        &[
+            "tasks",
+            "collect",
+            target.to_str().unwrap_or(""),
+            "--preview",
+        ],
+    )
+    .map_err(|e| format!("a partial sheet under its final name: {e}"))?;
+    if v["canApply"] != true {
+        return Err(format!(
+            "exported sheets do not collect back: {}",
+            v["issues"]
+        ));
+    }
+    Ok(Some(v["sheets"].as_array().map_or(0, Vec::len)))
+}
+
+/// Per operation: its duration (sets the kill window) and the table counts before and after
+/// a complete run.
+struct Reference {
+    took: Duration,
+    before: Counts,
+    after: Counts,
+}
+
+#[derive(Default)]
+struct Tally {
+    runs: u32,
+    kills: u32,
+    failures: u32,
 }
 
 #[test]
@@ -125,89 +376,95 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
             .unwrap_or(40),
     );
     let root = tempfile::tempdir().expect("tmp");
-    // Template: a campaign on the demo system, one backup, one hand-over file.
-    let template = root.path().join("模板");
-    run_ok(&template, &["init", "--name", "曾都区"]).expect("init");
-    run_ok(&template, &["backup", "create"]).expect("backup");
-    let handover = root.path().join("交接.shifan");
-    run_ok(
-        &template,
-        &["handover", "export", handover.to_str().expect("utf8")],
-    )
-    .expect("export");
-    let backup_id = {
-        let o = Command::new(env!("CARGO_BIN_EXE_shifan"))
-            .arg("--data-dir")
-            .arg(&template)
-            .args(["backup", "list", "--json"])
-            .output()
-            .expect("list");
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-        v[0]["id"].as_str().expect("id").to_string()
-    };
-    let national = fixture("indicators/national-104.xlsx");
-    let national = national.to_str().expect("utf8").to_string();
-
+    let started = Instant::now();
+    let t = templates(root.path());
     let ops = [
         Op::Import,
+        Op::UnitsImport,
+        Op::TasksImport,
+        Op::Collect,
+        Op::ExportUnitsDir,
+        Op::ExportUnitsZip,
         Op::Backup,
         Op::BackupToFolder,
         Op::Restore,
         Op::HandoverExport,
         Op::HandoverImport,
     ];
+    let mut references: BTreeMap<Op, Reference> = BTreeMap::new();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let (mut runs, mut kills, mut failures) = (0u32, 0u32, Vec::<String>::new());
-    let started = Instant::now();
-    while started.elapsed() < budget {
-        let op = ops[runs as usize % ops.len()];
+    let mut tally: BTreeMap<Op, Tally> = BTreeMap::new();
+    let mut failures = Vec::<String>::new();
+    let mut runs = 0usize;
+    while started.elapsed() < budget || runs < ops.len() {
+        let op = ops[runs % ops.len()];
         let work = root.path().join(format!("run{runs}"));
         let out_dir = root.path().join(format!("out{runs}"));
         std::fs::create_dir_all(&out_dir).expect("mkdir");
-        let data = if matches!(op, Op::HandoverImport) {
-            work.join("新电脑")
-        } else {
-            copy_dir(&template, &work);
-            work.clone()
-        };
-        let out_file = out_dir.join("交接.shifan");
-        let args: Vec<String> = match op {
-            Op::Import => vec![
-                "indicators".into(),
-                "import".into(),
-                national.clone(),
-                "--bind".into(),
-            ],
-            Op::Backup => vec!["backup".into(), "create".into()],
-            Op::BackupToFolder => vec![
-                "backup".into(),
-                "create".into(),
-                "--to".into(),
-                out_dir.display().to_string(),
-            ],
-            Op::Restore => vec!["backup".into(), "restore".into(), backup_id.clone()],
-            Op::HandoverExport => vec![
-                "handover".into(),
-                "export".into(),
-                out_file.display().to_string(),
-            ],
-            Op::HandoverImport => vec![
-                "handover".into(),
-                "import".into(),
-                handover.display().to_string(),
-            ],
-        };
+        let (data, args) = setup(op, &t, &work, &out_dir);
         let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out_file = out_dir.join("交接.shifan");
+        let entry = tally.entry(op).or_default();
+        entry.runs += 1;
+        runs += 1;
+
+        // The first run of each operation goes to the end: the reference.
+        let Some(reference) = references.get(&op) else {
+            let before = if op.changes_tables() {
+                counts(&data).expect("counts")
+            } else {
+                Counts::new()
+            };
+            let start = Instant::now();
+            let r = run_ok(&data, &argv);
+            let took = start.elapsed();
+            let after = if op.changes_tables() {
+                counts(&data).expect("counts")
+            } else {
+                Counts::new()
+            };
+            match r {
+                Ok(()) if !op.changes_tables() || without_log(&after) != without_log(&before) => {
+                    references.insert(
+                        op,
+                        Reference {
+                            took,
+                            before,
+                            after,
+                        },
+                    );
+                }
+                Ok(()) => failures.push(format!("{op:?}: the reference run changed nothing")),
+                Err(e) => failures.push(format!("{op:?}: the reference run failed: {e}")),
+            }
+            let _ = std::fs::remove_dir_all(&work);
+            let _ = std::fs::remove_dir_all(&out_dir);
+            continue;
+        };
+
+        let window = reference.took.as_millis() as u64 + 20;
         let mut child = cmd(&data, &argv).spawn().expect("spawn");
-        std::thread::sleep(Duration::from_millis(rng.below(60)));
+        std::thread::sleep(Duration::from_millis(rng.below(window)));
         let killed = matches!(child.try_wait(), Ok(None));
         let _ = child.kill(); // SIGKILL on unix, TerminateProcess on Windows
         let _ = child.wait();
         if killed {
-            kills += 1;
+            entry.kills += 1;
         }
         let check = (|| -> Result<(), String> {
             check_db(&data)?;
+            if op.changes_tables() {
+                let now = counts(&data)?;
+                if now != reference.before && now != reference.after {
+                    return Err(format!(
+                        "half-applied: {now:?}, neither before {:?} nor after {:?}",
+                        reference.before, reference.after
+                    ));
+                }
+            }
+            if op.exports_units() {
+                exported_sheets(&data, &out_dir, op)?;
+            }
             if out_file.exists() {
                 // A hand-over file under its final name is always whole.
                 let probe = work.join("probe");
@@ -228,15 +485,37 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
             match op {
                 Op::Import if leaves != 104 => Err("import not completed on re-run".into()),
                 Op::HandoverExport if !out_file.exists() => Err("export not completed".into()),
+                Op::UnitsImport | Op::TasksImport | Op::Collect => {
+                    let now = counts(&data)?;
+                    if without_log(&now) == without_log(&reference.after) {
+                        Ok(())
+                    } else {
+                        Err(format!("re-run ends at {now:?}, not {:?}", reference.after))
+                    }
+                }
+                Op::ExportUnitsDir | Op::ExportUnitsZip => {
+                    match exported_sheets(&data, &out_dir, op)? {
+                        Some(20) => Ok(()),
+                        other => Err(format!("re-run exported {other:?} sheets, not 20")),
+                    }
+                }
                 _ => Ok(()),
             }
         })();
         if let Err(e) = check {
+            entry.failures += 1;
             failures.push(format!("run {runs} {op:?} (killed={killed}): {e}"));
         }
         let _ = std::fs::remove_dir_all(&work);
         let _ = std::fs::remove_dir_all(&out_dir);
-        runs += 1;
+    }
+    let kills: u32 = tally.values().map(|t| t.kills).sum();
+    for (op, t) in &tally {
+        let took = references.get(op).map(|r| r.took).unwrap_or_default();
+        println!(
+            "crash harness {op:?}: {} runs, {} kills mid-operation, {} failures (one run takes {took:?})",
+            t.runs, t.kills, t.failures
+        );
     }
     println!(
         "crash harness: {runs} runs, {kills} kills mid-operation, {} failures in {:?}",
@@ -244,5 +523,12 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
         started.elapsed()
     );
     assert!(failures.is_empty(), "{failures:#?}");
-    assert!(runs >= 30, "only {runs} runs");
+    for op in ops {
+        let t = &tally[&op];
+        assert!(
+            t.runs >= 3,
+            "{op:?} ran only {} times within the budget",
+            t.runs
+        );
+    }
 }

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::model::{BackupInfo, BackupReason, DataCount, SnapshotSummary};
 use crate::progress::{Cancel, Progress};
-use crate::sheet::write::{temp_beside, write_atomic};
+use crate::sheet::write::{persist, temp_beside, write_atomic};
 use crate::sheet::write_error;
 
 /// Folder of the backups inside the data folder.
@@ -493,13 +493,13 @@ pub fn find(data_dir: &Path, id_or_file: &str) -> Result<BackupInfo> {
 pub fn copy_atomic(src: &Path, dst: &Path) -> Result<()> {
     let mut input = std::fs::File::open(src).map_err(|e| Error::io("读取文件", src, &e))?;
     let mut tmp = temp_beside(dst)?;
-    std::io::copy(&mut input, tmp.as_file_mut()).map_err(|e| write_error(dst, &e))?;
-    tmp.as_file_mut()
-        .flush()
-        .map_err(|e| write_error(dst, &e))?;
+    {
+        let mut w = crate::fault::writer(tmp.as_file_mut());
+        std::io::copy(&mut input, &mut w).map_err(|e| write_error(dst, &e))?;
+        w.flush().map_err(|e| write_error(dst, &e))?;
+    }
     tmp.as_file().sync_all().map_err(|e| write_error(dst, &e))?;
-    tmp.persist(dst).map_err(|e| write_error(dst, &e.error))?;
-    Ok(())
+    persist(tmp, dst)
 }
 
 /// Write a backup of `conn` into a folder the user chose: `示范创建工作台备份-<time>.db` plus its

@@ -90,24 +90,45 @@ impl Error {
     }
 }
 
+/// The words for a file another program holds open (Windows sharing/lock violation).
+pub const FILE_IN_USE: &str = "文件正被其他程序（如 Excel、WPS）占用，请关闭该文件后重试";
+
+const DISK_FULL: &str = "磁盘空间不足，请清理磁盘后重试";
+
+/// A Chinese reason for a raw OS error code an office PC meets, in the numbering of Windows
+/// (`windows`) or of Unix. A plain function, so the Windows codes are tested on every OS.
+pub fn os_code_reason(code: i32, windows: bool) -> Option<&'static str> {
+    match (windows, code) {
+        // ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION, ERROR_USER_MAPPED_FILE: the file is
+        // open in Excel/WPS (or a virus scanner).
+        (true, 32 | 33 | 1224) => Some(FILE_IN_USE),
+        // ERROR_HANDLE_DISK_FULL, ERROR_DISK_FULL.
+        (true, 39 | 112) => Some(DISK_FULL),
+        // ERROR_WRITE_PROTECT: a write-protected USB disk or SD card.
+        (true, 19) => Some("磁盘处于写保护状态（U 盘写保护开关？），无法写入"),
+        // ERROR_NOT_READY, ERROR_DEV_NOT_EXIST: the removable disk or network drive is gone.
+        (true, 21 | 55) => Some("磁盘或网络驱动器不可用（U 盘是否已拔出？）"),
+        // ENOSPC (the other Unix codes are covered by their `ErrorKind`).
+        (false, 28) => Some(DISK_FULL),
+        _ => None,
+    }
+}
+
 /// A Chinese reason for the common I/O failures an office PC meets.
 pub fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     let raw = e.raw_os_error();
-    // Windows: 32 = ERROR_SHARING_VIOLATION, 33 = ERROR_LOCK_VIOLATION (file open in Excel/WPS).
-    if cfg!(windows) && matches!(raw, Some(32) | Some(33)) {
-        return "文件正被其他程序（如 Excel 或 WPS）打开，请关闭该文件后重试".into();
-    }
-    // 28 = ENOSPC on Unix, 112 = ERROR_DISK_FULL on Windows.
-    if (cfg!(unix) && raw == Some(28)) || (cfg!(windows) && raw == Some(112)) {
-        return "磁盘空间不足，请清理磁盘后重试".into();
+    if let Some(r) = raw.and_then(|c| os_code_reason(c, cfg!(windows))) {
+        return r.into();
     }
     match e.kind() {
         K::NotFound => "文件或文件夹不存在".into(),
         K::PermissionDenied => "没有访问权限（文件可能为只读，或正被 Excel/WPS 打开）".into(),
         K::AlreadyExists => "文件已存在".into(),
         K::ReadOnlyFilesystem => "所在磁盘为只读".into(),
-        K::StorageFull => "磁盘空间不足，请清理磁盘后重试".into(),
+        K::StorageFull => DISK_FULL.into(),
+        // EBUSY and the like: the nearest other systems come to a file held open elsewhere.
+        K::ResourceBusy | K::ExecutableFileBusy => FILE_IN_USE.into(),
         K::NotADirectory => "路径中有一级不是文件夹（可能与同名文件冲突）".into(),
         K::IsADirectory => "这是一个文件夹，不是文件".into(),
         K::DirectoryNotEmpty => "文件夹不是空的".into(),
@@ -170,5 +191,22 @@ mod tests {
         }
         let r = io_reason(&std::io::Error::from_raw_os_error(20));
         assert!(!r.contains("Not a directory"), "{r}");
+    }
+
+    #[test]
+    fn windows_codes_for_a_file_open_in_excel_and_a_full_disk_are_explained() {
+        for code in [32, 33] {
+            let r = os_code_reason(code, true).expect("known");
+            assert!(r.contains("Excel") && r.contains("占用"), "{r}");
+        }
+        assert!(os_code_reason(112, true).is_some_and(|r| r.contains("磁盘空间不足")));
+        assert!(os_code_reason(19, true).is_some_and(|r| r.contains("写保护")));
+        // The same numbers mean other things on Unix (32 = EPIPE, 112 = EHOSTDOWN).
+        assert_eq!(os_code_reason(32, false), None);
+        assert_eq!(os_code_reason(112, false), None);
+        assert!(os_code_reason(28, false).is_some_and(|r| r.contains("磁盘空间不足")));
+        // What a user of this build sees for the error its OS gives.
+        let busy = io_reason(&std::io::Error::from(std::io::ErrorKind::ResourceBusy));
+        assert_eq!(busy, FILE_IN_USE);
     }
 }

@@ -215,7 +215,7 @@ impl Workspace {
         };
         let mut tmp = crate::sheet::write::temp_beside(path)?;
         {
-            let w = std::io::BufWriter::new(tmp.as_file_mut());
+            let w = std::io::BufWriter::new(crate::fault::writer(tmp.as_file_mut()));
             let mut z = zip::ZipWriter::new(w);
             let opts = zip::write::SimpleFileOptions::default()
                 .compression_method(zip::CompressionMethod::Deflated)
@@ -250,7 +250,7 @@ impl Workspace {
         tmp.as_file()
             .sync_all()
             .map_err(|e| write_error(path, &e))?;
-        tmp.persist(path).map_err(|e| write_error(path, &e.error))?;
+        crate::sheet::write::persist(tmp, path)?;
         Ok(manifest)
     }
 

@@ -29,12 +29,23 @@ pub fn header_key(s: &str) -> String {
     out.trim_end_matches([':', '：', '*']).to_string()
 }
 
-/// Collapse inner white space of a value cell: trims, turns CRLF/CR into LF, removes blank lines.
+/// Collapse inner white space of a value cell: trims, turns CRLF/CR into LF, removes blank lines,
+/// and drops what a user cannot see but a comparison would: control characters (a tab becomes
+/// a space) and zero-width characters pasted along from web pages or Word (zero-width space,
+/// joiners, word joiner, BOM). "区司法局\u{200b}" is the same unit as "区司法局".
 pub fn clean_cell(s: &str) -> String {
-    let s = s
+    let s: String = s
         .replace("\r\n", "\n")
         .replace('\r', "\n")
-        .replace('\u{a0}', " ");
+        .chars()
+        .filter_map(|c| match c {
+            '\n' => Some('\n'),
+            '\t' | '\u{a0}' => Some(' '),
+            '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => None,
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
     let lines: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     lines.join("\n")
 }
@@ -292,5 +303,7 @@ mod tests {
     #[test]
     fn cells_lose_stray_breaks() {
         assert_eq!(clean_cell("  a\r\n\r\nb \r c "), "a\nb\nc");
+        assert_eq!(clean_cell("区\u{200b}司法\u{1}\u{8}局\u{feff}"), "区司法局");
+        assert_eq!(clean_cell("张三\t13800000000\u{2060}"), "张三 13800000000");
     }
 }

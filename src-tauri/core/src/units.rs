@@ -317,7 +317,8 @@ struct DirEntry {
     id: i64,
     name: String,
     kind: String,
-    names: Vec<String>,
+    /// The `core` of every name (name, short name, aliases), computed once.
+    cores: Vec<String>,
 }
 
 /// The units of a campaign as a lookup for written names.
@@ -325,28 +326,25 @@ struct DirEntry {
 pub struct Directory {
     district: String,
     entries: Vec<DirEntry>,
+    /// `norm` of every name → the first unit bearing it (exact matches without a scan).
+    exact: HashMap<String, i64>,
 }
 
 impl Directory {
     pub fn load(conn: &Connection, campaign_id: i64, district: &str) -> Result<Directory> {
-        let mut entries = Vec::new();
-        for u in list(conn, campaign_id)? {
-            let mut names = vec![u.name.clone()];
-            if !u.short_name.is_empty() {
-                names.push(u.short_name.clone());
-            }
-            names.extend(u.aliases.iter().cloned());
-            entries.push(DirEntry {
-                id: u.id,
-                name: u.name,
-                kind: u.kind,
-                names,
-            });
-        }
-        Ok(Directory {
+        let mut d = Directory {
             district: district.to_string(),
-            entries,
-        })
+            ..Directory::default()
+        };
+        for u in list(conn, campaign_id)? {
+            let mut others = Vec::new();
+            if !u.short_name.is_empty() {
+                others.push(u.short_name.clone());
+            }
+            others.extend(u.aliases.iter().cloned());
+            d.add_planned_names(u.id, &u.name, &others, &u.kind);
+        }
+        Ok(d)
     }
 
     /// Add a unit not yet stored (a planned creation) under a provisional negative id.
@@ -356,13 +354,17 @@ impl Directory {
 
     /// As [`Directory::add_planned`], with a short name and aliases.
     pub fn add_planned_names(&mut self, id: i64, name: &str, others: &[String], kind: &str) {
-        let mut names = vec![name.to_string()];
-        names.extend(others.iter().filter(|s| !s.is_empty()).cloned());
+        let names: Vec<&str> = std::iter::once(name)
+            .chain(others.iter().map(String::as_str).filter(|s| !s.is_empty()))
+            .collect();
+        for x in &names {
+            self.exact.entry(norm(x)).or_insert(id);
+        }
         self.entries.push(DirEntry {
             id,
             name: name.to_string(),
             kind: kind.to_string(),
-            names,
+            cores: names.iter().map(|x| core(x, &self.district)).collect(),
         });
     }
 
@@ -382,18 +384,20 @@ impl Directory {
             .collect()
     }
 
+    /// The unit whose name, short name or alias is exactly `raw` (after width and space
+    /// folding), without guessing.
+    pub fn exact(&self, raw: &str) -> Option<i64> {
+        self.exact.get(&norm(raw)).copied()
+    }
+
     /// Resolve one written name.
     pub fn resolve(&self, raw: &str) -> NameMatch {
         let n = norm(raw);
         if n.is_empty() {
             return NameMatch::Unknown;
         }
-        if let Some(e) = self
-            .entries
-            .iter()
-            .find(|e| e.names.iter().any(|x| norm(x) == n))
-        {
-            return NameMatch::Exact(e.id);
+        if let Some(id) = self.exact.get(&n) {
+            return NameMatch::Exact(*id);
         }
         if let Some(m) = self.catch_all(&n) {
             return m;
@@ -402,7 +406,7 @@ impl Directory {
         let same_core: Vec<&DirEntry> = self
             .entries
             .iter()
-            .filter(|e| e.names.iter().any(|x| core(x, &self.district) == c))
+            .filter(|e| e.cores.contains(&c))
             .collect();
         if same_core.len() == 1 {
             return NameMatch::Guess(
@@ -411,15 +415,15 @@ impl Directory {
             );
         }
         if c.chars().count() >= 3 {
+            let c_numerals = numerals(&c);
             let mut contained: Vec<i64> = self
                 .entries
                 .iter()
                 .filter(|e| {
-                    e.names.iter().any(|x| {
-                        let k = core(x, &self.district);
+                    e.cores.iter().any(|k| {
                         k.chars().count() >= 3
-                            && (k.contains(&c) || c.contains(&k))
-                            && numerals(&k) == numerals(&c)
+                            && (k.contains(&c) || c.contains(k.as_str()))
+                            && numerals(k) == c_numerals
                     })
                 })
                 .map(|e| e.id)
@@ -434,9 +438,9 @@ impl Directory {
             .iter()
             .map(|e| {
                 let s = e
-                    .names
+                    .cores
                     .iter()
-                    .map(|x| similarity(&core(x, &self.district), &c))
+                    .map(|x| similarity(x, &c))
                     .fold(0.0, f64::max);
                 (s, e.id)
             })
@@ -675,14 +679,22 @@ fn set_roster(tx: &Transaction<'_>, unit_id: i64, members: &[RosterInput]) -> Re
     Ok(())
 }
 
+/// Longest unit name accepted, typed or imported.
+const MAX_NAME_CHARS: usize = 60;
+
+/// Most units and roster rows one 单位名单 may hold (a district has one or two hundred units);
+/// a larger sheet is the wrong file, refused before any name is resolved.
+const MAX_UNITS: usize = 1000;
+const MAX_ROSTER_ROWS: usize = 5000;
+
 fn validate(u: &UnitInput) -> Result<UnitInput> {
     let name = u.name.trim();
     if name.is_empty() {
         return Err(Error::Invalid("请填写单位名称。".into()));
     }
-    if name.chars().count() > 60 {
+    if name.chars().count() > MAX_NAME_CHARS {
         return Err(Error::Invalid(format!(
-            "单位名称“{}”过长（不超过 60 个字）。",
+            "单位名称“{}”过长（不超过 {MAX_NAME_CHARS} 个字）。",
             short(name)
         )));
     }
@@ -815,6 +827,7 @@ struct RosterRow {
     grid: usize,
     row: usize,
     unit_col: usize,
+    person_col: usize,
     member: RosterInput,
 }
 
@@ -866,11 +879,22 @@ fn parse_units(path: &Path) -> Result<UnitsPlan> {
                     );
                     continue;
                 }
+                if roster.len() == MAX_ROSTER_ROWS {
+                    issues.at(
+                        Severity::Error,
+                        g,
+                        Some(r),
+                        None,
+                        &format!("明白人名单超过 {MAX_ROSTER_ROWS} 人（从本行起），超出上限，请确认是否选错文件。"),
+                    );
+                    break;
+                }
                 roster.push(RosterRow {
                     unit,
                     grid: gi,
                     row: r,
                     unit_col: uc,
+                    person_col: pc,
                     member: RosterInput {
                         name: person,
                         title: get(r, "title"),
@@ -916,6 +940,30 @@ fn parse_units(path: &Path) -> Result<UnitsPlan> {
                 continue;
             }
             if name.starts_with("注") || name.starts_with("说明") || name.starts_with("填表") {
+                continue;
+            }
+            if units.len() == MAX_UNITS {
+                issues.at(
+                    Severity::Error,
+                    g,
+                    Some(r),
+                    None,
+                    &format!("单位名单超过 {MAX_UNITS} 个单位（从本行起），超出上限，请确认是否选错文件。"),
+                );
+                break;
+            }
+            let len = name.chars().count();
+            if len > MAX_NAME_CHARS {
+                issues.at(
+                    Severity::Error,
+                    g,
+                    Some(r),
+                    Some(nc),
+                    &format!(
+                        "单位名称“{}”过长（{len} 个字，不超过 {MAX_NAME_CHARS} 个字），请确认是否填错列。",
+                        short(&name)
+                    ),
+                );
                 continue;
             }
             if let Some(prev) = seen.insert(norm(&name), r) {
@@ -970,6 +1018,12 @@ fn parse_units(path: &Path) -> Result<UnitsPlan> {
             "无法导入“{file}”：没有找到单位名单（需要有“单位名称”列的表头），也没有明白人名单（需要“单位”“姓名”列）。"
         )));
     }
+    if units.is_empty() && roster.is_empty() && !issues.has_errors() {
+        issues.file(
+            Severity::Error,
+            "表中只有表头，没有任何单位或明白人，请确认选择的文件是否正确。",
+        );
+    }
     Ok(UnitsPlan {
         file,
         units,
@@ -1000,12 +1054,11 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan) -> Result<Resolved> {
     let mut next_new = -1i64;
     for row in plan.units {
         let u = row.input;
-        let found = match dir.resolve(&u.name) {
-            NameMatch::Exact(id) => existing
+        let found = dir.exact(&u.name).and_then(|id| {
+            existing
                 .iter()
-                .find(|e| e.id == id && norm(&e.name) == norm(&u.name)),
-            _ => None,
-        };
+                .find(|e| e.id == id && norm(&e.name) == norm(&u.name))
+        });
         match found {
             Some(e) => {
                 let mut merged = u.clone();
@@ -1056,6 +1109,9 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan) -> Result<Resolved> {
     }
     let mut roster: BTreeMap<String, Vec<RosterInput>> = BTreeMap::new();
     let mut members = 0;
+    // (unit, person) → (row, mobile) of the first mention: one person listed twice would count
+    // twice towards the 明白人 rule.
+    let mut people: HashMap<(i64, String), (usize, String)> = HashMap::new();
     for r in plan.roster {
         let g = &plan.grids[r.grid];
         let id = match dir.resolve(&r.unit) {
@@ -1078,6 +1134,26 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan) -> Result<Resolved> {
         };
         match id {
             Some(id) => {
+                let mobile = r.member.mobile.trim().to_string();
+                let key = (id, norm(&r.member.name));
+                if let Some((prev, m)) = people.get(&key)
+                    && (m.is_empty() || mobile.is_empty() || *m == mobile)
+                {
+                    issues.at(
+                        Severity::Error,
+                        g,
+                        Some(r.row),
+                        Some(r.person_col),
+                        &format!(
+                            "“{}”的明白人“{}”与第{}行重复（同一单位、同一人），请删除重复行。",
+                            dir.name_of(id),
+                            r.member.name,
+                            prev + 1
+                        ),
+                    );
+                    continue;
+                }
+                people.insert(key, (r.row, mobile));
                 members += 1;
                 roster.entry(dir.name_of(id)).or_default().push(r.member);
             }
@@ -1384,7 +1460,7 @@ mod tests {
     fn dir() -> Directory {
         let mut d = Directory {
             district: "曾都区".into(),
-            entries: Vec::new(),
+            ..Directory::default()
         };
         for (i, (n, k)) in [
             ("区司法局", KIND_ENFORCEMENT),

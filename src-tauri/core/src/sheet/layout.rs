@@ -66,13 +66,47 @@ impl Found {
     }
 }
 
-fn match_row(names: &[String], layout: &[Column]) -> HashMap<&'static str, usize> {
+/// The header keys of a layout's columns (name and aliases), computed once per search.
+struct Keys<'a> {
+    layout: &'a [Column],
+    keys: Vec<Vec<String>>,
+}
+
+impl<'a> Keys<'a> {
+    fn new(layout: &'a [Column]) -> Keys<'a> {
+        let keys = layout
+            .iter()
+            .map(|c| {
+                std::iter::once(c.header)
+                    .chain(c.aliases.iter().copied())
+                    .map(header_key)
+                    .collect()
+            })
+            .collect();
+        Keys { layout, keys }
+    }
+
+    /// Index of the first column (not in `taken`) a cell's header key names.
+    fn find(&self, key: &str, taken: &HashMap<&'static str, usize>) -> Option<&'a Column> {
+        if key.is_empty() {
+            return None;
+        }
+        self.layout
+            .iter()
+            .zip(&self.keys)
+            .find(|(c, ks)| !taken.contains_key(c.key) && ks.iter().any(|k| k == key))
+            .map(|(c, _)| c)
+    }
+
+    fn known(&self, key: &str) -> bool {
+        !key.is_empty() && self.keys.iter().flatten().any(|k| k == key)
+    }
+}
+
+fn match_row(names: &[String], keys: &Keys<'_>) -> HashMap<&'static str, usize> {
     let mut cols = HashMap::new();
     for (c, name) in names.iter().enumerate() {
-        if let Some(spec) = layout
-            .iter()
-            .find(|s| !cols.contains_key(s.key) && s.matches(name))
-        {
+        if let Some(spec) = keys.find(&header_key(name), &cols) {
             cols.insert(spec.key, c);
         }
     }
@@ -83,17 +117,18 @@ fn match_row(names: &[String], layout: &[Column]) -> HashMap<&'static str, usize
 /// together (a merged top cell such as "责任分工" above "牵头单位 | 责任单位"). The best row
 /// holding every `required` key wins.
 pub fn find_header(g: &Grid, layout: &[Column], required: &[&str]) -> Option<Found> {
+    let keys = Keys::new(layout);
     let width = g.width();
     let mut best: Option<Found> = None;
     for r in 0..g.rows.len().min(20) {
         let single: Vec<String> = (0..width).map(|c| g.text(r, c).to_string()).collect();
-        let mut candidates = vec![match_row(&single, layout)];
+        let mut candidates = vec![match_row(&single, &keys)];
         if r > 0 {
             let combined: Vec<String> = (0..width)
                 .map(|c| {
                     let low = g.text(r, c);
                     let high = g.text(r - 1, c);
-                    let low_known = layout.iter().any(|s| s.matches(low));
+                    let low_known = keys.known(&header_key(low));
                     if low_known || high.is_empty() || low == high {
                         low.to_string()
                     } else if low.is_empty() {
@@ -104,13 +139,13 @@ pub fn find_header(g: &Grid, layout: &[Column], required: &[&str]) -> Option<Fou
                     }
                 })
                 .collect();
-            let mut m = match_row(&combined, layout);
+            let mut m = match_row(&combined, &keys);
             // Keys only the upper row names (a vertically merged "序号" A1:A2).
             for (k, c) in match_row(
                 &(0..width)
                     .map(|c| g.text(r - 1, c).to_string())
                     .collect::<Vec<_>>(),
-                layout,
+                &keys,
             ) {
                 if !m.contains_key(k) && !m.values().any(|v| *v == c) {
                     m.insert(k, c);

@@ -6,6 +6,7 @@
 pub mod docx;
 pub mod layout;
 pub mod write;
+mod xls_guard;
 
 use std::io::{Cursor, Read, Seek};
 use std::path::Path;
@@ -228,6 +229,19 @@ fn read_tables_inner(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, Error> {
             if kind == FileKind::Xlsx {
                 check_xlsx_extent(file, &bytes)?;
             }
+            if kind == FileKind::Xls {
+                match xls_guard::check(&bytes, MAX_BOX_CELLS) {
+                    Ok(()) => {}
+                    Err(xls_guard::Refusal::Damaged) => {
+                        return Err(Error::BadFile(format!(
+                            "无法读取“{file}”：文件已损坏（内部结构异常），请在 Excel 或 WPS 中打开并另存为 .xlsx 后重试。"
+                        )));
+                    }
+                    Err(xls_guard::Refusal::TooLarge { rows, cols }) => {
+                        return Err(too_far(file, rows, cols));
+                    }
+                }
+            }
             let cursor = Cursor::new(bytes);
             let sheets = match kind {
                 FileKind::Xlsx => calamine::Xlsx::new(cursor)
@@ -297,14 +311,19 @@ fn check_xlsx_extent(file: &str, bytes: &[u8]) -> Result<(), Error> {
         }
         let (rows, cols) = cell_extent(&xml);
         if rows > MAX_ROWS as u64 || rows.saturating_mul(cols) > MAX_BOX_CELLS {
-            return Err(Error::BadFile(format!(
-                "无法读取“{file}”：工作表的内容一直延伸到第 {rows} 行、第 {cols} 列，超出可读取的范围（最多 {} 行、约 {} 万个单元格）。请在 Excel 或 WPS 中删除多余的行列（或把有用的内容复制到新工作簿）后重试。",
-                MAX_ROWS,
-                MAX_BOX_CELLS / 10_000
-            )));
+            return Err(too_far(file, rows, cols));
         }
     }
     Ok(())
+}
+
+/// A sheet whose cells reach too far to be read.
+fn too_far(file: &str, rows: u64, cols: u64) -> Error {
+    Error::BadFile(format!(
+        "无法读取“{file}”：工作表的内容一直延伸到第 {rows} 行、第 {cols} 列，超出可读取的范围（最多 {} 行、约 {} 万个单元格）。请在 Excel 或 WPS 中删除多余的行列（或把有用的内容复制到新工作簿）后重试。",
+        MAX_ROWS,
+        MAX_BOX_CELLS / 10_000
+    ))
 }
 
 /// Highest row and column referenced by `r="…"` attributes of rows and cells.

@@ -142,21 +142,101 @@ pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<PathBuf, Error> {
 
 /// Write bytes to `path` crash-safely (temp file + fsync + rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let tmp = staged(path, bytes)?;
+    persist(tmp, path)
+}
+
+/// A temp file beside `path` holding `bytes`, synced to disk, not yet renamed.
+fn staged(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Error> {
     use std::io::Write;
     let mut tmp = temp_beside(path)?;
-    tmp.write_all(bytes)
+    crate::fault::writer(tmp.as_file_mut())
+        .write_all(bytes)
         .map_err(|e| super::write_error(path, &e))?;
     tmp.as_file()
         .sync_all()
         .map_err(|e| super::write_error(path, &e))?;
+    Ok(tmp)
+}
+
+/// Rename a finished temp file onto `path` (replacing it). On error the temp file is removed
+/// and `path` is untouched.
+pub fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
+    crate::fault::before_rename(path).map_err(|e| super::write_error(path, &e))?;
     tmp.persist(path)
         .map_err(|e| super::write_error(path, &e.error))?;
     Ok(())
 }
 
-/// A temp file in the folder of `path`, to be filled, synced and then `persist`ed onto `path`:
-/// the one way Shifan writes a file that must appear whole or not at all. Fails in Chinese when
-/// the folder is gone (e.g. a removed USB disk).
+/// Write several files so that either every one is replaced or none is (the per-unit sheets of
+/// one export): each is first written to a temp file beside its target and synced; only when
+/// all are on disk are the targets replaced, the previous versions moved aside until every
+/// rename succeeded and put back if one fails. A failure leaves the folder as it was.
+pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<(), Error> {
+    let mut ready = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        ready.push((path, staged(path, bytes)?));
+    }
+    // (target, where its previous version waits)
+    let mut done: Vec<(&PathBuf, Option<PathBuf>)> = Vec::new();
+    for (i, (path, tmp)) in ready.into_iter().enumerate() {
+        let step = (|| -> Result<Option<PathBuf>, Error> {
+            let aside = if path.exists() {
+                let aside = aside_name(path, i);
+                std::fs::rename(path, &aside).map_err(|e| super::write_error(path, &e))?;
+                Some(aside)
+            } else {
+                None
+            };
+            if let Err(e) = persist(tmp, path) {
+                if let Some(a) = &aside {
+                    let _ = std::fs::rename(a, path);
+                }
+                return Err(e);
+            }
+            Ok(aside)
+        })();
+        match step {
+            Ok(aside) => done.push((path, aside)),
+            Err(e) => {
+                for (p, aside) in done.into_iter().rev() {
+                    match aside {
+                        Some(a) => {
+                            let _ = std::fs::rename(&a, p);
+                        }
+                        None => {
+                            let _ = std::fs::remove_file(p);
+                        }
+                    }
+                }
+                return Err(e);
+            }
+        }
+    }
+    for (_, aside) in done {
+        if let Some(a) = aside {
+            let _ = std::fs::remove_file(a);
+        }
+    }
+    Ok(())
+}
+
+/// Where the previous version of `path` waits during [`write_all_atomic`]: a hidden name in the
+/// same folder (a rename within a folder never copies data and cannot run out of space).
+fn aside_name(path: &Path, i: usize) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    path.with_file_name(format!(
+        ".shifan-old-{}-{nanos}-{i}.tmp",
+        std::process::id()
+    ))
+}
+
+/// A temp file in the folder of `path`, to be filled, synced and then [`persist`]ed onto
+/// `path`: the one way Shifan writes a file that must appear whole or not at all. Fails in
+/// Chinese when the folder is gone (e.g. a removed USB disk).
 pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
     let dir = path
         .parent()

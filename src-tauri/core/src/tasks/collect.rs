@@ -129,10 +129,7 @@ fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String, Vec
                     continue;
                 }
                 let lower = name.to_lowercase();
-                if [".xlsx", ".xlsm", ".xls", ".ods", ".et"]
-                    .iter()
-                    .any(|e| lower.ends_with(e))
-                {
+                if SHEET_EXTENSIONS.iter().any(|e| lower.ends_with(e)) {
                     out.push((name, read_file(&p)?));
                 }
             }
@@ -141,8 +138,14 @@ fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String, Vec
     }
     let bytes = read_file(path)?;
     let file = display_name(path);
+    let lower = file.to_lowercase();
     match sniff(&bytes) {
         FileKind::Xlsx | FileKind::Xls | FileKind::Ods => return Ok(vec![(file, bytes)]),
+        // Named like a workbook but something else (encrypted, a CSV, damaged): read as one,
+        // so the reader says what it really is.
+        _ if SHEET_EXTENSIONS.iter().any(|e| lower.ends_with(e)) => {
+            return Ok(vec![(file, bytes)]);
+        }
         FileKind::Unknown if bytes.starts_with(b"PK") => {}
         _ => {
             return Err(Error::BadFile(format!(
@@ -154,6 +157,27 @@ fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String, Vec
         .map_err(|e| Error::BadFile(format!("无法读取压缩包“{file}”：文件已损坏（{e}）。")))?;
     let mut total = 0u64;
     for i in 0..zip.len() {
+        // Look at the entry before inflating or decrypting anything.
+        let (encrypted, symlink, raw_name) = match zip.by_index_raw(i) {
+            Ok(f) => (f.encrypted(), f.is_symlink(), f.name_raw().to_vec()),
+            Err(_) => (false, false, Vec::new()),
+        };
+        if encrypted {
+            return Err(Error::BadFile(format!(
+                "无法读取压缩包“{file}”：其中的文件设置了密码（加密压缩）。请解压后直接选择文件夹，或重新压缩时不设密码。"
+            )));
+        }
+        if symlink {
+            issues.push(file_issue(
+                &file,
+                Severity::Warning,
+                &format!(
+                    "压缩包“{file}”中的“{}”是符号链接（指向其他位置），已跳过。",
+                    entry_name(&raw_name)
+                ),
+            ));
+            continue;
+        }
         let Ok(mut f) = zip.by_index(i) else {
             issues.push(file_issue(
                 &file,
@@ -165,11 +189,7 @@ fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String, Vec
         if f.is_dir() {
             continue;
         }
-        let raw = f.name_raw().to_vec();
-        let full = match std::str::from_utf8(&raw) {
-            Ok(s) => s.to_string(),
-            Err(_) => encoding_rs::GBK.decode(&raw).0.into_owned(),
-        };
+        let full = entry_name(f.name_raw());
         // Only the last path component is used, and only for display and name matching.
         let base = full.rsplit(['/', '\\']).next().unwrap_or("").to_string();
         if base.is_empty()
@@ -180,27 +200,46 @@ fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String, Vec
             continue;
         }
         let lower = base.to_lowercase();
-        if ![".xlsx", ".xlsm", ".xls", ".ods", ".et"]
-            .iter()
-            .any(|e| lower.ends_with(e))
-        {
+        if !SHEET_EXTENSIONS.iter().any(|e| lower.ends_with(e)) {
             continue;
         }
         const MAX: u64 = 50 * 1024 * 1024;
+        let too_big = || {
+            Error::BadFile(format!(
+                "压缩包“{file}”中的“{base}”解压后过大（可能是异常或恶意文件），已拒绝读取。"
+            ))
+        };
         if f.size() > MAX || total + f.size() > 10 * MAX {
-            return Err(Error::BadFile(format!(
-                "压缩包“{file}”中的“{base}”解压后过大，已拒绝读取。"
-            )));
+            return Err(too_big());
         }
-        total += f.size();
-        let mut buf = Vec::with_capacity(f.size() as usize);
+        // The declared size may lie: count what really comes out.
+        let mut buf = Vec::with_capacity(f.size().min(MAX) as usize);
         f.by_ref()
             .take(MAX + 1)
             .read_to_end(&mut buf)
-            .map_err(|e| Error::BadFile(format!("无法读取压缩包“{file}”中的“{base}”：{e}")))?;
+            .map_err(|_| {
+                Error::BadFile(format!(
+                    "无法读取压缩包“{file}”中的“{base}”：文件已损坏，或解压后的大小与压缩包记录的不符（可能是异常或恶意文件）。"
+                ))
+            })?;
+        total += buf.len() as u64;
+        if buf.len() as u64 > MAX || total > 10 * MAX {
+            return Err(too_big());
+        }
         out.push((format!("{file}/{base}"), buf));
     }
     Ok(out)
+}
+
+/// File names a returned sheet may have.
+const SHEET_EXTENSIONS: [&str; 5] = [".xlsx", ".xlsm", ".xls", ".ods", ".et"];
+
+/// A zip entry's name: UTF-8, else GBK (Windows zip tools write GBK without the UTF-8 flag).
+fn entry_name(raw: &[u8]) -> String {
+    match std::str::from_utf8(raw) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GBK.decode(raw).0.into_owned(),
+    }
 }
 
 fn file_issue(file: &str, severity: Severity, message: &str) -> ImportIssue {

@@ -386,12 +386,9 @@ pub(crate) fn assignment_id(
     indicator_id: i64,
 ) -> rusqlite::Result<Option<i64>> {
     use rusqlite::OptionalExtension;
-    conn.query_row(
-        "SELECT id FROM assignment WHERE campaign_id = ?1 AND indicator_id = ?2",
-        params![campaign_id, indicator_id],
-        |r| r.get(0),
-    )
-    .optional()
+    conn.prepare_cached("SELECT id FROM assignment WHERE campaign_id = ?1 AND indicator_id = ?2")?
+        .query_row(params![campaign_id, indicator_id], |r| r.get(0))
+        .optional()
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use crate::campaign;
 use crate::error::{Error, Result};
 use crate::progress::{Cancel, NoProgress, Progress};
 use crate::sheet::layout::Column;
-use crate::sheet::write::{Styles, a4_setup, temp_beside, wrapped_height, write_atomic};
+use crate::sheet::write::{Styles, a4_setup, wrapped_height, write_all_atomic, write_atomic};
 use crate::units::UnitInfo;
 use crate::workspace::Workspace;
 
@@ -332,27 +332,30 @@ pub(crate) fn current_fill(
     unit_id: i64,
 ) -> Result<[String; 4]> {
     use rusqlite::OptionalExtension;
+    // Called once per row of every sheet: the statement is prepared once per connection.
     let v = conn
-        .query_row(
+        .prepare_cached(
             "SELECT r.status, r.explanation, r.evidence_dir, r.contact FROM unit_report r
              JOIN assignment a ON a.id = r.assignment_id
              WHERE a.campaign_id = ?1 AND a.indicator_id = ?2 AND r.unit_id = ?3",
-            params![campaign_id, indicator_id, unit_id],
-            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
-        )
+        )?
+        .query_row(params![campaign_id, indicator_id, unit_id], |r| {
+            Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+        })
         .optional()?;
     Ok(v.unwrap_or_default())
 }
 
 impl Workspace {
     /// Write one work sheet per unit into the folder `target`, or into one zip when `target`
-    /// ends in .zip; record each export revision and a snapshot of what was sent.
+    /// ends in .zip; record each export revision and a snapshot of what was sent. The files
+    /// appear all or none; the revisions are recorded only once they are on disk.
     pub fn export_unit_sheets(&mut self, target: &Path) -> Result<UnitSheetsExport> {
         self.export_unit_sheets_with(target, &NoProgress, &Cancel::new())
     }
 
-    /// [`Self::export_unit_sheets`], reporting each unit. Until every file is fully written
-    /// beside its final name, a cancel or an error leaves the target as it was.
+    /// [`Self::export_unit_sheets`], reporting each unit. A cancel (checked until the files are
+    /// written) or an error leaves the target as it was.
     pub fn export_unit_sheets_with(
         &mut self,
         target: &Path,
@@ -393,24 +396,19 @@ impl Workspace {
             write_atomic(target, buf.get_ref())?;
         } else {
             std::fs::create_dir_all(target).map_err(|e| Error::io("创建文件夹", target, &e))?;
-            // Every file goes to a temp file beside its final name first; dropping the list
-            // (on cancel or error) deletes them all, so the folder changes only at the end.
-            let mut staged = Vec::with_capacity(sheets.len());
-            for (i, s) in sheets.iter().enumerate() {
-                cancel.check()?;
-                progress.report(i as u64, total, &format!("正在保存“{}”", s.file_name));
-                let dest = target.join(&s.file_name);
-                let mut tmp = temp_beside(&dest)?;
-                tmp.write_all(&s.bytes)
-                    .and_then(|_| tmp.as_file().sync_all())
-                    .map_err(|e| crate::sheet::write_error(&dest, &e))?;
-                staged.push((tmp, dest));
-            }
             cancel.check()?;
-            for (tmp, dest) in staged {
-                tmp.persist(&dest)
-                    .map_err(|e| crate::sheet::write_error(&dest, &e.error))?;
-            }
+            progress.report(
+                total,
+                total,
+                &format!("正在保存 {} 个文件到“{}”", sheets.len(), target.display()),
+            );
+            // All files or none: a failure halfway must not leave sheets of a revision the
+            // database never recorded (their stamps would clash with the next export's).
+            let files: Vec<(std::path::PathBuf, &[u8])> = sheets
+                .iter()
+                .map(|s| (target.join(&s.file_name), s.bytes.as_slice()))
+                .collect();
+            write_all_atomic(&files)?;
         }
         progress.report(total, total, "导出完成");
         let files: Vec<String> = sheets.iter().map(|s| s.file_name.clone()).collect();

@@ -1,0 +1,218 @@
+//! A full disk, a read-only folder, a file held open by Excel: every export, the backup to a
+//! folder and the hand-over file meet them through the fault-injection seam of the crash-safe
+//! write path (`shifan_core::fault`; the test machine runs as root on a roomy disk, so they
+//! cannot be produced for real). Each time the user gets a Chinese message naming the file and
+//! the cause, the file that was there before is byte-for-byte unchanged, no temp file is left
+//! beside it, and the database is unchanged. Retrying once the cause is gone succeeds.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use shifan_core::fault::{self, FaultError, Step};
+use shifan_core::progress::{Cancel, NoProgress};
+use shifan_core::{Error, Workspace};
+use shifan_tests::{english_in, fingerprint, with_tasks};
+
+/// Every file under `dir` (recursively) with its bytes.
+fn listing(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("ls").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.clone(), std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    out
+}
+
+/// The faults a user meets, each with the words the message must contain.
+fn faults() -> Vec<(&'static str, Step, FaultError, &'static str)> {
+    vec![
+        (
+            "disk full while writing",
+            Step::Write,
+            FaultError::disk_full(),
+            "磁盘空间不足",
+        ),
+        (
+            "read-only folder at the rename",
+            Step::Rename,
+            FaultError::permission_denied(),
+            "没有访问权限",
+        ),
+        (
+            "file held open by Excel at the rename",
+            Step::Rename,
+            FaultError::file_in_use(),
+            "占用",
+        ),
+    ]
+}
+
+/// Run `op` with the fault armed on its `nth` step and check what the user would notice:
+/// a Chinese message naming `name` and the cause, `dir` exactly as before (old files unchanged,
+/// nothing new, no temp file), the database unchanged.
+fn refuses_cleanly(
+    ws: &mut Workspace,
+    dir: &Path,
+    name: &str,
+    (what, step, error, words): (&str, Step, FaultError, &str),
+    nth: u32,
+    op: &mut dyn FnMut(&mut Workspace) -> Result<(), Error>,
+) {
+    let files_before = listing(dir);
+    let db_before = fingerprint(ws);
+    let guard = fault::arm(step, nth, error);
+    let r = op(ws);
+    assert!(guard.fired(), "{what}: the fault was never reached");
+    drop(guard);
+    let e = r.expect_err(&format!("{what} (step {nth})"));
+    let msg = e.to_string();
+    assert!(msg.contains(name), "{what}: message names the file: {msg}");
+    assert!(
+        msg.contains(words),
+        "{what}: message gives the cause: {msg}"
+    );
+    assert_eq!(
+        english_in(&msg),
+        None,
+        "{what}: English in the message: {msg}"
+    );
+    let files_after = listing(dir);
+    let leftovers: Vec<_> = files_after
+        .keys()
+        .filter(|p| !files_before.contains_key(*p))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "{what}: files left behind: {leftovers:?}"
+    );
+    assert!(
+        files_before == files_after,
+        "{what}: a file that was there before changed"
+    );
+    assert_eq!(fingerprint(ws), db_before, "{what}: database changed");
+}
+
+#[test]
+fn exports_meet_a_full_disk_a_read_only_folder_and_excel_holding_the_file() {
+    let (d, mut ws) = with_tasks();
+    let out = d.path().join("导出 文件夹");
+    std::fs::create_dir(&out).expect("mkdir");
+    let ind = out.join("指标体系表.xlsx");
+    let tasks = out.join("任务分解表.xlsx");
+    let units = out.join("单位名单.xlsx");
+    // The previous exports the user keeps (and may have open in Excel).
+    ws.export_indicators(None, &ind).expect("first export");
+    ws.export_tasks(&tasks).expect("first export");
+    ws.export_units(&units).expect("first export");
+    let mut cases = 0;
+    for f in faults() {
+        refuses_cleanly(&mut ws, &out, "指标体系表.xlsx", f, 1, &mut |ws| {
+            ws.export_indicators(None, &ind).map(|_| ())
+        });
+        refuses_cleanly(&mut ws, &out, "任务分解表.xlsx", f, 1, &mut |ws| {
+            ws.export_tasks(&tasks).map(|_| ())
+        });
+        refuses_cleanly(&mut ws, &out, "单位名单.xlsx", f, 1, &mut |ws| {
+            ws.export_units(&units).map(|_| ())
+        });
+        cases += 3;
+    }
+    // Excel closed again: the same exports go through.
+    let old = std::fs::read(&tasks).expect("read");
+    ws.export_tasks(&tasks).expect("retry");
+    assert!(std::fs::read(&tasks).expect("read").len() > 1000);
+    assert!(calamine::open_workbook_auto(&tasks).is_ok() && !old.is_empty());
+    println!("fault injection, single-file exports: {cases} cases");
+}
+
+#[test]
+fn per_unit_sheets_are_written_all_or_none_into_a_folder_or_a_zip() {
+    let (d, mut ws) = with_tasks();
+    let out = d.path().join("各单位工作表");
+    let zip = d.path().join("打包").join("各单位工作表.zip");
+    std::fs::create_dir(zip.parent().expect("parent")).expect("mkdir");
+    let first = ws.export_unit_sheets(&out).expect("first export");
+    ws.export_unit_sheets(&zip).expect("first zip");
+    assert_eq!(first.unit_count, 20);
+    let mut cases = 0;
+    for f in faults() {
+        // The 5th unit's sheet fails (its write, or its rename after four were replaced).
+        let name = first.files[4].clone();
+        refuses_cleanly(&mut ws, &out, &name, f, 5, &mut |ws| {
+            ws.export_unit_sheets(&out).map(|_| ())
+        });
+        let folder = zip.parent().expect("parent").to_path_buf();
+        refuses_cleanly(&mut ws, &folder, "各单位工作表.zip", f, 1, &mut |ws| {
+            ws.export_unit_sheets(&zip).map(|_| ())
+        });
+        cases += 2;
+    }
+    // The last sheet's rename fails: nineteen were already replaced and are put back.
+    let f = faults()[2];
+    let last = first.files[19].clone();
+    refuses_cleanly(&mut ws, &out, &last, f, 20, &mut |ws| {
+        ws.export_unit_sheets(&out).map(|_| ())
+    });
+    cases += 1;
+    // Once the file is closed, the export completes with the next revision.
+    let again = ws.export_unit_sheets(&out).expect("retry");
+    assert_eq!(again.unit_count, 20);
+    let back = ws.preview_collect(&out).expect("collect");
+    assert!(back.sheets.iter().all(|s| s.revision == Some(3)));
+    println!("fault injection, per-unit sheets: {cases} cases");
+}
+
+#[test]
+fn backup_to_a_folder_and_the_hand_over_file_meet_the_same_faults() {
+    let (d, mut ws) = with_tasks();
+    let usb = d.path().join("U盘");
+    std::fs::create_dir(&usb).expect("mkdir");
+    let earlier = ws
+        .backup_to_folder(&usb, &NoProgress, &Cancel::new())
+        .expect("an earlier backup on the disk");
+    let handover = usb.join("交接.shifan");
+    ws.export_handover(&handover, &NoProgress, &Cancel::new())
+        .expect("an earlier hand-over file");
+    let mut cases = 0;
+    for f in faults() {
+        // The database copy (1st write/rename) and its description file (2nd; the copy
+        // already landed and must be removed again).
+        for nth in [1, 2] {
+            refuses_cleanly(
+                &mut ws,
+                &usb,
+                "示范创建工作台备份",
+                f,
+                nth,
+                &mut |ws| {
+                    ws.backup_to_folder(&usb, &NoProgress, &Cancel::new())
+                        .map(|_| ())
+                },
+            );
+            cases += 1;
+        }
+        refuses_cleanly(&mut ws, &usb, "交接.shifan", f, 1, &mut |ws| {
+            ws.export_handover(&handover, &NoProgress, &Cancel::new())
+                .map(|_| ())
+        });
+        cases += 1;
+    }
+    // The backups on the disk are still whole and restorable by path.
+    assert!(
+        ws.preview_restore(&earlier.path)
+            .expect("preview")
+            .can_restore
+    );
+    let pv = ws
+        .preview_handover(&handover, &NoProgress, &Cancel::new())
+        .expect("still a whole hand-over file");
+    assert!(pv.database_ok, "{:?}", pv.notes);
+    println!("fault injection, backup and hand-over: {cases} cases");
+}
