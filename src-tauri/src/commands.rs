@@ -138,23 +138,35 @@ pub async fn indicator_tree<R: Runtime>(
 #[tauri::command]
 pub async fn preview_indicator_import<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     path: String,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<IndicatorImportPreview> {
-    blocking(app, move |ws| {
-        ws.preview_indicator_import(&PathBuf::from(path))
-    })
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        move |ws, p, c| ws.preview_indicator_import_with(&PathBuf::from(path), p, c),
+    )
     .await
 }
 
 #[tauri::command]
 pub async fn apply_indicator_import<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     path: String,
     bind: bool,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<SystemInfo> {
-    blocking(app, move |ws| {
-        ws.apply_indicator_import(&PathBuf::from(path), bind)
-    })
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        move |ws, p, c| ws.apply_indicator_import_with(&PathBuf::from(path), bind, p, c),
+    )
     .await
 }
 
@@ -227,17 +239,35 @@ pub async fn unit_task_summary<R: Runtime>(app: AppHandle<R>) -> CmdResult<Vec<U
 #[tauri::command]
 pub async fn import_units_preview<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     path: String,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<UnitsImportPreview> {
-    blocking(app, move |ws| ws.preview_units_import(&PathBuf::from(path))).await
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        move |ws, p, c| ws.preview_units_import_with(&PathBuf::from(path), p, c),
+    )
+    .await
 }
 
 #[tauri::command]
 pub async fn apply_units_import<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     path: String,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<UnitsImportPreview> {
-    blocking(app, move |ws| ws.apply_units_import(&PathBuf::from(path))).await
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        move |ws, p, c| ws.apply_units_import_with(&PathBuf::from(path), p, c),
+    )
+    .await
 }
 
 #[tauri::command]
@@ -250,24 +280,36 @@ pub async fn export_units<R: Runtime>(app: AppHandle<R>, path: String) -> CmdRes
 #[tauri::command]
 pub async fn preview_tasks_import<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     path: String,
     options: TasksImportOptions,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<TasksImportPreview> {
-    blocking(app, move |ws| {
-        ws.preview_tasks_import(&PathBuf::from(path), options)
-    })
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        move |ws, p, c| ws.preview_tasks_import_with(&PathBuf::from(path), options, p, c),
+    )
     .await
 }
 
 #[tauri::command]
 pub async fn apply_tasks_import<R: Runtime>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     path: String,
     options: TasksImportOptions,
+    job: Option<String>,
+    progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<TasksImportPreview> {
-    blocking(app, move |ws| {
-        ws.apply_tasks_import(&PathBuf::from(path), options)
-    })
+    blocking_job(
+        app,
+        job,
+        progress.map(|id| id.channel_on(webview)),
+        move |ws, p, c| ws.apply_tasks_import_with(&PathBuf::from(path), options, p, c),
+    )
     .await
 }
 

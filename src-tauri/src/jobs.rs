@@ -71,22 +71,3 @@ pub fn channel_progress(
         }
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cancel_reaches_the_running_job_and_only_while_it_runs() {
-        let jobs = Jobs::default();
-        let guard = jobs.start(Some("job-7".into()));
-        assert!(!jobs.cancel("job-8"), "another id stops nothing");
-        assert!(!guard.cancel.is_cancelled());
-        assert!(jobs.cancel("job-7"));
-        assert!(guard.cancel.is_cancelled());
-        drop(guard);
-        assert!(!jobs.cancel("job-7"), "ended jobs are forgotten");
-        let anonymous = jobs.start(None);
-        assert!(!anonymous.cancel.is_cancelled());
-    }
-}

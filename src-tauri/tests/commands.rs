@@ -434,3 +434,18 @@ fn data_safety_reaches_the_ui_backups_restore_handover_oplog_and_checks() {
     let status = pc2.ok("app_status", json!({}));
     assert_eq!(status["campaigns"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn cancel_reaches_the_running_job_and_only_while_it_runs() {
+    use shifan_app::jobs::Jobs;
+    let jobs = Jobs::default();
+    let guard = jobs.start(Some("job-7".into()));
+    assert!(!jobs.cancel("job-8"), "another id stops nothing");
+    assert!(!guard.cancel.is_cancelled());
+    assert!(jobs.cancel("job-7"));
+    assert!(guard.cancel.is_cancelled());
+    drop(guard);
+    assert!(!jobs.cancel("job-7"), "ended jobs are forgotten");
+    let anonymous = jobs.start(None);
+    assert!(!anonymous.cancel.is_cancelled());
+}

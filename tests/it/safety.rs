@@ -424,3 +424,32 @@ fn the_last_import_can_be_undone_until_something_else_changes() {
     assert!(e.to_string().contains("没有可以撤销的导入"), "{e}");
     assert_eq!(fingerprint(&ws), before);
 }
+
+#[test]
+fn temp_files_left_by_a_killed_export_are_swept_by_the_next_write_there() {
+    let (d, ws) = with_demo_campaign();
+    let out = d.path().join("导出 文件夹");
+    std::fs::create_dir_all(&out).expect("dir");
+    let stale = out.join(".shifan-killed.tmp");
+    let live = out.join(".shifan-running.tmp");
+    let theirs = out.join(".other.tmp");
+    for f in [&stale, &live, &theirs] {
+        std::fs::write(f, b"partial").expect("write");
+    }
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for f in [&stale, &theirs] {
+        std::fs::File::options()
+            .write(true)
+            .open(f)
+            .and_then(|h| h.set_modified(hour_ago))
+            .expect("age");
+    }
+    ws.export_indicators(None, &out.join("指标体系表.xlsx"))
+        .expect("export");
+    assert!(!stale.exists(), "an hour-old temp of ours is litter");
+    assert!(
+        live.exists(),
+        "a fresh one may belong to a write in progress"
+    );
+    assert!(theirs.exists(), "files of other programs are never touched");
+}

@@ -772,3 +772,56 @@ fn collect_reports_each_file_and_a_cancel_applies_nothing() {
     assert!(r.change_count > 0);
     assert_ne!(fingerprint(&ws), before);
 }
+
+#[test]
+fn a_one_file_import_reports_its_stages_and_a_cancel_while_reading_imports_nothing() {
+    struct CancelOnFirst(shifan_core::progress::Cancel, std::sync::Mutex<Vec<String>>);
+    impl shifan_core::progress::Progress for CancelOnFirst {
+        fn report(&self, _: u64, _: u64, what: &str) {
+            self.1.lock().expect("seen").push(what.to_string());
+            self.0.cancel();
+        }
+    }
+    let (_d, mut ws) = with_units();
+    let before = fingerprint(&ws);
+    let file = fixture("tasks/tasks-libreoffice.xlsx");
+    let p = CancelOnFirst(Default::default(), Default::default());
+    let e = ws
+        .apply_tasks_import_with(&file, TasksImportOptions::default(), &p, &p.0)
+        .expect_err("cancelled");
+    assert!(matches!(e, shifan_core::Error::Cancelled), "{e}");
+    assert_eq!(
+        fingerprint(&ws),
+        before,
+        "nothing imported, no backup logged"
+    );
+    assert_eq!(
+        p.1.lock().expect("seen").first().map(String::as_str),
+        Some("正在读取并核对“tasks-libreoffice.xlsx”")
+    );
+
+    // Not cancelled: read and check → back up → write, in that order.
+    struct Record(std::sync::Mutex<Vec<String>>);
+    impl shifan_core::progress::Progress for Record {
+        fn report(&self, _: u64, _: u64, what: &str) {
+            self.0.lock().expect("seen").push(what.to_string());
+        }
+    }
+    let r = Record(Default::default());
+    ws.apply_tasks_import_with(
+        &file,
+        TasksImportOptions::default(),
+        &r,
+        &shifan_core::progress::Cancel::new(),
+    )
+    .expect("import");
+    let seen = r.0.lock().expect("seen").clone();
+    assert_eq!(
+        seen,
+        [
+            "正在读取并核对“tasks-libreoffice.xlsx”",
+            "正在备份现有数据",
+            "正在写入“tasks-libreoffice.xlsx”的内容"
+        ]
+    );
+}

@@ -125,12 +125,12 @@ export function indicatorTree(systemId: number | null): Promise<IndicatorTree> {
 }
 
 export function previewIndicatorImport(path: string): Promise<IndicatorImportPreview> {
-  return call('preview_indicator_import', { path })
+  return tracked('读取指标体系文件', 'preview_indicator_import', { path })
 }
 
 /** `bind` also makes the imported system the active campaign's system. */
 export function applyIndicatorImport(path: string, bind: boolean): Promise<SystemInfo> {
-  return call('apply_indicator_import', { path, bind })
+  return tracked('导入指标体系', 'apply_indicator_import', { path, bind })
 }
 
 /** Returns the path actually written. */
@@ -168,11 +168,11 @@ export function rosterCheck(): Promise<RosterShortfall[]> {
 }
 
 export function importUnitsPreview(path: string): Promise<UnitsImportPreview> {
-  return call('import_units_preview', { path })
+  return tracked('读取单位名单', 'import_units_preview', { path })
 }
 
 export function applyUnitsImport(path: string): Promise<UnitsImportPreview> {
-  return call('apply_units_import', { path })
+  return tracked('导入单位名单', 'apply_units_import', { path })
 }
 
 /** Returns the path actually written. */
@@ -192,11 +192,11 @@ export function unitTaskSummary(): Promise<UnitTaskSummary[]> {
 }
 
 export function previewTasksImport(path: string, options: TasksImportOptions): Promise<TasksImportPreview> {
-  return call('preview_tasks_import', { path, options })
+  return tracked('读取任务分解表', 'preview_tasks_import', { path, options })
 }
 
 export function applyTasksImport(path: string, options: TasksImportOptions): Promise<TasksImportPreview> {
-  return call('apply_tasks_import', { path, options })
+  return tracked('导入任务分解表', 'apply_tasks_import', { path, options })
 }
 
 /** Returns the path actually written. */

@@ -46,6 +46,49 @@ impl Cancel {
     }
 }
 
+/// Progress of a one-file import in stages: reading and checking (no percentage: the reader
+/// takes the file in one go), then for an apply backing up and writing. A cancel takes effect
+/// at the next stage, always before anything is written.
+pub struct ImportStages<'a> {
+    progress: &'a dyn Progress,
+    cancel: &'a Cancel,
+    file: String,
+}
+
+impl<'a> ImportStages<'a> {
+    pub fn new(path: &std::path::Path, progress: &'a dyn Progress, cancel: &'a Cancel) -> Self {
+        let file = crate::sheet::display_name(path);
+        progress.report(0, 0, &format!("正在读取并核对“{file}”"));
+        Self {
+            progress,
+            cancel,
+            file,
+        }
+    }
+
+    /// The preview is ready (or the user cancelled while the file was read).
+    pub fn checked(&self) -> Result<()> {
+        self.cancel.check()?;
+        self.progress
+            .report(1, 1, &format!("“{}”核对完成", self.file));
+        Ok(())
+    }
+
+    pub fn backing_up(&self) -> Result<()> {
+        self.cancel.check()?;
+        self.progress.report(1, 3, "正在备份现有数据");
+        Ok(())
+    }
+
+    /// Last chance to cancel: after this the import is one transaction.
+    pub fn writing(&self) -> Result<()> {
+        self.cancel.check()?;
+        self.progress
+            .report(2, 3, &format!("正在写入“{}”的内容", self.file));
+        Ok(())
+    }
+}
+
 /// One progress report of a long job, as the desktop shell streams it to the UI.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]

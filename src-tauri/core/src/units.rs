@@ -15,6 +15,7 @@ use ts_rs::TS;
 use crate::campaign;
 use crate::error::{Error, Result};
 use crate::model::{ImportIssue, Severity};
+use crate::progress::{Cancel, ImportStages, NoProgress, Progress};
 use crate::sheet::layout::{Column, Issues, find_header, short};
 use crate::sheet::write::{Styles, a4_setup, save_atomic};
 use crate::sheet::{Grid, display_name, read_tables};
@@ -1381,13 +1382,39 @@ impl Workspace {
 
     /// Read a 单位名单 workbook (units and/or roster) and show what importing it would do.
     pub fn preview_units_import(&self, path: &Path) -> Result<UnitsImportPreview> {
+        self.preview_units_import_with(path, &NoProgress, &Cancel::new())
+    }
+
+    /// [`Self::preview_units_import`] as a job: reports reading and checking; a cancel stops
+    /// after the current stage.
+    pub fn preview_units_import_with(
+        &self,
+        path: &Path,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<UnitsImportPreview> {
+        let stages = ImportStages::new(path, progress, cancel);
         let plan = parse_units(path)?;
-        Ok(resolve_units(self.store().conn(), plan)?.preview)
+        let r = resolve_units(self.store().conn(), plan)?.preview;
+        stages.checked()?;
+        Ok(r)
     }
 
     /// Import a 单位名单: create new units, update changed ones, replace the roster of every unit
     /// the roster sheet names. All or nothing.
     pub fn apply_units_import(&mut self, path: &Path) -> Result<UnitsImportPreview> {
+        self.apply_units_import_with(path, &NoProgress, &Cancel::new())
+    }
+
+    /// [`Self::apply_units_import`] as a job: read and check, back up, write; a cancel before
+    /// the write changes nothing.
+    pub fn apply_units_import_with(
+        &mut self,
+        path: &Path,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<UnitsImportPreview> {
+        let stages = ImportStages::new(path, progress, cancel);
         let c = campaign::active(self.store().conn())?;
         let plan = parse_units(path)?;
         let r = resolve_units(self.store().conn(), plan)?;
@@ -1397,7 +1424,9 @@ impl Workspace {
                 issues: r.preview.issues,
             });
         }
+        stages.backing_up()?;
         self.backup_before_import()?;
+        stages.writing()?;
         let detail = format!(
             "“{}”：新增 {} 个单位，更新 {} 个，明白人 {} 人",
             r.preview.file_name,

@@ -12,7 +12,7 @@ use crate::model::{
     AppStatus, BackupInfo, BackupReason, CampaignInfo, HealthReport, IndicatorImportPreview,
     IndicatorLeaf, IndicatorTree, NewCampaign, RestorePreview, RestoreReport, SystemInfo,
 };
-use crate::progress::{Cancel, NoProgress, Progress};
+use crate::progress::{Cancel, ImportStages, NoProgress, Progress};
 use crate::store::{Store, set_setting};
 
 /// File name of the database inside the data folder.
@@ -515,8 +515,20 @@ impl Workspace {
 
     /// Read an official file and show what importing it would do. Nothing is stored.
     pub fn preview_indicator_import(&self, path: &Path) -> Result<IndicatorImportPreview> {
+        self.preview_indicator_import_with(path, &NoProgress, &Cancel::new())
+    }
+
+    /// [`Self::preview_indicator_import`] as a job (see [`ImportStages`]).
+    pub fn preview_indicator_import_with(
+        &self,
+        path: &Path,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<IndicatorImportPreview> {
+        let stages = ImportStages::new(path, progress, cancel);
         let plan = import::plan(path)?;
         let existing = indicators::system_id_by_key(self.store.conn(), &plan.draft.key)?;
+        stages.checked()?;
         Ok(import::preview(&plan, existing))
     }
 
@@ -534,9 +546,23 @@ impl Workspace {
     /// Import an official file into the library (updating the same system in place, ids kept),
     /// optionally binding it to the active campaign. All or nothing.
     pub fn apply_indicator_import(&mut self, path: &Path, bind: bool) -> Result<SystemInfo> {
+        self.apply_indicator_import_with(path, bind, &NoProgress, &Cancel::new())
+    }
+
+    /// [`Self::apply_indicator_import`] as a job: a cancel before the write changes nothing.
+    pub fn apply_indicator_import_with(
+        &mut self,
+        path: &Path,
+        bind: bool,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<SystemInfo> {
+        let stages = ImportStages::new(path, progress, cancel);
         let plan = self.checked_plan(path)?;
         self.require_writer()?;
+        stages.backing_up()?;
         self.backup_before_import()?;
+        stages.writing()?;
         let active = if bind {
             Some(campaign::active(self.store.conn())?)
         } else {

@@ -248,9 +248,39 @@ pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
             path.display()
         )));
     }
+    sweep_stale_temps(dir, STALE_TEMP_AGE);
     tempfile::Builder::new()
         .prefix(".shifan-")
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| super::write_error(path, &e))
+}
+
+/// A temp file of ours older than this was left by a process that died (power cut, kill); a
+/// live write takes seconds.
+pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Removes `.shifan-*.tmp` files older than `age` from `dir`, so a crash during an export does
+/// not leave hidden litter in the user's folder for good. Best effort: errors are ignored.
+pub fn sweep_stale_temps(dir: &Path, age: std::time::Duration) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(".shifan-") && name.ends_with(".tmp")) {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|d| d >= age);
+        if old && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }

@@ -13,6 +13,7 @@ use super::{Assignment, assignment_id, date_text, load, parse_deadline, split_ev
 use crate::campaign;
 use crate::error::{Error, Result};
 use crate::model::{ImportIssue, Severity};
+use crate::progress::{Cancel, ImportStages, NoProgress, Progress};
 use crate::sheet::layout::{Column, Issues, find_header, short};
 use crate::sheet::{Grid, display_name, read_tables};
 use crate::text::parse_number_label;
@@ -652,7 +653,21 @@ impl Workspace {
         path: &Path,
         opts: TasksImportOptions,
     ) -> Result<TasksImportPreview> {
-        Ok(plan(self, path, opts)?.preview)
+        self.preview_tasks_import_with(path, opts, &NoProgress, &Cancel::new())
+    }
+
+    /// [`Self::preview_tasks_import`] as a job (see [`ImportStages`]).
+    pub fn preview_tasks_import_with(
+        &self,
+        path: &Path,
+        opts: TasksImportOptions,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<TasksImportPreview> {
+        let stages = ImportStages::new(path, progress, cancel);
+        let p = plan(self, path, opts)?.preview;
+        stages.checked()?;
+        Ok(p)
     }
 
     /// Import a 任务分解表: re-reads the file, refuses a plan with errors, creates unknown units
@@ -662,6 +677,18 @@ impl Workspace {
         path: &Path,
         opts: TasksImportOptions,
     ) -> Result<TasksImportPreview> {
+        self.apply_tasks_import_with(path, opts, &NoProgress, &Cancel::new())
+    }
+
+    /// [`Self::apply_tasks_import`] as a job: a cancel before the write changes nothing.
+    pub fn apply_tasks_import_with(
+        &mut self,
+        path: &Path,
+        opts: TasksImportOptions,
+        progress: &dyn Progress,
+        cancel: &Cancel,
+    ) -> Result<TasksImportPreview> {
+        let stages = ImportStages::new(path, progress, cancel);
         let p = plan(self, path, opts)?;
         if !p.preview.can_apply {
             return Err(Error::Import {
@@ -669,7 +696,9 @@ impl Workspace {
                 issues: p.preview.issues,
             });
         }
+        stages.backing_up()?;
         self.backup_before_import()?;
+        stages.writing()?;
         let detail = format!(
             "“{}”：新增 {} 项、更新 {} 项、未变 {} 项，新建单位 {} 个",
             p.preview.file_name,
