@@ -13,7 +13,7 @@ use shifan_core::model::{
     BackupInfo, BackupReason, HandoverManifest, HandoverReport, HealthReport, OplogFilter,
     OplogPage, RestorePreview, RestoreReport, UndoInfo,
 };
-use shifan_core::progress::{JobProgress, Progress};
+use shifan_core::progress::Progress;
 use tauri::ipc::JavaScriptChannelId;
 use tauri::{AppHandle, Manager, Runtime, State, Webview};
 
@@ -63,8 +63,9 @@ where
 /// channel its reports go to. Both are optional, so a plain `invoke` still works.
 async fn blocking_job<R, T, F>(
     app: AppHandle<R>,
+    webview: Webview<R>,
     job: Option<String>,
-    progress: Option<tauri::ipc::Channel<JobProgress>>,
+    progress: Option<JavaScriptChannelId>,
     f: F,
 ) -> CmdResult<T>
 where
@@ -82,7 +83,7 @@ where
     blocking(app, move |ws| {
         let jobs = jobs_app.state::<Jobs>();
         let guard = jobs.start(job);
-        let sink = channel_progress(progress);
+        let sink = channel_progress(progress.map(|id| id.channel_on(webview)));
         f(ws, &sink, &guard.cancel)
     })
     .await
@@ -143,12 +144,9 @@ pub async fn preview_indicator_import<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<IndicatorImportPreview> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        move |ws, p, c| ws.preview_indicator_import_with(&PathBuf::from(path), p, c),
-    )
+    blocking_job(app, webview, job, progress, move |ws, p, c| {
+        ws.preview_indicator_import_with(&PathBuf::from(path), p, c)
+    })
     .await
 }
 
@@ -161,12 +159,9 @@ pub async fn apply_indicator_import<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<SystemInfo> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        move |ws, p, c| ws.apply_indicator_import_with(&PathBuf::from(path), bind, p, c),
-    )
+    blocking_job(app, webview, job, progress, move |ws, p, c| {
+        ws.apply_indicator_import_with(&PathBuf::from(path), bind, p, c)
+    })
     .await
 }
 
@@ -244,12 +239,9 @@ pub async fn import_units_preview<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<UnitsImportPreview> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        move |ws, p, c| ws.preview_units_import_with(&PathBuf::from(path), p, c),
-    )
+    blocking_job(app, webview, job, progress, move |ws, p, c| {
+        ws.preview_units_import_with(&PathBuf::from(path), p, c)
+    })
     .await
 }
 
@@ -261,12 +253,9 @@ pub async fn apply_units_import<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<UnitsImportPreview> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        move |ws, p, c| ws.apply_units_import_with(&PathBuf::from(path), p, c),
-    )
+    blocking_job(app, webview, job, progress, move |ws, p, c| {
+        ws.apply_units_import_with(&PathBuf::from(path), p, c)
+    })
     .await
 }
 
@@ -286,12 +275,9 @@ pub async fn preview_tasks_import<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<TasksImportPreview> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        move |ws, p, c| ws.preview_tasks_import_with(&PathBuf::from(path), options, p, c),
-    )
+    blocking_job(app, webview, job, progress, move |ws, p, c| {
+        ws.preview_tasks_import_with(&PathBuf::from(path), options, p, c)
+    })
     .await
 }
 
@@ -304,12 +290,9 @@ pub async fn apply_tasks_import<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<TasksImportPreview> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        move |ws, p, c| ws.apply_tasks_import_with(&PathBuf::from(path), options, p, c),
-    )
+    blocking_job(app, webview, job, progress, move |ws, p, c| {
+        ws.apply_tasks_import_with(&PathBuf::from(path), options, p, c)
+    })
     .await
 }
 
@@ -329,12 +312,9 @@ pub async fn export_unit_sheets<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<UnitSheetsExport> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        move |ws, p, c| ws.export_unit_sheets_with(&PathBuf::from(target), p, c),
-    )
+    blocking_job(app, webview, job, progress, move |ws, p, c| {
+        ws.export_unit_sheets_with(&PathBuf::from(target), p, c)
+    })
     .await
 }
 
@@ -347,12 +327,9 @@ pub async fn preview_collect<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<CollectPreview> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        move |ws, p, c| ws.preview_collect_with(&PathBuf::from(path), p, c),
-    )
+    blocking_job(app, webview, job, progress, move |ws, p, c| {
+        ws.preview_collect_with(&PathBuf::from(path), p, c)
+    })
     .await
 }
 
@@ -364,12 +341,9 @@ pub async fn apply_collect<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<CollectPreview> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        move |ws, p, c| ws.apply_collect_with(&PathBuf::from(path), p, c),
-    )
+    blocking_job(app, webview, job, progress, move |ws, p, c| {
+        ws.apply_collect_with(&PathBuf::from(path), p, c)
+    })
     .await
 }
 
@@ -421,12 +395,9 @@ pub async fn backup_now<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<BackupInfo> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        |ws, p, c| ws.backup_with_progress(BackupReason::Manual, p, c),
-    )
+    blocking_job(app, webview, job, progress, |ws, p, c| {
+        ws.backup_with_progress(BackupReason::Manual, p, c)
+    })
     .await
 }
 
@@ -439,12 +410,9 @@ pub async fn backup_to_folder<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<BackupInfo> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        move |ws, p, c| ws.backup_to_folder(&PathBuf::from(folder), p, c),
-    )
+    blocking_job(app, webview, job, progress, move |ws, p, c| {
+        ws.backup_to_folder(&PathBuf::from(folder), p, c)
+    })
     .await
 }
 
@@ -465,12 +433,9 @@ pub async fn restore_backup<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<RestoreReport> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        move |ws, p, c| ws.restore_backup(&source, p, c),
-    )
+    blocking_job(app, webview, job, progress, move |ws, p, c| {
+        ws.restore_backup(&source, p, c)
+    })
     .await
 }
 
@@ -487,12 +452,9 @@ pub async fn undo_last_import<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<RestoreReport> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        |ws, p, c| ws.undo_last_import(p, c),
-    )
+    blocking_job(app, webview, job, progress, |ws, p, c| {
+        ws.undo_last_import(p, c)
+    })
     .await
 }
 
@@ -504,12 +466,9 @@ pub async fn export_handover<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<HandoverManifest> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        move |ws, p, c| ws.export_handover(&PathBuf::from(path), p, c),
-    )
+    blocking_job(app, webview, job, progress, move |ws, p, c| {
+        ws.export_handover(&PathBuf::from(path), p, c)
+    })
     .await
 }
 
@@ -521,12 +480,9 @@ pub async fn preview_handover<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<HandoverReport> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        move |ws, p, c| ws.preview_handover(&PathBuf::from(path), p, c),
-    )
+    blocking_job(app, webview, job, progress, move |ws, p, c| {
+        ws.preview_handover(&PathBuf::from(path), p, c)
+    })
     .await
 }
 
@@ -538,12 +494,9 @@ pub async fn import_handover<R: Runtime>(
     job: Option<String>,
     progress: Option<JavaScriptChannelId>,
 ) -> CmdResult<HandoverReport> {
-    blocking_job(
-        app,
-        job,
-        progress.map(|id| id.channel_on(webview)),
-        move |ws, p, c| ws.import_handover(&PathBuf::from(path), p, c),
-    )
+    blocking_job(app, webview, job, progress, move |ws, p, c| {
+        ws.import_handover(&PathBuf::from(path), p, c)
+    })
     .await
 }
 
