@@ -121,7 +121,7 @@ pub fn backup(ws: &mut Workspace, cmd: BackupCmd) -> Result<Out, Error> {
             out(&b, text)
         }
         BackupCmd::Create { to: None } => {
-            let b = ws.backup_now(BackupReason::Manual)?;
+            let b = ws.backup_with_progress(BackupReason::Manual, p, c)?;
             let text = format!(
                 "已备份：{}（{}）\n内容：{}",
                 b.id,
