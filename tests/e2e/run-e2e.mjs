@@ -758,19 +758,43 @@ async function refusedDeleteStory() {
   check('units: 区司法局 is still there', ((await tableRows('units-table'))[0] ?? '').includes('区司法局'))
 }
 
-// 22–24: 收回 the sheets just sent (unchanged: every one found by its stamp, nothing to write),
+// 22–25: a long collect cancelled from its progress window; 收回 the sheets just sent (unchanged: every one found by its stamp, nothing to write),
 // then a second, complete 任务分解表 on top, and 撤销 of that import in 设置 → 数据安全.
 async function collectAndUndoStory(exportPath) {
   const sheets = path.join(path.dirname(exportPath), '各单位工作表')
   await click(await find(css('nav-tasks')))
   await tasksCount(100)
+
+  // A big folder (30 copies of every returned sheet) takes a while: the progress window shows
+  // the file being checked, and 取消 stops it without changing anything.
+  const big = path.join(path.dirname(exportPath), '大量工作表')
+  fs.mkdirSync(big, { recursive: true })
+  for (let i = 1; i <= 30; i++) {
+    for (const f of fs.readdirSync(sheets).filter((f) => f.endsWith('.xlsx'))) {
+      fs.copyFileSync(path.join(sheets, f), path.join(big, `副本${i}-${f}`))
+    }
+  }
+  await click(await find(css('btn-collect')))
+  await pickNext(big)
+  await click(await find(css('collect-from-folder')))
+  const progressText = await waitFor('the progress window', async () => {
+    const t = await exec(`const d = document.querySelector('[data-testid="job-what"]'); return d && d.offsetParent !== null ? d.closest('.el-dialog').innerText : ''`)
+    return t.includes('正在核对') ? t : null
+  }, { timeout: 20000, interval: 100 }).catch(() => '')
+  check('progress: a long collect shows which file it is checking and how far it got', progressText.includes('读取各单位交回的工作表') && /\d+ \/ \d+/.test(progressText), progressText)
+  await screenshot('22-progress', { toasts: false })
+  await click(await find(css('job-cancel')))
+  const cancelled = await waitForText('操作已取消，未做任何修改', 30000).catch(() => '')
+  check('progress: 取消 stops the job and says nothing changed', !!cancelled)
+  check('progress: no preview opens after a cancel', (await findAll(css('collect-preview'))).length === 0)
+
   await click(await find(css('btn-collect')))
   await pickNext(sheets)
   await click(await find(css('collect-from-folder')))
   const pv = await text(await find(css('collect-preview'), 30000))
   check('collect: every returned sheet is matched by its stamp', pv.includes('按导出标记识别') && !pv.includes('按单位名称识别'), pv.slice(0, 300))
   check('collect: unchanged sheets bring no change and no conflict', /修改\s*0 处/.test(pv) && /冲突\s*0 处/.test(pv), pv.slice(0, 300))
-  await screenshot('22-collect')
+  await screenshot('23-collect')
   await click(await find(css('btn-apply-collect')))
   await waitForText('已收回', 30000)
 
@@ -791,7 +815,7 @@ async function collectAndUndoStory(exportPath) {
   await click(await find(css('nav-settings')))
   const offer = await text(await find(css('undo-info')))
   check('undo: 数据安全 offers to undo the last import, naming it', offer.includes('导入任务分解表') && offer.includes(path.basename(TASKS_FULL_FIXTURE)), offer)
-  await screenshot('23-undo-offer')
+  await screenshot('24-undo-offer')
   await click(await find(css('btn-undo')))
   const ask = await text(await find('.el-message-box'))
   check('undo: asks first and says a safety backup is made', ask.includes('撤销前会先自动备份当前数据'), ask)
@@ -801,7 +825,7 @@ async function collectAndUndoStory(exportPath) {
     return t.includes('已撤销') ? t : null
   }, { timeout: 30000 }).catch(() => '')
   check('undo: reports what was undone and where the old state is kept', done.includes('导入任务分解表') && done.includes('安全备份'), done)
-  await screenshot('24-undone')
+  await screenshot('25-undone')
   await answerBox('知道了')
   const gone = await waitFor('the offer to go', async () => (await findAll(css('undo-info'))).length === 0).catch(() => false)
   check('undo: an undo is not itself offered for undoing', gone)
