@@ -142,14 +142,15 @@ pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<PathBuf, Error> {
 
 /// Write bytes to `path` crash-safely (temp file + fsync + rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let tmp = staged(path, bytes)?;
+    let tmp = staged(path, bytes, true)?;
     persist(tmp, path)
 }
 
-/// A temp file beside `path` holding `bytes`, synced to disk, not yet renamed.
-fn staged(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Error> {
+/// A temp file beside `path` holding `bytes`, synced to disk, not yet renamed. `sweep`: see
+/// [`temp_in_folder_of`].
+fn staged(path: &Path, bytes: &[u8], sweep: bool) -> Result<tempfile::NamedTempFile, Error> {
     use std::io::Write;
-    let mut tmp = temp_beside(path)?;
+    let mut tmp = temp_in_folder_of(path, sweep)?;
     crate::fault::writer(tmp.as_file_mut())
         .write_all(bytes)
         .map_err(|e| super::write_error(path, &e))?;
@@ -173,9 +174,18 @@ pub fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
 /// all are on disk are the targets replaced, the previous versions moved aside until every
 /// rename succeeded and put back if one fails. A failure leaves the folder as it was.
 pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<(), Error> {
+    // Sweep each folder once, not once per file (86 sheets share one folder).
+    let mut swept: Vec<&Path> = Vec::new();
+    for (path, _) in files {
+        let dir = folder_of(path);
+        if !swept.contains(&dir) {
+            sweep_stale_temps(dir, STALE_TEMP_AGE);
+            swept.push(dir);
+        }
+    }
     let mut ready = Vec::with_capacity(files.len());
     for (path, bytes) in files {
-        ready.push((path, staged(path, bytes)?));
+        ready.push((path, staged(path, bytes, false)?));
     }
     // (target, where its previous version waits)
     let mut done: Vec<(&PathBuf, Option<PathBuf>)> = Vec::new();
@@ -238,17 +248,29 @@ fn aside_name(path: &Path, i: usize) -> PathBuf {
 /// `path`: the one way Shifan writes a file that must appear whole or not at all. Fails in
 /// Chinese when the folder is gone (e.g. a removed USB disk).
 pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
-    let dir = path
-        .parent()
+    temp_in_folder_of(path, true)
+}
+
+/// The folder `path` is written into ("." for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+        .unwrap_or(Path::new("."))
+}
+
+/// [`temp_beside`]; `sweep` first removes stale temp files of ours from that folder (callers
+/// writing many files into one folder sweep it once themselves).
+fn temp_in_folder_of(path: &Path, sweep: bool) -> Result<tempfile::NamedTempFile, Error> {
+    let dir = folder_of(path);
     if !dir.is_dir() {
         return Err(Error::Io(format!(
             "无法写入“{}”：所在文件夹不存在（U 盘是否已拔出？）。",
             path.display()
         )));
     }
-    sweep_stale_temps(dir, STALE_TEMP_AGE);
+    if sweep {
+        sweep_stale_temps(dir, STALE_TEMP_AGE);
+    }
     tempfile::Builder::new()
         .prefix(".shifan-")
         .suffix(".tmp")
