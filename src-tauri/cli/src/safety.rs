@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use shifan_core::model::{BackupInfo, BackupReason, OplogFilter, SnapshotSummary};
 use shifan_core::{Error, Workspace};
 
@@ -41,22 +41,42 @@ pub enum HandoverCmd {
     },
 }
 
+/// Which 操作日志 entries `log list` shows and `log export` writes.
+#[derive(Args)]
+pub struct LogFilterArgs {
+    /// 只看某类操作，如“导入指标体系”。
+    #[arg(long)]
+    action: Option<String>,
+    /// 操作人、操作或内容包含的文字。
+    #[arg(long)]
+    search: Option<String>,
+    /// 起始日期，如 2026-11-01。
+    #[arg(long)]
+    from: Option<String>,
+    /// 截止日期，如 2026-11-30。
+    #[arg(long)]
+    to: Option<String>,
+}
+
+impl LogFilterArgs {
+    fn filter(self, limit: Option<i64>) -> OplogFilter {
+        OplogFilter {
+            action: self.action,
+            search: self.search,
+            from: self.from,
+            to: self.to,
+            limit,
+            offset: None,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 pub enum LogCmd {
     /// 查看操作日志（最新在前）。
     List {
-        /// 只看某类操作，如“导入指标体系”。
-        #[arg(long)]
-        action: Option<String>,
-        /// 操作人、操作或内容包含的文字。
-        #[arg(long)]
-        search: Option<String>,
-        /// 起始日期，如 2026-11-01。
-        #[arg(long)]
-        from: Option<String>,
-        /// 截止日期，如 2026-11-30。
-        #[arg(long)]
-        to: Option<String>,
+        #[command(flatten)]
+        filter: LogFilterArgs,
         /// 最多显示多少条（默认 200）。
         #[arg(long)]
         limit: Option<i64>,
@@ -64,14 +84,8 @@ pub enum LogCmd {
     /// 导出操作日志到 Excel（.xlsx）。
     Export {
         file: PathBuf,
-        #[arg(long)]
-        action: Option<String>,
-        #[arg(long)]
-        search: Option<String>,
-        #[arg(long)]
-        from: Option<String>,
-        #[arg(long)]
-        to: Option<String>,
+        #[command(flatten)]
+        filter: LogFilterArgs,
     },
 }
 
@@ -219,21 +233,8 @@ pub fn handover(ws: &mut Workspace, cmd: HandoverCmd) -> Result<Out, Error> {
 
 pub fn log(ws: &mut Workspace, cmd: LogCmd) -> Result<Out, Error> {
     Ok(match cmd {
-        LogCmd::List {
-            action,
-            search,
-            from,
-            to,
-            limit,
-        } => {
-            let page = ws.list_oplog(&OplogFilter {
-                action,
-                search,
-                from,
-                to,
-                limit,
-                offset: None,
-            })?;
+        LogCmd::List { filter, limit } => {
+            let page = ws.list_oplog(&filter.filter(limit))?;
             let mut text = page
                 .entries
                 .iter()
@@ -252,24 +253,8 @@ pub fn log(ws: &mut Workspace, cmd: LogCmd) -> Result<Out, Error> {
             }
             out(&page.entries, text)
         }
-        LogCmd::Export {
-            file,
-            action,
-            search,
-            from,
-            to,
-        } => {
-            let p = ws.export_oplog(
-                &OplogFilter {
-                    action,
-                    search,
-                    from,
-                    to,
-                    limit: None,
-                    offset: None,
-                },
-                &file,
-            )?;
+        LogCmd::Export { file, filter } => {
+            let p = ws.export_oplog(&filter.filter(None), &file)?;
             let text = format!("已导出操作日志：{}", p.display());
             out(
                 &serde_json::json!({ "path": p.display().to_string() }),
