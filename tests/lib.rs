@@ -142,3 +142,16 @@ pub fn copy_as(src: &Path, dir: &Path, name: &str) -> PathBuf {
     std::fs::copy(src, &dst).expect("copy");
     dst
 }
+
+/// The text of one part of an .xlsx (a zip), e.g. "xl/worksheets/sheet1.xml".
+pub fn xlsx_part(path: &Path, part: &str) -> String {
+    use std::io::Read;
+    let f = std::fs::File::open(path).expect("open");
+    let mut z = zip::ZipArchive::new(f).expect("zip");
+    let mut s = String::new();
+    z.by_name(part)
+        .expect("part")
+        .read_to_string(&mut s)
+        .expect("read");
+    s
+}

@@ -1,24 +1,12 @@
 //! The exported 指标体系表: what an office prints and sends to units.
-
-use std::io::Read;
-
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use shifan_tests::{fixture, with_demo_campaign};
+use shifan_tests::{fixture, with_demo_campaign, xlsx_part};
 
 fn sheet_xml(path: &std::path::Path) -> (String, String) {
-    let f = std::fs::File::open(path).expect("open");
-    let mut z = zip::ZipArchive::new(f).expect("zip");
-    let mut s = String::new();
-    z.by_name("xl/worksheets/sheet1.xml")
-        .expect("sheet")
-        .read_to_string(&mut s)
-        .expect("read");
-    let mut wb = String::new();
-    z.by_name("xl/workbook.xml")
-        .expect("wb")
-        .read_to_string(&mut wb)
-        .expect("read");
-    (s, wb)
+    (
+        xlsx_part(path, "xl/worksheets/sheet1.xml"),
+        xlsx_part(path, "xl/workbook.xml"),
+    )
 }
 
 #[test]

@@ -8,7 +8,7 @@ use shifan_core::Workspace;
 use shifan_core::lock::Program;
 use shifan_core::model::{BackupReason, OplogFilter};
 use shifan_core::progress::{Cancel, NoProgress};
-use shifan_tests::{fingerprint, fixture, with_demo_campaign};
+use shifan_tests::{fingerprint, fixture, with_demo_campaign, xlsx_part};
 
 #[test]
 fn a_second_workspace_on_the_same_folder_is_refused_but_may_read() {
@@ -270,14 +270,7 @@ fn chrono_today() -> String {
 }
 
 fn sheet_xml(path: &std::path::Path) -> String {
-    let f = std::fs::File::open(path).expect("open");
-    let mut z = zip::ZipArchive::new(f).expect("zip");
-    let mut s = String::new();
-    z.by_name("xl/worksheets/sheet1.xml")
-        .expect("sheet")
-        .read_to_string(&mut s)
-        .expect("read");
-    s
+    xlsx_part(path, "xl/worksheets/sheet1.xml")
 }
 
 #[test]
