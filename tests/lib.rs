@@ -36,11 +36,17 @@ pub fn with_demo_campaign() -> (tempfile::TempDir, Workspace) {
 /// `tasks/tasks-libreoffice.xlsx`.
 pub fn with_tasks() -> (tempfile::TempDir, Workspace) {
     let (d, mut ws) = with_demo_campaign();
-    ws.apply_units_import(&fixture("tasks/units.xlsx"))
-        .expect("units import");
-    ws.apply_tasks_import(
-        &fixture("tasks/tasks-libreoffice.xlsx"),
-        shifan_core::tasks::import::TasksImportOptions::default(),
+    ws.apply(
+        &shifan_core::UnitsImport::new(fixture("tasks/units.xlsx")),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("units import");
+    ws.apply(
+        &shifan_core::TasksImport::new(
+            fixture("tasks/tasks-libreoffice.xlsx"),
+            shifan_core::tasks::import::TasksImportOptions::default(),
+        ),
+        &shifan_core::Job::quiet(),
     )
     .expect("tasks import");
     (d, ws)
@@ -51,46 +57,19 @@ pub fn with_tasks() -> (tempfile::TempDir, Workspace) {
 /// into `<tmp>/sent`.
 pub fn exported() -> (tempfile::TempDir, Workspace) {
     let (d, mut ws) = with_tasks();
-    ws.export_unit_sheets(&d.path().join("sent"))
+    ws.export_unit_sheets(&d.path().join("sent"), &shifan_core::Job::quiet())
         .expect("export");
     (d, ws)
 }
 
-/// Everything stored, as text: two equal fingerprints mean nothing changed.
+/// Everything stored, as text: two equal fingerprints mean nothing changed. Every table of the
+/// schema is included (read from the database itself), so a new table cannot escape.
 pub fn fingerprint(ws: &Workspace) -> String {
-    let conn = ws.store().conn();
     let mut out = String::new();
-    for table in [
-        "indicator_system",
-        "indicator",
-        "campaign",
-        "setting",
-        "oplog",
-        "unit",
-        "unit_alias",
-        "roster_member",
-        "assignment",
-        "assignment_unit",
-        "unit_export",
-        "unit_export_row",
-        "unit_report",
-    ] {
-        let mut st = conn
-            .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
-            .expect("prepare");
-        let n = st.column_count();
-        let rows = st
-            .query_map([], |r| {
-                let mut line = String::new();
-                for i in 0..n {
-                    let v: rusqlite::types::Value = r.get(i)?;
-                    line.push_str(&format!("{v:?}|"));
-                }
-                Ok(line)
-            })
-            .expect("query");
-        for row in rows {
-            out.push_str(&row.expect("row"));
+    for (table, rows) in ws.dump_tables().expect("dump") {
+        out.push_str(&format!("[{table}]\n"));
+        for r in rows {
+            out.push_str(&r);
             out.push('\n');
         }
     }

@@ -1,32 +1,29 @@
-//! The IPC commands. Each one locks the workspace, calls one function of `shifan_core` and maps
-//! the error; nothing else. Commands that read or write user files are `async` and do their work
-//! on a blocking thread, because sync commands run on the UI thread.
+//! The IPC commands, declared once (see `surface.rs`). Each line names a command, its
+//! arguments and result, and the one core call it makes; the macro writes the Tauri command
+//! (lock the workspace on a blocking thread, call, map the error), the handler list and the
+//! TypeScript bindings. Names follow one pattern: `preview_X` / `apply_X` for every operation
+//! that is previewed before it is applied.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
-use shifan_core::Workspace;
 use shifan_core::model::{
-    AppStatus, CampaignInfo, IndicatorImportPreview, IndicatorTree, NewCampaign, SystemInfo,
+    AppStatus, BackupInfo, BackupReason, CampaignInfo, HandoverManifest, HandoverReport,
+    HealthReport, IndicatorImportPreview, IndicatorTree, NewCampaign, OplogFilter, OplogPage,
+    RestorePreview, RestoreReport, SystemInfo, UndoInfo,
 };
-use shifan_core::model::{
-    BackupInfo, BackupReason, HandoverManifest, HandoverReport, HealthReport, OplogFilter,
-    OplogPage, RestorePreview, RestoreReport, UndoInfo,
-};
-use shifan_core::progress::Progress;
-use tauri::ipc::JavaScriptChannelId;
-use tauri::{AppHandle, Manager, Runtime, State, Webview};
-
-use crate::jobs::{Jobs, channel_progress};
-
-use crate::error::{CmdError, CmdResult};
 use shifan_core::tasks::collect::CollectPreview;
 use shifan_core::tasks::import::{TasksImportOptions, TasksImportPreview};
 use shifan_core::tasks::unit_sheets::UnitSheetsExport;
 use shifan_core::tasks::{Assignment, AssignmentFilter, UnitTaskSummary};
-use shifan_core::units::{
-    RosterInput, RosterMember, RosterShortfall, UnitInfo, UnitInput, UnitsImportPreview,
-};
+use shifan_core::units::book::UnitsImportPreview;
+use shifan_core::units::{RosterInput, RosterMember, RosterShortfall, UnitInfo, UnitInput};
+use shifan_core::{CollectImport, IndicatorImport, Job, TasksImport, UnitsImport, Workspace};
+use tauri::ipc::JavaScriptChannelId;
+use tauri::{AppHandle, Manager, Runtime, State, Webview};
+
+use crate::error::{CmdError, CmdResult};
+use crate::jobs::{Jobs, paced_progress};
 
 /// The managed state: the one open data folder.
 pub type WorkspaceState = Mutex<Workspace>;
@@ -42,7 +39,7 @@ fn lock(state: &WorkspaceState) -> MutexGuard<'_, Workspace> {
 /// Runs `f` with the workspace on a blocking thread. Every command that takes the workspace
 /// lock goes through here, never through a sync command: sync commands run on the UI thread,
 /// which would freeze (progress window and 取消 included) while a long job holds the lock.
-async fn blocking<R, T, F>(app: AppHandle<R>, f: F) -> CmdResult<T>
+pub async fn blocking<R, T, F>(app: AppHandle<R>, f: F) -> CmdResult<T>
 where
     R: Runtime,
     T: Send + 'static,
@@ -61,7 +58,7 @@ where
 
 /// Like [`blocking`], for long work: `job` is the UI's id for `cancel_job`, `progress` the
 /// channel its reports go to. Both are optional, so a plain `invoke` still works.
-async fn blocking_job<R, T, F>(
+pub async fn blocking_job<R, T, F>(
     app: AppHandle<R>,
     webview: Webview<R>,
     job: Option<String>,
@@ -71,453 +68,126 @@ async fn blocking_job<R, T, F>(
 where
     R: Runtime,
     T: Send + 'static,
-    F: FnOnce(
-            &mut Workspace,
-            &dyn Progress,
-            &shifan_core::progress::Cancel,
-        ) -> shifan_core::Result<T>
-        + Send
-        + 'static,
+    F: FnOnce(&mut Workspace, &Job) -> shifan_core::Result<T> + Send + 'static,
 {
     let jobs_app = app.clone();
     blocking(app, move |ws| {
         let jobs = jobs_app.state::<Jobs>();
         let guard = jobs.start(job);
-        let sink = channel_progress(progress.map(|id| id.channel_on(webview)));
-        f(ws, &sink, &guard.cancel)
+        let sink = paced_progress(
+            progress.map(|id| id.channel_on(webview)),
+            guard.cancel.clone(),
+        );
+        f(ws, &Job::new(&sink, guard.cancel.clone()))
     })
     .await
 }
 
 /// Asks the running job `job` to stop; it stops between two steps and changes nothing. False
-/// when no such job is running (it may just have finished).
+/// when no such job is running (it may just have finished). Sync on purpose: it must not wait
+/// for the workspace lock the job holds.
 #[tauri::command]
 pub fn cancel_job(jobs: State<'_, Jobs>, job: String) -> bool {
     jobs.cancel(&job)
 }
 
-#[tauri::command]
-pub async fn app_status<R: Runtime>(app: AppHandle<R>) -> CmdResult<AppStatus> {
-    blocking(app, |ws| ws.status()).await
+fn shown(p: PathBuf) -> String {
+    p.display().to_string()
 }
 
-#[tauri::command]
-pub async fn list_systems<R: Runtime>(app: AppHandle<R>) -> CmdResult<Vec<SystemInfo>> {
-    blocking(app, |ws| ws.list_systems()).await
-}
+crate::commands! {
+    raw {
+        /// 取消正在进行的操作（在两步之间停止，不做任何修改）。
+        cancel_job(job: String) -> bool;
+    }
 
-/// May import `input.system_file`, so it runs off the UI thread.
-#[tauri::command]
-pub async fn create_campaign<R: Runtime>(
-    app: AppHandle<R>,
-    input: NewCampaign,
-) -> CmdResult<CampaignInfo> {
-    blocking(app, move |ws| ws.create_campaign(&input)).await
-}
+    // ----- Campaigns and indicator systems ----------------------------------------------
+    /// 数据文件夹与当前创建项目。
+    call app_status() -> AppStatus => |ws| ws.status();
+    call list_systems() -> Vec<SystemInfo> => |ws| ws.list_systems();
+    /// May import `input.systemFile`, so it runs off the UI thread like every command.
+    call create_campaign(input: NewCampaign) -> CampaignInfo => |ws| ws.create_campaign(&input);
+    call switch_campaign(id: i64) -> CampaignInfo => |ws| ws.switch_campaign(id);
+    call set_campaign_system(system_id: i64) -> CampaignInfo => |ws| ws.set_campaign_system(system_id);
+    /// `systemId` null: the active campaign's system.
+    call indicator_tree(system_id: Option<i64>) -> IndicatorTree => |ws| ws.indicator_tree(system_id);
+    job "读取指标体系文件"
+    preview_indicator_import(path: PathBuf) -> IndicatorImportPreview
+        => |ws, job| ws.preview(&IndicatorImport::new(path, false), job);
+    /// `bind` also makes the imported system the active campaign's system.
+    job "导入指标体系"
+    apply_indicator_import(path: PathBuf, bind: bool) -> SystemInfo
+        => |ws, job| ws.apply(&IndicatorImport::new(path, bind), job);
+    /// Returns the path actually written.
+    call export_indicators(path: PathBuf, system_id: Option<i64>) -> String
+        => |ws| ws.export_indicators(system_id, &path).map(shown);
 
-#[tauri::command]
-pub async fn switch_campaign<R: Runtime>(app: AppHandle<R>, id: i64) -> CmdResult<CampaignInfo> {
-    blocking(app, move |ws| ws.switch_campaign(id)).await
-}
+    // ----- Units, 明白人 and 任务分解 ------------------------------------------------------
+    call list_units() -> Vec<UnitInfo> => |ws| ws.list_units();
+    call save_unit(input: UnitInput) -> UnitInfo => |ws| ws.save_unit(&input);
+    call delete_unit(id: i64) -> () => |ws| ws.delete_unit(id);
+    /// `unitId` null: every unit's members.
+    call roster(unit_id: Option<i64>) -> Vec<RosterMember> => |ws| ws.roster(unit_id);
+    /// Replaces the roster of one unit.
+    call set_roster(unit_id: i64, members: Vec<RosterInput>) -> Vec<RosterMember>
+        => |ws| ws.set_roster(unit_id, &members);
+    call roster_check() -> Vec<RosterShortfall> => |ws| ws.roster_check();
+    call list_assignments(filter: AssignmentFilter) -> Vec<Assignment> => |ws| ws.list_assignments(&filter);
+    call unit_task_summary() -> Vec<UnitTaskSummary> => |ws| ws.unit_task_summary();
+    job "读取单位名单"
+    preview_units_import(path: PathBuf) -> UnitsImportPreview
+        => |ws, job| ws.preview(&UnitsImport::new(path), job);
+    job "导入单位名单"
+    apply_units_import(path: PathBuf) -> UnitsImportPreview
+        => |ws, job| ws.apply(&UnitsImport::new(path), job);
+    call export_units(path: PathBuf) -> String => |ws| ws.export_units(&path).map(shown);
+    job "读取任务分解表"
+    preview_tasks_import(path: PathBuf, options: TasksImportOptions) -> TasksImportPreview
+        => |ws, job| ws.preview(&TasksImport::new(path, options), job);
+    job "导入任务分解表"
+    apply_tasks_import(path: PathBuf, options: TasksImportOptions) -> TasksImportPreview
+        => |ws, job| ws.apply(&TasksImport::new(path, options), job);
+    call export_tasks(path: PathBuf) -> String => |ws| ws.export_tasks(&path).map(shown);
+    /// `target` is a folder (one .xlsx per unit) or a path ending in .zip.
+    job "导出各单位工作表"
+    export_unit_sheets(target: PathBuf) -> UnitSheetsExport
+        => |ws, job| ws.export_unit_sheets(&target, job);
+    /// `path` is a folder, a .zip or one returned .xlsx.
+    job "读取各单位交回的工作表"
+    preview_collect(path: PathBuf) -> CollectPreview
+        => |ws, job| ws.preview(&CollectImport::new(path), job);
+    job "收回各单位工作表"
+    apply_collect(path: PathBuf) -> CollectPreview
+        => |ws, job| ws.apply(&CollectImport::new(path), job);
 
-#[tauri::command]
-pub async fn set_campaign_system<R: Runtime>(
-    app: AppHandle<R>,
-    system_id: i64,
-) -> CmdResult<CampaignInfo> {
-    blocking(app, move |ws| ws.set_campaign_system(system_id)).await
-}
-
-#[tauri::command]
-pub async fn indicator_tree<R: Runtime>(
-    app: AppHandle<R>,
-    system_id: Option<i64>,
-) -> CmdResult<IndicatorTree> {
-    blocking(app, move |ws| ws.indicator_tree(system_id)).await
-}
-
-#[tauri::command]
-pub async fn preview_indicator_import<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    path: String,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<IndicatorImportPreview> {
-    blocking_job(app, webview, job, progress, move |ws, p, c| {
-        ws.preview_indicator_import_with(&PathBuf::from(path), p, c)
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn apply_indicator_import<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    path: String,
-    bind: bool,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<SystemInfo> {
-    blocking_job(app, webview, job, progress, move |ws, p, c| {
-        ws.apply_indicator_import_with(&PathBuf::from(path), bind, p, c)
-    })
-    .await
-}
-
-/// Returns the path actually written.
-#[tauri::command]
-pub async fn export_indicators<R: Runtime>(
-    app: AppHandle<R>,
-    path: String,
-    system_id: Option<i64>,
-) -> CmdResult<String> {
-    blocking(app, move |ws| {
-        ws.export_indicators(system_id, &PathBuf::from(path))
-    })
-    .await
-    .map(|p| p.display().to_string())
-}
-
-// --- Units, 明白人 and 任务分解 --------------------------------------------------------------
-
-#[tauri::command]
-pub async fn list_units<R: Runtime>(app: AppHandle<R>) -> CmdResult<Vec<UnitInfo>> {
-    blocking(app, |ws| ws.list_units()).await
-}
-
-#[tauri::command]
-pub async fn save_unit<R: Runtime>(app: AppHandle<R>, input: UnitInput) -> CmdResult<UnitInfo> {
-    blocking(app, move |ws| ws.save_unit(&input)).await
-}
-
-#[tauri::command]
-pub async fn delete_unit<R: Runtime>(app: AppHandle<R>, id: i64) -> CmdResult<()> {
-    blocking(app, move |ws| ws.delete_unit(id)).await
-}
-
-#[tauri::command]
-pub async fn roster<R: Runtime>(
-    app: AppHandle<R>,
-    unit_id: Option<i64>,
-) -> CmdResult<Vec<RosterMember>> {
-    blocking(app, move |ws| ws.roster(unit_id)).await
-}
-
-#[tauri::command]
-pub async fn set_roster<R: Runtime>(
-    app: AppHandle<R>,
-    unit_id: i64,
-    members: Vec<RosterInput>,
-) -> CmdResult<Vec<RosterMember>> {
-    blocking(app, move |ws| ws.set_roster(unit_id, &members)).await
-}
-
-#[tauri::command]
-pub async fn roster_check<R: Runtime>(app: AppHandle<R>) -> CmdResult<Vec<RosterShortfall>> {
-    blocking(app, |ws| ws.roster_check()).await
-}
-
-#[tauri::command]
-pub async fn list_assignments<R: Runtime>(
-    app: AppHandle<R>,
-    filter: AssignmentFilter,
-) -> CmdResult<Vec<Assignment>> {
-    blocking(app, move |ws| ws.list_assignments(&filter)).await
-}
-
-#[tauri::command]
-pub async fn unit_task_summary<R: Runtime>(app: AppHandle<R>) -> CmdResult<Vec<UnitTaskSummary>> {
-    blocking(app, |ws| ws.unit_task_summary()).await
-}
-
-#[tauri::command]
-pub async fn import_units_preview<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    path: String,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<UnitsImportPreview> {
-    blocking_job(app, webview, job, progress, move |ws, p, c| {
-        ws.preview_units_import_with(&PathBuf::from(path), p, c)
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn apply_units_import<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    path: String,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<UnitsImportPreview> {
-    blocking_job(app, webview, job, progress, move |ws, p, c| {
-        ws.apply_units_import_with(&PathBuf::from(path), p, c)
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn export_units<R: Runtime>(app: AppHandle<R>, path: String) -> CmdResult<String> {
-    blocking(app, move |ws| ws.export_units(&PathBuf::from(path)))
-        .await
-        .map(|p| p.display().to_string())
-}
-
-#[tauri::command]
-pub async fn preview_tasks_import<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    path: String,
-    options: TasksImportOptions,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<TasksImportPreview> {
-    blocking_job(app, webview, job, progress, move |ws, p, c| {
-        ws.preview_tasks_import_with(&PathBuf::from(path), options, p, c)
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn apply_tasks_import<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    path: String,
-    options: TasksImportOptions,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<TasksImportPreview> {
-    blocking_job(app, webview, job, progress, move |ws, p, c| {
-        ws.apply_tasks_import_with(&PathBuf::from(path), options, p, c)
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn export_tasks<R: Runtime>(app: AppHandle<R>, path: String) -> CmdResult<String> {
-    blocking(app, move |ws| ws.export_tasks(&PathBuf::from(path)))
-        .await
-        .map(|p| p.display().to_string())
-}
-
-/// `target` is a folder (one .xlsx per unit) or a path ending in .zip.
-#[tauri::command]
-pub async fn export_unit_sheets<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    target: String,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<UnitSheetsExport> {
-    blocking_job(app, webview, job, progress, move |ws, p, c| {
-        ws.export_unit_sheets_with(&PathBuf::from(target), p, c)
-    })
-    .await
-}
-
-/// `path` is a folder, a .zip or one returned .xlsx.
-#[tauri::command]
-pub async fn preview_collect<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    path: String,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<CollectPreview> {
-    blocking_job(app, webview, job, progress, move |ws, p, c| {
-        ws.preview_collect_with(&PathBuf::from(path), p, c)
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn apply_collect<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    path: String,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<CollectPreview> {
-    blocking_job(app, webview, job, progress, move |ws, p, c| {
-        ws.apply_collect_with(&PathBuf::from(path), p, c)
-    })
-    .await
-}
-
-// ----- Data safety: backups, hand-over, 操作日志, integrity ---------------------------------
-
-/// Result of the quick check made when the data folder was opened (or of the last check).
-#[tauri::command]
-pub async fn get_health<R: Runtime>(app: AppHandle<R>) -> CmdResult<HealthReport> {
-    blocking(app, |ws| Ok(ws.health().clone())).await
-}
-
-/// `full`: also re-hash every backup (and, later, every evidence file).
-#[tauri::command]
-pub async fn check_data<R: Runtime>(app: AppHandle<R>, full: bool) -> CmdResult<HealthReport> {
-    blocking(app, move |ws| {
-        if full {
-            ws.check_full()
-        } else {
-            ws.check_quick()
-        }
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn repair_data<R: Runtime>(app: AppHandle<R>) -> CmdResult<HealthReport> {
-    blocking(app, |ws| ws.repair()).await
-}
-
-#[tauri::command]
-pub async fn get_operator<R: Runtime>(app: AppHandle<R>) -> CmdResult<String> {
-    blocking(app, |ws| Ok(ws.operator())).await
-}
-
-#[tauri::command]
-pub async fn set_operator<R: Runtime>(app: AppHandle<R>, name: String) -> CmdResult<String> {
-    blocking(app, move |ws| ws.set_operator(&name)).await
-}
-
-#[tauri::command]
-pub async fn list_backups<R: Runtime>(app: AppHandle<R>) -> CmdResult<Vec<BackupInfo>> {
-    blocking(app, |ws| ws.list_backups()).await
-}
-
-#[tauri::command]
-pub async fn backup_now<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<BackupInfo> {
-    blocking_job(app, webview, job, progress, |ws, p, c| {
-        ws.backup_with_progress(BackupReason::Manual, p, c)
-    })
-    .await
-}
-
-/// Back up into a folder the user picked (e.g. a USB disk).
-#[tauri::command]
-pub async fn backup_to_folder<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    folder: String,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<BackupInfo> {
-    blocking_job(app, webview, job, progress, move |ws, p, c| {
-        ws.backup_to_folder(&PathBuf::from(folder), p, c)
-    })
-    .await
-}
-
-/// `source`: a backup id from `list_backups`, or the path of a backup file.
-#[tauri::command]
-pub async fn preview_restore<R: Runtime>(
-    app: AppHandle<R>,
-    source: String,
-) -> CmdResult<RestorePreview> {
-    blocking(app, move |ws| ws.preview_restore(&source)).await
-}
-
-#[tauri::command]
-pub async fn restore_backup<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    source: String,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<RestoreReport> {
-    blocking_job(app, webview, job, progress, move |ws, p, c| {
-        ws.restore_backup(&source, p, c)
-    })
-    .await
-}
-
-/// The last import that 撤销 would take back, or null.
-#[tauri::command]
-pub async fn undo_info<R: Runtime>(app: AppHandle<R>) -> CmdResult<Option<UndoInfo>> {
-    blocking(app, |ws| ws.undo_info()).await
-}
-
-#[tauri::command]
-pub async fn undo_last_import<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<RestoreReport> {
-    blocking_job(app, webview, job, progress, |ws, p, c| {
-        ws.undo_last_import(p, c)
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn export_handover<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    path: String,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<HandoverManifest> {
-    blocking_job(app, webview, job, progress, move |ws, p, c| {
-        ws.export_handover(&PathBuf::from(path), p, c)
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn preview_handover<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    path: String,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<HandoverReport> {
-    blocking_job(app, webview, job, progress, move |ws, p, c| {
-        ws.preview_handover(&PathBuf::from(path), p, c)
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn import_handover<R: Runtime>(
-    app: AppHandle<R>,
-    webview: Webview<R>,
-    path: String,
-    job: Option<String>,
-    progress: Option<JavaScriptChannelId>,
-) -> CmdResult<HandoverReport> {
-    blocking_job(app, webview, job, progress, move |ws, p, c| {
-        ws.import_handover(&PathBuf::from(path), p, c)
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn list_oplog<R: Runtime>(
-    app: AppHandle<R>,
-    filter: OplogFilter,
-) -> CmdResult<OplogPage> {
-    blocking(app, move |ws| ws.list_oplog(&filter)).await
-}
-
-/// Returns the path actually written.
-#[tauri::command]
-pub async fn export_oplog<R: Runtime>(
-    app: AppHandle<R>,
-    filter: OplogFilter,
-    path: String,
-) -> CmdResult<String> {
-    blocking(app, move |ws| {
-        ws.export_oplog(&filter, &PathBuf::from(path))
-    })
-    .await
-    .map(|p| p.display().to_string())
+    // ----- Data safety: backups, hand-over, 操作日志, integrity --------------------------
+    /// Result of the quick check made when the data folder was opened (or of the last check).
+    call get_health() -> HealthReport => |ws| Ok(ws.health().clone());
+    /// `full`: also re-hash every backup.
+    call check_data(full: bool) -> HealthReport
+        => |ws| if full { ws.check_full() } else { ws.check_quick() };
+    call repair_data() -> HealthReport => |ws| ws.repair();
+    call get_operator() -> String => |ws| Ok(ws.operator());
+    call set_operator(name: String) -> String => |ws| ws.set_operator(&name);
+    call list_backups() -> Vec<BackupInfo> => |ws| ws.list_backups();
+    job "备份" backup_now() -> BackupInfo => |ws, job| ws.backup_now(BackupReason::Manual, job);
+    /// Back up into a folder the user picked (e.g. a USB disk).
+    job "备份到指定文件夹"
+    backup_to_folder(folder: PathBuf) -> BackupInfo => |ws, job| ws.backup_to_folder(&folder, job);
+    /// `source`: a backup id from `list_backups`, or the path of a backup file.
+    call preview_restore(source: String) -> RestorePreview => |ws| ws.preview_restore(&source);
+    job "从备份恢复" apply_restore(source: String) -> RestoreReport => |ws, job| ws.restore_backup(&source, job);
+    /// The last import that 撤销 would take back, or null.
+    call preview_undo() -> Option<UndoInfo> => |ws| ws.undo_info();
+    job "撤销上一次导入" apply_undo() -> RestoreReport => |ws, job| ws.undo_last_import(job);
+    job "导出交接文件"
+    export_handover(path: PathBuf) -> HandoverManifest => |ws, job| ws.export_handover(&path, job);
+    job "校验交接文件"
+    preview_handover_import(path: PathBuf) -> HandoverReport => |ws, job| ws.preview_handover(&path, job);
+    job "导入交接文件"
+    apply_handover_import(path: PathBuf) -> HandoverReport => |ws, job| ws.import_handover(&path, job);
+    call list_oplog(filter: OplogFilter) -> OplogPage => |ws| ws.list_oplog(&filter);
+    /// Returns the path actually written.
+    call export_oplog(filter: OplogFilter, path: PathBuf) -> String
+        => |ws| ws.export_oplog(&filter, &path).map(shown);
 }

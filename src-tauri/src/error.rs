@@ -23,7 +23,7 @@ impl CmdError {
     /// error; the message still reads as Chinese and says what to do.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         CmdError {
-            kind: "internal",
+            kind: shifan_core::error::ErrorKind::Internal.as_str(),
             message: format!("程序内部错误，请重启示范创建工作台后重试。（{detail}）"),
         }
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use shifan_core::progress::{Cancel, JobProgress, Throttled};
+use shifan_core::progress::{Cancel, JobProgress, Progress, Throttled};
 use tauri::ipc::Channel;
 
 /// Cancel flags of the jobs now running, by the UI's job id.
@@ -59,15 +59,45 @@ impl Drop for JobGuard<'_> {
     }
 }
 
+/// Environment variable naming a file that holds long jobs back while it exists: the real-window
+/// test creates it, starts a long job, clicks 取消 in the progress window (which is then surely
+/// still open), and removes it. Timing never decides whether the cancel lands in time.
+pub const TEST_GATE_ENV: &str = "SHIFAN_TEST_JOB_GATE";
+
 /// Progress sent over the job's channel, at most ten times a second. Without a channel (a
-/// caller that does not care) reports go nowhere.
-pub fn channel_progress(
+/// caller that does not care) reports go nowhere. While the test gate file exists, each report
+/// waits for it to go away (or for the job to be cancelled).
+pub fn paced_progress(
     channel: Option<Channel<JobProgress>>,
-) -> Throttled<impl Fn(JobProgress) + Send + Sync> {
-    Throttled::new(Duration::from_millis(100), move |p: JobProgress| {
-        if let Some(ch) = &channel {
-            // The window may be gone; nothing to do then.
-            let _ = ch.send(p);
+    cancel: Cancel,
+) -> Paced<impl Fn(JobProgress) + Send + Sync> {
+    let gate = std::env::var_os(TEST_GATE_ENV).map(std::path::PathBuf::from);
+    Paced {
+        inner: Throttled::new(Duration::from_millis(100), move |p: JobProgress| {
+            if let Some(ch) = &channel {
+                // The window may be gone; nothing to do then.
+                let _ = ch.send(p);
+            }
+        }),
+        gate,
+        cancel,
+    }
+}
+
+/// A progress sink with the test gate in front of it.
+pub struct Paced<F: Fn(JobProgress) + Send + Sync> {
+    inner: Throttled<F>,
+    gate: Option<std::path::PathBuf>,
+    cancel: Cancel,
+}
+
+impl<F: Fn(JobProgress) + Send + Sync> Progress for Paced<F> {
+    fn report(&self, done: u64, total: u64, what: &str) {
+        self.inner.report(done, total, what);
+        if let Some(g) = &self.gate {
+            while g.exists() && !self.cancel.is_cancelled() {
+                std::thread::sleep(Duration::from_millis(20));
+            }
         }
-    })
+    }
 }

@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod error;
 pub mod jobs;
+pub mod surface;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -22,52 +23,7 @@ pub const DATA_DIR_ENV: &str = "SHIFAN_DATA_DIR";
 pub fn builder<R: Runtime>(b: tauri::Builder<R>) -> tauri::Builder<R> {
     b.plugin(tauri_plugin_dialog::init())
         .manage(jobs::Jobs::default())
-        .invoke_handler(tauri::generate_handler![
-            commands::cancel_job,
-            commands::app_status,
-            commands::list_systems,
-            commands::create_campaign,
-            commands::switch_campaign,
-            commands::set_campaign_system,
-            commands::indicator_tree,
-            commands::preview_indicator_import,
-            commands::apply_indicator_import,
-            commands::export_indicators,
-            commands::get_health,
-            commands::check_data,
-            commands::repair_data,
-            commands::get_operator,
-            commands::set_operator,
-            commands::list_backups,
-            commands::backup_now,
-            commands::backup_to_folder,
-            commands::preview_restore,
-            commands::restore_backup,
-            commands::undo_info,
-            commands::undo_last_import,
-            commands::export_handover,
-            commands::preview_handover,
-            commands::import_handover,
-            commands::list_oplog,
-            commands::export_oplog,
-            commands::list_units,
-            commands::save_unit,
-            commands::delete_unit,
-            commands::roster,
-            commands::set_roster,
-            commands::roster_check,
-            commands::list_assignments,
-            commands::unit_task_summary,
-            commands::import_units_preview,
-            commands::apply_units_import,
-            commands::export_units,
-            commands::preview_tasks_import,
-            commands::apply_tasks_import,
-            commands::export_tasks,
-            commands::export_unit_sheets,
-            commands::preview_collect,
-            commands::apply_collect,
-        ])
+        .invoke_handler(commands::handler())
 }
 
 /// Where the data lives: `$SHIFAN_DATA_DIR` if set, else the per-user app data folder

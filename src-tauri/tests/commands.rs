@@ -373,14 +373,14 @@ fn data_safety_reaches_the_ui_backups_restore_handover_oplog_and_checks() {
         json!(["曾都区法治政府建设示范创建（省级）"])
     );
     let r = desk.ok(
-        "restore_backup",
+        "apply_restore",
         json!({ "source": b["id"], "job": "job-2" }),
     );
     assert!(has_cjk(r["message"].as_str().unwrap_or("")));
     assert_ne!(r["safetyBackup"]["id"], b["id"]);
     // A restore is not an import: nothing to 撤销, and asking anyway is a Chinese refusal.
-    assert_eq!(desk.ok("undo_info", json!({})), Value::Null);
-    let e = desk.err("undo_last_import", json!({ "job": "job-u" }));
+    assert_eq!(desk.ok("preview_undo", json!({})), Value::Null);
+    let e = desk.err("apply_undo", json!({ "job": "job-u" }));
     assert_eq!(e["kind"], json!("invalid"));
 
     // 操作日志: filtered by action and exported to Excel.
@@ -419,7 +419,7 @@ fn data_safety_reaches_the_ui_backups_restore_handover_oplog_and_checks() {
     assert_eq!(m["operator"], json!("李四"));
     let pc2 = Desk::new();
     let check = pc2.ok(
-        "preview_handover",
+        "preview_handover_import",
         json!({ "path": file.display().to_string() }),
     );
     assert_eq!(
@@ -427,7 +427,7 @@ fn data_safety_reaches_the_ui_backups_restore_handover_oplog_and_checks() {
         (json!(true), json!(true))
     );
     let done = pc2.ok(
-        "import_handover",
+        "apply_handover_import",
         json!({ "path": file.display().to_string() }),
     );
     assert_eq!(done["imported"], json!(true));
@@ -448,4 +448,53 @@ fn cancel_reaches_the_running_job_and_only_while_it_runs() {
     assert!(!jobs.cancel("job-7"), "ended jobs are forgotten");
     let anonymous = jobs.start(None);
     assert!(!anonymous.cancel.is_cancelled());
+}
+
+/// The TypeScript bindings of the IPC surface: written to `ui/src/gen/commands.ts` like ts-rs
+/// writes the types (the bindings check of `make test` then fails when they are stale), and
+/// checked against the handler so that no command is missing from either.
+#[test]
+fn the_ipc_surface_is_generated_for_typescript() {
+    let specs = shifan_app::commands::surface();
+    let kinds: Vec<&str> = shifan_core::error::ErrorKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let ts = shifan_app::surface::typescript(&specs, &kinds);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/gen");
+    std::fs::create_dir_all(&dir).expect("gen dir");
+    std::fs::write(dir.join("commands.ts"), &ts).expect("write commands.ts");
+
+    // Every declared command answers through the real handler (an unknown one is refused).
+    let desk = Desk::new();
+    let mut names = std::collections::HashSet::new();
+    for s in &specs {
+        assert!(names.insert(s.name), "{} declared twice", s.name);
+        if let Err(e) = desk.invoke(s.name, json!({})) {
+            let text = e.to_string();
+            assert!(
+                !text.contains("not found"),
+                "{} is declared but not handled: {text}",
+                s.name
+            );
+        }
+        // Every type the bindings name is imported.
+        for i in &s.imports {
+            assert!(
+                ts.contains(&format!("import type {{ {i} }} from './{i}'")),
+                "{i}"
+            );
+        }
+    }
+    let unknown = desk
+        .invoke("no_such_command", json!({}))
+        .expect_err("refused");
+    assert!(unknown.to_string().contains("not found"), "{unknown}");
+    assert!(
+        ts.contains(
+            "export function previewUnitsImport(path: string): Promise<UnitsImportPreview>"
+        )
+    );
+    assert!(ts.contains("preview_tasks_import: '读取任务分解表'"));
+    assert!(ts.contains("'notFound'") && ts.contains("'internal'"));
 }

@@ -32,12 +32,15 @@ fn main() {
     }
     let f = d.path().join("extra.xlsx");
     wb.save(&f).expect("save");
-    ws.apply_tasks_import(
-        &f,
-        shifan_core::tasks::import::TasksImportOptions {
-            strict: false,
-            create_units: true,
-        },
+    ws.apply(
+        &shifan_core::TasksImport::new(
+            &f,
+            shifan_core::tasks::import::TasksImportOptions {
+                strict: false,
+                create_units: true,
+            },
+        ),
+        &shifan_core::Job::quiet(),
     )
     .expect("extra units");
     let assigned = ws
@@ -46,10 +49,17 @@ fn main() {
         .len();
     let dir = d.path().join("sheets");
     let t = Instant::now();
-    let r = ws.export_unit_sheets(&dir).expect("export");
+    let r = ws
+        .export_unit_sheets(&dir, &shifan_core::Job::quiet())
+        .expect("export");
     let export = t.elapsed();
     let t = Instant::now();
-    let p = ws.preview_collect(&dir).expect("collect");
+    let p = ws
+        .preview(
+            &shifan_core::CollectImport::new(&dir),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("collect");
     let collect = t.elapsed();
     println!(
         "{} 个单位工作表（{} 项指标）：导出 {:.2?}，收回预览 {:.2?}（{} 个单位）",

@@ -73,7 +73,10 @@ fn several_campaigns_can_be_switched_and_rebound() {
     let a2 = ws.switch_campaign(a.id).expect("switch");
     assert!(a2.active);
     let s = ws
-        .apply_indicator_import(&fixture("indicators/national-104.xlsx"), false)
+        .apply(
+            &shifan_core::IndicatorImport::new(fixture("indicators/national-104.xlsx"), false),
+            &shifan_core::Job::quiet(),
+        )
         .expect("import");
     let a3 = ws.set_campaign_system(s.id).expect("rebind");
     assert_eq!(a3.system_id, s.id);
@@ -118,18 +121,18 @@ fn every_change_is_in_the_operation_log() {
     let (_d, mut ws) = fresh();
     ws.create_campaign(&new("曾都区", Some("demo"), None))
         .expect("a");
-    ws.apply_indicator_import(&fixture("indicators/four-level.xlsx"), false)
-        .expect("import");
-    let actions: Vec<String> = {
-        let conn = ws.store().conn();
-        let mut st = conn
-            .prepare("SELECT action FROM oplog ORDER BY id")
-            .expect("p");
-        st.query_map([], |r| r.get(0))
-            .expect("q")
-            .collect::<Result<_, _>>()
-            .expect("rows")
-    };
+    ws.apply(
+        &shifan_core::IndicatorImport::new(fixture("indicators/four-level.xlsx"), false),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("import");
+    let actions: Vec<String> = ws
+        .list_oplog(&Default::default())
+        .expect("log")
+        .entries
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
     assert!(
         actions.contains(&"新建创建项目".to_string())
             && actions.contains(&"导入指标体系".to_string()),

@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use shifan_core::fault::{self, FaultError, Step};
-use shifan_core::progress::{Cancel, NoProgress};
 use shifan_core::{Error, Workspace};
 use shifan_tests::{english_in, fingerprint, with_tasks};
 
@@ -138,19 +137,24 @@ fn per_unit_sheets_are_written_all_or_none_into_a_folder_or_a_zip() {
     let out = d.path().join("各单位工作表");
     let zip = d.path().join("打包").join("各单位工作表.zip");
     std::fs::create_dir(zip.parent().expect("parent")).expect("mkdir");
-    let first = ws.export_unit_sheets(&out).expect("first export");
-    ws.export_unit_sheets(&zip).expect("first zip");
+    let first = ws
+        .export_unit_sheets(&out, &shifan_core::Job::quiet())
+        .expect("first export");
+    ws.export_unit_sheets(&zip, &shifan_core::Job::quiet())
+        .expect("first zip");
     assert_eq!(first.unit_count, 20);
     let mut cases = 0;
     for f in faults() {
         // The 5th unit's sheet fails (its write, or its rename after four were replaced).
         let name = first.files[4].clone();
         refuses_cleanly(&mut ws, &out, &name, f, 5, &mut |ws| {
-            ws.export_unit_sheets(&out).map(|_| ())
+            ws.export_unit_sheets(&out, &shifan_core::Job::quiet())
+                .map(|_| ())
         });
         let folder = zip.parent().expect("parent").to_path_buf();
         refuses_cleanly(&mut ws, &folder, "各单位工作表.zip", f, 1, &mut |ws| {
-            ws.export_unit_sheets(&zip).map(|_| ())
+            ws.export_unit_sheets(&zip, &shifan_core::Job::quiet())
+                .map(|_| ())
         });
         cases += 2;
     }
@@ -158,13 +162,21 @@ fn per_unit_sheets_are_written_all_or_none_into_a_folder_or_a_zip() {
     let f = faults()[2];
     let last = first.files[19].clone();
     refuses_cleanly(&mut ws, &out, &last, f, 20, &mut |ws| {
-        ws.export_unit_sheets(&out).map(|_| ())
+        ws.export_unit_sheets(&out, &shifan_core::Job::quiet())
+            .map(|_| ())
     });
     cases += 1;
     // Once the file is closed, the export completes with the next revision.
-    let again = ws.export_unit_sheets(&out).expect("retry");
+    let again = ws
+        .export_unit_sheets(&out, &shifan_core::Job::quiet())
+        .expect("retry");
     assert_eq!(again.unit_count, 20);
-    let back = ws.preview_collect(&out).expect("collect");
+    let back = ws
+        .preview(
+            &shifan_core::CollectImport::new(&out),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("collect");
     assert!(back.sheets.iter().all(|s| s.revision == Some(3)));
     println!("fault injection, per-unit sheets: {cases} cases");
 }
@@ -175,10 +187,10 @@ fn backup_to_a_folder_and_the_hand_over_file_meet_the_same_faults() {
     let usb = d.path().join("U盘");
     std::fs::create_dir(&usb).expect("mkdir");
     let earlier = ws
-        .backup_to_folder(&usb, &NoProgress, &Cancel::new())
+        .backup_to_folder(&usb, &shifan_core::Job::quiet())
         .expect("an earlier backup on the disk");
     let handover = usb.join("交接.shifan");
-    ws.export_handover(&handover, &NoProgress, &Cancel::new())
+    ws.export_handover(&handover, &shifan_core::Job::quiet())
         .expect("an earlier hand-over file");
     let mut cases = 0;
     for f in faults() {
@@ -192,14 +204,14 @@ fn backup_to_a_folder_and_the_hand_over_file_meet_the_same_faults() {
                 f,
                 nth,
                 &mut |ws| {
-                    ws.backup_to_folder(&usb, &NoProgress, &Cancel::new())
+                    ws.backup_to_folder(&usb, &shifan_core::Job::quiet())
                         .map(|_| ())
                 },
             );
             cases += 1;
         }
         refuses_cleanly(&mut ws, &usb, "交接.shifan", f, 1, &mut |ws| {
-            ws.export_handover(&handover, &NoProgress, &Cancel::new())
+            ws.export_handover(&handover, &shifan_core::Job::quiet())
                 .map(|_| ())
         });
         cases += 1;
@@ -211,7 +223,7 @@ fn backup_to_a_folder_and_the_hand_over_file_meet_the_same_faults() {
             .can_restore
     );
     let pv = ws
-        .preview_handover(&handover, &NoProgress, &Cancel::new())
+        .preview_handover(&handover, &shifan_core::Job::quiet())
         .expect("still a whole hand-over file");
     assert!(pv.database_ok, "{:?}", pv.notes);
     println!("fault injection, backup and hand-over: {cases} cases");

@@ -30,9 +30,15 @@ fn try_import(ws: &mut Workspace, path: &Path) -> Result<Outcome, String> {
     let before = fingerprint(ws);
     let name = path.display().to_string();
     let r = catch_unwind(AssertUnwindSafe(|| {
-        match ws.preview_indicator_import(path) {
+        match ws.preview(
+            &shifan_core::IndicatorImport::new(path, false),
+            &shifan_core::Job::quiet(),
+        ) {
             Ok(p) if p.can_apply => ws
-                .apply_indicator_import(path, false)
+                .apply(
+                    &shifan_core::IndicatorImport::new(path, false),
+                    &shifan_core::Job::quiet(),
+                )
                 .map(|s| Outcome::Imported(s.leaf_count)),
             Ok(p) => Err(shifan_core::Error::Import {
                 file: p.file_name,
@@ -53,8 +59,10 @@ fn try_import(ws: &mut Workspace, path: &Path) -> Result<Outcome, String> {
                 return Err(format!("{name}: database changed although refused"));
             }
             // Applying must refuse the same way (never half-apply).
-            if let Err(e2) = ws.apply_indicator_import(path, false)
-                && fingerprint(ws) != before
+            if let Err(e2) = ws.apply(
+                &shifan_core::IndicatorImport::new(path, false),
+                &shifan_core::Job::quiet(),
+            ) && fingerprint(ws) != before
             {
                 return Err(format!("{name}: apply changed the database: {e2}"));
             }
@@ -500,27 +508,45 @@ fn run_importer(
     let opts = shifan_core::tasks::import::TasksImportOptions::default();
     Ok(match (importer, apply) {
         (Importer::Units, false) => {
-            let p = ws.preview_units_import(path)?;
+            let p = ws.preview(
+                &shifan_core::UnitsImport::new(path),
+                &shifan_core::Job::quiet(),
+            )?;
             (p.can_apply, json!(&p))
         }
         (Importer::Units, true) => {
-            let p = ws.apply_units_import(path)?;
+            let p = ws.apply(
+                &shifan_core::UnitsImport::new(path),
+                &shifan_core::Job::quiet(),
+            )?;
             (p.can_apply, json!(&p))
         }
         (Importer::Tasks, false) => {
-            let p = ws.preview_tasks_import(path, opts)?;
+            let p = ws.preview(
+                &shifan_core::TasksImport::new(path, opts),
+                &shifan_core::Job::quiet(),
+            )?;
             (p.can_apply, json!(&p))
         }
         (Importer::Tasks, true) => {
-            let p = ws.apply_tasks_import(path, opts)?;
+            let p = ws.apply(
+                &shifan_core::TasksImport::new(path, opts),
+                &shifan_core::Job::quiet(),
+            )?;
             (p.can_apply, json!(&p))
         }
         (Importer::Collect, false) => {
-            let p = ws.preview_collect(path)?;
+            let p = ws.preview(
+                &shifan_core::CollectImport::new(path),
+                &shifan_core::Job::quiet(),
+            )?;
             (p.can_apply, json!(&p))
         }
         (Importer::Collect, true) => {
-            let p = ws.apply_collect(path)?;
+            let p = ws.apply(
+                &shifan_core::CollectImport::new(path),
+                &shifan_core::Job::quiet(),
+            )?;
             (p.can_apply, json!(&p))
         }
     })
@@ -699,7 +725,7 @@ fn stored_checks(ws: &Workspace, case: &Case, what: &str) -> Result<(), String> 
         let mut longest = 0;
         for u in ws.list_units().map_err(|e| e.to_string())? {
             for (_, fill) in ws.unit_reports(u.id).map_err(|e| e.to_string())? {
-                longest = longest.max(fill[1].chars().count());
+                longest = longest.max(fill.explanation.chars().count());
             }
         }
         if longest as u64 != want {
@@ -808,8 +834,11 @@ fn report(label: &str, tried: usize, failures: &[String]) {
 fn hostile_catalog_through_the_units_import() {
     let base = Base::new(|| {
         let (d, mut ws) = with_demo_campaign();
-        ws.apply_units_import(&fixture("tasks/units.xlsx"))
-            .expect("units");
+        ws.apply(
+            &shifan_core::UnitsImport::new(fixture("tasks/units.xlsx")),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("units");
         (d, ws)
     });
     let mut cases = generic_cases("units");
@@ -922,7 +951,12 @@ fn collecting_from_an_empty_folder_or_one_with_symlinks_is_safe() {
     let empty = d.path().join("空文件夹");
     std::fs::create_dir(&empty).expect("mkdir");
     let before = fingerprint(&ws);
-    let e = ws.preview_collect(&empty).expect_err("empty");
+    let e = ws
+        .preview(
+            &shifan_core::CollectImport::new(&empty),
+            &shifan_core::Job::quiet(),
+        )
+        .expect_err("empty");
     assert!(e.to_string().contains("没有找到 Excel 文件"), "{e}");
     assert_eq!(fingerprint(&ws), before);
 
@@ -936,7 +970,12 @@ fn collecting_from_an_empty_folder_or_one_with_symlinks_is_safe() {
     symlink("/etc/passwd", links.join("区财政局-创建任务工作表.xlsx")).expect("link");
     symlink(&links, links.join("循环")).expect("loop");
     symlink(d.path().join("不存在.xlsx"), links.join("断开的链接.xlsx")).expect("dangling");
-    let r = catch_unwind(AssertUnwindSafe(|| ws.preview_collect(&links)));
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        ws.preview(
+            &shifan_core::CollectImport::new(&links),
+            &shifan_core::Job::quiet(),
+        )
+    }));
     let p = r.expect("no panic");
     match p {
         Ok(p) => assert!(
@@ -945,7 +984,13 @@ fn collecting_from_an_empty_folder_or_one_with_symlinks_is_safe() {
         ),
         Err(e) => assert!(has_cjk(&e.to_string()), "{e}"),
     }
-    assert!(ws.apply_collect(&links).is_err());
+    assert!(
+        ws.apply(
+            &shifan_core::CollectImport::new(&links),
+            &shifan_core::Job::quiet()
+        )
+        .is_err()
+    );
     assert_eq!(fingerprint(&ws), before);
 }
 
@@ -1072,8 +1117,11 @@ fn fuzz_the_units_import_with_mutated_lists() {
 fn fuzz_the_tasks_import_with_mutated_tables() {
     let base = Base::new(|| {
         let (d, mut ws) = with_demo_campaign();
-        ws.apply_units_import(&fixture("tasks/units.xlsx"))
-            .expect("units");
+        ws.apply(
+            &shifan_core::UnitsImport::new(fixture("tasks/units.xlsx")),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("units");
         (d, ws)
     });
     let seeds = [

@@ -93,7 +93,10 @@ fn an_exported_system_imports_back_to_the_same_tree() {
     ws.export_indicators(None, &out).expect("exports");
     let original = ws.indicator_leaves(None, None).expect("leaves");
     let s = ws
-        .apply_indicator_import(&out, false)
+        .apply(
+            &shifan_core::IndicatorImport::new(&out, false),
+            &shifan_core::Job::quiet(),
+        )
         .expect("imports back");
     let back = ws.indicator_leaves(Some(s.id), None).expect("leaves");
     let key = |v: &[shifan_core::model::IndicatorLeaf]| {
@@ -113,7 +116,10 @@ fn four_level_and_two_level_systems_export_with_their_own_columns() {
     ] {
         let (d, mut ws) = with_demo_campaign();
         let s = ws
-            .apply_indicator_import(&fixture(&format!("indicators/{file}")), false)
+            .apply(
+                &shifan_core::IndicatorImport::new(fixture(&format!("indicators/{file}")), false),
+                &shifan_core::Job::quiet(),
+            )
             .expect(file);
         let out = d.path().join("x.xlsx");
         ws.export_indicators(Some(s.id), &out).expect("exports");

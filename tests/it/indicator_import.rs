@@ -13,7 +13,10 @@ fn every_good_fixture_previews_and_imports_with_the_right_shape() {
         let (_d, mut ws) = with_demo_campaign();
         let before = fingerprint(&ws);
         let p = ws
-            .preview_indicator_import(&path)
+            .preview(
+                &shifan_core::IndicatorImport::new(&path, false),
+                &shifan_core::Job::quiet(),
+            )
             .unwrap_or_else(|err| panic!("{file}: {err}"));
         assert_eq!(fingerprint(&ws), before, "{file}: a preview stores nothing");
         let errors: Vec<_> = p
@@ -45,7 +48,10 @@ fn every_good_fixture_previews_and_imports_with_the_right_shape() {
         }
 
         let s = ws
-            .apply_indicator_import(&path, true)
+            .apply(
+                &shifan_core::IndicatorImport::new(&path, true),
+                &shifan_core::Job::quiet(),
+            )
             .unwrap_or_else(|err| panic!("{file}: {err}"));
         assert_eq!(
             s.leaf_count, p.leaf_count,
@@ -118,7 +124,10 @@ fn every_bad_fixture_is_refused_with_its_place_and_changes_nothing() {
         let (_d, mut ws) = with_demo_campaign();
         let before = fingerprint(&ws);
         // The preview either fails outright or shows errors that block applying.
-        let message = match ws.preview_indicator_import(&path) {
+        let message = match ws.preview(
+            &shifan_core::IndicatorImport::new(&path, false),
+            &shifan_core::Job::quiet(),
+        ) {
             Err(err) => err.to_string(),
             Ok(p) => {
                 assert!(!p.can_apply, "{file}: must not be applicable");
@@ -131,7 +140,10 @@ fn every_bad_fixture_is_refused_with_its_place_and_changes_nothing() {
             }
         };
         let applied = ws
-            .apply_indicator_import(&path, true)
+            .apply(
+                &shifan_core::IndicatorImport::new(&path, true),
+                &shifan_core::Job::quiet(),
+            )
             .expect_err(file)
             .to_string();
         for m in e["error_mentions"].as_array().expect("mentions") {
@@ -161,9 +173,19 @@ fn every_bad_fixture_is_refused_with_its_place_and_changes_nothing() {
 fn reimporting_a_corrected_file_keeps_indicator_ids() {
     let (_d, mut ws) = with_demo_campaign();
     let path = fixture("indicators/official-merged-title-rows.xlsx");
-    let s1 = ws.apply_indicator_import(&path, true).expect("first");
+    let s1 = ws
+        .apply(
+            &shifan_core::IndicatorImport::new(&path, true),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("first");
     let first = ws.indicator_leaves(None, None).expect("leaves");
-    let s2 = ws.apply_indicator_import(&path, true).expect("again");
+    let s2 = ws
+        .apply(
+            &shifan_core::IndicatorImport::new(&path, true),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("again");
     assert_eq!(s1.id, s2.id, "same system updated in place, not duplicated");
     let again = ws.indicator_leaves(None, None).expect("leaves");
     assert_eq!(first, again, "ids, numbers and texts unchanged");
@@ -179,7 +201,10 @@ fn a_system_can_come_from_a_word_table_or_a_legacy_sheet_with_the_same_result() 
     let (_d, ws) = fresh();
     let texts = |f: &str| -> Vec<(i64, String)> {
         let p = ws
-            .preview_indicator_import(&fixture(&format!("indicators/{f}")))
+            .preview(
+                &shifan_core::IndicatorImport::new(fixture(&format!("indicators/{f}")), false),
+                &shifan_core::Job::quiet(),
+            )
             .expect(f);
         let mut out = Vec::new();
         walk(&p.roots, &mut |n, _| {
@@ -210,7 +235,12 @@ fn chinese_paths_with_spaces_work() {
         &dir,
         "附件1 示范指标体系（2021年版）.docx",
     );
-    let s = ws.apply_indicator_import(&p, false).expect("imports");
+    let s = ws
+        .apply(
+            &shifan_core::IndicatorImport::new(&p, false),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("imports");
     assert_eq!(s.version, "2021年版", "version read from the file name");
     assert_eq!(s.leaf_count, 100);
 }

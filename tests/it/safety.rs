@@ -7,7 +7,6 @@ use std::io::Read;
 use shifan_core::Workspace;
 use shifan_core::lock::Program;
 use shifan_core::model::{BackupReason, OplogFilter};
-use shifan_core::progress::{Cancel, NoProgress};
 use shifan_tests::{fingerprint, fixture, with_demo_campaign, xlsx_part};
 
 #[test]
@@ -26,7 +25,10 @@ fn a_second_workspace_on_the_same_folder_is_refused_but_may_read() {
     let w = reader.set_operator("李四").expect_err("writes refused");
     assert_eq!(w.kind(), "busy");
     let w = reader
-        .apply_indicator_import(&fixture("indicators/national-104.xlsx"), false)
+        .apply(
+            &shifan_core::IndicatorImport::new(fixture("indicators/national-104.xlsx"), false),
+            &shifan_core::Job::quiet(),
+        )
         .expect_err("imports refused");
     assert_eq!(w.kind(), "busy");
     assert_eq!(fingerprint(&app), before, "nothing changed");
@@ -40,9 +42,12 @@ fn a_second_workspace_on_the_same_folder_is_refused_but_may_read() {
 fn an_import_is_preceded_by_a_backup_and_a_restore_brings_the_old_state_back() {
     let (_d, mut ws) = with_demo_campaign();
     ws.set_operator("张三").expect("operator");
-    let before = shifan_core::backup::summarize(ws.store().conn()).expect("sum");
-    ws.apply_indicator_import(&fixture("indicators/national-104.xlsx"), true)
-        .expect("import");
+    let before = ws.summary().expect("sum");
+    ws.apply(
+        &shifan_core::IndicatorImport::new(fixture("indicators/national-104.xlsx"), true),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("import");
     let backups = ws.list_backups().expect("list");
     let pre = backups
         .iter()
@@ -57,7 +62,7 @@ fn an_import_is_preceded_by_a_backup_and_a_restore_brings_the_old_state_back() {
     assert_eq!(preview.backup.summary.campaigns.len(), 1);
 
     let report = ws
-        .restore_backup(&pre.id, &NoProgress, &Cancel::new())
+        .restore_backup(&pre.id, &shifan_core::Job::quiet())
         .expect("restore");
     assert_eq!(report.safety_backup.reason, BackupReason::BeforeRestore);
     assert_eq!(
@@ -67,7 +72,7 @@ fn an_import_is_preceded_by_a_backup_and_a_restore_brings_the_old_state_back() {
     );
     // The safety backup holds the imported state: restoring it undoes the restore.
     let safety = report.safety_backup.id.clone();
-    ws.restore_backup(&safety, &NoProgress, &Cancel::new())
+    ws.restore_backup(&safety, &shifan_core::Job::quiet())
         .expect("undo");
     assert_eq!(ws.indicator_leaves(None, None).expect("leaves").len(), 104);
     let log = ws.list_oplog(&OplogFilter::default()).expect("log");
@@ -80,7 +85,11 @@ fn an_import_is_preceded_by_a_backup_and_a_restore_brings_the_old_state_back() {
 fn repeated_imports_do_not_pile_up_identical_backups() {
     let (_d, mut ws) = with_demo_campaign();
     let f = fixture("indicators/four-level.xlsx");
-    ws.apply_indicator_import(&f, false).expect("1");
+    ws.apply(
+        &shifan_core::IndicatorImport::new(&f, false),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("1");
     let n1 = ws.list_backups().expect("list").len();
     // Nothing changed in between → the newest backup already holds this state.
     ws.backup_if_changed(BackupReason::BeforeImport).expect("b");
@@ -94,13 +103,13 @@ fn backup_to_a_missing_folder_says_so_in_chinese_and_changes_nothing() {
     let gone = d.path().join("拔出的U盘");
     let before = fingerprint(&ws);
     let e = ws
-        .backup_to_folder(&gone, &NoProgress, &Cancel::new())
+        .backup_to_folder(&gone, &shifan_core::Job::quiet())
         .expect_err("refused");
     assert!(e.to_string().contains("不存在"), "{e}");
     assert_eq!(fingerprint(&ws), before);
     std::fs::create_dir(&gone).expect("mkdir");
     let b = ws
-        .backup_to_folder(&gone, &NoProgress, &Cancel::new())
+        .backup_to_folder(&gone, &shifan_core::Job::quiet())
         .expect("backed up");
     assert!(std::path::Path::new(&b.path).is_file());
     assert!(gone.join(format!("{}.json", b.id)).is_file());
@@ -127,7 +136,7 @@ fn read_only_folders_give_a_clear_message() {
         "{e}"
     );
     let e = ws
-        .export_handover(&ro.join("交接.shifan"), &NoProgress, &Cancel::new())
+        .export_handover(&ro.join("交接.shifan"), &shifan_core::Job::quiet())
         .expect_err("refused");
     assert!(e.to_string().contains("无法写入"), "{e}");
     assert_eq!(
@@ -151,11 +160,14 @@ fn unsafe_is_root() -> bool {
 fn handover_moves_everything_to_a_new_pc_and_never_overwrites_existing_campaigns() {
     let (d, mut ws) = with_demo_campaign();
     ws.set_operator("张三").expect("op");
-    ws.apply_indicator_import(&fixture("indicators/national-104.xlsx"), true)
-        .expect("import");
+    ws.apply(
+        &shifan_core::IndicatorImport::new(fixture("indicators/national-104.xlsx"), true),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("import");
     let file = d.path().join("交接 文件.shifan");
     let m = ws
-        .export_handover(&file, &NoProgress, &Cancel::new())
+        .export_handover(&file, &shifan_core::Job::quiet())
         .expect("export");
     assert_eq!(m.summary.campaigns.len(), 1);
 
@@ -164,11 +176,11 @@ fn handover_moves_everything_to_a_new_pc_and_never_overwrites_existing_campaigns
     let mut ws2 = Workspace::open(&other.path().join("新电脑")).expect("open");
     ws2.set_operator("李四").expect("op");
     let pv = ws2
-        .preview_handover(&file, &NoProgress, &Cancel::new())
+        .preview_handover(&file, &shifan_core::Job::quiet())
         .expect("preview");
     assert!(pv.can_import && pv.database_ok, "{:?}", pv.notes);
     let r = ws2
-        .import_handover(&file, &NoProgress, &Cancel::new())
+        .import_handover(&file, &shifan_core::Job::quiet())
         .expect("import");
     assert!(r.imported);
     assert_eq!(
@@ -181,7 +193,7 @@ fn handover_moves_everything_to_a_new_pc_and_never_overwrites_existing_campaigns
     // The old PC still has its campaign: importing there is refused, nothing changes.
     let before = fingerprint(&ws);
     let e = ws
-        .import_handover(&file, &NoProgress, &Cancel::new())
+        .import_handover(&file, &shifan_core::Job::quiet())
         .expect_err("refused");
     assert!(e.to_string().contains("为避免覆盖"), "{e}");
     assert_eq!(fingerprint(&ws), before);
@@ -197,7 +209,7 @@ fn handover_moves_everything_to_a_new_pc_and_never_overwrites_existing_campaigns
     let third = tempfile::tempdir().expect("tmp");
     let mut ws3 = Workspace::open(third.path()).expect("open");
     let before3 = fingerprint(&ws3);
-    match ws3.import_handover(&bad, &NoProgress, &Cancel::new()) {
+    match ws3.import_handover(&bad, &shifan_core::Job::quiet()) {
         Ok(r) => panic!("imported a damaged file: {:?}", r.notes),
         Err(e) => assert!(e.to_string().contains("交接文件"), "{e}"),
     }
@@ -277,9 +289,12 @@ fn sheet_xml(path: &std::path::Path) -> String {
 fn exported_texts_starting_with_formula_characters_stay_text() {
     let (d, mut ws) = with_demo_campaign();
     let s = ws
-        .apply_indicator_import(
-            &fixture("hostile/texts-start-with-formula-chars.xlsx"),
-            true,
+        .apply(
+            &shifan_core::IndicatorImport::new(
+                fixture("hostile/texts-start-with-formula-chars.xlsx"),
+                true,
+            ),
+            &shifan_core::Job::quiet(),
         )
         .expect("import");
     assert_eq!(s.leaf_count, 24);
@@ -327,7 +342,9 @@ fn exported_texts_starting_with_formula_characters_stay_text() {
 #[test]
 fn the_full_check_re_hashes_backups_and_repair_removes_damaged_ones() {
     let (_d, mut ws) = with_demo_campaign();
-    let b = ws.backup_now(BackupReason::Manual).expect("backup");
+    let b = ws
+        .backup_now(BackupReason::Manual, &shifan_core::Job::quiet())
+        .expect("backup");
     let r = ws.check_full().expect("check");
     assert!(r.ok && r.full, "{:?}", r.problems);
     assert!(
@@ -363,8 +380,11 @@ fn the_full_check_re_hashes_backups_and_repair_removes_damaged_ones() {
 #[test]
 fn the_last_import_can_be_undone_until_something_else_changes() {
     let (_d, mut ws) = with_demo_campaign();
-    ws.apply_units_import(&fixture("tasks/units.xlsx"))
-        .expect("units");
+    ws.apply(
+        &shifan_core::UnitsImport::new(fixture("tasks/units.xlsx")),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("units");
     let units_before = ws.list_units().expect("units");
     let assignments = |ws: &Workspace| {
         ws.list_assignments(&Default::default())
@@ -375,8 +395,11 @@ fn the_last_import_can_be_undone_until_something_else_changes() {
     };
     assert_eq!(assignments(&ws), 0);
 
-    ws.apply_tasks_import(&fixture("tasks/tasks-libreoffice.xlsx"), Default::default())
-        .expect("tasks");
+    ws.apply(
+        &shifan_core::TasksImport::new(fixture("tasks/tasks-libreoffice.xlsx"), Default::default()),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("tasks");
     assert!(assignments(&ws) > 0);
     let info = ws.undo_info().expect("info").expect("undoable");
     assert_eq!(info.action, "导入任务分解表");
@@ -387,7 +410,7 @@ fn the_last_import_can_be_undone_until_something_else_changes() {
     );
 
     let r = ws
-        .undo_last_import(&NoProgress, &Cancel::new())
+        .undo_last_import(&shifan_core::Job::quiet())
         .expect("undo");
     assert!(r.message.starts_with("已撤销"), "{}", r.message);
     assert!(r.message.contains("导入任务分解表"));
@@ -404,14 +427,17 @@ fn the_last_import_can_be_undone_until_something_else_changes() {
     );
 
     // An import followed by any other change is not undoable any more.
-    ws.apply_tasks_import(&fixture("tasks/tasks-libreoffice.xlsx"), Default::default())
-        .expect("tasks again");
+    ws.apply(
+        &shifan_core::TasksImport::new(fixture("tasks/tasks-libreoffice.xlsx"), Default::default()),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("tasks again");
     assert!(ws.undo_info().expect("info").is_some());
     ws.set_operator("王五").expect("operator");
     assert!(ws.undo_info().expect("info").is_none());
     let before = fingerprint(&ws);
     let e = ws
-        .undo_last_import(&NoProgress, &Cancel::new())
+        .undo_last_import(&shifan_core::Job::quiet())
         .expect_err("nothing to undo");
     assert_eq!(e.kind(), "invalid");
     assert!(e.to_string().contains("没有可以撤销的导入"), "{e}");

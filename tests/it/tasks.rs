@@ -13,8 +13,11 @@ use shifan_tests::{exported, fingerprint, fixture, with_demo_campaign};
 
 fn with_units() -> (tempfile::TempDir, Workspace) {
     let (d, mut ws) = with_demo_campaign();
-    ws.apply_units_import(&fixture("tasks/units.xlsx"))
-        .expect("units import");
+    ws.apply(
+        &shifan_core::UnitsImport::new(fixture("tasks/units.xlsx")),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("units import");
     (d, ws)
 }
 
@@ -22,7 +25,10 @@ fn with_units() -> (tempfile::TempDir, Workspace) {
 fn units_and_roster_import_and_the_rule_lists_short_units() {
     let (_d, mut ws) = with_demo_campaign();
     let p = ws
-        .preview_units_import(&fixture("tasks/units.xlsx"))
+        .preview(
+            &shifan_core::UnitsImport::new(fixture("tasks/units.xlsx")),
+            &shifan_core::Job::quiet(),
+        )
         .expect("preview");
     assert_eq!(p.created.len(), 20);
     assert!(p.can_apply, "{:?}", p.issues);
@@ -37,8 +43,11 @@ fn units_and_roster_import_and_the_rule_lists_short_units() {
         ws.list_units().expect("units").is_empty(),
         "preview stores nothing"
     );
-    ws.apply_units_import(&fixture("tasks/units.xlsx"))
-        .expect("apply");
+    ws.apply(
+        &shifan_core::UnitsImport::new(fixture("tasks/units.xlsx")),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("apply");
     let units = ws.list_units().expect("units");
     let sfj = units
         .iter()
@@ -64,7 +73,12 @@ fn units_and_roster_import_and_the_rule_lists_short_units() {
     let d = tempfile::tempdir().expect("tmp");
     let out = d.path().join("单位名单.xlsx");
     ws.export_units(&out).expect("export");
-    let again = ws.preview_units_import(&out).expect("reimport");
+    let again = ws
+        .preview(
+            &shifan_core::UnitsImport::new(&out),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("reimport");
     assert!(
         again.created.is_empty() && again.updated.is_empty(),
         "{:?}",
@@ -83,7 +97,10 @@ fn a_libreoffice_task_table_imports_with_guesses_and_catch_alls() {
         let (_d, mut ws) = with_units();
         let before = fingerprint(&ws);
         let p = ws
-            .preview_tasks_import(&fixture(file), TasksImportOptions::default())
+            .preview(
+                &shifan_core::TasksImport::new(fixture(file), TasksImportOptions::default()),
+                &shifan_core::Job::quiet(),
+            )
             .expect("preview");
         assert_eq!(p.rows, 100, "{file}");
         assert_eq!(p.created, 100);
@@ -102,17 +119,23 @@ fn a_libreoffice_task_table_imports_with_guesses_and_catch_alls() {
         assert_eq!(streets.unit_count, 4);
         assert_eq!(before, fingerprint(&ws), "preview stores nothing");
         let strict = ws
-            .preview_tasks_import(
-                &fixture(file),
-                TasksImportOptions {
-                    strict: true,
-                    create_units: false,
-                },
+            .preview(
+                &shifan_core::TasksImport::new(
+                    fixture(file),
+                    TasksImportOptions {
+                        strict: true,
+                        create_units: false,
+                    },
+                ),
+                &shifan_core::Job::quiet(),
             )
             .expect("strict");
         assert!(!strict.can_apply, "guesses are errors when strict");
-        ws.apply_tasks_import(&fixture(file), TasksImportOptions::default())
-            .expect("apply");
+        ws.apply(
+            &shifan_core::TasksImport::new(fixture(file), TasksImportOptions::default()),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("apply");
         let all = ws
             .list_assignments(&AssignmentFilter::default())
             .expect("list");
@@ -155,7 +178,10 @@ fn a_libreoffice_task_table_imports_with_guesses_and_catch_alls() {
         let out = d.path().join("任务分解表.xlsx");
         ws.export_tasks(&out).expect("export");
         let again = ws
-            .preview_tasks_import(&out, TasksImportOptions::default())
+            .preview(
+                &shifan_core::TasksImport::new(&out, TasksImportOptions::default()),
+                &shifan_core::Job::quiet(),
+            )
             .expect("again");
         assert_eq!(
             (again.unchanged, again.updated, again.created),
@@ -172,7 +198,10 @@ fn wps_habits_unknown_units_need_create_units_and_places_are_named() {
     let (_d, mut ws) = with_units();
     let f = fixture("tasks/tasks-two-row-header-wps.xlsx");
     let p = ws
-        .preview_tasks_import(&f, TasksImportOptions::default())
+        .preview(
+            &shifan_core::TasksImport::new(&f, TasksImportOptions::default()),
+            &shifan_core::Job::quiet(),
+        )
         .expect("preview");
     assert_eq!(p.rows, 30, "hidden row kept, trailing blanks ignored");
     assert!(!p.can_apply);
@@ -200,16 +229,22 @@ fn wps_habits_unknown_units_need_create_units_and_places_are_named() {
     assert!(p.guesses.iter().any(|g| g.written.starts_with("区市场监督管理局") && g.unit_name == "区市场监督管理局"));
     let before = fingerprint(&ws);
     assert!(
-        ws.apply_tasks_import(&f, TasksImportOptions::default())
-            .is_err()
+        ws.apply(
+            &shifan_core::TasksImport::new(&f, TasksImportOptions::default()),
+            &shifan_core::Job::quiet()
+        )
+        .is_err()
     );
     assert_eq!(before, fingerprint(&ws), "nothing applied");
-    ws.apply_tasks_import(
-        &f,
-        TasksImportOptions {
-            strict: false,
-            create_units: true,
-        },
+    ws.apply(
+        &shifan_core::TasksImport::new(
+            &f,
+            TasksImportOptions {
+                strict: false,
+                create_units: true,
+            },
+        ),
+        &shifan_core::Job::quiet(),
     )
     .expect("create");
     assert!(
@@ -252,7 +287,10 @@ fn bad_rows_are_errors_with_places_and_nothing_is_applied() {
     let (_d, mut ws) = with_units();
     let f = fixture("tasks/tasks-bad.xlsx");
     let p = ws
-        .preview_tasks_import(&f, TasksImportOptions::default())
+        .preview(
+            &shifan_core::TasksImport::new(&f, TasksImportOptions::default()),
+            &shifan_core::Job::quiet(),
+        )
         .expect("preview");
     let errs: Vec<(u32, String)> = p
         .issues
@@ -277,21 +315,27 @@ fn bad_rows_are_errors_with_places_and_nothing_is_applied() {
     );
     let before = fingerprint(&ws);
     let e = ws
-        .apply_tasks_import(
-            &f,
-            TasksImportOptions {
-                strict: false,
-                create_units: true,
-            },
+        .apply(
+            &shifan_core::TasksImport::new(
+                &f,
+                TasksImportOptions {
+                    strict: false,
+                    create_units: true,
+                },
+            ),
+            &shifan_core::Job::quiet(),
         )
         .expect_err("refused");
     assert_eq!(e.kind(), "import");
     assert_eq!(before, fingerprint(&ws));
     // Not a task table at all.
     let e = ws
-        .preview_tasks_import(
-            &fixture("indicators/national-104.xlsx"),
-            TasksImportOptions::default(),
+        .preview(
+            &shifan_core::TasksImport::new(
+                fixture("indicators/national-104.xlsx"),
+                TasksImportOptions::default(),
+            ),
+            &shifan_core::Job::quiet(),
         )
         .expect_err("no header");
     assert!(e.to_string().contains("牵头单位"));
@@ -301,9 +345,12 @@ fn bad_rows_are_errors_with_places_and_nothing_is_applied() {
 fn reordered_columns_and_a_renamed_sheet_are_read_by_header_names() {
     let (_d, mut ws) = with_units();
     let p = ws
-        .apply_tasks_import(
-            &fixture("tasks/tasks-reordered-renamed.xlsx"),
-            TasksImportOptions::default(),
+        .apply(
+            &shifan_core::TasksImport::new(
+                fixture("tasks/tasks-reordered-renamed.xlsx"),
+                TasksImportOptions::default(),
+            ),
+            &shifan_core::Job::quiet(),
         )
         .expect("apply");
     assert_eq!(p.rows, 10);
@@ -352,7 +399,10 @@ fn filled_sheets_come_back_by_stamp_or_by_name_and_conflicts_are_not_overwritten
     let (_d, mut ws) = exported();
     let before = fingerprint(&ws);
     let p = ws
-        .preview_collect(&fixture("tasks/collect"))
+        .preview(
+            &shifan_core::CollectImport::new(fixture("tasks/collect")),
+            &shifan_core::Job::quiet(),
+        )
         .expect("preview");
     assert!(p.can_apply, "{:?}", p.issues);
     assert_eq!(before, fingerprint(&ws), "preview stores nothing");
@@ -392,7 +442,11 @@ fn filled_sheets_come_back_by_stamp_or_by_name_and_conflicts_are_not_overwritten
             .any(|i| i.message.contains("差不多") && i.col.as_deref() == Some("H"))
     );
     assert!(p.issues.iter().any(|i| i.message.contains("锁定栏目")));
-    ws.apply_collect(&fixture("tasks/collect")).expect("apply");
+    ws.apply(
+        &shifan_core::CollectImport::new(fixture("tasks/collect")),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("apply");
     let sfj = ws
         .list_units()
         .expect("u")
@@ -400,7 +454,7 @@ fn filled_sheets_come_back_by_stamp_or_by_name_and_conflicts_are_not_overwritten
         .find(|u| u.name == "区司法局")
         .expect("sfj");
     let reports = ws.unit_reports(sfj.id).expect("reports");
-    assert!(reports.iter().filter(|(_, f)| !f[0].is_empty()).count() > 20);
+    assert!(reports.iter().filter(|(_, f)| !f.status.is_empty()).count() > 20);
     // The 任务分解 table shows what the unit reported, beside its indicators.
     let mine = ws
         .list_assignments(&shifan_core::tasks::AssignmentFilter {
@@ -421,18 +475,26 @@ fn filled_sheets_come_back_by_stamp_or_by_name_and_conflicts_are_not_overwritten
     );
     // The unit sends the same export again with another explanation for one row: conflict.
     let second = ws
-        .preview_collect(&fixture("tasks/collect-second"))
+        .preview(
+            &shifan_core::CollectImport::new(fixture("tasks/collect-second")),
+            &shifan_core::Job::quiet(),
+        )
         .expect("second");
     let s = &second.sheets[0];
     assert_eq!(s.conflicts.len(), 1, "{:?}", s.conflicts);
     let c = &s.conflicts[0];
     assert_eq!(c.unit, "第二次报送的不同说明");
     assert!(c.office.starts_with("已按要求落实"));
-    ws.apply_collect(&fixture("tasks/collect-second"))
-        .expect("apply second");
+    ws.apply(
+        &shifan_core::CollectImport::new(fixture("tasks/collect-second")),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("apply second");
     let after = ws.unit_reports(sfj.id).expect("r");
     assert!(
-        after.iter().all(|(_, f)| f[1] != "第二次报送的不同说明"),
+        after
+            .iter()
+            .all(|(_, f)| f.explanation != "第二次报送的不同说明"),
         "conflict not overwritten"
     );
 }
@@ -441,7 +503,10 @@ fn filled_sheets_come_back_by_stamp_or_by_name_and_conflicts_are_not_overwritten
 fn a_zip_with_gbk_names_and_dot_dot_paths_is_read_in_memory() {
     let (d, ws) = exported();
     let p = ws
-        .preview_collect(&fixture("tasks/collect-gbk.zip"))
+        .preview(
+            &shifan_core::CollectImport::new(fixture("tasks/collect-gbk.zip")),
+            &shifan_core::Job::quiet(),
+        )
         .expect("preview");
     let names: Vec<&str> = p.sheets.iter().map(|s| s.file.as_str()).collect();
     assert_eq!(
@@ -457,9 +522,16 @@ fn a_zip_with_gbk_names_and_dot_dot_paths_is_read_in_memory() {
     // Our own zip export collects back unchanged.
     let mut ws = ws;
     let z = d.path().join("各单位.zip");
-    let r = ws.export_unit_sheets(&z).expect("zip");
+    let r = ws
+        .export_unit_sheets(&z, &shifan_core::Job::quiet())
+        .expect("zip");
     assert_eq!(r.unit_count, 20);
-    let back = ws.preview_collect(&z).expect("collect zip");
+    let back = ws
+        .preview(
+            &shifan_core::CollectImport::new(&z),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("collect zip");
     assert_eq!(
         (back.sheets.len(), back.change_count, back.conflict_count),
         (20, 0, 0)
@@ -484,14 +556,25 @@ fn an_unreadable_returned_file_is_an_error_and_nothing_is_applied() {
     std::fs::write(dir.join("坏文件.xlsx"), b"PK\x03\x04garbage").expect("w");
     std::fs::write(dir.join("~$a.xlsx"), b"lock").expect("w");
     let before = fingerprint(&ws);
-    let p = ws.preview_collect(&dir).expect("preview");
+    let p = ws
+        .preview(
+            &shifan_core::CollectImport::new(&dir),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("preview");
     assert!(!p.can_apply);
     assert!(
         p.issues
             .iter()
             .any(|i| i.severity == Severity::Error && i.message.contains("坏文件.xlsx"))
     );
-    assert!(ws.apply_collect(&dir).is_err());
+    assert!(
+        ws.apply(
+            &shifan_core::CollectImport::new(&dir),
+            &shifan_core::Job::quiet()
+        )
+        .is_err()
+    );
     assert_eq!(before, fingerprint(&ws));
 }
 
@@ -511,7 +594,7 @@ fn the_demo_has_units_a_mostly_complete_roster_and_every_indicator_assigned() {
     assert!(all.iter().all(|a| !a.leads.is_empty()));
     let d = tempfile::tempdir().expect("tmp");
     let r = ws
-        .export_unit_sheets(&d.path().join("out"))
+        .export_unit_sheets(&d.path().join("out"), &shifan_core::Job::quiet())
         .expect("export");
     assert!(r.unit_count >= 60);
 }
@@ -694,7 +777,7 @@ fn export_units_reports_each_unit_and_a_cancel_leaves_folder_zip_and_database_as
     // no new or temp file appears, and no export revision is recorded.
     let p = cancel_at(10);
     let err = ws
-        .export_unit_sheets_with(&sent, &p, &p.cancel)
+        .export_unit_sheets(&sent, &shifan_core::Job::new(&p, p.cancel.clone()))
         .expect_err("cancelled");
     assert!(matches!(err, shifan_core::Error::Cancelled), "{err}");
     assert_eq!(err.to_string(), "操作已取消，未做任何修改。");
@@ -724,7 +807,7 @@ fn export_units_reports_each_unit_and_a_cancel_leaves_folder_zip_and_database_as
     }
     let late = AfterReports(Default::default(), shifan_core::progress::Cancel::new(), 25);
     assert!(matches!(
-        ws.export_unit_sheets_with(&z, &late, &late.1),
+        ws.export_unit_sheets(&z, &shifan_core::Job::new(&late, late.1.clone())),
         Err(shifan_core::Error::Cancelled)
     ));
     assert!(!z.exists());
@@ -740,7 +823,7 @@ fn export_units_reports_each_unit_and_a_cancel_leaves_folder_zip_and_database_as
     // Not cancelled: the same call completes and says how far it got at the end.
     let p = cancel_at(u64::MAX);
     let r = ws
-        .export_unit_sheets_with(&sent, &p, &p.cancel)
+        .export_unit_sheets(&sent, &shifan_core::Job::new(&p, p.cancel.clone()))
         .expect("export");
     assert_eq!(r.unit_count, 20);
     let seen = p.seen.lock().expect("seen").clone();
@@ -754,7 +837,10 @@ fn collect_reports_each_file_and_a_cancel_applies_nothing() {
     let before = fingerprint(&ws);
     let p = cancel_at(3);
     let err = ws
-        .apply_collect_with(&fixture("tasks/collect"), &p, &p.cancel)
+        .apply(
+            &shifan_core::CollectImport::new(fixture("tasks/collect")),
+            &shifan_core::Job::new(&p, p.cancel.clone()),
+        )
         .expect_err("cancelled");
     assert!(matches!(err, shifan_core::Error::Cancelled), "{err}");
     assert_eq!(fingerprint(&ws), before, "nothing applied");
@@ -767,7 +853,10 @@ fn collect_reports_each_file_and_a_cancel_applies_nothing() {
     // The same collect, not cancelled, applies.
     let p = cancel_at(u64::MAX);
     let r = ws
-        .apply_collect_with(&fixture("tasks/collect"), &p, &p.cancel)
+        .apply(
+            &shifan_core::CollectImport::new(fixture("tasks/collect")),
+            &shifan_core::Job::new(&p, p.cancel.clone()),
+        )
         .expect("apply");
     assert!(r.change_count > 0);
     assert_ne!(fingerprint(&ws), before);
@@ -787,7 +876,10 @@ fn a_one_file_import_reports_its_stages_and_a_cancel_while_reading_imports_nothi
     let file = fixture("tasks/tasks-libreoffice.xlsx");
     let p = CancelOnFirst(Default::default(), Default::default());
     let e = ws
-        .apply_tasks_import_with(&file, TasksImportOptions::default(), &p, &p.0)
+        .apply(
+            &shifan_core::TasksImport::new(&file, TasksImportOptions::default()),
+            &shifan_core::Job::new(&p, p.0.clone()),
+        )
         .expect_err("cancelled");
     assert!(matches!(e, shifan_core::Error::Cancelled), "{e}");
     assert_eq!(
@@ -808,11 +900,9 @@ fn a_one_file_import_reports_its_stages_and_a_cancel_while_reading_imports_nothi
         }
     }
     let r = Record(Default::default());
-    ws.apply_tasks_import_with(
-        &file,
-        TasksImportOptions::default(),
-        &r,
-        &shifan_core::progress::Cancel::new(),
+    ws.apply(
+        &shifan_core::TasksImport::new(&file, TasksImportOptions::default()),
+        &shifan_core::Job::new(&r, shifan_core::progress::Cancel::new().clone()),
     )
     .expect("import");
     let seen = r.0.lock().expect("seen").clone();

@@ -3,16 +3,17 @@
 //! flag, so the operation stops between steps and leaves everything as it was.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use shifan_core::Job;
 use shifan_core::progress::{Cancel, Progress};
 
 /// A terminal progress bar plus the cancel flag wired to Ctrl-C.
-pub struct Job {
+pub struct Bar {
     bar: ProgressBar,
-    pub cancel: Cancel,
+    cancel: Cancel,
 }
 
-impl Job {
-    pub fn start() -> Job {
+impl Bar {
+    pub fn start() -> Bar {
         let cancel = Cancel::new();
         let flag = cancel.clone();
         // Fails only if a handler is already installed (a second job in one process); the
@@ -32,11 +33,16 @@ impl Job {
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
-        Job { bar, cancel }
+        Bar { bar, cancel }
+    }
+
+    /// The core's handle for the running command: reports go to the bar, Ctrl-C cancels.
+    pub fn job(&self) -> Job<'_> {
+        Job::new(self, self.cancel.clone())
     }
 }
 
-impl Progress for Job {
+impl Progress for Bar {
     fn report(&self, done: u64, total: u64, what: &str) {
         if total > 0 {
             self.bar.set_length(total);
@@ -46,7 +52,7 @@ impl Progress for Job {
     }
 }
 
-impl Drop for Job {
+impl Drop for Bar {
     fn drop(&mut self) {
         self.bar.finish_and_clear();
     }

@@ -198,18 +198,37 @@ pub(crate) fn out<T: Serialize>(v: &T, text: String) -> Out {
     }
 }
 
+/// Write to stdout; a reader that went away (`shifan … | head`) ends the program quietly
+/// instead of a panic about a broken pipe.
+fn print_out(text: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    if writeln!(o, "{text}").and_then(|_| o.flush()).is_err() {
+        std::process::exit(0);
+    }
+}
+
+fn print_err(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // Help and version go to stdout, usage errors to stderr; a closed pipe is fine.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
     let json = cli.json;
     match run(cli) {
         Ok(o) => {
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&o.json).unwrap_or_default()
-                );
+                print_out(&serde_json::to_string_pretty(&o.json).unwrap_or_default());
             } else if !o.text.is_empty() {
-                println!("{}", o.text);
+                print_out(&o.text);
             }
             if o.failed {
                 ExitCode::from(1)
@@ -218,19 +237,35 @@ fn main() -> ExitCode {
             }
         }
         Err(e) => {
+            // Printed once: as JSON on stdout for scripts, else as Chinese text on stderr.
             if json {
                 let v = serde_json::json!({ "kind": e.kind(), "message": e.to_string(), "issues": e.issues() });
-                let s = serde_json::to_string_pretty(&v).unwrap_or_default();
-                println!("{s}");
-                eprintln!("{s}");
+                print_out(&serde_json::to_string_pretty(&v).unwrap_or_default());
             } else {
-                eprintln!("错误：{e}");
+                print_err(&format!("错误：{e}"));
                 for i in e.issues().iter().skip(5) {
-                    eprintln!("  {}", i.message);
+                    print_err(&format!("  {}", i.message));
                 }
             }
             ExitCode::from(1)
         }
+    }
+}
+
+/// Preview or apply an import (one file or a folder), with the progress bar and Ctrl-C.
+pub(crate) fn import<I>(
+    ws: &mut Workspace,
+    importer: &I,
+    preview: bool,
+) -> Result<I::Preview, Error>
+where
+    I: shifan_core::Importer<Output = <I as shifan_core::Importer>::Preview>,
+{
+    let bar = job::Bar::start();
+    if preview {
+        ws.preview(importer, &bar.job())
+    } else {
+        ws.apply(importer, &bar.job())
     }
 }
 
@@ -372,8 +407,10 @@ fn run(cli: Cli) -> Result<Out, Error> {
                 preview,
                 bind,
             } => {
+                let importer = shifan_core::IndicatorImport::new(&file, bind);
+                let bar = job::Bar::start();
                 if preview {
-                    let p = ws.preview_indicator_import(&file)?;
+                    let p = ws.preview(&importer, &bar.job())?;
                     let mut text = format!(
                         "预览“{}”（{}）：{}（{}），{}",
                         p.file_name,
@@ -382,14 +419,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
                         p.version,
                         shifan_core::indicators::import::summary(&p)
                     );
-                    for i in &p.issues {
-                        let tag = if i.severity == shifan_core::model::Severity::Error {
-                            "错误"
-                        } else {
-                            "提示"
-                        };
-                        text.push_str(&format!("\n[{tag}] {}", i.message));
-                    }
+                    text.push_str(&issue_lines(&p.issues));
                     text.push_str(if p.can_apply {
                         "\n可以导入。"
                     } else {
@@ -397,19 +427,10 @@ fn run(cli: Cli) -> Result<Out, Error> {
                     });
                     let failed = !p.can_apply;
                     let mut o = out(&p, text);
-                    if failed {
-                        for i in p
-                            .issues
-                            .iter()
-                            .filter(|i| i.severity == shifan_core::model::Severity::Error)
-                        {
-                            eprintln!("错误：{}", i.message);
-                        }
-                    }
                     o.failed = failed;
                     o
                 } else {
-                    let s = ws.apply_indicator_import(&file, bind)?;
+                    let s = ws.apply(&importer, &bar.job())?;
                     let text = format!(
                         "已导入指标体系“{}”（{}），共 {} 项指标{}",
                         s.name,

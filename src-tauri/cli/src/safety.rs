@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use shifan_core::model::{BackupInfo, BackupReason, OplogFilter, SnapshotSummary};
 use shifan_core::{Error, Workspace};
 
-use crate::job::Job;
+use crate::job::Bar;
 use crate::{Out, out};
 
 #[derive(Subcommand)]
@@ -126,16 +126,16 @@ fn backup_line(b: &BackupInfo) -> String {
 }
 
 pub fn backup(ws: &mut Workspace, cmd: BackupCmd) -> Result<Out, Error> {
-    let job = Job::start();
-    let (p, c) = (&job, &job.cancel);
+    let bar = Bar::start();
+    let job = bar.job();
     Ok(match cmd {
         BackupCmd::Create { to: Some(dir) } => {
-            let b = ws.backup_to_folder(&dir, p, c)?;
+            let b = ws.backup_to_folder(&dir, &job)?;
             let text = format!("已备份到：{}\n内容：{}", b.path, summary_line(&b.summary));
             out(&b, text)
         }
         BackupCmd::Create { to: None } => {
-            let b = ws.backup_with_progress(BackupReason::Manual, p, c)?;
+            let b = ws.backup_now(BackupReason::Manual, &job)?;
             let text = format!(
                 "已备份：{}（{}）\n内容：{}",
                 b.id,
@@ -184,7 +184,7 @@ pub fn backup(ws: &mut Workspace, cmd: BackupCmd) -> Result<Out, Error> {
             source,
             preview: false,
         } => {
-            let r = ws.restore_backup(&source, p, c)?;
+            let r = ws.restore_backup(&source, &job)?;
             let text = r.message.clone();
             out(&r, text)
         }
@@ -192,11 +192,11 @@ pub fn backup(ws: &mut Workspace, cmd: BackupCmd) -> Result<Out, Error> {
 }
 
 pub fn handover(ws: &mut Workspace, cmd: HandoverCmd) -> Result<Out, Error> {
-    let job = Job::start();
-    let (p, c) = (&job, &job.cancel);
+    let bar = Bar::start();
+    let job = bar.job();
     Ok(match cmd {
         HandoverCmd::Export { file } => {
-            let m = ws.export_handover(&file, p, c)?;
+            let m = ws.export_handover(&file, &job)?;
             let text = format!(
                 "已导出交接文件：{}\n内容：{}",
                 file.display(),
@@ -206,9 +206,9 @@ pub fn handover(ws: &mut Workspace, cmd: HandoverCmd) -> Result<Out, Error> {
         }
         HandoverCmd::Import { file, preview } => {
             let r = if preview {
-                ws.preview_handover(&file, p, c)?
+                ws.preview_handover(&file, &job)?
             } else {
-                ws.import_handover(&file, p, c)?
+                ws.import_handover(&file, &job)?
             };
             let mut text = format!(
                 "交接文件：{}（{} 由 {} 导出）\n内容：{}",
@@ -305,8 +305,8 @@ pub fn undo(ws: &mut Workspace, preview: bool) -> Result<Out, Error> {
         o.failed = failed;
         return Ok(o);
     }
-    let job = Job::start();
-    let r = ws.undo_last_import(&job, &job.cancel)?;
+    let bar = Bar::start();
+    let r = ws.undo_last_import(&bar.job())?;
     let text = r.message.clone();
     Ok(out(&r, text))
 }

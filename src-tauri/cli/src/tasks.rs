@@ -3,13 +3,12 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use shifan_core::model::Severity;
 use shifan_core::tasks::AssignmentFilter;
 use shifan_core::tasks::import::TasksImportOptions;
-use shifan_core::{Error, Workspace};
+use shifan_core::{CollectImport, Error, TasksImport, Workspace};
 
-use crate::job::Job;
-use crate::{Out, issue_lines, out};
+use crate::job::Bar;
+use crate::{Out, import, issue_lines, out};
 
 #[derive(Subcommand)]
 pub enum TasksCmd {
@@ -47,13 +46,9 @@ pub enum TasksCmd {
     Summary,
 }
 
-fn fail_if(o: &mut Out, can_apply: bool, issues: &[shifan_core::model::ImportIssue]) {
-    if !can_apply {
-        o.failed = true;
-        for i in issues.iter().filter(|i| i.severity == Severity::Error) {
-            eprintln!("错误：{}", i.message);
-        }
-    }
+/// A preview that cannot be applied exits with 1 (its issues are in the output already).
+fn fail_if(o: &mut Out, can_apply: bool) {
+    o.failed = !can_apply;
 }
 
 pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
@@ -68,11 +63,7 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
                 strict,
                 create_units,
             };
-            let p = if preview {
-                ws.preview_tasks_import(&file, opts)?
-            } else {
-                ws.apply_tasks_import(&file, opts)?
-            };
+            let p = import(ws, &TasksImport::new(&file, opts), preview)?;
             let mut text = format!(
                 "{}“{}”（工作表“{}”）：{} 行，新增 {} 项、更新 {} 项、未变 {} 项；表中未出现的指标 {} 项。",
                 if preview { "预览" } else { "已导入" },
@@ -124,9 +115,8 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
             }
             text.push_str(&issue_lines(&p.issues));
             let can = p.can_apply;
-            let issues = p.issues.clone();
             let mut o = out(&p, text);
-            fail_if(&mut o, can, &issues);
+            fail_if(&mut o, can);
             o
         }
         TasksCmd::Export { file } => {
@@ -137,18 +127,13 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
             )
         }
         TasksCmd::ExportUnits { target } => {
-            let job = Job::start();
-            let r = ws.export_unit_sheets_with(&target, &job, &job.cancel)?;
+            let bar = Bar::start();
+            let r = ws.export_unit_sheets(&target, &bar.job())?;
             let text = format!("已导出 {} 个单位的工作表到：{}", r.unit_count, r.path);
             out(&r, text)
         }
         TasksCmd::Collect { source, preview } => {
-            let job = Job::start();
-            let p = if preview {
-                ws.preview_collect_with(&source, &job, &job.cancel)?
-            } else {
-                ws.apply_collect_with(&source, &job, &job.cancel)?
-            };
+            let p = import(ws, &CollectImport::new(&source), preview)?;
             let mut text = format!(
                 "{}“{}”：{} 个单位，{} 处修改，{} 处冲突{}。",
                 if preview { "预览收回" } else { "已收回" },
@@ -185,9 +170,8 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
             }
             text.push_str(&issue_lines(&p.issues));
             let can = p.can_apply;
-            let issues = p.issues.clone();
             let mut o = out(&p, text);
-            fail_if(&mut o, can, &issues);
+            fail_if(&mut o, can);
             o
         }
         TasksCmd::List { unassigned } => {

@@ -3,10 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use shifan_core::model::Severity;
-use shifan_core::{Error, Workspace};
+use shifan_core::{Error, UnitsImport, Workspace};
 
-use crate::{Out, issue_lines, out};
+use crate::{Out, import, issue_lines, out};
 
 #[derive(Subcommand)]
 pub enum UnitsCmd {
@@ -55,11 +54,7 @@ pub fn units(ws: &mut Workspace, cmd: UnitsCmd) -> Result<Out, Error> {
             )
         }
         UnitsCmd::Import { file, preview } => {
-            let p = if preview {
-                ws.preview_units_import(&file)?
-            } else {
-                ws.apply_units_import(&file)?
-            };
+            let p = import(ws, &UnitsImport::new(&file), preview)?;
             let mut text = format!(
                 "{}“{}”：新增 {} 个单位，更新 {} 个，未变 {} 个；明白人 {} 个单位共 {} 人。",
                 if preview { "预览" } else { "已导入" },
@@ -80,11 +75,6 @@ pub fn units(ws: &mut Workspace, cmd: UnitsCmd) -> Result<Out, Error> {
             let failed = !p.can_apply;
             let mut o = out(&p, text);
             o.failed = failed;
-            if failed {
-                for i in p.issues.iter().filter(|i| i.severity == Severity::Error) {
-                    eprintln!("错误：{}", i.message);
-                }
-            }
             o
         }
     })

@@ -117,28 +117,17 @@ fn check_db(dir: &Path) -> Result<(i64, i64), String> {
     Ok((systems, leaves))
 }
 
-/// Rows per table an import or export changes; an operation killed midway must leave every
-/// one of them as before it or as after a complete run, never in between.
-const TABLES: &[&str] = &[
-    "unit",
-    "unit_alias",
-    "roster_member",
-    "assignment",
-    "assignment_unit",
-    "unit_export",
-    "unit_export_row",
-    "unit_report",
-    "oplog",
-];
-
-type Counts = BTreeMap<&'static str, i64>;
+/// Rows per table, for every table of the schema (read from the database itself, so a table
+/// added later is judged too): an operation killed midway must leave every one of them as
+/// before it or as after a complete run, never in between.
+type Counts = BTreeMap<String, i64>;
 
 fn counts(dir: &Path) -> Result<Counts, String> {
     let c = rusqlite::Connection::open(dir.join("shifan.db")).map_err(|e| e.to_string())?;
     let mut out = Counts::new();
-    for t in TABLES {
+    for t in shifan_core::store::table_names(&c).map_err(|e| e.to_string())? {
         let n: i64 = c
-            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))
             .map_err(|e| format!("{t}: {e}"))?;
         out.insert(t, n);
     }
@@ -149,8 +138,8 @@ fn counts(dir: &Path) -> Result<Counts, String> {
 /// logs again).
 fn without_log(c: &Counts) -> Counts {
     c.iter()
-        .filter(|(t, _)| **t != "oplog")
-        .map(|(t, n)| (*t, *n))
+        .filter(|(t, _)| t.as_str() != "oplog")
+        .map(|(t, n)| (t.clone(), *n))
         .collect()
 }
 
@@ -181,7 +170,7 @@ enum Op {
 }
 
 impl Op {
-    /// Operations whose result is rows of [`TABLES`]: checked all-or-nothing.
+    /// Operations whose result is rows of the tables ([`counts`]): checked all-or-nothing.
     fn changes_tables(self) -> bool {
         matches!(
             self,

@@ -13,11 +13,15 @@ use chrono::Datelike;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use sha2::{Digest, Sha256};
 
+use crate::action::Action;
 use crate::error::{Error, Result};
-use crate::model::{BackupInfo, BackupReason, DataCount, SnapshotSummary};
-use crate::progress::{Cancel, Progress};
+use crate::model::{
+    BackupInfo, BackupReason, DataCount, RestorePreview, RestoreReport, SnapshotSummary,
+};
+use crate::progress::Job;
 use crate::sheet::write::{persist, temp_beside, write_atomic};
 use crate::sheet::write_error;
+use crate::workspace::Workspace;
 
 /// Folder of the backups inside the data folder.
 pub const BACKUP_DIR: &str = "backups";
@@ -121,13 +125,8 @@ pub fn summarize(conn: &Connection) -> Result<SnapshotSummary> {
 /// Copy the database behind `conn` into a new file `dest` with the online backup API, page by
 /// page (readers and the writer may go on meanwhile). The copy is a self-contained rollback-
 /// journal database, fsynced. On error or cancel `dest` is removed.
-pub fn snapshot(
-    conn: &Connection,
-    dest: &Path,
-    progress: &dyn Progress,
-    cancel: &Cancel,
-) -> Result<()> {
-    let r = snapshot_inner(conn, dest, progress, cancel);
+pub fn snapshot(conn: &Connection, dest: &Path, job: &Job) -> Result<()> {
+    let r = snapshot_inner(conn, dest, job);
     if r.is_err() {
         let _ = std::fs::remove_file(dest);
         let _ = std::fs::remove_file(sidecar(dest, "-journal"));
@@ -141,12 +140,7 @@ fn sidecar(p: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn snapshot_inner(
-    conn: &Connection,
-    dest: &Path,
-    progress: &dyn Progress,
-    cancel: &Cancel,
-) -> Result<()> {
+fn snapshot_inner(conn: &Connection, dest: &Path, job: &Job) -> Result<()> {
     use rusqlite::backup::{Backup, StepResult};
     if dest.exists() {
         std::fs::remove_file(dest).map_err(|e| write_error(dest, &e))?;
@@ -155,13 +149,13 @@ fn snapshot_inner(
     {
         let b = Backup::new(conn, &mut dst).map_err(|e| sqlite_write_error(dest, e))?;
         loop {
-            cancel.check()?;
+            job.check()?;
             match b.step(256).map_err(|e| sqlite_write_error(dest, e))? {
                 StepResult::Done => break,
                 StepResult::More => {
                     let p = b.progress();
                     let total = p.pagecount.max(1) as u64;
-                    progress.report(total - p.remaining.max(0) as u64, total, "备份数据库");
+                    job.report(total - p.remaining.max(0) as u64, total, "备份数据库");
                 }
                 StepResult::Busy | StepResult::Locked => {
                     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -278,14 +272,13 @@ pub fn create(
     conn: &Connection,
     reason: BackupReason,
     operator: &str,
-    progress: &dyn Progress,
-    cancel: &Cancel,
+    job: &Job,
 ) -> Result<BackupInfo> {
     let dir = backup_dir(data_dir);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("创建备份文件夹", &dir, &e))?;
     let id = new_id(&dir, reason);
     let tmp = dir.join(format!("{TMP_PREFIX}{id}.db"));
-    snapshot(conn, &tmp, progress, cancel)?;
+    snapshot(conn, &tmp, job)?;
     let info = (|| -> Result<BackupInfo> {
         let (summary, _) = inspect(&tmp)?;
         let (sha256, size) = hash_file(&tmp)?;
@@ -316,7 +309,7 @@ pub fn create(
         let _ = std::fs::remove_file(dir.join(format!("{id}.db")));
     }
     let info = info?;
-    progress.report(1, 1, "备份完成");
+    job.report(1, 1, "备份完成");
     rotate(data_dir)?;
     Ok(info)
 }
@@ -509,8 +502,7 @@ pub fn create_in_folder(
     conn: &Connection,
     folder: &Path,
     operator: &str,
-    progress: &dyn Progress,
-    cancel: &Cancel,
+    job: &Job,
 ) -> Result<BackupInfo> {
     if !folder.is_dir() {
         return Err(Error::Io(format!(
@@ -523,7 +515,7 @@ pub fn create_in_folder(
         .tempdir_in(data_dir)
         .map_err(|e| write_error(data_dir, &e))?;
     let local = work.path().join("snapshot.db");
-    snapshot(conn, &local, progress, cancel)?;
+    snapshot(conn, &local, job)?;
     let (summary, _) = inspect(&local)?;
     let (sha256, size) = hash_file(&local)?;
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
@@ -534,7 +526,7 @@ pub fn create_in_folder(
         n += 1;
     }
     let db = folder.join(format!("{stem}.db"));
-    cancel.check()?;
+    job.check()?;
     copy_atomic(&local, &db)?;
     // Verify what landed on the disk (a failing USB stick may accept writes and lose them).
     let landed = hash_file(&db).map(|(h, _)| h).unwrap_or_default();
@@ -565,6 +557,126 @@ pub fn create_in_folder(
         return Err(e);
     }
     Ok(info)
+}
+
+impl Workspace {
+    /// Make a backup now into `backups/` (then rotate).
+    pub fn backup_now(&self, reason: BackupReason, job: &Job) -> Result<BackupInfo> {
+        self.require_writer()?;
+        create(&self.dir, self.store.conn(), reason, &self.operator(), job)
+    }
+
+    /// A backup before an import or bulk change; skipped (returning the newest backup) when the
+    /// newest backup already holds exactly the current data, so repeated imports stay cheap.
+    pub fn backup_if_changed(&self, reason: BackupReason) -> Result<BackupInfo> {
+        let current = summarize(self.store.conn())?;
+        if let Some(b) = list(&self.dir)?.into_iter().next()
+            && b.summary.last_change_id == current.last_change_id
+            && b.summary.schema_version == current.schema_version
+            && b.summary.last_change_at == current.last_change_at
+        {
+            return Ok(b);
+        }
+        self.backup_now(reason, &Job::quiet())
+    }
+
+    /// The automatic backup before an import, collect or bulk change; a failure refuses the
+    /// change (nothing modified). Feature modules call it after their plan is known to apply.
+    pub(crate) fn backup_before_import(&self) -> Result<()> {
+        self.require_writer()?;
+        self.backup_if_changed(BackupReason::BeforeImport)
+            .map(|_| ())
+            .map_err(|e| match e {
+                Error::Cancelled => Error::Cancelled,
+                e => Error::Io(format!(
+                    "导入前的自动备份未能完成，为安全起见未导入，未做任何修改。原因：{e}"
+                )),
+            })
+    }
+
+    /// Backups in `backups/`, newest first, with why rotation keeps each.
+    pub fn list_backups(&self) -> Result<Vec<BackupInfo>> {
+        list(&self.dir)
+    }
+
+    /// Back up into a folder the user picked (e.g. a USB disk).
+    pub fn backup_to_folder(&self, folder: &Path, job: &Job) -> Result<BackupInfo> {
+        create_in_folder(&self.dir, self.store.conn(), folder, &self.operator(), job)
+    }
+
+    /// What restoring `source` (a backup id from the list, or a backup file path) would bring
+    /// back, compared with what the folder holds now. Nothing changes.
+    pub fn preview_restore(&self, source: &str) -> Result<RestorePreview> {
+        let backup = find(&self.dir, source)?;
+        let current = summarize(self.store.conn())?;
+        let mut notes = Vec::new();
+        let (integrity, can_restore) = match inspect(Path::new(&backup.path)) {
+            Ok((_, i)) => {
+                let ok = i == "ok";
+                if !ok {
+                    notes.push(format!("该备份文件已损坏（{i}），不能恢复。"));
+                }
+                (i, ok)
+            }
+            Err(e) => {
+                notes.push(e.to_string());
+                ("无法读取".to_string(), false)
+            }
+        };
+        if !backup.sha256.is_empty()
+            && let Ok((sha, _)) = hash_file(Path::new(&backup.path))
+            && sha != backup.sha256
+        {
+            notes.push("备份文件的校验值与说明文件不一致（文件可能被改动或损坏）。".into());
+        }
+        if current.last_change_at > backup.summary.last_change_at {
+            notes.push(format!(
+                "当前数据最后修改于 {}，比该备份（{}）新；恢复后，此后的修改将被替换（恢复前会先自动做一份安全备份）。",
+                current.last_change_at.clone().unwrap_or_default(),
+                backup.summary.last_change_at.clone().unwrap_or_default()
+            ));
+        }
+        Ok(RestorePreview {
+            backup,
+            current,
+            integrity,
+            can_restore,
+            notes,
+        })
+    }
+
+    /// Restore `source` (backup id or file): check it, make a safety backup of the current
+    /// state, then swap the database file in atomically and reopen. On any failure before the
+    /// swap nothing changed; a crash during the swap leaves either the old or the new database.
+    pub fn restore_backup(&mut self, source: &str, job: &Job) -> Result<RestoreReport> {
+        self.require_writer()?;
+        let preview = self.preview_restore(source)?;
+        if !preview.can_restore {
+            return Err(Error::BadFile(format!(
+                "不能恢复备份“{}”：{}未做任何修改。",
+                preview.backup.id,
+                preview.notes.join("")
+            )));
+        }
+        // Copy first: rotation after the safety backup may remove an old backup.
+        let staged = self.stage_file(Path::new(&preview.backup.path))?;
+        job.check()?;
+        let safety = self.backup_now(BackupReason::BeforeRestore, job)?;
+        let detail = format!(
+            "恢复到备份“{}”（{}，{}）；恢复前的数据已保存为安全备份“{}”",
+            preview.backup.id, preview.backup.created_at, preview.backup.reason_label, safety.id
+        );
+        self.replace_database(&staged, Action::RestoreBackup, detail)?;
+        let message = format!(
+            "已恢复到 {} 的备份（{}）。恢复前的数据已保存为安全备份“{}”，如需可再恢复回去。",
+            preview.backup.created_at, preview.backup.reason_label, safety.id
+        );
+        Ok(RestoreReport {
+            restored: preview.backup,
+            safety_backup: safety,
+            message,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,16 @@
 //! 创建项目: campaigns of one district, each bound to one indicator-system version, and which
 //! one is active.
 
+use std::path::Path;
+
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use crate::action::Action;
 use crate::error::{Error, Result};
-use crate::model::CampaignInfo;
+use crate::indicators::{self, import};
+use crate::model::{CampaignInfo, NewCampaign};
 use crate::store::set_setting;
+use crate::workspace::Workspace;
 
 /// Campaign levels an office can choose.
 pub const LEVELS: &[&str] = &["省级", "全国"];
@@ -116,4 +121,96 @@ pub fn insert(
     let id = tx.last_insert_rowid();
     set_setting(tx, "active_campaign", &id.to_string())?;
     Ok(id)
+}
+
+/// Bind a campaign to another system (version).
+pub fn set_system(tx: &Transaction<'_>, campaign_id: i64, system_id: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE campaign SET system_id = ?1 WHERE id = ?2",
+        params![system_id, campaign_id],
+    )?;
+    Ok(())
+}
+
+impl Workspace {
+    pub fn list_campaigns(&self) -> Result<Vec<CampaignInfo>> {
+        list(self.store().conn())
+    }
+
+    /// Create a campaign bound to an embedded/library system or to an official file imported
+    /// in the same transaction, and make it active.
+    pub fn create_campaign(&mut self, input: &NewCampaign) -> Result<CampaignInfo> {
+        let (district, name, level) = validate(
+            &input.district,
+            input.name.as_deref(),
+            input.level.as_deref(),
+        )?;
+        let file_plan = match input
+            .system_file
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+        {
+            Some(f) => {
+                let plan = import::plan(Path::new(f))?;
+                if plan.has_errors() {
+                    return Err(Error::Import {
+                        file: plan.draft.imported_from.clone().unwrap_or_default(),
+                        issues: plan.issues,
+                    });
+                }
+                self.require_writer()?;
+                self.backup_before_import()?;
+                Some(plan)
+            }
+            None => None,
+        };
+        let library_id = match (&file_plan, input.system_key.as_deref()) {
+            (Some(_), _) => None,
+            (None, Some(k)) if !k.trim().is_empty() => Some(self.system_by_key(k.trim())?.id),
+            (None, _) => Some(self.system_by_key("demo")?.id),
+        };
+        let detail_name = name.clone();
+        let id = self.store_mut().write(
+            Action::CreateCampaign,
+            |_| detail_name,
+            |tx| {
+                let system_id = match (&file_plan, library_id) {
+                    (Some(p), _) => indicators::upsert_system(tx, &p.draft)?,
+                    (None, Some(id)) => id,
+                    (None, None) => {
+                        return Err(Error::Invalid("未指定指标体系。".into()));
+                    }
+                };
+                insert(tx, &district, &name, &level, system_id)
+            },
+        )?;
+        get(self.store().conn(), id)
+    }
+
+    pub fn switch_campaign(&mut self, id: i64) -> Result<CampaignInfo> {
+        let c = get(self.store().conn(), id)?;
+        let before = active(self.store().conn())
+            .map(|a| a.name)
+            .unwrap_or_else(|_| "（无）".to_string());
+        let name = format!("{before} → {}", c.name);
+        self.store_mut().write(
+            Action::SwitchCampaign,
+            |_| name,
+            |tx| set_setting(tx, "active_campaign", &id.to_string()),
+        )?;
+        get(self.store().conn(), id)
+    }
+
+    /// Bind the active campaign to another system version.
+    pub fn set_campaign_system(&mut self, system_id: i64) -> Result<CampaignInfo> {
+        let c = active(self.store().conn())?;
+        let s = indicators::get_system(self.store().conn(), system_id)?;
+        let detail = format!("{}：{} → {}", c.name, c.system_name, s.name);
+        self.store_mut().write(
+            Action::SetCampaignSystem,
+            |_| detail,
+            |tx| set_system(tx, c.id, system_id),
+        )?;
+        get(self.store().conn(), c.id)
+    }
 }

@@ -3,9 +3,13 @@
 //! function refuses a folder that already holds a user's campaigns, so demo data never mixes
 //! with real work. Later features add their demo data here.
 
+use crate::action::Action;
 use crate::error::{Error, Result};
 use crate::model::{CampaignInfo, NewCampaign};
-use crate::tasks::{self, import::store_row};
+use crate::tasks::{
+    self,
+    import::{AssignmentFields, store_row},
+};
 use crate::units::{self, KIND_ENFORCEMENT, KIND_OTHER_DEPT, KIND_TOWN, UnitInput};
 use crate::workspace::Workspace;
 
@@ -133,7 +137,7 @@ fn seed_units_and_tasks(ws: &mut Workspace, c: &CampaignInfo) -> Result<()> {
     let leaves = ws.indicator_leaves(Some(c.system_id), None)?;
     let campaign_id = c.id;
     ws.store_mut().write(
-        "建立演示数据",
+        Action::CreateDemo,
         |_| "演示单位、明白人和任务分解".to_string(),
         |tx| {
             let mut all: Vec<(i64, &str, &str)> = Vec::new();
@@ -202,8 +206,13 @@ fn seed_units_and_tasks(ws: &mut Workspace, c: &CampaignInfo) -> Result<()> {
                     tx,
                     campaign_id,
                     l.id,
-                    ["对照指标要求逐项落实，形成台账", "", deadline, evidence, ""],
-                    date.as_deref(),
+                    &AssignmentFields {
+                        task: "对照指标要求逐项落实，形成台账",
+                        deadline_text: deadline,
+                        deadline_date: date.as_deref(),
+                        evidence,
+                        ..AssignmentFields::default()
+                    },
                     &[lead],
                     &supports,
                 )?;

@@ -56,19 +56,69 @@ fn import_summary(file: &str, issues: &[ImportIssue]) -> String {
     s
 }
 
+/// The stable tag of an error, as the UI and scripts branch on it (`{kind, message}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ErrorKind {
+    Invalid,
+    NotFound,
+    BadFile,
+    Import,
+    Io,
+    Cancelled,
+    Busy,
+    Db,
+    /// A failure of the desktop shell itself (never made by the engine).
+    Internal,
+}
+
+impl ErrorKind {
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::Invalid,
+        ErrorKind::NotFound,
+        ErrorKind::BadFile,
+        ErrorKind::Import,
+        ErrorKind::Io,
+        ErrorKind::Cancelled,
+        ErrorKind::Busy,
+        ErrorKind::Db,
+        ErrorKind::Internal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Invalid => "invalid",
+            ErrorKind::NotFound => "notFound",
+            ErrorKind::BadFile => "badFile",
+            ErrorKind::Import => "import",
+            ErrorKind::Io => "io",
+            ErrorKind::Cancelled => "cancelled",
+            ErrorKind::Busy => "busy",
+            ErrorKind::Db => "db",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
 impl Error {
     /// Stable tag for the UI and scripts.
-    pub fn kind(&self) -> &'static str {
+    pub fn error_kind(&self) -> ErrorKind {
         match self {
-            Error::Invalid(_) => "invalid",
-            Error::NotFound(_) => "notFound",
-            Error::BadFile(_) => "badFile",
-            Error::Import { .. } => "import",
-            Error::Io(_) => "io",
-            Error::Cancelled => "cancelled",
-            Error::Busy(_) => "busy",
-            Error::Db(_) => "db",
+            Error::Invalid(_) => ErrorKind::Invalid,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::BadFile(_) => ErrorKind::BadFile,
+            Error::Import { .. } => ErrorKind::Import,
+            Error::Io(_) => ErrorKind::Io,
+            Error::Cancelled => ErrorKind::Cancelled,
+            Error::Busy(_) => ErrorKind::Busy,
+            Error::Db(_) => ErrorKind::Db,
         }
+    }
+
+    /// [`Self::error_kind`] as its tag ("notFound").
+    pub fn kind(&self) -> &'static str {
+        self.error_kind().as_str()
     }
 
     /// Issues of an import error, empty otherwise.
@@ -173,6 +223,14 @@ impl From<rusqlite::Error> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_kinds_are_their_serde_names() {
+        for k in ErrorKind::ALL {
+            let json = serde_json::to_string(k).expect("json");
+            assert_eq!(json.trim_matches('"'), k.as_str());
+        }
+    }
 
     #[test]
     fn io_reasons_are_chinese_only() {

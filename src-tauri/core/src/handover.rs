@@ -16,10 +16,11 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use crate::action::Action;
 use crate::backup;
 use crate::error::{Error, Result};
 use crate::model::{BackupReason, HandoverManifest, HandoverReport};
-use crate::progress::{Cancel, Progress};
+use crate::progress::Job;
 use crate::sheet::{display_name, write_error};
 use crate::workspace::Workspace;
 
@@ -36,12 +37,7 @@ fn bad(file: &str, why: &str) -> Error {
 
 /// Read and check the manifest, and unpack the database into `work`; returns the report
 /// (without the import decision) and the unpacked database path.
-fn unpack(
-    path: &Path,
-    work: &Path,
-    progress: &dyn Progress,
-    cancel: &Cancel,
-) -> Result<(HandoverReport, std::path::PathBuf)> {
+fn unpack(path: &Path, work: &Path, job: &Job) -> Result<(HandoverReport, std::path::PathBuf)> {
     let file = display_name(path);
     let f = std::fs::File::open(path).map_err(|e| Error::io("读取交接文件", path, &e))?;
     let mut zip = zip::ZipArchive::new(std::io::BufReader::new(f)).map_err(|_| {
@@ -88,7 +84,7 @@ fn unpack(
         let mut buf = vec![0u8; 256 * 1024];
         let mut size = 0u64;
         loop {
-            cancel.check()?;
+            job.check()?;
             let n = e
                 .read(&mut buf)
                 .map_err(|_| bad(&file, "数据库部分已损坏（解压失败）。"))?;
@@ -101,7 +97,7 @@ fn unpack(
             }
             h.update(&buf[..n]);
             out.write_all(&buf[..n]).map_err(|e| write_error(&db, &e))?;
-            progress.report(size.min(total), total, "校验交接文件");
+            job.report(size.min(total), total, "校验交接文件");
         }
         out.sync_all().map_err(|e| write_error(&db, &e))?;
         (format!("{:x}", h.finalize()), size as i64)
@@ -187,18 +183,13 @@ fn unpack(
 
 impl Workspace {
     /// Write the whole data folder to one `.shifan` file at `path` (appears whole or not at all).
-    pub fn export_handover(
-        &self,
-        path: &Path,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<HandoverManifest> {
+    pub fn export_handover(&self, path: &Path, job: &Job) -> Result<HandoverManifest> {
         let work = tempfile::Builder::new()
             .prefix(".tmp-handover-")
             .tempdir_in(&self.dir)
             .map_err(|e| write_error(&self.dir, &e))?;
         let db = work.path().join(DB_ENTRY);
-        backup::snapshot(self.store.conn(), &db, progress, cancel)?;
+        backup::snapshot(self.store.conn(), &db, job)?;
         let (summary, _) = backup::inspect(&db)?;
         let (sha, size) = backup::hash_file(&db)?;
         let manifest = HandoverManifest {
@@ -233,7 +224,7 @@ impl Workspace {
             let mut buf = vec![0u8; 256 * 1024];
             let mut done = 0u64;
             loop {
-                cancel.check()?;
+                job.check()?;
                 let n = src
                     .read(&mut buf)
                     .map_err(|e| Error::io("读取文件", &db, &e))?;
@@ -242,7 +233,7 @@ impl Workspace {
                 }
                 z.write_all(&buf[..n]).map_err(|e| write_error(path, &e))?;
                 done += n as u64;
-                progress.report(done, size.max(1) as u64, "写入交接文件");
+                job.report(done, size.max(1) as u64, "写入交接文件");
             }
             let mut w = z.finish().map_err(zerr)?;
             w.flush().map_err(|e| write_error(path, &e))?;
@@ -255,17 +246,12 @@ impl Workspace {
     }
 
     /// Verify a `.shifan` file (every part re-hashed) and say whether it can be imported here.
-    pub fn preview_handover(
-        &self,
-        path: &Path,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<HandoverReport> {
+    pub fn preview_handover(&self, path: &Path, job: &Job) -> Result<HandoverReport> {
         let work = tempfile::Builder::new()
             .prefix(".tmp-handover-")
             .tempdir_in(&self.dir)
             .map_err(|e| write_error(&self.dir, &e))?;
-        let (mut report, _) = unpack(path, work.path(), progress, cancel)?;
+        let (mut report, _) = unpack(path, work.path(), job)?;
         self.decide(&mut report)?;
         Ok(report)
     }
@@ -296,18 +282,13 @@ impl Workspace {
     /// Import a `.shifan` file into this (empty or demo-only) data folder: verify it, make a
     /// safety backup, swap the database in atomically. Refused, with nothing changed, when the
     /// file fails verification or the folder holds campaigns.
-    pub fn import_handover(
-        &mut self,
-        path: &Path,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<HandoverReport> {
+    pub fn import_handover(&mut self, path: &Path, job: &Job) -> Result<HandoverReport> {
         self.require_writer()?;
         let work = tempfile::Builder::new()
             .prefix(".tmp-handover-")
             .tempdir_in(&self.dir)
             .map_err(|e| write_error(&self.dir, &e))?;
-        let (mut report, db) = unpack(path, work.path(), progress, cancel)?;
+        let (mut report, db) = unpack(path, work.path(), job)?;
         self.decide(&mut report)?;
         if !report.can_import {
             return Err(Error::Invalid(format!(
@@ -316,9 +297,9 @@ impl Workspace {
                 report.notes.last().cloned().unwrap_or_default()
             )));
         }
-        cancel.check()?;
+        job.check()?;
         let staged = self.stage_file(&db)?;
-        let safety = match self.backup_now(BackupReason::BeforeHandover) {
+        let safety = match self.backup_now(BackupReason::BeforeHandover, job) {
             Ok(b) => b,
             Err(e) => {
                 let _ = std::fs::remove_file(&staged);
@@ -335,7 +316,7 @@ impl Workspace {
             safety.id
         );
         let local_operator = self.store.setting("operator")?;
-        self.replace_database(&staged, "导入交接文件", detail)?;
+        self.replace_database(&staged, Action::ImportHandover, detail)?;
         // The person importing carries on the work: keep this PC's operator name.
         if let Some(name) = local_operator {
             self.set_operator(&name)?;

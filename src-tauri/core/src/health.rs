@@ -5,9 +5,11 @@
 
 use std::path::Path;
 
+use crate::action::Action;
 use crate::backup;
 use crate::error::Result;
 use crate::model::{BackupReason, HealthProblem, HealthReport, Severity};
+use crate::progress::Job;
 use crate::store::Store;
 use crate::workspace::Workspace;
 
@@ -237,9 +239,9 @@ impl Workspace {
                 && p.repair.as_deref().is_some_and(|r| r.contains("REINDEX"))
         });
         if index_damage {
-            let _ = self.backup_now(BackupReason::BeforeRepair);
+            let _ = self.backup_now(BackupReason::BeforeRepair, &Job::quiet());
             self.store.write(
-                "修复数据",
+                Action::Repair,
                 |_| "重建索引".to_string(),
                 |tx| {
                     tx.execute_batch("REINDEX;")?;
@@ -263,7 +265,7 @@ impl Workspace {
             }
         }
         if backup::list(&self.dir)?.is_empty() {
-            self.backup_now(BackupReason::Manual)?;
+            self.backup_now(BackupReason::Manual, &Job::quiet())?;
         }
         self.check_full()
     }

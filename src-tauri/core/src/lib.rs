@@ -3,6 +3,7 @@
 //! The Tauri shell, the `shifan` CLI and the integration tests are three doors onto the public
 //! functions of this crate. See ARCHITECTURE.md.
 
+pub mod action;
 pub mod backup;
 pub mod campaign;
 pub mod demo;
@@ -14,6 +15,7 @@ pub mod indicators;
 pub mod lock;
 pub mod model;
 pub mod oplog;
+pub mod pipeline;
 pub mod progress;
 pub mod sheet;
 pub mod store;
@@ -23,5 +25,12 @@ pub mod undo;
 pub mod units;
 pub mod workspace;
 
+pub use action::Action;
 pub use error::{Error, Result};
+pub use indicators::import::IndicatorImport;
+pub use pipeline::{ImportReport, Importer};
+pub use progress::Job;
+pub use tasks::collect::CollectImport;
+pub use tasks::import::TasksImport;
+pub use units::book::UnitsImport;
 pub use workspace::Workspace;

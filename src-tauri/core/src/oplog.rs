@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::types::Value;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
+use crate::action::Action;
 use crate::error::{Error, Result};
 use crate::model::{OplogEntry, OplogFilter, OplogPage};
 use crate::sheet::write::{Styles, a4_setup, fit_width, save_atomic, write_user_text};
@@ -163,7 +164,7 @@ impl Workspace {
         let detail = format!("{before} → {name}");
         let value = name.to_string();
         self.store.write(
-            "设置操作人",
+            Action::SetOperator,
             |_| detail,
             |tx| set_setting(tx, "operator", &value),
         )?;

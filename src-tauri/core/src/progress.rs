@@ -46,44 +46,83 @@ impl Cancel {
     }
 }
 
-/// Progress of a one-file import in stages: reading and checking (no percentage: the reader
-/// takes the file in one go), then for an apply backing up and writing. A cancel takes effect
-/// at the next stage, always before anything is written.
-pub struct ImportStages<'a> {
+/// A long job's two handles: where it reports how far it got, and the flag that stops it.
+/// Every long method of the engine takes one `&Job`; callers that do not care pass
+/// [`Job::quiet`].
+pub struct Job<'a> {
     progress: &'a dyn Progress,
-    cancel: &'a Cancel,
+    cancel: Cancel,
+}
+
+static NO_PROGRESS: NoProgress = NoProgress;
+
+impl Job<'static> {
+    /// A job nobody watches and nobody cancels.
+    pub fn quiet() -> Job<'static> {
+        Job {
+            progress: &NO_PROGRESS,
+            cancel: Cancel::new(),
+        }
+    }
+}
+
+impl<'a> Job<'a> {
+    pub fn new(progress: &'a dyn Progress, cancel: Cancel) -> Job<'a> {
+        Job { progress, cancel }
+    }
+
+    /// `done` of `total` steps (0 when not known); `what` in Chinese.
+    pub fn report(&self, done: u64, total: u64, what: &str) {
+        self.progress.report(done, total, what);
+    }
+
+    /// Err(Cancelled) once the user asked to stop: `job.check()?` between steps.
+    pub fn check(&self) -> Result<()> {
+        self.cancel.check()
+    }
+
+    pub fn cancel(&self) -> &Cancel {
+        &self.cancel
+    }
+
+    pub fn progress(&self) -> &dyn Progress {
+        self.progress
+    }
+}
+
+/// Progress of an import in stages: reading and checking (no percentage for a one-file
+/// reader, which takes the file in one go; a folder importer reports its own files), then for
+/// an apply backing up and writing. A cancel takes effect at the next stage, always before
+/// anything is written.
+pub(crate) struct Stages<'a, 'j> {
+    job: &'a Job<'j>,
     file: String,
 }
 
-impl<'a> ImportStages<'a> {
-    pub fn new(path: &std::path::Path, progress: &'a dyn Progress, cancel: &'a Cancel) -> Self {
+impl<'a, 'j> Stages<'a, 'j> {
+    pub(crate) fn start(path: &std::path::Path, job: &'a Job<'j>) -> Self {
         let file = crate::sheet::display_name(path);
-        progress.report(0, 0, &format!("正在读取并核对“{file}”"));
-        Self {
-            progress,
-            cancel,
-            file,
-        }
+        job.report(0, 0, &format!("正在读取并核对“{file}”"));
+        Self { job, file }
     }
 
     /// The preview is ready (or the user cancelled while the file was read).
-    pub fn checked(&self) -> Result<()> {
-        self.cancel.check()?;
-        self.progress
-            .report(1, 1, &format!("“{}”核对完成", self.file));
+    pub(crate) fn checked(&self) -> Result<()> {
+        self.job.check()?;
+        self.job.report(1, 1, &format!("“{}”核对完成", self.file));
         Ok(())
     }
 
-    pub fn backing_up(&self) -> Result<()> {
-        self.cancel.check()?;
-        self.progress.report(1, 3, "正在备份现有数据");
+    pub(crate) fn backing_up(&self) -> Result<()> {
+        self.job.check()?;
+        self.job.report(1, 3, "正在备份现有数据");
         Ok(())
     }
 
     /// Last chance to cancel: after this the import is one transaction.
-    pub fn writing(&self) -> Result<()> {
-        self.cancel.check()?;
-        self.progress
+    pub(crate) fn writing(&self) -> Result<()> {
+        self.job.check()?;
+        self.job
             .report(2, 3, &format!("正在写入“{}”的内容", self.file));
         Ok(())
     }

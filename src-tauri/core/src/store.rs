@@ -5,10 +5,12 @@
 //! its own transaction. Every change goes through [`Store::write`], which runs the change in one
 //! transaction and appends an entry to the operation log (操作日志) in the same transaction.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use crate::action::Action;
 use crate::error::{Error, Result};
 
 /// Schema migrations, oldest first. Never edit a released entry: append a new one.
@@ -155,6 +157,32 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (assignment_id, unit_id)
     );
     "#,
+    // v3: the 操作日志 records what kind of change each entry is as a stable code (the typed
+    // `Action`), beside its Chinese label. Older entries get their code from their label.
+    r#"
+    ALTER TABLE oplog ADD COLUMN code TEXT NOT NULL DEFAULT '';
+    UPDATE oplog SET code = CASE action
+        WHEN '载入内置指标体系' THEN 'loadEmbeddedSystem'
+        WHEN '新建创建项目' THEN 'createCampaign'
+        WHEN '切换创建项目' THEN 'switchCampaign'
+        WHEN '更换指标体系' THEN 'setCampaignSystem'
+        WHEN '导入指标体系' THEN 'importIndicators'
+        WHEN '导入单位名单' THEN 'importUnits'
+        WHEN '导入任务分解表' THEN 'importTasks'
+        WHEN '收回各单位工作表' THEN 'collectUnitSheets'
+        WHEN '导出各单位工作表' THEN 'exportUnitSheets'
+        WHEN '新增单位' THEN 'addUnit'
+        WHEN '修改单位' THEN 'editUnit'
+        WHEN '删除单位' THEN 'deleteUnit'
+        WHEN '修改明白人名单' THEN 'setRoster'
+        WHEN '恢复备份' THEN 'restoreBackup'
+        WHEN '导入交接文件' THEN 'importHandover'
+        WHEN '修复数据' THEN 'repair'
+        WHEN '设置操作人' THEN 'setOperator'
+        WHEN '建立演示数据' THEN 'createDemo'
+        ELSE '' END;
+    CREATE INDEX oplog_code ON oplog(code);
+    "#,
 ];
 
 /// The database of one data folder.
@@ -190,29 +218,46 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn)?;
+        // Outside `write` the connection refuses every change: a query that tried to write
+        // anywhere else in the engine fails instead of changing data without a log entry.
+        conn.pragma_update(None, "query_only", true)?;
         Ok(Store {
             conn,
             read_only: None,
         })
     }
 
-    /// Read-only access for queries.
-    pub fn conn(&self) -> &Connection {
+    /// The connection, for queries: it refuses changes outside [`Store::write`].
+    pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
 
-    /// Run one change in a transaction and record it in the operation log. `action` is a short
-    /// Chinese label ("导入指标体系"), `detail` what changed. Nothing is kept if `f` fails.
+    /// Run one change in a transaction and record it in the operation log as `action` with
+    /// `detail` (what changed). Nothing is kept if `f` fails.
     pub fn write<T>(
         &mut self,
-        action: &str,
+        action: Action,
         detail: impl FnOnce(&T) -> String,
         f: impl FnOnce(&Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         if let Some(why) = &self.read_only {
             return Err(Error::Busy(why.clone()));
         }
-        let tx = self.conn.transaction()?;
+        self.conn.pragma_update(None, "query_only", false)?;
+        let out = Self::logged(&mut self.conn, action, detail, f);
+        let locked = self.conn.pragma_update(None, "query_only", true);
+        let out = out?;
+        locked?;
+        Ok(out)
+    }
+
+    fn logged<T>(
+        conn: &mut Connection,
+        action: Action,
+        detail: impl FnOnce(&T) -> String,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let tx = conn.transaction()?;
         let out = f(&tx)?;
         let operator: String = tx
             .query_row(
@@ -223,8 +268,8 @@ impl Store {
             .optional()?
             .unwrap_or_else(|| "未设置".to_string());
         tx.execute(
-            "INSERT INTO oplog (at, operator, action, detail) VALUES (?1, ?2, ?3, ?4)",
-            params![now(), operator, action, detail(&out)],
+            "INSERT INTO oplog (at, operator, action, detail, code) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![now(), operator, action.label(), detail(&out), action.code()],
         )?;
         tx.commit()?;
         Ok(out)
@@ -242,6 +287,7 @@ impl Store {
     /// Close the database, checkpointing the WAL into the main file first, so that the file
     /// can be replaced (restore, hand-over import).
     pub fn close(self) -> Result<()> {
+        let _ = self.conn.pragma_update(None, "query_only", false);
         let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
         self.conn.close().map_err(|(_, e)| Error::from(e))
     }
@@ -254,6 +300,48 @@ impl Store {
             })
             .optional()?)
     }
+}
+
+/// The data tables, read from the schema (so a table added later cannot escape the checks that
+/// compare "everything stored": fingerprints, the crash harness, backup previews).
+pub fn table_names(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every row of every table as text, table by table: two equal dumps mean nothing changed.
+pub fn dump(conn: &Connection) -> Result<BTreeMap<String, Vec<String>>> {
+    let mut out = BTreeMap::new();
+    for t in table_names(conn)? {
+        let mut st = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1"))?;
+        let n = st.column_count();
+        let rows = st
+            .query_map([], |r| {
+                let mut line = String::new();
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    line.push_str(&format!("{v:?}|"));
+                }
+                Ok(line)
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        out.insert(t, rows);
+    }
+    Ok(out)
+}
+
+/// [`dump`] of a database file opened read-only, for checks made from outside the process that
+/// owns it (the crash harness looks at the file a killed process left).
+pub fn dump_file(path: &Path) -> Result<BTreeMap<String, Vec<String>>> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    dump(&conn)
 }
 
 /// Store a setting inside a write transaction.
@@ -313,10 +401,66 @@ mod tests {
     }
 
     #[test]
+    fn outside_write_the_connection_refuses_changes() {
+        let mut s = Store::open_in_memory().expect("opens");
+        let e = s
+            .conn()
+            .execute("INSERT INTO setting (key, value) VALUES ('x', '1')", [])
+            .expect_err("refused");
+        assert!(e.to_string().contains("readonly"), "{e}");
+        s.write(
+            Action::SetOperator,
+            |_| "x".into(),
+            |tx| set_setting(tx, "x", "2"),
+        )
+        .expect("write works");
+        assert_eq!(s.setting("x").expect("read").as_deref(), Some("2"));
+        // A failed write locks the connection again too.
+        let _ = s.write(
+            Action::SetOperator,
+            |_| String::new(),
+            |_| -> Result<()> { Err(Error::Invalid("故意失败".into())) },
+        );
+        assert!(
+            s.conn().execute("DELETE FROM setting", []).is_err(),
+            "still read-only after a failed write"
+        );
+    }
+
+    #[test]
+    fn old_log_entries_get_their_action_code_from_the_label() {
+        let mut c = Connection::open_in_memory().expect("open");
+        c.execute_batch(MIGRATIONS[0]).expect("v1");
+        c.execute_batch(MIGRATIONS[1]).expect("v2");
+        c.pragma_update(None, "user_version", 2).expect("set");
+        c.execute_batch(
+            "INSERT INTO oplog (at, operator, action, detail) VALUES
+               ('t', 'o', '导入任务分解表', 'd'), ('t', 'o', '随便什么', 'd');",
+        )
+        .expect("old rows");
+        migrate(&mut c).expect("migrates");
+        let codes: Vec<String> = c
+            .prepare("SELECT code FROM oplog ORDER BY id")
+            .expect("p")
+            .query_map([], |r| r.get(0))
+            .expect("q")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(codes, vec!["importTasks".to_string(), String::new()]);
+        for a in Action::ALL {
+            // Every label the v3 backfill knows maps to its action's code.
+            let sql = MIGRATIONS[2];
+            if sql.contains(a.label()) {
+                assert!(sql.contains(&format!("'{}' THEN '{}'", a.label(), a.code())));
+            }
+        }
+    }
+
+    #[test]
     fn a_failed_write_leaves_no_trace_and_no_log() {
         let mut s = Store::open_in_memory().expect("opens");
         let r: Result<()> = s.write(
-            "测试",
+            Action::SetOperator,
             |_| String::new(),
             |tx| {
                 set_setting(tx, "x", "1")?;
@@ -333,7 +477,7 @@ mod tests {
     }
 
     #[test]
-    fn a_v1_database_with_a_campaign_migrates_to_v2() {
+    fn a_v1_database_with_a_campaign_migrates_to_the_latest_version() {
         let mut c = Connection::open_in_memory().expect("open");
         c.pragma_update(None, "foreign_keys", "ON").expect("fk");
         c.execute_batch(MIGRATIONS[0]).expect("v1");
@@ -349,7 +493,7 @@ mod tests {
         let v: i64 = c
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .expect("v");
-        assert_eq!(v, 2);
+        assert_eq!(v, MIGRATIONS.len() as i64);
         c.execute(
             "INSERT INTO unit (campaign_id, name, kind) VALUES (1, '区司法局', '行政执法单位')",
             [],

@@ -5,36 +5,39 @@
 
 use rusqlite::OptionalExtension;
 
+use crate::action::Action;
 use crate::backup;
 use crate::error::{Error, Result};
 use crate::model::{RestoreReport, UndoInfo};
-use crate::progress::{Cancel, Progress};
+use crate::progress::Job;
 use crate::workspace::Workspace;
-
-/// 操作日志 actions that can be undone this way.
-pub const UNDOABLE: &[&str] = &[
-    "导入指标体系",
-    "导入单位名单",
-    "导入任务分解表",
-    "收回各单位工作表",
-];
 
 impl Workspace {
     /// The last change, when it is an import that can be undone; None otherwise (the last
     /// change was something else, or the backup before it is gone).
     pub fn undo_info(&self) -> Result<Option<UndoInfo>> {
         let conn = self.store().conn();
-        let last: Option<(i64, String, String, String, String)> = conn
+        let last: Option<(i64, String, String, String, String, String)> = conn
             .query_row(
-                "SELECT id, action, at, operator, detail FROM oplog ORDER BY id DESC LIMIT 1",
+                "SELECT id, action, at, operator, detail, code FROM oplog ORDER BY id DESC LIMIT 1",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
             )
             .optional()?;
-        let Some((id, action, at, operator, detail)) = last else {
+        let Some((id, action, at, operator, detail, code)) = last else {
             return Ok(None);
         };
-        if !UNDOABLE.contains(&action.as_str()) {
+        // What the change was comes from its typed code, never from its Chinese label.
+        if !Action::from_code(&code).is_some_and(Action::is_import) {
             return Ok(None);
         }
         let before: i64 = conn.query_row(
@@ -57,18 +60,14 @@ impl Workspace {
 
     /// Undo the last import by restoring the backup taken just before it (after a safety
     /// backup of the current state). Refused when the last change is not an undoable import.
-    pub fn undo_last_import(
-        &mut self,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<RestoreReport> {
+    pub fn undo_last_import(&mut self, job: &Job) -> Result<RestoreReport> {
         let Some(info) = self.undo_info()? else {
             return Err(Error::Invalid(
                 "没有可以撤销的导入：只能撤销最近一次操作，且它必须是导入或收回，之后没有做过其他修改。"
                     .into(),
             ));
         };
-        let mut r = self.restore_backup(&info.backup_id, progress, cancel)?;
+        let mut r = self.restore_backup(&info.backup_id, job)?;
         r.message = format!(
             "已撤销 {} 的“{}”（{}）。撤销前的数据已保存为安全备份“{}”，如需可再恢复回去。",
             info.at, info.action, info.detail, r.safety_backup.id

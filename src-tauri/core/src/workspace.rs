@@ -1,19 +1,19 @@
-//! The engine's front door: one data folder (SQLite store + files) and the operations the app,
-//! the CLI and the tests perform on it.
+//! The engine's front door: one open data folder (SQLite store + files). Every capability is a
+//! method of [`Workspace`], written in an `impl Workspace` block beside its module
+//! (`campaign.rs`, `indicators/`, `units/`, `tasks/`, `backup.rs` …); this file holds only
+//! opening the folder, its lock and health, and swapping the database file.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::action::Action;
 use crate::backup;
 use crate::campaign;
 use crate::error::{Error, Result};
-use crate::indicators::{self, SystemDraft, import};
+use crate::indicators;
 use crate::lock::{DataLock, Program};
-use crate::model::{
-    AppStatus, BackupInfo, BackupReason, CampaignInfo, HealthReport, IndicatorImportPreview,
-    IndicatorLeaf, IndicatorTree, NewCampaign, RestorePreview, RestoreReport, SystemInfo,
-};
-use crate::progress::{Cancel, ImportStages, NoProgress, Progress};
-use crate::store::{Store, set_setting};
+use crate::model::{AppStatus, BackupReason, HealthReport, SnapshotSummary};
+use crate::store::Store;
 
 /// File name of the database inside the data folder.
 pub const DB_FILE: &str = "shifan.db";
@@ -125,159 +125,6 @@ impl Workspace {
             .unwrap_or_else(|| "未设置".to_string())
     }
 
-    // ----- Backups -----------------------------------------------------------------------
-
-    /// Make a backup now into `backups/` (then rotate).
-    pub fn backup_now(&self, reason: BackupReason) -> Result<BackupInfo> {
-        self.backup_with_progress(reason, &NoProgress, &Cancel::new())
-    }
-
-    pub fn backup_with_progress(
-        &self,
-        reason: BackupReason,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<BackupInfo> {
-        self.require_writer()?;
-        backup::create(
-            &self.dir,
-            self.store.conn(),
-            reason,
-            &self.operator(),
-            progress,
-            cancel,
-        )
-    }
-
-    /// A backup before an import or bulk change; skipped (returning the newest backup) when the
-    /// newest backup already holds exactly the current data, so repeated imports stay cheap.
-    pub fn backup_if_changed(&self, reason: BackupReason) -> Result<BackupInfo> {
-        let current = backup::summarize(self.store.conn())?;
-        if let Some(b) = backup::list(&self.dir)?.into_iter().next()
-            && b.summary.last_change_id == current.last_change_id
-            && b.summary.schema_version == current.schema_version
-            && b.summary.last_change_at == current.last_change_at
-        {
-            return Ok(b);
-        }
-        self.backup_now(reason)
-    }
-
-    /// The automatic backup before an import, collect or bulk change; a failure refuses the
-    /// change (nothing modified). Feature modules call it after their plan is known to apply.
-    pub(crate) fn backup_before_import(&self) -> Result<()> {
-        self.require_writer()?;
-        self.backup_if_changed(BackupReason::BeforeImport)
-            .map(|_| ())
-            .map_err(|e| match e {
-                Error::Cancelled => Error::Cancelled,
-                e => Error::Io(format!(
-                    "导入前的自动备份未能完成，为安全起见未导入，未做任何修改。原因：{e}"
-                )),
-            })
-    }
-
-    /// Backups in `backups/`, newest first, with why rotation keeps each.
-    pub fn list_backups(&self) -> Result<Vec<BackupInfo>> {
-        backup::list(&self.dir)
-    }
-
-    /// Back up into a folder the user picked (e.g. a USB disk).
-    pub fn backup_to_folder(
-        &self,
-        folder: &Path,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<BackupInfo> {
-        backup::create_in_folder(
-            &self.dir,
-            self.store.conn(),
-            folder,
-            &self.operator(),
-            progress,
-            cancel,
-        )
-    }
-
-    /// What restoring `source` (a backup id from the list, or a backup file path) would bring
-    /// back, compared with what the folder holds now. Nothing changes.
-    pub fn preview_restore(&self, source: &str) -> Result<RestorePreview> {
-        let backup = backup::find(&self.dir, source)?;
-        let current = backup::summarize(self.store.conn())?;
-        let mut notes = Vec::new();
-        let (integrity, can_restore) = match backup::inspect(Path::new(&backup.path)) {
-            Ok((_, i)) => {
-                let ok = i == "ok";
-                if !ok {
-                    notes.push(format!("该备份文件已损坏（{i}），不能恢复。"));
-                }
-                (i, ok)
-            }
-            Err(e) => {
-                notes.push(e.to_string());
-                ("无法读取".to_string(), false)
-            }
-        };
-        if !backup.sha256.is_empty()
-            && let Ok((sha, _)) = backup::hash_file(Path::new(&backup.path))
-            && sha != backup.sha256
-        {
-            notes.push("备份文件的校验值与说明文件不一致（文件可能被改动或损坏）。".into());
-        }
-        if current.last_change_at > backup.summary.last_change_at {
-            notes.push(format!(
-                "当前数据最后修改于 {}，比该备份（{}）新；恢复后，此后的修改将被替换（恢复前会先自动做一份安全备份）。",
-                current.last_change_at.clone().unwrap_or_default(),
-                backup.summary.last_change_at.clone().unwrap_or_default()
-            ));
-        }
-        Ok(RestorePreview {
-            backup,
-            current,
-            integrity,
-            can_restore,
-            notes,
-        })
-    }
-
-    /// Restore `source` (backup id or file): check it, make a safety backup of the current
-    /// state, then swap the database file in atomically and reopen. On any failure before the
-    /// swap nothing changed; a crash during the swap leaves either the old or the new database.
-    pub fn restore_backup(
-        &mut self,
-        source: &str,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<RestoreReport> {
-        self.require_writer()?;
-        let preview = self.preview_restore(source)?;
-        if !preview.can_restore {
-            return Err(Error::BadFile(format!(
-                "不能恢复备份“{}”：{}未做任何修改。",
-                preview.backup.id,
-                preview.notes.join("")
-            )));
-        }
-        // Copy first: rotation after the safety backup may remove an old backup.
-        let staged = self.stage_file(Path::new(&preview.backup.path))?;
-        cancel.check()?;
-        let safety = self.backup_with_progress(BackupReason::BeforeRestore, progress, cancel)?;
-        let detail = format!(
-            "恢复到备份“{}”（{}，{}）；恢复前的数据已保存为安全备份“{}”",
-            preview.backup.id, preview.backup.created_at, preview.backup.reason_label, safety.id
-        );
-        self.replace_database(&staged, "恢复备份", detail)?;
-        let message = format!(
-            "已恢复到 {} 的备份（{}）。恢复前的数据已保存为安全备份“{}”，如需可再恢复回去。",
-            preview.backup.created_at, preview.backup.reason_label, safety.id
-        );
-        Ok(RestoreReport {
-            restored: preview.backup,
-            safety_backup: safety,
-            message,
-        })
-    }
-
     /// Copy a database file into the data folder under a temp name, ready to be swapped in.
     pub(crate) fn stage_file(&self, src: &Path) -> Result<PathBuf> {
         let staged = self.dir.join(".tmp-restore.db");
@@ -303,7 +150,7 @@ impl Workspace {
     pub(crate) fn replace_database(
         &mut self,
         staged: &Path,
-        action: &str,
+        action: Action,
         detail: String,
     ) -> Result<()> {
         let db = self.dir.join(DB_FILE);
@@ -354,7 +201,7 @@ impl Workspace {
             d.source_sha256 = Some(sha);
             let name = d.name.clone();
             self.store.write(
-                "载入内置指标体系",
+                Action::LoadEmbeddedSystem,
                 |_| name,
                 |tx| indicators::upsert_system(tx, &d),
             )?;
@@ -366,13 +213,25 @@ impl Workspace {
         &self.dir
     }
 
-    pub fn store(&self) -> &Store {
+    /// The store, for the feature modules' own `impl Workspace` blocks. Not public: nothing
+    /// outside the engine runs SQL.
+    pub(crate) fn store(&self) -> &Store {
         &self.store
     }
 
-    /// Mutable store, for the feature modules' own `impl Workspace` blocks.
-    pub fn store_mut(&mut self) -> &mut Store {
+    pub(crate) fn store_mut(&mut self) -> &mut Store {
         &mut self.store
+    }
+
+    /// Campaigns, row counts and the last change, as a backup manifest records them.
+    pub fn summary(&self) -> Result<SnapshotSummary> {
+        backup::summarize(self.store.conn())
+    }
+
+    /// Every row of every table as text (see [`crate::store::dump`]): tests compare two dumps
+    /// to prove that a refused or cancelled operation changed nothing.
+    pub fn dump_tables(&self) -> Result<BTreeMap<String, Vec<String>>> {
+        crate::store::dump(self.store.conn())
     }
 
     pub fn status(&self) -> Result<AppStatus> {
@@ -384,225 +243,6 @@ impl Workspace {
             campaigns,
         })
     }
-
-    pub fn list_campaigns(&self) -> Result<Vec<CampaignInfo>> {
-        campaign::list(self.store.conn())
-    }
-
-    pub fn list_systems(&self) -> Result<Vec<SystemInfo>> {
-        indicators::list_systems(self.store.conn())
-    }
-
-    /// Resolve a system by key ("demo") or numeric id given as text.
-    pub fn system_by_key(&self, key: &str) -> Result<SystemInfo> {
-        let conn = self.store.conn();
-        let id = match indicators::system_id_by_key(conn, key)? {
-            Some(id) => id,
-            None => match key.parse::<i64>() {
-                Ok(id) => id,
-                Err(_) => {
-                    let known: Vec<String> = self
-                        .list_systems()?
-                        .into_iter()
-                        .map(|s| format!("{}（{}）", s.key, s.name))
-                        .collect();
-                    return Err(Error::NotFound(format!(
-                        "没有名为“{key}”的指标体系。可用的有：{}；也可以指定 .xlsx/.docx 文件导入官方指标体系。",
-                        known.join("、")
-                    )));
-                }
-            },
-        };
-        indicators::get_system(conn, id)
-    }
-
-    /// Create a campaign bound to an embedded/library system or to an official file imported
-    /// in the same transaction, and make it active.
-    pub fn create_campaign(&mut self, input: &NewCampaign) -> Result<CampaignInfo> {
-        let (district, name, level) = campaign::validate(
-            &input.district,
-            input.name.as_deref(),
-            input.level.as_deref(),
-        )?;
-        let file_plan = match input
-            .system_file
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-        {
-            Some(f) => {
-                let plan = self.checked_plan(Path::new(f))?;
-                self.require_writer()?;
-                self.backup_before_import()?;
-                Some(plan)
-            }
-            None => None,
-        };
-        let library_id = match (&file_plan, input.system_key.as_deref()) {
-            (Some(_), _) => None,
-            (None, Some(k)) if !k.trim().is_empty() => Some(self.system_by_key(k.trim())?.id),
-            (None, _) => Some(self.system_by_key("demo")?.id),
-        };
-        let detail_name = name.clone();
-        let id = self.store.write(
-            "新建创建项目",
-            |_| detail_name,
-            |tx| {
-                let system_id = match (&file_plan, library_id) {
-                    (Some(p), _) => indicators::upsert_system(tx, &p.draft)?,
-                    (None, Some(id)) => id,
-                    (None, None) => unreachable_system()?,
-                };
-                campaign::insert(tx, &district, &name, &level, system_id)
-            },
-        )?;
-        campaign::get(self.store.conn(), id)
-    }
-
-    pub fn switch_campaign(&mut self, id: i64) -> Result<CampaignInfo> {
-        let c = campaign::get(self.store.conn(), id)?;
-        let before = campaign::active(self.store.conn())
-            .map(|a| a.name)
-            .unwrap_or_else(|_| "（无）".to_string());
-        let name = format!("{before} → {}", c.name);
-        self.store.write(
-            "切换创建项目",
-            |_| name,
-            |tx| set_setting(tx, "active_campaign", &id.to_string()),
-        )?;
-        campaign::get(self.store.conn(), id)
-    }
-
-    /// Bind the active campaign to another system version.
-    pub fn set_campaign_system(&mut self, system_id: i64) -> Result<CampaignInfo> {
-        let c = campaign::active(self.store.conn())?;
-        let s = indicators::get_system(self.store.conn(), system_id)?;
-        let detail = format!("{}：{} → {}", c.name, c.system_name, s.name);
-        self.store.write(
-            "更换指标体系",
-            |_| detail,
-            |tx| {
-                tx.execute(
-                    "UPDATE campaign SET system_id = ?1 WHERE id = ?2",
-                    rusqlite::params![system_id, c.id],
-                )?;
-                Ok(())
-            },
-        )?;
-        campaign::get(self.store.conn(), c.id)
-    }
-
-    /// The tree of `system_id`, or of the active campaign's system.
-    pub fn indicator_tree(&self, system_id: Option<i64>) -> Result<IndicatorTree> {
-        let id = match system_id {
-            Some(id) => id,
-            None => campaign::active(self.store.conn())?.system_id,
-        };
-        indicators::load_tree(self.store.conn(), id)
-    }
-
-    /// Leaves of a system (default: the active campaign's), optionally filtered by a substring.
-    pub fn indicator_leaves(
-        &self,
-        system_id: Option<i64>,
-        query: Option<&str>,
-    ) -> Result<Vec<IndicatorLeaf>> {
-        let tree = self.indicator_tree(system_id)?;
-        Ok(match query {
-            Some(q) => indicators::search(&tree, q),
-            None => indicators::leaves(&tree),
-        })
-    }
-
-    /// Read an official file and show what importing it would do. Nothing is stored.
-    pub fn preview_indicator_import(&self, path: &Path) -> Result<IndicatorImportPreview> {
-        self.preview_indicator_import_with(path, &NoProgress, &Cancel::new())
-    }
-
-    /// [`Self::preview_indicator_import`] as a job (see [`ImportStages`]).
-    pub fn preview_indicator_import_with(
-        &self,
-        path: &Path,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<IndicatorImportPreview> {
-        let stages = ImportStages::new(path, progress, cancel);
-        let plan = import::plan(path)?;
-        let existing = indicators::system_id_by_key(self.store.conn(), &plan.draft.key)?;
-        stages.checked()?;
-        Ok(import::preview(&plan, existing))
-    }
-
-    fn checked_plan(&self, path: &Path) -> Result<import::Plan> {
-        let plan = import::plan(path)?;
-        if plan.has_errors() {
-            return Err(Error::Import {
-                file: plan.draft.imported_from.clone().unwrap_or_default(),
-                issues: plan.issues,
-            });
-        }
-        Ok(plan)
-    }
-
-    /// Import an official file into the library (updating the same system in place, ids kept),
-    /// optionally binding it to the active campaign. All or nothing.
-    pub fn apply_indicator_import(&mut self, path: &Path, bind: bool) -> Result<SystemInfo> {
-        self.apply_indicator_import_with(path, bind, &NoProgress, &Cancel::new())
-    }
-
-    /// [`Self::apply_indicator_import`] as a job: a cancel before the write changes nothing.
-    pub fn apply_indicator_import_with(
-        &mut self,
-        path: &Path,
-        bind: bool,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<SystemInfo> {
-        let stages = ImportStages::new(path, progress, cancel);
-        let plan = self.checked_plan(path)?;
-        self.require_writer()?;
-        stages.backing_up()?;
-        self.backup_before_import()?;
-        stages.writing()?;
-        let active = if bind {
-            Some(campaign::active(self.store.conn())?)
-        } else {
-            None
-        };
-        let draft: SystemDraft = plan.draft;
-        let (leaves, _) = indicators::counts(&draft.roots);
-        let detail = format!(
-            "{}（{}，{} 项指标，来自“{}”）",
-            draft.name,
-            draft.version,
-            leaves,
-            draft.imported_from.clone().unwrap_or_default()
-        );
-        let id = self.store.write(
-            "导入指标体系",
-            |_| detail,
-            |tx| {
-                let id = indicators::upsert_system(tx, &draft)?;
-                if let Some(c) = &active {
-                    tx.execute(
-                        "UPDATE campaign SET system_id = ?1 WHERE id = ?2",
-                        rusqlite::params![id, c.id],
-                    )?;
-                }
-                Ok(id)
-            },
-        )?;
-        indicators::get_system(self.store.conn(), id)
-    }
-
-    /// Write the 指标体系表 of `system_id` (default: the active campaign's) to `path`.
-    pub fn export_indicators(&self, system_id: Option<i64>, path: &Path) -> Result<PathBuf> {
-        let tree = self.indicator_tree(system_id)?;
-        indicators::export::export_xlsx(&tree, path)
-    }
-}
-
-fn unreachable_system() -> Result<i64> {
-    Err(Error::Invalid("未指定指标体系。".into()))
 }
 
 /// Identifier of the desktop app; its data folder is named after it (Tauri's `app_data_dir`).

@@ -121,7 +121,7 @@ describe('新建创建项目向导', () => {
   it('shows the Chinese message when the chosen file cannot be read', async () => {
     vi.mocked(api.pickOpenFile).mockResolvedValue('D:\\x.xlsx')
     vi.mocked(api.previewIndicatorImport).mockRejectedValue(
-      new api.ApiError('sheet', '无法读取“x.xlsx”：\n找不到“指标内容”列。'),
+      new api.ApiError('badFile', '无法读取“x.xlsx”：\n找不到“指标内容”列。'),
     )
     const w = mountWizard()
     await w.get('[data-testid="wizard-import"]').trigger('click')

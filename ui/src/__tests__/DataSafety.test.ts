@@ -98,7 +98,7 @@ describe('设置 → 数据安全', () => {
       canRestore: true,
       notes: ['当前数据比该备份新；恢复后，此后的修改将被替换（恢复前会先自动做一份安全备份）。'],
     })
-    vi.mocked(api.restoreBackup).mockResolvedValue({
+    vi.mocked(api.applyRestore).mockResolvedValue({
       restored: backup('20261123-1', '2026-11-23 09:00:00'),
       safetyBackup: backup('20261123-2', '2026-11-23 10:00:00'),
       message: '已恢复到 2026-11-23 09:00:00 的备份。',
@@ -107,31 +107,31 @@ describe('设置 → 数据安全', () => {
     await settle()
     await w.find('[data-testid="btn-restore-20261123-1"]').trigger('click')
     await settle()
-    expect(api.restoreBackup).not.toHaveBeenCalled()
+    expect(api.applyRestore).not.toHaveBeenCalled()
     const dialog = document.body.querySelector('[data-testid="restore-dialog"]')?.closest('.el-overlay') ?? document.body
     expect(dialog.textContent).toContain('指标 236')
     expect(dialog.textContent).toContain('恢复前会先自动备份当前数据')
     ;(document.body.querySelector('[data-testid="btn-confirm-restore"]') as HTMLElement).click()
     await settle()
-    expect(api.restoreBackup).toHaveBeenCalledWith('/data/backups/20261123-1.db')
+    expect(api.applyRestore).toHaveBeenCalledWith('/data/backups/20261123-1.db')
     expect(w.emitted('data-replaced')).toBeTruthy()
   })
 
   it('offers to undo the last import only when there is one, and undoes it after asking', async () => {
-    vi.mocked(api.undoInfo).mockResolvedValue(null)
+    vi.mocked(api.previewUndo).mockResolvedValue(null)
     const plain = mountWith(DataSafetyPanel)
     await settle()
     expect(plain.find('[data-testid="undo-info"]').exists()).toBe(false)
     plain.unmount()
 
-    vi.mocked(api.undoInfo).mockResolvedValue({
+    vi.mocked(api.previewUndo).mockResolvedValue({
       action: '导入任务分解表',
       at: '2026-11-23 10:30:00',
       operator: '张三',
       detail: '“任务分解表.xlsx”：新增 100 项',
       backupId: '20261123-1',
     })
-    vi.mocked(api.undoLastImport).mockResolvedValue({
+    vi.mocked(api.applyUndo).mockResolvedValue({
       restored: backup('20261123-1', '2026-11-23 09:00:00'),
       safetyBackup: backup('20261123-3', '2026-11-23 10:31:00'),
       message: '已撤销 2026-11-23 10:30:00 的“导入任务分解表”。',
@@ -143,12 +143,12 @@ describe('设置 → 数据安全', () => {
     expect(info).toContain('新增 100 项')
     await w.find('[data-testid="btn-undo"]').trigger('click')
     await settle()
-    expect(api.undoLastImport).not.toHaveBeenCalled()
+    expect(api.applyUndo).not.toHaveBeenCalled()
     const confirm = document.body.querySelector('.el-message-box')
     expect(confirm?.textContent).toContain('撤销前会先自动备份当前数据')
     ;(Array.from(document.body.querySelectorAll('.el-message-box button')).find((b) => b.textContent?.trim() === '撤销') as HTMLElement).click()
     await settle(6)
-    expect(api.undoLastImport).toHaveBeenCalledTimes(1)
+    expect(api.applyUndo).toHaveBeenCalledTimes(1)
     expect(w.emitted('data-replaced')).toBeTruthy()
   })
 

@@ -131,7 +131,7 @@ describe('单位与明白人 page', () => {
 
   it('previews a 单位名单 import and blocks it when the file has errors', async () => {
     vi.mocked(api.pickOpenFile).mockResolvedValue('D:\\单位名单.xlsx')
-    vi.mocked(api.importUnitsPreview).mockResolvedValue({
+    vi.mocked(api.previewUnitsImport).mockResolvedValue({
       fileName: '单位名单.xlsx',
       created: ['区大数据中心'],
       updated: [{ name: '区教育局', changes: ['类别：其他 → 非行政执法单位'] }],

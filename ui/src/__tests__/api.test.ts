@@ -64,7 +64,7 @@ describe('api.ts, the backend seam', () => {
     await api.roster(null)
     await api.setRoster(4, [member])
     await api.rosterCheck()
-    await api.importUnitsPreview('D:\\u.xlsx')
+    await api.previewUnitsImport('D:\\u.xlsx')
     await api.applyUnitsImport('D:\\u.xlsx')
     expect(await api.exportUnits('D:\\out.xlsx')).toBe('D:\\out.xlsx')
     await api.listAssignments(filter)
@@ -82,7 +82,7 @@ describe('api.ts, the backend seam', () => {
       ['roster', { unitId: null }],
       ['set_roster', { unitId: 4, members: [member] }],
       ['roster_check', {}],
-      ['import_units_preview', { path: 'D:\\u.xlsx', ...jobArgs }],
+      ['preview_units_import', { path: 'D:\\u.xlsx', ...jobArgs }],
       ['apply_units_import', { path: 'D:\\u.xlsx', ...jobArgs }],
       ['export_units', { path: 'D:\\out.xlsx' }],
       ['list_assignments', { filter }],

@@ -100,7 +100,7 @@ describe('usePreview: pick → preview → open the dialog', () => {
     const preview = vi.fn()
     const flow = usePreview({
       pick: async () => {
-        throw new ApiError('dialog', '系统文件窗口不可用。')
+        throw new ApiError('ui', '系统文件窗口不可用。')
       },
       preview,
       previewErrorTitle: '无法读取',
@@ -223,7 +223,7 @@ describe('helpers', () => {
     expect(await pickOrNull(async () => 'D:\\a.xlsx')).toBe('D:\\a.xlsx')
     expect(await pickOrNull(async () => null)).toBeNull()
     const failing = pickOrNull(async () => {
-      throw new ApiError('dialog', '窗口打不开。')
+      throw new ApiError('ui', '窗口打不开。')
     }, '无法打开选择窗口')
     let result: string | null = 'unset'
     const shown = await withErrorBox(failing.then((r) => void (result = r)))

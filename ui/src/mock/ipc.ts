@@ -6,6 +6,8 @@
 // A picked path containing "error" makes the import preview refuse the file.
 import { mockIPC } from '@tauri-apps/api/mocks'
 
+import type { CommandName, ErrorKind } from '../gen/commands'
+
 import nationalJson from '../../../assets/systems/national-2021-partial.json'
 import type { AppStatus } from '../gen/AppStatus'
 import type { CampaignInfo } from '../gen/CampaignInfo'
@@ -34,7 +36,7 @@ function now(): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:00+08:00`
 }
 
-function fail(kind: string, message: string): never {
+function fail(kind: ErrorKind, message: string): never {
   throw { kind, message }
 }
 
@@ -48,7 +50,7 @@ export function installMockIpc(): void {
   const campaigns: CampaignInfo[] = []
   let activeId: number | null = null
 
-  const systemOf = (id: number) => systems.find((s) => s.info.id === id) ?? fail('not_found', `指标体系（编号 ${id}）不存在。`)
+  const systemOf = (id: number) => systems.find((s) => s.info.id === id) ?? fail('notFound', `指标体系（编号 ${id}）不存在。`)
   const active = () => campaigns.find((c) => c.id === activeId) ?? null
   const view = (c: CampaignInfo): CampaignInfo => {
     const sys = systemOf(c.systemId).info
@@ -98,7 +100,7 @@ export function installMockIpc(): void {
 
   function importSystem(path: string): SystemInfo {
     const p = preview(path)
-    if (!p.canApply) fail('import_refused', `文件“${p.fileName}”有错误，未导入。`)
+    if (!p.canApply) fail('import', `文件“${p.fileName}”有错误，未导入。`)
     const existing = systems.find((s) => s.info.id === p.existingSystemId)
     const info: SystemInfo = {
       id: existing ? existing.info.id : Math.max(...systems.map((s) => s.info.id)) + 1,
@@ -122,9 +124,9 @@ export function installMockIpc(): void {
 
   function create(input: NewCampaign): CampaignInfo {
     const district = (input.district ?? '').trim()
-    if (!district) fail('invalid_input', '请填写区（县）名称。')
+    if (!district) fail('invalid', '请填写区（县）名称。')
     const sys = input.systemFile ? importSystem(input.systemFile) : systems.find((s) => s.info.key === (input.systemKey ?? 'demo'))?.info
-    if (!sys) fail('not_found', `指标体系“${input.systemKey}”不存在。`)
+    if (!sys) fail('notFound', `指标体系“${input.systemKey}”不存在。`)
     const level = input.level ?? '省级'
     const c: CampaignInfo = {
       id: campaigns.length + 1,
@@ -147,11 +149,12 @@ export function installMockIpc(): void {
   }
 
   const u = createUnitsStore()
-  const hasCampaign = () => active() ?? fail('no_campaign', '尚未创建创建项目。')
+  const hasCampaign = () => active() ?? fail('notFound', '尚未创建创建项目。')
 
   mockIPC((cmd, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>
-    switch (cmd) {
+    // Typed: a case naming a command the backend does not declare fails to compile.
+    switch (cmd as CommandName | 'plugin:dialog|open' | 'plugin:dialog|save') {
       case 'app_status': {
         const a = active()
         const status: AppStatus = {
@@ -166,17 +169,17 @@ export function installMockIpc(): void {
       case 'create_campaign':
         return create(args.input as NewCampaign)
       case 'switch_campaign': {
-        const c = campaigns.find((x) => x.id === args.id) ?? fail('not_found', '创建项目不存在。')
+        const c = campaigns.find((x) => x.id === args.id) ?? fail('notFound', '创建项目不存在。')
         activeId = c.id
         return view(c)
       }
       case 'set_campaign_system': {
-        const c = active() ?? fail('no_campaign', '尚未创建创建项目。')
+        const c = active() ?? fail('notFound', '尚未创建创建项目。')
         c.systemId = systemOf(args.systemId as number).info.id
         return view(c)
       }
       case 'indicator_tree': {
-        const id = (args.systemId as number | null) ?? active()?.systemId ?? fail('no_campaign', '尚未创建创建项目。')
+        const id = (args.systemId as number | null) ?? active()?.systemId ?? fail('notFound', '尚未创建创建项目。')
         const s = systemOf(id)
         const tree: IndicatorTree = { system: s.info, roots: s.roots }
         return tree
@@ -214,7 +217,7 @@ export function installMockIpc(): void {
       case 'preview_tasks_import':
       case 'apply_tasks_import':
         return u.tasksPreview(fileNameOf(args.path as string), (args.options as TasksImportOptions).strict)
-      case 'import_units_preview':
+      case 'preview_units_import':
       case 'apply_units_import':
         return u.unitsPreview(fileNameOf(args.path as string))
       case 'preview_collect':
@@ -230,7 +233,7 @@ export function installMockIpc(): void {
       case 'plugin:dialog|save':
         return 'C:\\Users\\演示用户\\Documents\\指标体系表.xlsx'
       default:
-        fail('unknown_command', `演示后端不支持命令 ${cmd}。`)
+        fail('internal', `演示后端不支持命令 ${cmd}。`)
     }
   })
 }

@@ -1,5 +1,6 @@
 // Dev-only 单位 / 明白人 / 任务分解 data for the mock backend (screenshots, browser e2e).
 // Made-up but plausible; assignments cover the demo system's leaves.
+import type { ErrorKind } from '../gen/commands'
 import type { Assignment } from '../gen/Assignment'
 import type { AssignmentFilter } from '../gen/AssignmentFilter'
 import type { CollectPreview } from '../gen/CollectPreview'
@@ -45,7 +46,7 @@ function required(kind: string): number {
 
 const KINDS = [LAW, NON, TOWN, '其他']
 
-function fail(kind: string, message: string): never {
+function fail(kind: ErrorKind, message: string): never {
   throw { kind, message }
 }
 
@@ -168,7 +169,7 @@ export function createUnitsStore() {
 
   function setRoster(unitId: number, members: RosterInput[]): RosterMember[] {
     const u = units.find((x) => x.id === unitId)
-    if (!u) throw { kind: 'not_found', message: `单位（编号 ${unitId}）不存在。` }
+    if (!u) throw { kind: 'notFound', message: `单位（编号 ${unitId}）不存在。` }
     for (let i = roster.length - 1; i >= 0; i--) if (roster[i].unitId === unitId) roster.splice(i, 1)
     for (const m of members) roster.push({ ...m, id: memberId++, unitId, unitName: u.name })
     refreshCounts()

@@ -13,15 +13,22 @@
 //! rows repeated on every page of a Word table.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use rusqlite::Transaction;
 
 use sha2::{Digest, Sha256};
 
 use super::{SystemDraft, counts, default_level_names, leaf};
+use crate::action::Action;
+use crate::campaign;
 use crate::error::{Error, Result};
-use crate::model::{ImportIssue, IndicatorImportPreview, IndicatorNode, Severity};
+use crate::model::{ImportIssue, IndicatorImportPreview, IndicatorNode, Severity, SystemInfo};
+use crate::pipeline::{ImportReport, Importer, Plan};
+use crate::progress::Job;
 use crate::sheet::{Grid, display_name, read_file, read_tables_from_bytes};
 use crate::text::{header_key, parse_number_label, split_heading, to_half_width};
+use crate::workspace::Workspace;
 
 /// What a header cell means.
 #[derive(Debug, Clone, PartialEq)]
@@ -676,14 +683,14 @@ fn short(s: &str) -> String {
     }
 }
 
-/// A parsed file: the plan and everything found on the way.
-pub struct Plan {
+/// A parsed file: the system and everything found on the way.
+pub struct Parsed {
     pub draft: SystemDraft,
     pub source: String,
     pub issues: Vec<ImportIssue>,
 }
 
-impl Plan {
+impl Parsed {
     pub fn has_errors(&self) -> bool {
         self.issues.iter().any(|i| i.severity == Severity::Error)
     }
@@ -691,7 +698,7 @@ impl Plan {
 
 /// Read `path` and plan the import. Files that cannot be read at all, or hold no indicator
 /// table, are errors; problems inside a table are issues in the plan.
-pub fn plan(path: &Path) -> Result<Plan> {
+pub fn plan(path: &Path) -> Result<Parsed> {
     let file = display_name(path);
     let bytes = read_file(path)?;
     let sha = format!("{:x}", Sha256::digest(&bytes));
@@ -699,7 +706,7 @@ pub fn plan(path: &Path) -> Result<Plan> {
     plan_grids(&file, path, &grids, sha)
 }
 
-fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Plan> {
+fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Parsed> {
     let no_table = |why: String| Error::Import {
         file: file.to_string(),
         issues: vec![ImportIssue {
@@ -777,7 +784,7 @@ fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Pl
             col: None,
         });
     }
-    Ok(Plan {
+    Ok(Parsed {
         draft: SystemDraft {
             key,
             name,
@@ -833,8 +840,95 @@ fn find_version(s: &str) -> Option<String> {
     None
 }
 
+/// 导入指标体系: an official file into the library (the same system updated in place, ids
+/// kept), optionally bound to the active campaign. Apply returns the stored system.
+pub struct IndicatorImport {
+    pub path: PathBuf,
+    /// Also make the imported system the active campaign's system.
+    pub bind: bool,
+}
+
+impl IndicatorImport {
+    pub fn new(path: impl Into<PathBuf>, bind: bool) -> Self {
+        IndicatorImport {
+            path: path.into(),
+            bind,
+        }
+    }
+}
+
+impl ImportReport for IndicatorImportPreview {
+    fn file_name(&self) -> &str {
+        &self.file_name
+    }
+    fn issues(&self) -> &[ImportIssue] {
+        &self.issues
+    }
+    fn can_apply(&self) -> bool {
+        self.can_apply
+    }
+}
+
+/// What the write needs: the system and the campaign to bind.
+pub struct IndicatorWork {
+    draft: SystemDraft,
+    bind_campaign: Option<i64>,
+}
+
+impl Importer for IndicatorImport {
+    type Preview = IndicatorImportPreview;
+    type Work = IndicatorWork;
+    type Output = SystemInfo;
+    const ACTION: Action = Action::ImportIndicators;
+
+    fn source(&self) -> &Path {
+        &self.path
+    }
+
+    fn plan(&self, ws: &Workspace, _job: &Job) -> Result<Plan<Self::Preview, Self::Work>> {
+        let conn = ws.store().conn();
+        let parsed = plan(&self.path)?;
+        let existing = super::system_id_by_key(conn, &parsed.draft.key)?;
+        let bind_campaign = if self.bind {
+            Some(campaign::active(conn)?.id)
+        } else {
+            None
+        };
+        let preview = preview(&parsed, existing);
+        let draft = parsed.draft;
+        let detail = format!(
+            "{}（{}，{} 项指标，来自“{}”）",
+            draft.name,
+            draft.version,
+            preview.leaf_count,
+            draft.imported_from.clone().unwrap_or_default()
+        );
+        Ok(Plan {
+            preview,
+            work: IndicatorWork {
+                draft,
+                bind_campaign,
+            },
+            detail,
+        })
+    }
+
+    fn write(
+        &self,
+        tx: &Transaction<'_>,
+        _preview: Self::Preview,
+        work: Self::Work,
+    ) -> Result<SystemInfo> {
+        let id = super::upsert_system(tx, &work.draft)?;
+        if let Some(c) = work.bind_campaign {
+            campaign::set_system(tx, c, id)?;
+        }
+        super::get_system(tx, id)
+    }
+}
+
 /// Build the preview the user sees before applying.
-pub fn preview(plan: &Plan, existing_system_id: Option<i64>) -> IndicatorImportPreview {
+pub fn preview(plan: &Parsed, existing_system_id: Option<i64>) -> IndicatorImportPreview {
     let (leaf_count, branch_counts) = counts(&plan.draft.roots);
     IndicatorImportPreview {
         file_name: plan.draft.imported_from.clone().unwrap_or_default(),

@@ -8,11 +8,15 @@
 pub mod export;
 pub mod import;
 
+use std::path::{Path, PathBuf};
+
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Deserialize;
 
+use crate::campaign;
 use crate::error::{Error, Result};
 use crate::model::{IndicatorLeaf, IndicatorNode, IndicatorTree, SystemInfo};
+use crate::workspace::Workspace;
 
 /// A system ready to be stored: from the embedded JSON or from an import.
 #[derive(Debug, Clone)]
@@ -453,6 +457,63 @@ pub fn search(tree: &IndicatorTree, query: &str) -> Vec<IndicatorLeaf> {
                     .any(|p| crate::text::to_half_width(p).contains(&q))
         })
         .collect()
+}
+
+impl Workspace {
+    pub fn list_systems(&self) -> Result<Vec<SystemInfo>> {
+        list_systems(self.store().conn())
+    }
+
+    /// Resolve a system by key ("demo") or numeric id given as text.
+    pub fn system_by_key(&self, key: &str) -> Result<SystemInfo> {
+        let conn = self.store().conn();
+        let id = match system_id_by_key(conn, key)? {
+            Some(id) => id,
+            None => match key.parse::<i64>() {
+                Ok(id) => id,
+                Err(_) => {
+                    let known: Vec<String> = self
+                        .list_systems()?
+                        .into_iter()
+                        .map(|s| format!("{}（{}）", s.key, s.name))
+                        .collect();
+                    return Err(Error::NotFound(format!(
+                        "没有名为“{key}”的指标体系。可用的有：{}；也可以指定 .xlsx/.docx 文件导入官方指标体系。",
+                        known.join("、")
+                    )));
+                }
+            },
+        };
+        get_system(conn, id)
+    }
+
+    /// The tree of `system_id`, or of the active campaign's system.
+    pub fn indicator_tree(&self, system_id: Option<i64>) -> Result<IndicatorTree> {
+        let id = match system_id {
+            Some(id) => id,
+            None => campaign::active(self.store().conn())?.system_id,
+        };
+        load_tree(self.store().conn(), id)
+    }
+
+    /// Leaves of a system (default: the active campaign's), optionally filtered by a substring.
+    pub fn indicator_leaves(
+        &self,
+        system_id: Option<i64>,
+        query: Option<&str>,
+    ) -> Result<Vec<IndicatorLeaf>> {
+        let tree = self.indicator_tree(system_id)?;
+        Ok(match query {
+            Some(q) => search(&tree, q),
+            None => leaves(&tree),
+        })
+    }
+
+    /// Write the 指标体系表 of `system_id` (default: the active campaign's) to `path`.
+    pub fn export_indicators(&self, system_id: Option<i64>, path: &Path) -> Result<PathBuf> {
+        let tree = self.indicator_tree(system_id)?;
+        export::export_xlsx(&tree, path)
+    }
 }
 
 #[cfg(test)]

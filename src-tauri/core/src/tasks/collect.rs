@@ -9,33 +9,29 @@
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use calamine::Reader;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::unit_sheets::{
-    STAMP_MARK, STAMP_NAME, STATUSES, SentRow, UNIT_SHEET_COLUMNS, parse_stamp, stamp_key,
+    Fill, FillField, STAMP_MARK, STAMP_NAME, STATUSES, SentRow, UNIT_SHEET_COLUMNS, parse_stamp,
+    stamp_key,
 };
 use super::{Assignment, assignment_id, load};
+use crate::action::Action;
 use crate::campaign;
 use crate::error::{Error, Result};
 use crate::model::{ImportIssue, Severity};
-use crate::progress::{Cancel, NoProgress, Progress};
+use crate::pipeline::{ImportReport, Importer, Plan};
+use crate::progress::Job;
 use crate::sheet::layout::{Issues, find_header, short};
 use crate::sheet::{FileKind, Grid, display_name, read_file, read_tables_from_bytes, sniff};
 use crate::text::parse_number_label;
 use crate::units::{UnitInfo, norm};
 use crate::workspace::Workspace;
-
-const FIELDS: [(&str, &str); 4] = [
-    ("status", "完成情况"),
-    ("explanation", "自评说明"),
-    ("evidence_dir", "佐证材料目录"),
-    ("contact", "联系人"),
-];
 
 /// One field a unit filled differently from what was sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -65,6 +61,16 @@ pub struct CollectConflict {
     pub office: String,
     /// Value the unit returned.
     pub unit: String,
+}
+
+/// What a unit reported for one indicator (as `Workspace::unit_reports` returns it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitReportFill {
+    pub status: String,
+    pub explanation: String,
+    pub evidence_dir: String,
+    pub contact: String,
 }
 
 /// One returned file.
@@ -101,10 +107,20 @@ pub struct CollectPreview {
     pub can_apply: bool,
 }
 
-struct Planned {
-    preview: CollectPreview,
-    /// (unit, indicator, export id, field index, value).
-    writes: Vec<(i64, i64, Option<i64>, usize, String)>,
+/// What the write needs: the new report of each (unit, indicator) a sheet changed.
+pub struct CollectWork {
+    campaign_id: i64,
+    reports: Vec<ReportWrite>,
+}
+
+/// One unit's report for one indicator after collecting: the stored fill with the unit's
+/// changes applied (conflicting fields keep the office's value).
+struct ReportWrite {
+    unit_id: i64,
+    indicator_id: i64,
+    /// The export the sheet came from (None when matched by name without any export).
+    export_id: Option<i64>,
+    fill: Fill,
 }
 
 /// Spreadsheet files of a folder or a zip: (display name, bytes).
@@ -305,7 +321,12 @@ fn snapshot(conn: &rusqlite::Connection, export_id: i64) -> Result<HashMap<i64, 
             role: r.get(1)?,
             deadline: r.get(2)?,
             evidence: r.get(3)?,
-            fill: [r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?],
+            fill: Fill {
+                status: r.get(4)?,
+                explanation: r.get(5)?,
+                evidence_dir: r.get(6)?,
+                contact: r.get(7)?,
+            },
         })
     })?;
     let mut m = HashMap::new();
@@ -320,16 +341,16 @@ fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn plan(ws: &Workspace, path: &Path, progress: &dyn Progress, cancel: &Cancel) -> Result<Planned> {
+fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<CollectPreview, CollectWork>> {
     let conn = ws.store().conn();
     let c = campaign::active(conn)?;
     let units = ws.list_units()?;
     let all: Vec<Assignment> = load(conn, c.id, c.system_id)?;
     let by_no: HashMap<i64, &Assignment> = all.iter().map(|a| (a.no, a)).collect();
     let mut file_issues: Vec<ImportIssue> = Vec::new();
-    progress.report(0, 0, &format!("正在读取“{}”", display_name(path)));
+    job.report(0, 0, &format!("正在读取“{}”", display_name(path)));
     let files = gather(path, &mut file_issues)?;
-    cancel.check()?;
+    job.check()?;
     if files.is_empty() {
         return Err(Error::BadFile(format!(
             "“{}”中没有找到 Excel 文件（.xlsx/.xls/.ods）。",
@@ -337,13 +358,13 @@ fn plan(ws: &Workspace, path: &Path, progress: &dyn Progress, cancel: &Cancel) -
         )));
     }
     let mut sheets: Vec<CollectedSheet> = Vec::new();
-    let mut writes = Vec::new();
+    let mut reports: Vec<ReportWrite> = Vec::new();
     let mut all_issues = file_issues;
     let mut done_units: HashMap<i64, String> = HashMap::new();
     let total = files.len() as u64;
     for (i, (file, bytes)) in files.into_iter().enumerate() {
-        cancel.check()?;
-        progress.report(i as u64, total, &format!("正在核对“{file}”"));
+        job.check()?;
+        job.report(i as u64, total, &format!("正在核对“{file}”"));
         let mut issues = Issues::new(&file);
         let grids = match read_tables_from_bytes(&file, bytes.clone()) {
             Ok(g) => g,
@@ -389,7 +410,7 @@ fn plan(ws: &Workspace, path: &Path, progress: &dyn Progress, cancel: &Cancel) -
             .filter(|g| g.text(0, 0) != STAMP_MARK)
             .find_map(|g| {
                 find_header(g, UNIT_SHEET_COLUMNS, &["no"])
-                    .filter(|h| FIELDS.iter().any(|(k, _)| h.col(k).is_some()))
+                    .filter(|h| FillField::ALL.iter().any(|f| h.col(f.key()).is_some()))
                     .map(|h| (g, h))
             });
         if unit.is_none() {
@@ -448,8 +469,9 @@ fn plan(ws: &Workspace, path: &Path, progress: &dyn Progress, cancel: &Cancel) -
                 issues.file(Severity::Warning, &format!("这是第 {r} 次导出的工作表，此后又导出过（最近为第 {latest} 次），将按第 {r} 次导出时的内容比对。"));
             }
         }
-        for (k, label) in FIELDS {
-            if h.col(k).is_none() {
+        for f in FillField::ALL {
+            let label = f.label();
+            if h.col(f.key()).is_none() {
                 issues.at(
                     Severity::Warning,
                     g,
@@ -546,10 +568,11 @@ fn plan(ws: &Workspace, path: &Path, progress: &dyn Progress, cancel: &Cancel) -
                     }
                 }
             }
-            for (i, (k, label)) in FIELDS.iter().enumerate() {
-                let Some(col) = h.col(k) else { continue };
+            let mut fill = now.clone();
+            for f in FillField::ALL {
+                let Some(col) = h.col(f.key()) else { continue };
                 let got = g.text(r, col).to_string();
-                if i == 0 && !got.is_empty() && !STATUSES.contains(&got.as_str()) {
+                if f == FillField::Status && !got.is_empty() && !STATUSES.contains(&got.as_str()) {
                     issues.at(
                         Severity::Warning,
                         g,
@@ -563,16 +586,16 @@ fn plan(ws: &Workspace, path: &Path, progress: &dyn Progress, cancel: &Cancel) -
                     );
                     continue;
                 }
-                if got == was[i] || got == now[i] {
+                if got == was.get(f) || got == now.get(f) {
                     continue;
                 }
-                if now[i] != was[i] {
+                if now.get(f) != was.get(f) {
                     sheet.conflicts.push(CollectConflict {
                         no,
                         indicator: short(&a.text),
-                        field: (*label).into(),
-                        sent: was[i].clone(),
-                        office: now[i].clone(),
+                        field: f.label().into(),
+                        sent: was.get(f).to_string(),
+                        office: now.get(f).to_string(),
                         unit: got,
                     });
                     continue;
@@ -580,11 +603,19 @@ fn plan(ws: &Workspace, path: &Path, progress: &dyn Progress, cancel: &Cancel) -
                 sheet.changes.push(CollectChange {
                     no,
                     indicator: short(&a.text),
-                    field: (*label).into(),
-                    old: now[i].clone(),
+                    field: f.label().into(),
+                    old: now.get(f).to_string(),
                     new: got.clone(),
                 });
-                writes.push((unit.id, a.indicator_id, export_id, i, got));
+                fill.set(f, got);
+            }
+            if fill != now {
+                reports.push(ReportWrite {
+                    unit_id: unit.id,
+                    indicator_id: a.indicator_id,
+                    export_id,
+                    fill,
+                });
             }
         }
         if sheet.rows == 0 {
@@ -593,105 +624,123 @@ fn plan(ws: &Workspace, path: &Path, progress: &dyn Progress, cancel: &Cancel) -
         all_issues.extend(issues.list);
         sheets.push(sheet);
     }
-    progress.report(total, total, "核对完成");
+    job.report(total, total, "核对完成");
     let change_count = sheets.iter().map(|s| s.changes.len() as i64).sum();
     let conflict_count = sheets.iter().map(|s| s.conflicts.len() as i64).sum();
     let can_apply = !all_issues.iter().any(|i| i.severity == Severity::Error);
-    Ok(Planned {
-        preview: CollectPreview {
-            source: display_name(path),
-            sheets,
-            change_count,
-            conflict_count,
-            issues: all_issues,
-            can_apply,
+    let preview = CollectPreview {
+        source: display_name(path),
+        sheets,
+        change_count,
+        conflict_count,
+        issues: all_issues,
+        can_apply,
+    };
+    let detail = format!(
+        "“{}”：{} 个单位，{} 处修改，{} 处冲突未覆盖",
+        preview.source,
+        preview.sheets.len(),
+        preview.change_count,
+        preview.conflict_count
+    );
+    Ok(Plan {
+        preview,
+        work: CollectWork {
+            campaign_id: c.id,
+            reports,
         },
-        writes,
+        detail,
     })
 }
 
-impl Workspace {
-    /// Read returned per-unit sheets (a folder, a zip or one workbook) and show per unit what
-    /// would change and what conflicts. Nothing is stored.
-    pub fn preview_collect(&self, path: &Path) -> Result<CollectPreview> {
-        self.preview_collect_with(path, &NoProgress, &Cancel::new())
+/// 收回各单位工作表: returned per-unit sheets (a folder, a zip or one workbook). The unit's
+/// changes are applied; conflicts are left as the office has them.
+pub struct CollectImport {
+    pub path: PathBuf,
+}
+
+impl CollectImport {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        CollectImport { path: path.into() }
+    }
+}
+
+impl ImportReport for CollectPreview {
+    fn file_name(&self) -> &str {
+        &self.source
+    }
+    fn issues(&self) -> &[ImportIssue] {
+        &self.issues
+    }
+    fn can_apply(&self) -> bool {
+        self.can_apply
+    }
+}
+
+impl Importer for CollectImport {
+    type Preview = CollectPreview;
+    type Work = CollectWork;
+    type Output = CollectPreview;
+    const ACTION: Action = Action::CollectUnitSheets;
+
+    fn source(&self) -> &Path {
+        &self.path
     }
 
-    /// [`Self::preview_collect`], reporting each file read and stopping when cancelled.
-    pub fn preview_collect_with(
+    fn plan(&self, ws: &Workspace, job: &Job) -> Result<Plan<Self::Preview, Self::Work>> {
+        plan(ws, &self.path, job)
+    }
+
+    fn write(
         &self,
-        path: &Path,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<CollectPreview> {
-        Ok(plan(self, path, progress, cancel)?.preview)
-    }
-
-    /// Apply the unit's changes of every returned sheet in one transaction; conflicts are left
-    /// as the office has them.
-    pub fn apply_collect(&mut self, path: &Path) -> Result<CollectPreview> {
-        self.apply_collect_with(path, &NoProgress, &Cancel::new())
-    }
-
-    /// [`Self::apply_collect`] with progress; a cancel before the final transaction changes
-    /// nothing.
-    pub fn apply_collect_with(
-        &mut self,
-        path: &Path,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<CollectPreview> {
-        let c = campaign::active(self.store().conn())?;
-        let p = plan(self, path, progress, cancel)?;
-        if !p.preview.can_apply {
-            return Err(Error::Import {
-                file: p.preview.source.clone(),
-                issues: p.preview.issues,
-            });
+        tx: &Transaction<'_>,
+        preview: Self::Preview,
+        work: Self::Work,
+    ) -> Result<Self::Output> {
+        let now = crate::store::now();
+        for r in &work.reports {
+            let aid = assignment_id(tx, work.campaign_id, r.indicator_id)?
+                .ok_or_else(|| Error::Db("任务分解记录不存在。".into()))?;
+            tx.execute(
+                "INSERT INTO unit_report (assignment_id, unit_id, status, explanation, evidence_dir, contact, export_id, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT(assignment_id, unit_id) DO UPDATE SET status = excluded.status,
+                   explanation = excluded.explanation, evidence_dir = excluded.evidence_dir,
+                   contact = excluded.contact, export_id = excluded.export_id,
+                   updated_at = excluded.updated_at",
+                params![
+                    aid,
+                    r.unit_id,
+                    r.fill.status,
+                    r.fill.explanation,
+                    r.fill.evidence_dir,
+                    r.fill.contact,
+                    r.export_id,
+                    now
+                ],
+            )?;
         }
-        cancel.check()?;
-        progress.report(0, 0, "正在备份并写入");
-        self.backup_before_import()?;
-        let detail = format!(
-            "“{}”：{} 个单位，{} 处修改，{} 处冲突未覆盖",
-            p.preview.source,
-            p.preview.sheets.len(),
-            p.preview.change_count,
-            p.preview.conflict_count
-        );
-        let Planned { preview, writes } = p;
-        self.store_mut().write("收回各单位工作表", |_| detail, |tx| {
-            let now = crate::store::now();
-            for (unit, ind, export_id, field, value) in &writes {
-                let aid = assignment_id(tx, c.id, *ind)?
-                    .ok_or_else(|| Error::Db("任务分解记录不存在。".into()))?;
-                tx.execute(
-                    "INSERT INTO unit_report (assignment_id, unit_id, export_id, updated_at) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT(assignment_id, unit_id) DO UPDATE SET export_id = excluded.export_id, updated_at = excluded.updated_at",
-                    params![aid, unit, export_id, now],
-                )?;
-                let col = ["status", "explanation", "evidence_dir", "contact"][*field];
-                tx.execute(
-                    &format!("UPDATE unit_report SET {col} = ?3 WHERE assignment_id = ?1 AND unit_id = ?2"),
-                    params![aid, unit, value],
-                )?;
-            }
-            Ok(())
-        })?;
         Ok(preview)
     }
+}
 
-    /// What a unit reported for each of its indicators: (indicator no, [status, explanation,
-    /// evidence_dir, contact]).
-    pub fn unit_reports(&self, unit_id: i64) -> Result<Vec<(i64, [String; 4])>> {
+impl Workspace {
+    /// What a unit reported for each of its indicators: (indicator no, report).
+    pub fn unit_reports(&self, unit_id: i64) -> Result<Vec<(i64, UnitReportFill)>> {
         let conn = self.store().conn();
         let c = campaign::active(conn)?;
         let mut out = Vec::new();
         for a in load(conn, c.id, c.system_id)? {
             if a.leads.iter().chain(&a.supports).any(|u| u.id == unit_id) {
+                let f = super::unit_sheets::current_fill(conn, c.id, a.indicator_id, unit_id)?;
                 out.push((
                     a.no,
-                    super::unit_sheets::current_fill(conn, c.id, a.indicator_id, unit_id)?,
+                    UnitReportFill {
+                        status: f.status,
+                        explanation: f.explanation,
+                        evidence_dir: f.evidence_dir,
+                        contact: f.contact,
+                    },
                 ));
             }
         }

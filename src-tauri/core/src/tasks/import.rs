@@ -3,17 +3,19 @@
 //! one transaction.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Transaction, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{Assignment, assignment_id, date_text, load, parse_deadline, split_evidence};
+use crate::action::Action;
 use crate::campaign;
 use crate::error::{Error, Result};
 use crate::model::{ImportIssue, Severity};
-use crate::progress::{Cancel, ImportStages, NoProgress, Progress};
+use crate::pipeline::{ImportReport, Importer, Plan};
+use crate::progress::Job;
 use crate::sheet::layout::{Column, Issues, find_header, short};
 use crate::sheet::{Grid, display_name, read_tables};
 use crate::text::parse_number_label;
@@ -206,13 +208,19 @@ struct Row {
     supports: Vec<i64>,
 }
 
-/// A resolved plan, ready to apply.
-pub struct Plan {
-    pub preview: TasksImportPreview,
+/// What the write needs beyond the preview.
+pub struct TasksWork {
     rows: Vec<Row>,
-    /// Planned unit creations: (provisional id, name, kind).
-    new_units: Vec<(i64, String, String)>,
+    /// Planned unit creations (provisional negative ids).
+    new_units: Vec<NewUnit>,
     campaign_id: i64,
+}
+
+/// A unit the import creates.
+struct NewUnit {
+    provisional_id: i64,
+    name: String,
+    kind: String,
 }
 
 fn place(g: &Grid, r: usize, c: usize) -> String {
@@ -220,7 +228,11 @@ fn place(g: &Grid, r: usize, c: usize) -> String {
 }
 
 /// Read and resolve a 任务分解表 against the active campaign.
-pub fn plan(ws: &Workspace, path: &Path, opts: TasksImportOptions) -> Result<Plan> {
+fn plan(
+    ws: &Workspace,
+    path: &Path,
+    opts: TasksImportOptions,
+) -> Result<Plan<TasksImportPreview, TasksWork>> {
     let conn = ws.store().conn();
     let c = campaign::active(conn)?;
     let file = display_name(path);
@@ -573,31 +585,47 @@ pub fn plan(ws: &Workspace, path: &Path, opts: TasksImportOptions) -> Result<Pla
             changes: ch,
         });
     }
-    let new_units: Vec<(i64, String, String)> = unknown
+    let new_units: Vec<NewUnit> = unknown
         .values()
-        .map(|(id, u)| (*id, u.name.clone(), u.kind.clone()))
+        .map(|(id, u)| NewUnit {
+            provisional_id: *id,
+            name: u.name.clone(),
+            kind: u.kind.clone(),
+        })
         .collect();
     let not_in_file = current.len() as i64 - rows.len() as i64;
     let can_apply = !issues.has_errors();
+    let preview = TasksImportPreview {
+        file_name: file,
+        sheet: g.name.clone(),
+        rows: rows.len() as i64,
+        created,
+        updated,
+        unchanged,
+        changes,
+        guesses: guesses.into_values().collect(),
+        unknown_units: unknown.into_values().map(|(_, u)| u).collect(),
+        catch_alls: catch_alls.into_values().collect(),
+        not_in_file,
+        issues: issues.list,
+        can_apply,
+    };
+    let detail = format!(
+        "“{}”：新增 {} 项、更新 {} 项、未变 {} 项，新建单位 {} 个",
+        preview.file_name,
+        preview.created,
+        preview.updated,
+        preview.unchanged,
+        new_units.len()
+    );
     Ok(Plan {
-        preview: TasksImportPreview {
-            file_name: file,
-            sheet: g.name.clone(),
-            rows: rows.len() as i64,
-            created,
-            updated,
-            unchanged,
-            changes,
-            guesses: guesses.into_values().collect(),
-            unknown_units: unknown.into_values().map(|(_, u)| u).collect(),
-            catch_alls: catch_alls.into_values().collect(),
-            not_in_file,
-            issues: issues.list,
-            can_apply,
+        preview,
+        work: TasksWork {
+            rows,
+            new_units,
+            campaign_id: c.id,
         },
-        rows,
-        new_units,
-        campaign_id: c.id,
+        detail,
     })
 }
 
@@ -609,24 +637,44 @@ fn norm_text(s: &str) -> String {
         .collect()
 }
 
+/// The fields of one assignment as stored (units aside).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AssignmentFields<'a> {
+    pub task: &'a str,
+    pub leader: &'a str,
+    pub deadline_text: &'a str,
+    pub deadline_date: Option<&'a str>,
+    /// 佐证材料, one item per line.
+    pub evidence: &'a str,
+    pub note: &'a str,
+}
+
 /// Write one assignment (fields and units) in a transaction.
 pub(crate) fn store_row(
     tx: &Transaction<'_>,
     campaign_id: i64,
     indicator_id: i64,
-    fields: [&str; 5],
-    deadline_date: Option<&str>,
+    f: &AssignmentFields<'_>,
     leads: &[i64],
     supports: &[i64],
 ) -> Result<i64> {
-    let [task, leader, deadline, evidence, note] = fields;
     tx.execute(
         "INSERT INTO assignment (campaign_id, indicator_id, task, leader, deadline_text, deadline_date, evidence, note, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT(campaign_id, indicator_id) DO UPDATE SET task = excluded.task, leader = excluded.leader,
            deadline_text = excluded.deadline_text, deadline_date = excluded.deadline_date,
            evidence = excluded.evidence, note = excluded.note, updated_at = excluded.updated_at",
-        params![campaign_id, indicator_id, task, leader, deadline, deadline_date, evidence, note, crate::store::now()],
+        params![
+            campaign_id,
+            indicator_id,
+            f.task,
+            f.leader,
+            f.deadline_text,
+            f.deadline_date,
+            f.evidence,
+            f.note,
+            crate::store::now()
+        ],
     )?;
     let id = assignment_id(tx, campaign_id, indicator_id)?
         .ok_or_else(|| Error::Db("任务分解记录写入后未找到。".into()))?;
@@ -646,113 +694,91 @@ pub(crate) fn store_row(
     Ok(id)
 }
 
-impl Workspace {
-    /// Read a 任务分解表 and show what importing it would do. Nothing is stored.
-    pub fn preview_tasks_import(
-        &self,
-        path: &Path,
-        opts: TasksImportOptions,
-    ) -> Result<TasksImportPreview> {
-        self.preview_tasks_import_with(path, opts, &NoProgress, &Cancel::new())
-    }
+/// 导入任务分解表: re-reads the file, refuses a plan with errors, creates unknown units when
+/// asked, and writes every row in one transaction.
+pub struct TasksImport {
+    pub path: PathBuf,
+    pub options: TasksImportOptions,
+}
 
-    /// [`Self::preview_tasks_import`] as a job (see [`ImportStages`]).
-    pub fn preview_tasks_import_with(
-        &self,
-        path: &Path,
-        opts: TasksImportOptions,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<TasksImportPreview> {
-        let stages = ImportStages::new(path, progress, cancel);
-        let p = plan(self, path, opts)?.preview;
-        stages.checked()?;
-        Ok(p)
-    }
-
-    /// Import a 任务分解表: re-reads the file, refuses a plan with errors, creates unknown units
-    /// when asked, and writes every row in one transaction.
-    pub fn apply_tasks_import(
-        &mut self,
-        path: &Path,
-        opts: TasksImportOptions,
-    ) -> Result<TasksImportPreview> {
-        self.apply_tasks_import_with(path, opts, &NoProgress, &Cancel::new())
-    }
-
-    /// [`Self::apply_tasks_import`] as a job: a cancel before the write changes nothing.
-    pub fn apply_tasks_import_with(
-        &mut self,
-        path: &Path,
-        opts: TasksImportOptions,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<TasksImportPreview> {
-        let stages = ImportStages::new(path, progress, cancel);
-        let p = plan(self, path, opts)?;
-        if !p.preview.can_apply {
-            return Err(Error::Import {
-                file: p.preview.file_name.clone(),
-                issues: p.preview.issues,
-            });
+impl TasksImport {
+    pub fn new(path: impl Into<PathBuf>, options: TasksImportOptions) -> Self {
+        TasksImport {
+            path: path.into(),
+            options,
         }
-        stages.backing_up()?;
-        self.backup_before_import()?;
-        stages.writing()?;
-        let detail = format!(
-            "“{}”：新增 {} 项、更新 {} 项、未变 {} 项，新建单位 {} 个",
-            p.preview.file_name,
-            p.preview.created,
-            p.preview.updated,
-            p.preview.unchanged,
-            p.new_units.len()
-        );
-        let Plan {
-            preview,
-            rows,
-            new_units,
-            campaign_id,
-        } = p;
-        self.store_mut().write(
-            "导入任务分解表",
-            |_| detail,
-            |tx| {
-                let mut map: HashMap<i64, i64> = HashMap::new();
-                for (tmp, name, kind) in &new_units {
-                    let id = units::insert(
-                        tx,
-                        campaign_id,
-                        &UnitInput {
-                            id: None,
-                            name: name.clone(),
-                            short_name: String::new(),
-                            aliases: Vec::new(),
-                            kind: kind.clone(),
-                            contact: String::new(),
-                            phone: String::new(),
-                            note: "导入任务分解表时新建".into(),
-                        },
-                    )?;
-                    map.insert(*tmp, id);
-                }
-                let real = |v: &[i64]| -> Vec<i64> {
-                    v.iter().map(|i| *map.get(i).unwrap_or(i)).collect()
-                };
-                for r in &rows {
-                    let evidence = r.evidence.join("\n");
-                    store_row(
-                        tx,
-                        campaign_id,
-                        r.indicator_id,
-                        [&r.task, &r.leader, &r.deadline_text, &evidence, &r.note],
-                        r.deadline_date.as_deref(),
-                        &real(&r.leads),
-                        &real(&r.supports),
-                    )?;
-                }
-                Ok(())
-            },
-        )?;
+    }
+}
+
+impl ImportReport for TasksImportPreview {
+    fn file_name(&self) -> &str {
+        &self.file_name
+    }
+    fn issues(&self) -> &[ImportIssue] {
+        &self.issues
+    }
+    fn can_apply(&self) -> bool {
+        self.can_apply
+    }
+}
+
+impl Importer for TasksImport {
+    type Preview = TasksImportPreview;
+    type Work = TasksWork;
+    type Output = TasksImportPreview;
+    const ACTION: Action = Action::ImportTasks;
+
+    fn source(&self) -> &Path {
+        &self.path
+    }
+
+    fn plan(&self, ws: &Workspace, _job: &Job) -> Result<Plan<Self::Preview, Self::Work>> {
+        plan(ws, &self.path, self.options)
+    }
+
+    fn write(
+        &self,
+        tx: &Transaction<'_>,
+        preview: Self::Preview,
+        work: Self::Work,
+    ) -> Result<Self::Output> {
+        let mut map: HashMap<i64, i64> = HashMap::new();
+        for u in &work.new_units {
+            let id = units::insert(
+                tx,
+                work.campaign_id,
+                &UnitInput {
+                    id: None,
+                    name: u.name.clone(),
+                    short_name: String::new(),
+                    aliases: Vec::new(),
+                    kind: u.kind.clone(),
+                    contact: String::new(),
+                    phone: String::new(),
+                    note: "导入任务分解表时新建".into(),
+                },
+            )?;
+            map.insert(u.provisional_id, id);
+        }
+        let real = |v: &[i64]| -> Vec<i64> { v.iter().map(|i| *map.get(i).unwrap_or(i)).collect() };
+        for r in &work.rows {
+            let evidence = r.evidence.join("\n");
+            store_row(
+                tx,
+                work.campaign_id,
+                r.indicator_id,
+                &AssignmentFields {
+                    task: &r.task,
+                    leader: &r.leader,
+                    deadline_text: &r.deadline_text,
+                    deadline_date: r.deadline_date.as_deref(),
+                    evidence: &evidence,
+                    note: &r.note,
+                },
+                &real(&r.leads),
+                &real(&r.supports),
+            )?;
+        }
         Ok(preview)
     }
 }

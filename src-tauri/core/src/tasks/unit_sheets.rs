@@ -18,9 +18,10 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use super::Assignment;
+use crate::action::Action;
 use crate::campaign;
 use crate::error::{Error, Result};
-use crate::progress::{Cancel, NoProgress, Progress};
+use crate::progress::Job;
 use crate::sheet::layout::Column;
 use crate::sheet::write::{Styles, a4_setup, wrapped_height, write_all_atomic, write_atomic};
 use crate::units::UnitInfo;
@@ -71,6 +72,14 @@ pub const UNIT_SHEET_COLUMNS: &[Column] = &[
     Column::new("contact", "联系人", &["联络员", "填报人"], 14.0).editable(),
 ];
 
+/// Index of a column of [`UNIT_SHEET_COLUMNS`] by key.
+fn col_of(key: &str) -> u16 {
+    UNIT_SHEET_COLUMNS
+        .iter()
+        .position(|c| c.key == key)
+        .unwrap_or(0) as u16
+}
+
 /// Header row (0-based) of a per-unit sheet as written.
 pub const HEADER_ROW: u32 = 2;
 
@@ -103,7 +112,77 @@ pub(crate) struct SentRow {
     pub role: String,
     pub deadline: String,
     pub evidence: String,
-    pub fill: [String; 4],
+    pub fill: Fill,
+}
+
+/// What a unit fills in for one of its indicators (the editable columns).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Fill {
+    /// 完成情况 (one of [`STATUSES`] or empty).
+    pub status: String,
+    /// 自评说明.
+    pub explanation: String,
+    /// 佐证材料目录.
+    pub evidence_dir: String,
+    /// 联系人.
+    pub contact: String,
+}
+
+/// One editable column of the per-unit sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum FillField {
+    Status,
+    Explanation,
+    EvidenceDir,
+    Contact,
+}
+
+impl FillField {
+    pub const ALL: [FillField; 4] = [
+        FillField::Status,
+        FillField::Explanation,
+        FillField::EvidenceDir,
+        FillField::Contact,
+    ];
+
+    /// The column key in [`UNIT_SHEET_COLUMNS`].
+    pub fn key(self) -> &'static str {
+        match self {
+            FillField::Status => "status",
+            FillField::Explanation => "explanation",
+            FillField::EvidenceDir => "evidence_dir",
+            FillField::Contact => "contact",
+        }
+    }
+
+    /// The header as written (the layout's header text).
+    pub fn label(self) -> &'static str {
+        UNIT_SHEET_COLUMNS
+            .iter()
+            .find(|c| c.key == self.key())
+            .map(|c| c.header)
+            .unwrap_or("")
+    }
+}
+
+impl Fill {
+    pub fn get(&self, f: FillField) -> &str {
+        match f {
+            FillField::Status => &self.status,
+            FillField::Explanation => &self.explanation,
+            FillField::EvidenceDir => &self.evidence_dir,
+            FillField::Contact => &self.contact,
+        }
+    }
+
+    pub fn set(&mut self, f: FillField, v: String) {
+        match f {
+            FillField::Status => self.status = v,
+            FillField::Explanation => self.explanation = v,
+            FillField::EvidenceDir => self.evidence_dir = v,
+            FillField::Contact => self.contact = v,
+        }
+    }
 }
 
 /// The stamp text: campaign, unit, revision and a check key.
@@ -221,8 +300,8 @@ fn build(
                 let f = if j == 2 { &locked_center } else { &locked };
                 ws.write_string_with_format(r, 1 + j as u16, *v, f)?;
             }
-            for (j, v) in s.fill.iter().enumerate() {
-                ws.write_string_with_format(r, 7 + j as u16, v, &unlocked)?;
+            for f in FillField::ALL {
+                ws.write_string_with_format(r, col_of(f.key()), s.fill.get(f), &unlocked)?;
             }
             let h = wrapped_height(&a.text, UNIT_SHEET_COLUMNS[2].width)
                 .max(wrapped_height(&s.evidence, UNIT_SHEET_COLUMNS[6].width));
@@ -262,11 +341,7 @@ fn build(
 }
 
 /// Build the sheets of every unit with at least one assignment (next revision each).
-pub(crate) fn build_all(
-    ws: &Workspace,
-    progress: &dyn Progress,
-    cancel: &Cancel,
-) -> Result<Vec<UnitSheet>> {
+pub(crate) fn build_all(ws: &Workspace, job: &Job) -> Result<Vec<UnitSheet>> {
     let conn = ws.store().conn();
     let c = campaign::active(conn)?;
     let all = super::load(conn, c.id, c.system_id)?;
@@ -278,8 +353,8 @@ pub(crate) fn build_all(
     let total = busy.len() as u64;
     let mut out = Vec::new();
     for (i, u) in busy.into_iter().enumerate() {
-        cancel.check()?;
-        progress.report(i as u64, total, &format!("正在生成“{}”的工作表", u.name));
+        job.check()?;
+        job.report(i as u64, total, &format!("正在生成“{}”的工作表", u.name));
         let revision: i64 = conn.query_row(
             "SELECT coalesce(max(revision), 0) + 1 FROM unit_export WHERE unit_id = ?1",
             [u.id],
@@ -324,13 +399,13 @@ pub(crate) fn build_all(
     Ok(out)
 }
 
-/// The unit's current report for an indicator: [status, explanation, evidence_dir, contact].
+/// The unit's current report for an indicator.
 pub(crate) fn current_fill(
     conn: &rusqlite::Connection,
     campaign_id: i64,
     indicator_id: i64,
     unit_id: i64,
-) -> Result<[String; 4]> {
+) -> Result<Fill> {
     use rusqlite::OptionalExtension;
     // Called once per row of every sheet: the statement is prepared once per connection.
     let v = conn
@@ -340,7 +415,12 @@ pub(crate) fn current_fill(
              WHERE a.campaign_id = ?1 AND a.indicator_id = ?2 AND r.unit_id = ?3",
         )?
         .query_row(params![campaign_id, indicator_id, unit_id], |r| {
-            Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+            Ok(Fill {
+                status: r.get(0)?,
+                explanation: r.get(1)?,
+                evidence_dir: r.get(2)?,
+                contact: r.get(3)?,
+            })
         })
         .optional()?;
     Ok(v.unwrap_or_default())
@@ -350,20 +430,12 @@ impl Workspace {
     /// Write one work sheet per unit into the folder `target`, or into one zip when `target`
     /// ends in .zip; record each export revision and a snapshot of what was sent. The files
     /// appear all or none; the revisions are recorded only once they are on disk.
-    pub fn export_unit_sheets(&mut self, target: &Path) -> Result<UnitSheetsExport> {
-        self.export_unit_sheets_with(target, &NoProgress, &Cancel::new())
-    }
-
-    /// [`Self::export_unit_sheets`], reporting each unit. A cancel (checked until the files are
-    /// written) or an error leaves the target as it was.
-    pub fn export_unit_sheets_with(
-        &mut self,
-        target: &Path,
-        progress: &dyn Progress,
-        cancel: &Cancel,
-    ) -> Result<UnitSheetsExport> {
+    ///
+    /// Reports each unit; a cancel (checked until the files are written) or an error leaves the
+    /// target as it was.
+    pub fn export_unit_sheets(&mut self, target: &Path, job: &Job) -> Result<UnitSheetsExport> {
         let c = campaign::active(self.store().conn())?;
-        let sheets = build_all(self, progress, cancel)?;
+        let sheets = build_all(self, job)?;
         if sheets.is_empty() {
             return Err(Error::Invalid(
                 "还没有任何单位承担任务，请先导入或填写任务分解表。".into(),
@@ -380,8 +452,8 @@ impl Workspace {
                 let opts = zip::write::SimpleFileOptions::default()
                     .compression_method(zip::CompressionMethod::Deflated);
                 for (i, s) in sheets.iter().enumerate() {
-                    cancel.check()?;
-                    progress.report(i as u64, total, &format!("正在压缩“{}”", s.file_name));
+                    job.check()?;
+                    job.report(i as u64, total, &format!("正在压缩“{}”", s.file_name));
                     z.start_file(s.file_name.as_str(), opts)
                         .and_then(|_| z.write_all(&s.bytes).map_err(zip::result::ZipError::Io))
                         .map_err(|e| {
@@ -391,13 +463,13 @@ impl Workspace {
                 z.finish()
                     .map_err(|e| Error::Io(format!("生成压缩包“{}”失败：{e}", target.display())))?;
             }
-            cancel.check()?;
-            progress.report(total, total, &format!("正在保存“{}”", target.display()));
+            job.check()?;
+            job.report(total, total, &format!("正在保存“{}”", target.display()));
             write_atomic(target, buf.get_ref())?;
         } else {
             std::fs::create_dir_all(target).map_err(|e| Error::io("创建文件夹", target, &e))?;
-            cancel.check()?;
-            progress.report(
+            job.check()?;
+            job.report(
                 total,
                 total,
                 &format!("正在保存 {} 个文件到“{}”", sheets.len(), target.display()),
@@ -410,11 +482,11 @@ impl Workspace {
                 .collect();
             write_all_atomic(&files)?;
         }
-        progress.report(total, total, "导出完成");
+        job.report(total, total, "导出完成");
         let files: Vec<String> = sheets.iter().map(|s| s.file_name.clone()).collect();
         let detail = format!("{} 个单位，保存到“{}”", sheets.len(), target.display());
         let now = crate::store::now();
-        self.store_mut().write("导出各单位工作表", |_| detail, |tx| {
+        self.store_mut().write(Action::ExportUnitSheets, |_| detail, |tx| {
             for s in &sheets {
                 tx.execute(
                     "INSERT INTO unit_export (campaign_id, unit_id, revision, file_name, exported_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -425,7 +497,17 @@ impl Workspace {
                     tx.execute(
                         "INSERT INTO unit_export_row (export_id, indicator_id, role, deadline, evidence, status, explanation, evidence_dir, contact)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                        params![eid, r.indicator_id, r.role, r.deadline, r.evidence, r.fill[0], r.fill[1], r.fill[2], r.fill[3]],
+                        params![
+                            eid,
+                            r.indicator_id,
+                            r.role,
+                            r.deadline,
+                            r.evidence,
+                            r.fill.status,
+                            r.fill.explanation,
+                            r.fill.evidence_dir,
+                            r.fill.contact
+                        ],
                     )?;
                 }
             }

@@ -1,0 +1,158 @@
+//! 操作 (Action): every kind of change the engine records in the 操作日志, typed. The store
+//! keeps the stable `code` beside the Chinese `label`, so what a change *was* (for 撤销, for
+//! filters) never depends on matching Chinese text.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// One kind of recorded change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Action {
+    /// 载入内置指标体系 (the embedded systems, at first open or after an update).
+    LoadEmbeddedSystem,
+    /// 新建创建项目.
+    CreateCampaign,
+    /// 切换创建项目.
+    SwitchCampaign,
+    /// 更换指标体系.
+    SetCampaignSystem,
+    /// 导入指标体系.
+    ImportIndicators,
+    /// 导入单位名单.
+    ImportUnits,
+    /// 导入任务分解表.
+    ImportTasks,
+    /// 收回各单位工作表.
+    CollectUnitSheets,
+    /// 导出各单位工作表 (records the export revisions).
+    ExportUnitSheets,
+    /// 新增单位.
+    AddUnit,
+    /// 修改单位.
+    EditUnit,
+    /// 删除单位.
+    DeleteUnit,
+    /// 修改明白人名单.
+    SetRoster,
+    /// 恢复备份 (also the way 撤销 works).
+    RestoreBackup,
+    /// 导入交接文件.
+    ImportHandover,
+    /// 修复数据.
+    Repair,
+    /// 设置操作人.
+    SetOperator,
+    /// 修改设置 (campaign settings such as the 明白人 numbers).
+    SetSetting,
+    /// 建立演示数据.
+    CreateDemo,
+}
+
+impl Action {
+    /// Every action, in the order the 操作日志 filter lists them.
+    pub const ALL: &'static [Action] = &[
+        Action::ImportIndicators,
+        Action::ImportUnits,
+        Action::ImportTasks,
+        Action::CollectUnitSheets,
+        Action::ExportUnitSheets,
+        Action::CreateCampaign,
+        Action::SwitchCampaign,
+        Action::SetCampaignSystem,
+        Action::AddUnit,
+        Action::EditUnit,
+        Action::DeleteUnit,
+        Action::SetRoster,
+        Action::RestoreBackup,
+        Action::ImportHandover,
+        Action::Repair,
+        Action::SetOperator,
+        Action::SetSetting,
+        Action::CreateDemo,
+        Action::LoadEmbeddedSystem,
+    ];
+
+    /// The Chinese name shown in the 操作日志.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::LoadEmbeddedSystem => "载入内置指标体系",
+            Action::CreateCampaign => "新建创建项目",
+            Action::SwitchCampaign => "切换创建项目",
+            Action::SetCampaignSystem => "更换指标体系",
+            Action::ImportIndicators => "导入指标体系",
+            Action::ImportUnits => "导入单位名单",
+            Action::ImportTasks => "导入任务分解表",
+            Action::CollectUnitSheets => "收回各单位工作表",
+            Action::ExportUnitSheets => "导出各单位工作表",
+            Action::AddUnit => "新增单位",
+            Action::EditUnit => "修改单位",
+            Action::DeleteUnit => "删除单位",
+            Action::SetRoster => "修改明白人名单",
+            Action::RestoreBackup => "恢复备份",
+            Action::ImportHandover => "导入交接文件",
+            Action::Repair => "修复数据",
+            Action::SetOperator => "设置操作人",
+            Action::SetSetting => "修改设置",
+            Action::CreateDemo => "建立演示数据",
+        }
+    }
+
+    /// The stable code stored in `oplog.code` (the serde name).
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::LoadEmbeddedSystem => "loadEmbeddedSystem",
+            Action::CreateCampaign => "createCampaign",
+            Action::SwitchCampaign => "switchCampaign",
+            Action::SetCampaignSystem => "setCampaignSystem",
+            Action::ImportIndicators => "importIndicators",
+            Action::ImportUnits => "importUnits",
+            Action::ImportTasks => "importTasks",
+            Action::CollectUnitSheets => "collectUnitSheets",
+            Action::ExportUnitSheets => "exportUnitSheets",
+            Action::AddUnit => "addUnit",
+            Action::EditUnit => "editUnit",
+            Action::DeleteUnit => "deleteUnit",
+            Action::SetRoster => "setRoster",
+            Action::RestoreBackup => "restoreBackup",
+            Action::ImportHandover => "importHandover",
+            Action::Repair => "repair",
+            Action::SetOperator => "setOperator",
+            Action::SetSetting => "setSetting",
+            Action::CreateDemo => "createDemo",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Action> {
+        Action::ALL.iter().copied().find(|a| a.code() == code)
+    }
+
+    /// Imports: preceded by an automatic backup, so 撤销上一次导入 can restore it.
+    pub fn is_import(self) -> bool {
+        matches!(
+            self,
+            Action::ImportIndicators
+                | Action::ImportUnits
+                | Action::ImportTasks
+                | Action::CollectUnitSheets
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_match_serde_names_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for a in Action::ALL {
+            let json = serde_json::to_string(a).expect("json");
+            assert_eq!(json.trim_matches('"'), a.code());
+            assert!(seen.insert(a.code()), "{a:?} listed twice");
+            assert_eq!(Action::from_code(a.code()), Some(*a));
+            assert!(seen.len() <= Action::ALL.len());
+        }
+    }
+}

@@ -1,0 +1,345 @@
+// Generated from the IPC surface declared in src-tauri/src/commands.rs, by `cargo test`
+// (src-tauri/tests/commands.rs). Do not edit: change the declaration instead.
+
+import type { AppStatus } from './AppStatus'
+import type { Assignment } from './Assignment'
+import type { AssignmentFilter } from './AssignmentFilter'
+import type { BackupInfo } from './BackupInfo'
+import type { CampaignInfo } from './CampaignInfo'
+import type { CollectPreview } from './CollectPreview'
+import type { HandoverManifest } from './HandoverManifest'
+import type { HandoverReport } from './HandoverReport'
+import type { HealthReport } from './HealthReport'
+import type { IndicatorImportPreview } from './IndicatorImportPreview'
+import type { IndicatorTree } from './IndicatorTree'
+import type { NewCampaign } from './NewCampaign'
+import type { OplogFilter } from './OplogFilter'
+import type { OplogPage } from './OplogPage'
+import type { RestorePreview } from './RestorePreview'
+import type { RestoreReport } from './RestoreReport'
+import type { RosterInput } from './RosterInput'
+import type { RosterMember } from './RosterMember'
+import type { RosterShortfall } from './RosterShortfall'
+import type { SystemInfo } from './SystemInfo'
+import type { TasksImportOptions } from './TasksImportOptions'
+import type { TasksImportPreview } from './TasksImportPreview'
+import type { UndoInfo } from './UndoInfo'
+import type { UnitInfo } from './UnitInfo'
+import type { UnitInput } from './UnitInput'
+import type { UnitSheetsExport } from './UnitSheetsExport'
+import type { UnitTaskSummary } from './UnitTaskSummary'
+import type { UnitsImportPreview } from './UnitsImportPreview'
+import { call, tracked } from '../ipc'
+
+/** Every command: its arguments and its result. */
+export interface Commands {
+  cancel_job: { args: { job: string }; result: boolean }
+  app_status: { args: Record<string, never>; result: AppStatus }
+  list_systems: { args: Record<string, never>; result: Array<SystemInfo> }
+  create_campaign: { args: { input: NewCampaign }; result: CampaignInfo }
+  switch_campaign: { args: { id: number }; result: CampaignInfo }
+  set_campaign_system: { args: { systemId: number }; result: CampaignInfo }
+  indicator_tree: { args: { systemId: number | null }; result: IndicatorTree }
+  preview_indicator_import: { args: { path: string }; result: IndicatorImportPreview }
+  apply_indicator_import: { args: { path: string; bind: boolean }; result: SystemInfo }
+  export_indicators: { args: { path: string; systemId: number | null }; result: string }
+  list_units: { args: Record<string, never>; result: Array<UnitInfo> }
+  save_unit: { args: { input: UnitInput }; result: UnitInfo }
+  delete_unit: { args: { id: number }; result: null }
+  roster: { args: { unitId: number | null }; result: Array<RosterMember> }
+  set_roster: { args: { unitId: number; members: Array<RosterInput> }; result: Array<RosterMember> }
+  roster_check: { args: Record<string, never>; result: Array<RosterShortfall> }
+  list_assignments: { args: { filter: AssignmentFilter }; result: Array<Assignment> }
+  unit_task_summary: { args: Record<string, never>; result: Array<UnitTaskSummary> }
+  preview_units_import: { args: { path: string }; result: UnitsImportPreview }
+  apply_units_import: { args: { path: string }; result: UnitsImportPreview }
+  export_units: { args: { path: string }; result: string }
+  preview_tasks_import: { args: { path: string; options: TasksImportOptions }; result: TasksImportPreview }
+  apply_tasks_import: { args: { path: string; options: TasksImportOptions }; result: TasksImportPreview }
+  export_tasks: { args: { path: string }; result: string }
+  export_unit_sheets: { args: { target: string }; result: UnitSheetsExport }
+  preview_collect: { args: { path: string }; result: CollectPreview }
+  apply_collect: { args: { path: string }; result: CollectPreview }
+  get_health: { args: Record<string, never>; result: HealthReport }
+  check_data: { args: { full: boolean }; result: HealthReport }
+  repair_data: { args: Record<string, never>; result: HealthReport }
+  get_operator: { args: Record<string, never>; result: string }
+  set_operator: { args: { name: string }; result: string }
+  list_backups: { args: Record<string, never>; result: Array<BackupInfo> }
+  backup_now: { args: Record<string, never>; result: BackupInfo }
+  backup_to_folder: { args: { folder: string }; result: BackupInfo }
+  preview_restore: { args: { source: string }; result: RestorePreview }
+  apply_restore: { args: { source: string }; result: RestoreReport }
+  preview_undo: { args: Record<string, never>; result: UndoInfo | null }
+  apply_undo: { args: Record<string, never>; result: RestoreReport }
+  export_handover: { args: { path: string }; result: HandoverManifest }
+  preview_handover_import: { args: { path: string }; result: HandoverReport }
+  apply_handover_import: { args: { path: string }; result: HandoverReport }
+  list_oplog: { args: { filter: OplogFilter }; result: OplogPage }
+  export_oplog: { args: { filter: OplogFilter; path: string }; result: string }
+}
+
+export type CommandName = keyof Commands
+
+/** Long commands (progress window, 取消): the title the window shows. */
+export const JOB_TITLES: Partial<Record<CommandName, string>> = {
+  preview_indicator_import: '读取指标体系文件',
+  apply_indicator_import: '导入指标体系',
+  preview_units_import: '读取单位名单',
+  apply_units_import: '导入单位名单',
+  preview_tasks_import: '读取任务分解表',
+  apply_tasks_import: '导入任务分解表',
+  export_unit_sheets: '导出各单位工作表',
+  preview_collect: '读取各单位交回的工作表',
+  apply_collect: '收回各单位工作表',
+  backup_now: '备份',
+  backup_to_folder: '备份到指定文件夹',
+  apply_restore: '从备份恢复',
+  apply_undo: '撤销上一次导入',
+  export_handover: '导出交接文件',
+  preview_handover_import: '校验交接文件',
+  apply_handover_import: '导入交接文件',
+}
+
+/** The `kind` of an error the backend sends (`message` is the Chinese text to show). */
+export type ErrorKind = 'invalid' | 'notFound' | 'badFile' | 'import' | 'io' | 'cancelled' | 'busy' | 'db' | 'internal'
+
+/** The wrapper functions below, by name (tests replace them). */
+export const COMMAND_FUNCTIONS = [
+  'cancelJob',
+  'appStatus',
+  'listSystems',
+  'createCampaign',
+  'switchCampaign',
+  'setCampaignSystem',
+  'indicatorTree',
+  'previewIndicatorImport',
+  'applyIndicatorImport',
+  'exportIndicators',
+  'listUnits',
+  'saveUnit',
+  'deleteUnit',
+  'roster',
+  'setRoster',
+  'rosterCheck',
+  'listAssignments',
+  'unitTaskSummary',
+  'previewUnitsImport',
+  'applyUnitsImport',
+  'exportUnits',
+  'previewTasksImport',
+  'applyTasksImport',
+  'exportTasks',
+  'exportUnitSheets',
+  'previewCollect',
+  'applyCollect',
+  'getHealth',
+  'checkData',
+  'repairData',
+  'getOperator',
+  'setOperator',
+  'listBackups',
+  'backupNow',
+  'backupToFolder',
+  'previewRestore',
+  'applyRestore',
+  'previewUndo',
+  'applyUndo',
+  'exportHandover',
+  'previewHandoverImport',
+  'applyHandoverImport',
+  'listOplog',
+  'exportOplog',
+] as const
+
+/** 取消正在进行的操作（在两步之间停止，不做任何修改）。 */
+export function cancelJob(job: string): Promise<boolean> {
+  return call('cancel_job', { job })
+}
+
+/** 数据文件夹与当前创建项目。 */
+export function appStatus(): Promise<AppStatus> {
+  return call('app_status', {})
+}
+
+export function listSystems(): Promise<Array<SystemInfo>> {
+  return call('list_systems', {})
+}
+
+/** May import `input.systemFile`, so it runs off the UI thread like every command. */
+export function createCampaign(input: NewCampaign): Promise<CampaignInfo> {
+  return call('create_campaign', { input })
+}
+
+export function switchCampaign(id: number): Promise<CampaignInfo> {
+  return call('switch_campaign', { id })
+}
+
+export function setCampaignSystem(systemId: number): Promise<CampaignInfo> {
+  return call('set_campaign_system', { systemId })
+}
+
+/** `systemId` null: the active campaign's system. */
+export function indicatorTree(systemId: number | null): Promise<IndicatorTree> {
+  return call('indicator_tree', { systemId })
+}
+
+export function previewIndicatorImport(path: string): Promise<IndicatorImportPreview> {
+  return tracked('preview_indicator_import', { path })
+}
+
+/** `bind` also makes the imported system the active campaign's system. */
+export function applyIndicatorImport(path: string, bind: boolean): Promise<SystemInfo> {
+  return tracked('apply_indicator_import', { path, bind })
+}
+
+/** Returns the path actually written. */
+export function exportIndicators(path: string, systemId: number | null): Promise<string> {
+  return call('export_indicators', { path, systemId })
+}
+
+export function listUnits(): Promise<Array<UnitInfo>> {
+  return call('list_units', {})
+}
+
+export function saveUnit(input: UnitInput): Promise<UnitInfo> {
+  return call('save_unit', { input })
+}
+
+export function deleteUnit(id: number): Promise<null> {
+  return call('delete_unit', { id })
+}
+
+/** `unitId` null: every unit's members. */
+export function roster(unitId: number | null): Promise<Array<RosterMember>> {
+  return call('roster', { unitId })
+}
+
+/** Replaces the roster of one unit. */
+export function setRoster(unitId: number, members: Array<RosterInput>): Promise<Array<RosterMember>> {
+  return call('set_roster', { unitId, members })
+}
+
+export function rosterCheck(): Promise<Array<RosterShortfall>> {
+  return call('roster_check', {})
+}
+
+export function listAssignments(filter: AssignmentFilter): Promise<Array<Assignment>> {
+  return call('list_assignments', { filter })
+}
+
+export function unitTaskSummary(): Promise<Array<UnitTaskSummary>> {
+  return call('unit_task_summary', {})
+}
+
+export function previewUnitsImport(path: string): Promise<UnitsImportPreview> {
+  return tracked('preview_units_import', { path })
+}
+
+export function applyUnitsImport(path: string): Promise<UnitsImportPreview> {
+  return tracked('apply_units_import', { path })
+}
+
+export function exportUnits(path: string): Promise<string> {
+  return call('export_units', { path })
+}
+
+export function previewTasksImport(path: string, options: TasksImportOptions): Promise<TasksImportPreview> {
+  return tracked('preview_tasks_import', { path, options })
+}
+
+export function applyTasksImport(path: string, options: TasksImportOptions): Promise<TasksImportPreview> {
+  return tracked('apply_tasks_import', { path, options })
+}
+
+export function exportTasks(path: string): Promise<string> {
+  return call('export_tasks', { path })
+}
+
+/** `target` is a folder (one .xlsx per unit) or a path ending in .zip. */
+export function exportUnitSheets(target: string): Promise<UnitSheetsExport> {
+  return tracked('export_unit_sheets', { target })
+}
+
+/** `path` is a folder, a .zip or one returned .xlsx. */
+export function previewCollect(path: string): Promise<CollectPreview> {
+  return tracked('preview_collect', { path })
+}
+
+export function applyCollect(path: string): Promise<CollectPreview> {
+  return tracked('apply_collect', { path })
+}
+
+/** Result of the quick check made when the data folder was opened (or of the last check). */
+export function getHealth(): Promise<HealthReport> {
+  return call('get_health', {})
+}
+
+/** `full`: also re-hash every backup. */
+export function checkData(full: boolean): Promise<HealthReport> {
+  return call('check_data', { full })
+}
+
+export function repairData(): Promise<HealthReport> {
+  return call('repair_data', {})
+}
+
+export function getOperator(): Promise<string> {
+  return call('get_operator', {})
+}
+
+export function setOperator(name: string): Promise<string> {
+  return call('set_operator', { name })
+}
+
+export function listBackups(): Promise<Array<BackupInfo>> {
+  return call('list_backups', {})
+}
+
+export function backupNow(): Promise<BackupInfo> {
+  return tracked('backup_now', {})
+}
+
+/** Back up into a folder the user picked (e.g. a USB disk). */
+export function backupToFolder(folder: string): Promise<BackupInfo> {
+  return tracked('backup_to_folder', { folder })
+}
+
+/** `source`: a backup id from `list_backups`, or the path of a backup file. */
+export function previewRestore(source: string): Promise<RestorePreview> {
+  return call('preview_restore', { source })
+}
+
+export function applyRestore(source: string): Promise<RestoreReport> {
+  return tracked('apply_restore', { source })
+}
+
+/** The last import that 撤销 would take back, or null. */
+export function previewUndo(): Promise<UndoInfo | null> {
+  return call('preview_undo', {})
+}
+
+export function applyUndo(): Promise<RestoreReport> {
+  return tracked('apply_undo', {})
+}
+
+export function exportHandover(path: string): Promise<HandoverManifest> {
+  return tracked('export_handover', { path })
+}
+
+export function previewHandoverImport(path: string): Promise<HandoverReport> {
+  return tracked('preview_handover_import', { path })
+}
+
+export function applyHandoverImport(path: string): Promise<HandoverReport> {
+  return tracked('apply_handover_import', { path })
+}
+
+export function listOplog(filter: OplogFilter): Promise<OplogPage> {
+  return call('list_oplog', { filter })
+}
+
+/** Returns the path actually written. */
+export function exportOplog(filter: OplogFilter, path: string): Promise<string> {
+  return call('export_oplog', { filter, path })
+}
