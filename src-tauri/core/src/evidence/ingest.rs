@@ -1,0 +1,429 @@
+//! Ingest (入库): a [`Plan`] into the [`ObjectStore`], using both cores of the office PC.
+//!
+//! The calling thread walks the plan. A file on disk becomes a job a worker copies and hashes
+//! on its own ([`ObjectStore::put_file_with`]), so a folder of scans keeps every worker busy.
+//! A zip entry has to be inflated in archive order on the walking thread; it is passed to a
+//! worker as a stream of 1 MiB chunks through a small bounded channel, so inflating (one core)
+//! and hashing plus writing (another core) overlap. Memory stays bounded: at most
+//! `2 × workers` jobs wait, and a stream holds at most 4 chunks in flight.
+//!
+//! Outcomes come back in plan order, whatever order the workers finish in. A problem with one
+//! source (a file locked by Excel, a damaged zip entry) fails that entry only; a problem with
+//! the store (disk full) or a cancel stops everything and is returned as the error. Objects
+//! already stored by then stay (they are complete and content-addressed); nothing refers to
+//! them until the caller records the outcomes.
+
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Mutex, PoisonError};
+
+use super::cas::{CHUNK, ObjectStore, PutError, SourceRefused, Stored};
+use super::intake::{Delivery, Entry, Plan, Src};
+use super::issue;
+use crate::error::{Error, Result};
+use crate::model::{ImportIssue, Severity};
+use crate::progress::{Cancel, Progress};
+
+/// What became of one entry of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Its content is in the store (freshly written, or already there).
+    Stored(Stored),
+    /// It could not be read; an issue says why.
+    Failed,
+}
+
+/// What [`ingest`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IngestReport {
+    /// One per entry of the plan, in plan order.
+    pub outcomes: Vec<Outcome>,
+    /// The scan's issues followed by those met while reading, in entry order.
+    pub issues: Vec<ImportIssue>,
+    /// Entries whose content was written now.
+    pub fresh: usize,
+    /// Entries whose content was already stored (from an earlier ingest or an earlier entry).
+    pub deduplicated: usize,
+    pub failed: usize,
+    /// Bytes of content stored or found stored.
+    pub bytes: u64,
+}
+
+/// Jobs a worker takes.
+enum Job<'p> {
+    File {
+        index: usize,
+        entry: &'p Entry,
+        path: &'p Path,
+    },
+    Stream {
+        index: usize,
+        entry: &'p Entry,
+        chunks: Receiver<Chunk>,
+    },
+}
+
+enum Chunk {
+    Data(Vec<u8>),
+    End,
+    /// The source failed; the message says how.
+    Abort(String),
+}
+
+/// Chunks of a stream in flight between the inflating thread and its worker.
+const STREAM_DEPTH: usize = 4;
+
+/// Stores every entry of `plan` with `workers` threads (2 on the office PC; at least 1).
+/// `progress` gets bytes stored of [`Plan::total_bytes`]; `cancel` is noticed within a chunk.
+pub fn ingest(
+    plan: &Plan,
+    store: &ObjectStore,
+    workers: usize,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<IngestReport> {
+    let workers = workers.clamp(1, 16);
+    let n = plan.entries().len();
+    let shared = Shared {
+        store,
+        cancel,
+        stop: Cancel::new(),
+        fatal: Mutex::new(None),
+        results: Mutex::new(vec![None; n]),
+        issues: Mutex::new(Vec::new()),
+        done: AtomicU64::new(0),
+        total: plan.total_bytes(),
+        progress,
+    };
+    progress.report(0, shared.total, "正在把材料存入证据库");
+    let (jobs, queue) = sync_channel::<Job<'_>>(workers * 2);
+    let queue = Mutex::new(queue);
+    let walked = std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| shared.work(&queue));
+        }
+        let walked = plan.visit(&shared.stop, &|_| {}, &mut |index, entry, src| {
+            if cancel.is_cancelled() {
+                shared.stop.cancel();
+            }
+            shared.stop.check()?;
+            match src {
+                Src::Path(path) => {
+                    let job = Job::File { index, entry, path };
+                    jobs.send(job).map_err(|_| Error::Cancelled)?;
+                    Ok(Delivery::Done)
+                }
+                Src::Reader(reader) => {
+                    let (tx, chunks) = sync_channel(STREAM_DEPTH);
+                    let job = Job::Stream {
+                        index,
+                        entry,
+                        chunks,
+                    };
+                    jobs.send(job).map_err(|_| Error::Cancelled)?;
+                    pump(reader, &tx, &shared.stop)?;
+                    Ok(Delivery::Done)
+                }
+            }
+        });
+        // Workers finish the queued jobs and leave when the queue is closed.
+        drop(jobs);
+        walked
+    });
+    if let Some(e) = shared
+        .fatal
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+    {
+        return Err(e);
+    }
+    if cancel.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
+    let walked = walked?;
+    let results = shared
+        .results
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    let mut read_issues = shared
+        .issues
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    let mut outcomes: Vec<Outcome> = results
+        .into_iter()
+        .map(|r| r.unwrap_or(Outcome::Failed))
+        .collect();
+    for &i in &walked.failed {
+        if let Some(o) = outcomes.get_mut(i) {
+            *o = Outcome::Failed;
+        }
+    }
+    // Issues of the walk (zip entries) and of the workers (files), in entry order.
+    read_issues.extend(walked.issue_entries.iter().copied().zip(walked.issues));
+    read_issues.sort_by_key(|(i, _)| *i);
+    let mut issues = plan.issues().to_vec();
+    issues.extend(read_issues.into_iter().map(|(_, issue)| issue));
+
+    let mut report = IngestReport {
+        outcomes,
+        issues,
+        fresh: 0,
+        deduplicated: 0,
+        failed: 0,
+        bytes: 0,
+    };
+    for o in &report.outcomes {
+        match o {
+            Outcome::Stored(s) if s.fresh => report.fresh += 1,
+            Outcome::Stored(_) => report.deduplicated += 1,
+            Outcome::Failed => report.failed += 1,
+        }
+        if let Outcome::Stored(s) = o {
+            report.bytes += s.size;
+        }
+    }
+    progress.report(
+        shared.done.load(Ordering::Relaxed),
+        shared.total,
+        &format!(
+            "入库完成：新存入 {} 份，已有 {} 份，未能收取 {} 份",
+            report.fresh, report.deduplicated, report.failed
+        ),
+    );
+    Ok(report)
+}
+
+/// State the walking thread and the workers share.
+struct Shared<'a> {
+    store: &'a ObjectStore,
+    /// The user's cancel.
+    cancel: &'a Cancel,
+    /// Set on the user's cancel or on a store failure: everyone stops.
+    stop: Cancel,
+    fatal: Mutex<Option<Error>>,
+    results: Mutex<Vec<Option<Outcome>>>,
+    /// Issues of file jobs, with their entry index.
+    issues: Mutex<Vec<(usize, ImportIssue)>>,
+    done: AtomicU64,
+    total: u64,
+    progress: &'a dyn Progress,
+}
+
+impl Shared<'_> {
+    fn work(&self, queue: &Mutex<Receiver<Job<'_>>>) {
+        loop {
+            let job = {
+                let q = queue.lock().unwrap_or_else(PoisonError::into_inner);
+                match q.recv() {
+                    Ok(job) => job,
+                    Err(_) => return,
+                }
+            };
+            if self.stop.is_cancelled() {
+                // Dropping the job closes its stream, so the walking thread stops too.
+                continue;
+            }
+            let (index, entry) = match &job {
+                Job::File { index, entry, .. } | Job::Stream { index, entry, .. } => {
+                    (*index, *entry)
+                }
+            };
+            let location = entry.location();
+            let what = format!("正在存入“{location}”");
+            let mut on_bytes = |n: u64| {
+                let d = self.done.fetch_add(n, Ordering::Relaxed) + n;
+                self.progress.report(d, self.total, &what);
+                if self.cancel.is_cancelled() {
+                    self.stop.cancel();
+                }
+            };
+            let (put, is_file) = match job {
+                Job::File { path, .. } => (
+                    self.store
+                        .put_file_with(path, &location, &self.stop, &mut on_bytes),
+                    true,
+                ),
+                Job::Stream { chunks, .. } => {
+                    let mut r = ChunkReader {
+                        chunks,
+                        buf: Vec::new(),
+                        pos: 0,
+                        ended: false,
+                    };
+                    let put = self.store.put_with(
+                        &mut r,
+                        &location,
+                        Some(entry.size),
+                        &self.stop,
+                        &mut on_bytes,
+                    );
+                    (put, false)
+                }
+            };
+            let outcome = match put {
+                Ok(stored) => Outcome::Stored(stored),
+                Err(PutError::Source(e)) => {
+                    // A stream's failure is reported by the walk, which saw it first.
+                    if is_file {
+                        let issue = issue(Severity::Error, &location, e.to_string());
+                        self.issues
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .push((index, issue));
+                    }
+                    Outcome::Failed
+                }
+                Err(PutError::Store(e)) => {
+                    let mut fatal = self.fatal.lock().unwrap_or_else(PoisonError::into_inner);
+                    fatal.get_or_insert(e);
+                    self.stop.cancel();
+                    Outcome::Failed
+                }
+                Err(PutError::Cancelled) => {
+                    self.stop.cancel();
+                    Outcome::Failed
+                }
+            };
+            if let Some(slot) = self
+                .results
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_mut(index)
+            {
+                *slot = Some(outcome);
+            }
+        }
+    }
+}
+
+/// Reads a zip entry into 1 MiB chunks for its worker. A read failure is passed on as
+/// `Abort` (the walk records it); a closed stream (the worker stopped) ends the walk.
+fn pump(reader: &mut dyn Read, tx: &SyncSender<Chunk>, stop: &Cancel) -> Result<()> {
+    loop {
+        let mut buf = vec![0u8; CHUNK];
+        let mut filled = 0;
+        let mut eof = false;
+        while filled < buf.len() {
+            match reader.read(&mut buf[filled..]) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(k) => filled += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let message =
+                        SourceRefused::message_of(&e).map_or_else(|| e.to_string(), str::to_string);
+                    let _ = tx.send(Chunk::Abort(message));
+                    return Ok(());
+                }
+            }
+        }
+        if filled > 0 {
+            buf.truncate(filled);
+            tx.send(Chunk::Data(buf)).map_err(|_| Error::Cancelled)?;
+        }
+        if eof {
+            tx.send(Chunk::End).map_err(|_| Error::Cancelled)?;
+            return Ok(());
+        }
+        stop.check()?;
+    }
+}
+
+/// The worker's side of a stream.
+struct ChunkReader {
+    chunks: Receiver<Chunk>,
+    buf: Vec<u8>,
+    pos: usize,
+    ended: bool,
+}
+
+impl Read for ChunkReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.pos < self.buf.len() {
+                let n = out.len().min(self.buf.len() - self.pos);
+                out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+                self.pos += n;
+                return Ok(n);
+            }
+            if self.ended {
+                return Ok(0);
+            }
+            match self.chunks.recv() {
+                Ok(Chunk::Data(b)) => {
+                    self.buf = b;
+                    self.pos = 0;
+                }
+                Ok(Chunk::End) => self.ended = true,
+                Ok(Chunk::Abort(m)) => return Err(SourceRefused::io(m)),
+                Err(_) => return Err(SourceRefused::io("读取被中断，未收取该文件。".into())),
+            }
+        }
+    }
+}
+
+/// For a benchmark (not used by the app): `files` files of `file_size` distinct pseudo-random
+/// bytes are written under `scratch/input` (as loose files, or one Stored-method zip when
+/// `zipped`), then scanned and ingested with `workers` workers into a fresh store under
+/// `scratch/data`. Time the call; the report tells what was stored.
+pub fn bench_ingest(
+    scratch: &Path,
+    files: usize,
+    file_size: usize,
+    workers: usize,
+    zipped: bool,
+) -> Result<IngestReport> {
+    use std::io::Write;
+    let input = scratch.join("input");
+    let data = scratch.join("data");
+    for d in [&input, &data] {
+        if d.exists() {
+            std::fs::remove_dir_all(d).map_err(|e| Error::io("清理文件夹", d, &e))?;
+        }
+        std::fs::create_dir_all(d).map_err(|e| Error::io("创建文件夹", d, &e))?;
+    }
+    let content = |i: usize| {
+        // xorshift64*, seeded per file: incompressible and distinct.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64 ^ (i as u64 + 1);
+        let mut v = Vec::with_capacity(file_size);
+        while v.len() < file_size {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            v.extend_from_slice(&x.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes());
+        }
+        v.truncate(file_size);
+        v
+    };
+    let dropped = if zipped {
+        let path = input.join("材料.zip");
+        let file = std::fs::File::create(&path).map_err(|e| Error::io("创建文件", &path, &e))?;
+        let mut w = zip::ZipWriter::new(io::BufWriter::new(file));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(file_size as u64 >= u32::MAX as u64);
+        let fail = |e: &dyn std::fmt::Display| Error::Io(format!("生成测试压缩包失败：{e}。"));
+        for i in 0..files {
+            w.start_file(format!("材料/{i:05}.bin"), opts)
+                .map_err(|e| fail(&e))?;
+            w.write_all(&content(i)).map_err(|e| fail(&e))?;
+        }
+        w.finish().map_err(|e| fail(&e))?;
+        path
+    } else {
+        for i in 0..files {
+            let path = input.join(format!("{i:05}.bin"));
+            std::fs::write(&path, content(i)).map_err(|e| Error::io("写入文件", &path, &e))?;
+        }
+        input.clone()
+    };
+    let store = ObjectStore::open(&data)?;
+    let cancel = Cancel::new();
+    let none = crate::progress::NoProgress;
+    let plan = super::intake::scan(&[dropped], &Default::default(), &none, &cancel)?;
+    ingest(&plan, &store, workers, &none, &cancel)
+}
