@@ -283,7 +283,9 @@ impl ObjectStore {
         let mut tmp = self.temp_file(source).map_err(PutError::Store)?;
         let mut hasher = blake3::Hasher::new();
         let mut size = 0u64;
-        let mut buf = vec![0u8; CHUNK];
+        // Small files (most of a folder of scans) need no 1 MiB buffer each.
+        let cap = expected_size.map_or(CHUNK as u64, |n| n.clamp(8 << 10, CHUNK as u64));
+        let mut buf = vec![0u8; cap as usize];
         {
             let mut out = crate::fault::writer(tmp.as_file_mut());
             loop {

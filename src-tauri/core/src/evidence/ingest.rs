@@ -123,7 +123,7 @@ pub fn ingest(
                         chunks,
                     };
                     jobs.send(job).map_err(|_| Error::Cancelled)?;
-                    pump(reader, &tx, &shared.stop)?;
+                    pump(reader, entry.size, &tx, &shared.stop)?;
                     Ok(Delivery::Done)
                 }
             }
@@ -298,11 +298,18 @@ impl Shared<'_> {
     }
 }
 
-/// Reads a zip entry into 1 MiB chunks for its worker. A read failure is passed on as
-/// `Abort` (the walk records it); a closed stream (the worker stopped) ends the walk.
-fn pump(reader: &mut dyn Read, tx: &SyncSender<Chunk>, stop: &Cancel) -> Result<()> {
+/// Reads a zip entry (`size` bytes declared) into chunks of up to 1 MiB for its worker. A read
+/// failure is passed on as `Abort` (the walk records it); a closed stream (the worker stopped)
+/// ends the walk.
+fn pump(reader: &mut dyn Read, size: u64, tx: &SyncSender<Chunk>, stop: &Cancel) -> Result<()> {
+    let mut sent = 0u64;
     loop {
-        let mut buf = vec![0u8; CHUNK];
+        // One byte more than what is left, so the end is seen in the same chunk.
+        let want = size
+            .saturating_sub(sent)
+            .saturating_add(1)
+            .min(CHUNK as u64);
+        let mut buf = vec![0u8; want as usize];
         let mut filled = 0;
         let mut eof = false;
         while filled < buf.len() {
@@ -322,6 +329,7 @@ fn pump(reader: &mut dyn Read, tx: &SyncSender<Chunk>, stop: &Cancel) -> Result<
             }
         }
         if filled > 0 {
+            sent += filled as u64;
             buf.truncate(filled);
             tx.send(Chunk::Data(buf)).map_err(|_| Error::Cancelled)?;
         }
@@ -426,4 +434,226 @@ pub fn bench_ingest(
     let none = crate::progress::NoProgress;
     let plan = super::intake::scan(&[dropped], &Default::default(), &none, &cancel)?;
     ingest(&plan, &store, workers, &none, &cancel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::cas::ContentHash;
+    use crate::evidence::intake::{Limits, scan};
+    use crate::evidence::testzip::{self, TestZip};
+    use crate::progress::NoProgress;
+
+    fn write(path: &Path, bytes: &[u8]) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// Distinct, incompressible bytes.
+    fn noise(seed: u64, len: usize) -> Vec<u8> {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    }
+
+    /// Names in the objects folder that are not objects (temp files).
+    fn temps(store: &ObjectStore) -> Vec<String> {
+        std::fs::read_dir(store.dir())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_type().unwrap().is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    fn plan_of(paths: &[PathBuf]) -> Plan {
+        scan(paths, &Limits::default(), &NoProgress, &Cancel::new()).unwrap()
+    }
+
+    fn stored(o: &Outcome) -> Stored {
+        match o {
+            Outcome::Stored(s) => *s,
+            Outcome::Failed => panic!("not stored"),
+        }
+    }
+
+    use std::path::PathBuf;
+
+    #[test]
+    fn folders_and_zips_are_stored_in_plan_order_and_identical_content_once() {
+        let d = tempfile::tempdir().unwrap();
+        let folder = d.path().join("区司法局");
+        let big = noise(1, 3 * CHUNK + 123);
+        write(&folder.join("通知.pdf"), b"same scan");
+        write(&folder.join("照片.jpg"), &noise(2, 40_000));
+        for i in 0..6 {
+            write(&folder.join(format!("材料{i}.pdf")), &noise(10 + i, 5000));
+        }
+        let zip = d.path().join("区财政局.zip");
+        write(
+            &zip,
+            &TestZip::new()
+                .file("材料/通知（副本）.pdf", b"same scan")
+                .file("材料/录像.bin", &big)
+                .finish(),
+        );
+        let plan = plan_of(&[folder, zip]);
+        assert_eq!(plan.entries().len(), 10);
+        let data = tempfile::tempdir().unwrap();
+        let store = ObjectStore::open(data.path()).unwrap();
+        let report = ingest(&plan, &store, 2, &NoProgress, &Cancel::new()).unwrap();
+        assert_eq!(report.outcomes.len(), 10);
+        let expect: Vec<Vec<u8>> = plan
+            .entries()
+            .iter()
+            .map(|e| match e.location().as_str() {
+                "区司法局/通知.pdf" | "区财政局.zip/材料/通知（副本）.pdf" => {
+                    b"same scan".to_vec()
+                }
+                "区财政局.zip/材料/录像.bin" => big.clone(),
+                _ => std::fs::read(e.file_path().unwrap()).unwrap(),
+            })
+            .collect();
+        for (o, bytes) in report.outcomes.iter().zip(&expect) {
+            let s = stored(o);
+            assert_eq!(s.hash, ContentHash::of_bytes(bytes));
+            assert_eq!(s.size, bytes.len() as u64);
+            assert_eq!(std::fs::read(store.path_of(&s.hash)).unwrap(), *bytes);
+        }
+        assert_eq!(
+            (report.fresh, report.deduplicated, report.failed),
+            (9, 1, 0)
+        );
+        assert_eq!(store.list().unwrap().len(), 9);
+        assert!(temps(&store).is_empty(), "{:?}", temps(&store));
+        assert!(report.issues.is_empty());
+        // Again: everything is there already.
+        let again = ingest(&plan, &store, 2, &NoProgress, &Cancel::new()).unwrap();
+        assert_eq!((again.fresh, again.deduplicated), (0, 10));
+        let hashes = |r: &IngestReport| -> Vec<ContentHash> {
+            r.outcomes.iter().map(|o| stored(o).hash).collect()
+        };
+        assert_eq!(hashes(&again), hashes(&report));
+        // One worker gives the same result.
+        let serial = ingest(&plan, &store, 1, &NoProgress, &Cancel::new()).unwrap();
+        assert_eq!(hashes(&serial), hashes(&report));
+    }
+
+    #[test]
+    fn a_file_that_vanished_fails_alone_with_an_issue_naming_it() {
+        let d = tempfile::tempdir().unwrap();
+        let folder = d.path().join("材料");
+        for n in ["a.pdf", "b.pdf", "c.pdf"] {
+            write(&folder.join(n), n.as_bytes());
+        }
+        let plan = plan_of(std::slice::from_ref(&folder));
+        std::fs::remove_file(folder.join("b.pdf")).unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let store = ObjectStore::open(data.path()).unwrap();
+        let report = ingest(&plan, &store, 2, &NoProgress, &Cancel::new()).unwrap();
+        assert!(matches!(report.outcomes[0], Outcome::Stored(_)));
+        assert_eq!(report.outcomes[1], Outcome::Failed);
+        assert!(matches!(report.outcomes[2], Outcome::Stored(_)));
+        assert_eq!(report.failed, 1);
+        assert_eq!(report.issues.len(), 1);
+        let m = &report.issues[0].message;
+        assert!(m.contains("材料/b.pdf") && m.contains("不存在"), "{m}");
+        assert_eq!(report.issues[0].file, "材料/b.pdf");
+    }
+
+    #[test]
+    fn a_lying_zip_entry_fails_leaving_no_object_and_the_rest_of_its_archive() {
+        let d = tempfile::tempdir().unwrap();
+        let mut zip = TestZip::new()
+            .file("a.txt", b"first")
+            .zeros("bomb.bin", 8 << 20)
+            .file("c.txt", b"after")
+            .finish();
+        testzip::set_declared_size(&mut zip, 1, 3 << 20);
+        let p = d.path().join("单位材料.zip");
+        write(&p, &zip);
+        let other = d.path().join("另一份.pdf");
+        write(&other, b"other");
+        let plan = plan_of(&[p, other]);
+        let data = tempfile::tempdir().unwrap();
+        let store = ObjectStore::open(data.path()).unwrap();
+        let report = ingest(&plan, &store, 2, &NoProgress, &Cancel::new()).unwrap();
+        assert!(matches!(report.outcomes[0], Outcome::Stored(_)));
+        assert_eq!(report.outcomes[1], Outcome::Failed);
+        assert_eq!(report.outcomes[2], Outcome::Failed);
+        assert!(matches!(report.outcomes[3], Outcome::Stored(_)));
+        assert_eq!(store.list().unwrap().len(), 2, "no object for the bomb");
+        assert!(temps(&store).is_empty(), "{:?}", temps(&store));
+        assert_eq!(report.issues.len(), 1);
+        assert!(report.issues[0].message.contains("bomb.bin"));
+    }
+
+    #[test]
+    fn cancel_during_a_long_entry_returns_cancelled_and_leaves_no_temp() {
+        struct CancelAt<'a>(&'a Cancel);
+        impl Progress for CancelAt<'_> {
+            fn report(&self, done: u64, _: u64, _: &str) {
+                if done > 0 {
+                    self.0.cancel();
+                }
+            }
+        }
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("录像.zip");
+        write(
+            &p,
+            &TestZip::new()
+                .file("录像.bin", &noise(5, 12 * CHUNK))
+                .finish(),
+        );
+        let plan = plan_of(&[p]);
+        let data = tempfile::tempdir().unwrap();
+        let store = ObjectStore::open(data.path()).unwrap();
+        let cancel = Cancel::new();
+        let r = ingest(&plan, &store, 2, &CancelAt(&cancel), &cancel);
+        assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
+        assert!(store.list().unwrap().is_empty());
+        assert!(temps(&store).is_empty(), "{:?}", temps(&store));
+    }
+
+    #[test]
+    fn a_store_failure_stops_the_ingest_with_a_message_naming_the_file() {
+        let d = tempfile::tempdir().unwrap();
+        let folder = d.path().join("材料");
+        write(&folder.join("a.pdf"), b"blocked content");
+        for i in 0..5 {
+            write(&folder.join(format!("b{i}.pdf")), &noise(i, 1000));
+        }
+        let plan = plan_of(&[folder]);
+        let data = tempfile::tempdir().unwrap();
+        let store = ObjectStore::open(data.path()).unwrap();
+        // A file where the object's fan-out folder must go: the store cannot write there.
+        let hex = ContentHash::of_bytes(b"blocked content").to_hex();
+        std::fs::write(store.dir().join(&hex[..2]), b"in the way").unwrap();
+        let e = ingest(&plan, &store, 2, &NoProgress, &Cancel::new()).unwrap_err();
+        assert_eq!(e.kind(), "io");
+        let m = e.to_string();
+        assert!(m.contains("材料/a.pdf") && m.contains("证据库"), "{m}");
+        assert!(
+            temps(&store).iter().all(|t| t == &hex[..2]),
+            "{:?}",
+            temps(&store)
+        );
+    }
+
+    #[test]
+    fn the_benchmark_entry_point_stores_what_it_generates() {
+        let d = tempfile::tempdir().unwrap();
+        for zipped in [false, true] {
+            let r = bench_ingest(d.path(), 4, 70_000, 2, zipped).unwrap();
+            assert_eq!((r.fresh, r.failed), (4, 0), "zipped: {zipped}");
+            assert_eq!(r.bytes, 4 * 70_000);
+        }
+    }
 }

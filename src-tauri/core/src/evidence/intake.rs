@@ -463,7 +463,7 @@ impl Scanner<'_> {
 
     fn tick(&mut self, source: &str) {
         self.seen += 1;
-        if self.seen % 256 == 0 {
+        if self.seen.is_multiple_of(256) {
             self.progress.report(
                 self.plan.entries.len() as u64,
                 0,
@@ -716,7 +716,7 @@ impl Scanner<'_> {
         let mut junk = 0usize;
         let (mut total, mut total_compressed) = (0u64, 0u64);
         for i in 0..n {
-            if i % 256 == 0 {
+            if i.is_multiple_of(256) {
                 self.cancel.check()?;
                 self.tick(source);
             }
@@ -1028,7 +1028,20 @@ pub fn is_junk_dir(name: &str) -> bool {
     )
 }
 
+/// A zip entry's DOS time; 1980-01-01 00:00:00 (the DOS epoch, what tools write for "no
+/// time") counts as unknown.
 fn dos_time(t: zip::DateTime) -> Option<NaiveDateTime> {
+    if (
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+    ) == (1980, 1, 1, 0, 0, 0)
+    {
+        return None;
+    }
     chrono::NaiveDate::from_ymd_opt(t.year() as i32, t.month() as u32, t.day() as u32)?.and_hms_opt(
         t.hour() as u32,
         t.minute() as u32,
