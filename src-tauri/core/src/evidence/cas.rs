@@ -228,16 +228,17 @@ impl ObjectStore {
     }
 
     /// Stores everything `reader` yields. `source` names it in messages ("单位材料.zip/通知.pdf");
-    /// `size_hint`, when given, is the size the source is expected to have: a source that yields
-    /// a different number of bytes (a file being written while read) is refused.
+    /// `expected_size`, when given, is the size the source must have: a source that yields a
+    /// different number of bytes (a file being written while read) is refused. It also sizes
+    /// the copy buffer (small files need no 1 MiB buffer).
     pub fn put_reader(
         &self,
         reader: &mut dyn Read,
         source: &str,
-        size_hint: Option<u64>,
+        expected_size: Option<u64>,
         cancel: &Cancel,
     ) -> Result<Stored> {
-        Ok(self.put_with(reader, source, size_hint, cancel, &mut |_| {})?)
+        Ok(self.put_with(reader, source, expected_size, cancel, &mut |_| {})?)
     }
 
     /// Stores the content of the file at `path` (named by its full path in messages).

@@ -729,6 +729,7 @@ impl Scanner<'_> {
             let rel = match normalize_entry_name(&name) {
                 Ok(rel) => rel,
                 Err(why) => {
+                    let name = name.replace('\0', "\\0");
                     refuse(
                         self,
                         format!(
@@ -1619,6 +1620,30 @@ mod tests {
             m.contains("单位材料.zip") && m.contains("b.txt") && m.contains("已损坏"),
             "{m}"
         );
+    }
+
+    #[test]
+    fn deflate64_entries_as_windows_writes_for_large_zips_are_read() {
+        // A deflate stream without length code 285 or distances beyond 32 KiB is also a
+        // valid Deflate64 stream: relabel one as method 9.
+        let text: String = (0..400)
+            .map(|i| {
+                format!(
+                    "第{i}条 关于印发法治政府建设示范创建实施方案的通知（第{}号）\n",
+                    i * 7
+                )
+            })
+            .collect();
+        let mut zip = TestZip::new().file("方案.txt", text.as_bytes()).finish();
+        let (central, local) = testzip::headers(&zip)[0];
+        assert_eq!(zip[central + 10], 8, "deflated");
+        zip[central + 10] = 9;
+        zip[local + 8] = 9;
+        let (_d, plan) = scan_zip("大文件.zip", &zip, &Limits::default());
+        assert!(plan.issues().is_empty(), "{}", messages(plan.issues()));
+        let (got, report) = read_all(&plan);
+        assert!(report.failed.is_empty(), "{}", messages(&report.issues));
+        assert_eq!(got[0].1, text.as_bytes());
     }
 
     #[test]
