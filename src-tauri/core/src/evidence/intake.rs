@@ -32,8 +32,8 @@
 //!   issue per archive naming the first few); the archive's other entries are taken.
 //! - Symlink entries and symlinked files/folders are skipped with a warning.
 //! - Junk is skipped and counted, never an error: `Thumbs.db`, `desktop.ini`, `~$` owner files,
-//!   `.DS_Store`, `__MACOSX/`, `._*` AppleDouble files, zero-byte `*.tmp` (`~WRL0001.tmp`),
-//!   recycle bins.
+//!   `.DS_Store`, `__MACOSX/`, `._*` AppleDouble files, LibreOffice `.~lock.*#` files,
+//!   zero-byte `*.tmp` (`~WRL0001.tmp`), recycle bins.
 //! - `.rar`/`.7z` files and zips inside zips are taken as one file each, with a warning that
 //!   their content is not listed (they would have to be extracted first).
 
@@ -492,7 +492,7 @@ impl Scanner<'_> {
     }
 
     fn dropped(&mut self, path: &Path) -> Result<()> {
-        let source = crate::sheet::display_name(path);
+        let source = dropped_name(path);
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
@@ -686,6 +686,15 @@ impl Scanner<'_> {
         }
         let zip = match ZipArchive::new(BufReader::new(file)) {
             Ok(z) => z,
+            Err(e) if e.to_string().contains("multi-disk") => {
+                refuse(
+                    self,
+                    format!(
+                        "“{display}”是分卷压缩包的一部分，本程序无法直接读取；请用解压软件把全部分卷解压后，再添加解压出的文件夹。"
+                    ),
+                );
+                return Ok(());
+            }
             Err(_) => {
                 refuse(self, corrupt);
                 return Ok(());
@@ -972,6 +981,18 @@ fn normalize_entry_name(name: &str) -> std::result::Result<String, &'static str>
     Ok(parts.join("/"))
 }
 
+/// What a dropped item is called: its name, or for a drive root ("E:\\") the drive ("E:").
+fn dropped_name(path: &Path) -> String {
+    match path.file_name() {
+        Some(n) => n.to_string_lossy().into_owned(),
+        None => {
+            let s = path.display().to_string();
+            let t = s.trim_end_matches(['/', '\\']);
+            if t.is_empty() { s } else { t.to_string() }
+        }
+    }
+}
+
 fn is_zip_name(name: &str) -> bool {
     name.to_lowercase().ends_with(".zip")
 }
@@ -1012,6 +1033,7 @@ pub fn is_junk(name: &str, size: u64) -> bool {
             | "icon\r"
     ) || name.starts_with("~$")
         || name.starts_with("._")
+        || name.starts_with(".~lock.")
         || (size == 0 && lower.ends_with(".tmp"))
 }
 
@@ -1597,6 +1619,21 @@ mod tests {
     }
 
     #[test]
+    fn a_part_of_a_split_archive_is_refused_with_a_hint() {
+        let mut zip = TestZip::new().file("a.pdf", b"x").finish();
+        let eocd = zip.len() - 22;
+        zip[eocd + 4] = 2; // this disk
+        zip[eocd + 6] = 2; // disk with the central directory
+        let (_d, plan) = scan_zip("材料.zip", &zip, &Limits::default());
+        assert!(plan.entries().is_empty());
+        let m = messages(plan.issues());
+        assert!(
+            m.contains("“材料.zip”") && (m.contains("分卷") || m.contains("已损坏")),
+            "{m}"
+        );
+    }
+
+    #[test]
     fn a_damaged_entry_fails_alone() {
         let mut zip = TestZip::new()
             .file("a.txt", b"first")
@@ -1888,6 +1925,9 @@ mod tests {
             assert!(is_junk(j, 100), "{j}");
         }
         assert!(is_junk("~WRL0001.tmp", 0));
+        assert!(is_junk(".~lock.报告.docx#", 90), "LibreOffice lock file");
+        assert_eq!(dropped_name(Path::new("/")), "/");
+        assert_eq!(dropped_name(Path::new("材料/区司法局")), "区司法局");
         assert!(
             !is_junk("~WRL0001.tmp", 1200),
             "a non-empty Word temp may be the only copy"
