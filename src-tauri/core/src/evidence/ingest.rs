@@ -75,7 +75,9 @@ enum Chunk {
 /// Chunks of a stream in flight between the inflating thread and its worker.
 const STREAM_DEPTH: usize = 4;
 
-/// Stores every entry of `plan` with `workers` threads (2 on the office PC; at least 1).
+/// Stores every entry of `plan` with `workers` writers (2 on the office PC; at least 1): the
+/// calling thread is one of them, the plan is walked on a thread of its own. With one worker
+/// every put runs on the calling thread (so [`crate::fault`], armed per thread, applies).
 /// `progress` gets bytes stored of [`Plan::total_bytes`]; `cancel` is noticed within a chunk.
 pub fn ingest(
     plan: &Plan,
@@ -101,36 +103,45 @@ pub fn ingest(
     let (jobs, queue) = sync_channel::<Job<'_>>(workers * 2);
     let queue = Mutex::new(queue);
     let walked = std::thread::scope(|s| {
-        for _ in 0..workers {
+        let shared = &shared;
+        let walker = s.spawn(move || {
+            let walked = plan.visit(&shared.stop, &|_| {}, &mut |index, entry, src| {
+                if cancel.is_cancelled() {
+                    shared.stop.cancel();
+                }
+                shared.stop.check()?;
+                match src {
+                    Src::Path(path) => {
+                        let job = Job::File { index, entry, path };
+                        jobs.send(job).map_err(|_| Error::Cancelled)?;
+                        Ok(Delivery::Done)
+                    }
+                    Src::Reader(reader) => {
+                        let (tx, chunks) = sync_channel(STREAM_DEPTH);
+                        let job = Job::Stream {
+                            index,
+                            entry,
+                            chunks,
+                        };
+                        jobs.send(job).map_err(|_| Error::Cancelled)?;
+                        pump(reader, entry.size, &tx, &shared.stop)?;
+                        Ok(Delivery::Done)
+                    }
+                }
+            });
+            // Workers finish the queued jobs and leave when the queue is closed.
+            drop(jobs);
+            walked
+        });
+        for _ in 1..workers {
             s.spawn(|| shared.work(&queue));
         }
-        let walked = plan.visit(&shared.stop, &|_| {}, &mut |index, entry, src| {
-            if cancel.is_cancelled() {
-                shared.stop.cancel();
-            }
-            shared.stop.check()?;
-            match src {
-                Src::Path(path) => {
-                    let job = Job::File { index, entry, path };
-                    jobs.send(job).map_err(|_| Error::Cancelled)?;
-                    Ok(Delivery::Done)
-                }
-                Src::Reader(reader) => {
-                    let (tx, chunks) = sync_channel(STREAM_DEPTH);
-                    let job = Job::Stream {
-                        index,
-                        entry,
-                        chunks,
-                    };
-                    jobs.send(job).map_err(|_| Error::Cancelled)?;
-                    pump(reader, entry.size, &tx, &shared.stop)?;
-                    Ok(Delivery::Done)
-                }
-            }
-        });
-        // Workers finish the queued jobs and leave when the queue is closed.
-        drop(jobs);
-        walked
+        // The calling thread is worker 0: with one worker every write happens here, which is
+        // what lets a test arm `crate::fault` (per thread) on an ingest.
+        shared.work(&queue);
+        walker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
     if let Some(e) = shared
         .fatal
@@ -645,6 +656,46 @@ mod tests {
             "{:?}",
             temps(&store)
         );
+    }
+
+    #[test]
+    fn injected_faults_on_a_one_worker_ingest_stop_it_with_nothing_half_written() {
+        use crate::fault::{self, FaultError, Step};
+        let d = tempfile::tempdir().unwrap();
+        let folder = d.path().join("材料");
+        for i in 0..3 {
+            write(&folder.join(format!("{i}.pdf")), &noise(40 + i, 3000));
+        }
+        let zip = d.path().join("单位材料.zip");
+        write(
+            &zip,
+            &TestZip::new()
+                .file("压缩包里.pdf", &noise(50, 3000))
+                .finish(),
+        );
+        let plan = plan_of(&[folder, zip]);
+        // The rename of the second object fails as if Excel held it; the disk fills up on the
+        // zip entry's temp file (the fourth put).
+        let cases = [
+            (Step::Rename, 2, FaultError::file_in_use(), "材料/1.pdf"),
+            (
+                Step::Write,
+                4,
+                FaultError::disk_full(),
+                "单位材料.zip/压缩包里.pdf",
+            ),
+        ];
+        for (step, nth, error, named) in cases {
+            let data = tempfile::tempdir().unwrap();
+            let store = ObjectStore::open(data.path()).unwrap();
+            let g = fault::arm(step, nth, error);
+            let e = ingest(&plan, &store, 1, &NoProgress, &Cancel::new()).unwrap_err();
+            assert!(g.fired(), "{step:?}");
+            let m = e.to_string();
+            assert!(m.contains(named) && m.contains("证据库"), "{step:?}: {m}");
+            assert_eq!(store.list().unwrap().len(), nth as usize - 1, "{step:?}");
+            assert!(temps(&store).is_empty(), "{step:?}: {:?}", temps(&store));
+        }
     }
 
     #[test]
