@@ -281,6 +281,11 @@ impl ObjectStore {
         if cancel.is_cancelled() {
             return Err(PutError::Cancelled);
         }
+        let changed = |size: u64, expected: u64| {
+            PutError::Source(Error::BadFile(format!(
+                "“{source}”在读取过程中大小发生了变化（应为 {expected} 字节，实际读到 {size} 字节），可能正被其他程序写入，请稍后重试。"
+            )))
+        };
         let mut tmp = self.temp_file(source).map_err(PutError::Store)?;
         let mut hasher = blake3::Hasher::new();
         let mut size = 0u64;
@@ -301,6 +306,12 @@ impl ObjectStore {
                 out.write_all(chunk)
                     .map_err(|e| PutError::Store(self.write_error(source, &e)))?;
                 size += n as u64;
+                if let Some(expected) = expected_size
+                    && size > expected
+                {
+                    // Growing while read: stop now rather than copy what keeps coming.
+                    return Err(changed(size, expected));
+                }
                 on_bytes(n as u64);
                 if cancel.is_cancelled() {
                     return Err(PutError::Cancelled);
@@ -310,9 +321,7 @@ impl ObjectStore {
         if let Some(expected) = expected_size
             && expected != size
         {
-            return Err(PutError::Source(Error::BadFile(format!(
-                "“{source}”在读取过程中大小发生了变化（应为 {expected} 字节，实际读到 {size} 字节），可能正被其他程序写入，请稍后重试。"
-            ))));
+            return Err(changed(size, expected));
         }
         tmp.as_file()
             .sync_all()
@@ -762,7 +771,8 @@ mod tests {
             panic!("{e:?}")
         };
         assert_eq!(e.to_string(), "压缩包“a.zip”中的“b.pdf”已损坏。");
-        // A size that changed while reading (someone still writing the file).
+        // A size that changed while reading (someone still writing the file): shorter, or
+        // longer (noticed at the first chunk beyond, not at the end).
         let e = s
             .put_with(&mut &b"abc"[..], "c.pdf", Some(10), &c, &mut |_| {})
             .unwrap_err();
@@ -770,6 +780,12 @@ mod tests {
             panic!("{e:?}")
         };
         assert!(e.to_string().contains("大小发生了变化"), "{e}");
+        let mut r = Pattern::new(20 * CHUNK as u64);
+        let e = s
+            .put_with(&mut r, "d.pdf", Some(10), &c, &mut |_| {})
+            .unwrap_err();
+        assert!(matches!(e, PutError::Source(_)), "{e:?}");
+        assert_eq!(r.reads.get(), 1);
         assert!(files(&s).is_empty(), "{:?}", files(&s));
     }
 
