@@ -1,11 +1,12 @@
 //! Ingest (入库): a [`Plan`] into the [`ObjectStore`], using both cores of the office PC.
 //!
-//! The calling thread walks the plan. A file on disk becomes a job a worker copies and hashes
-//! on its own ([`ObjectStore::put_file_with`]), so a folder of scans keeps every worker busy.
-//! A zip entry has to be inflated in archive order on the walking thread; it is passed to a
-//! worker as a stream of 1 MiB chunks through a small bounded channel, so inflating (one core)
-//! and hashing plus writing (another core) overlap. Memory stays bounded: at most
-//! `2 × workers` jobs wait, and a stream holds at most 4 chunks in flight.
+//! One thread walks the plan; the workers (the calling thread and `workers - 1` more) store.
+//! A file on disk becomes a job a worker copies and hashes on its own
+//! ([`ObjectStore::put_file_with`]), so a folder of scans keeps every worker busy. A zip entry
+//! has to be inflated in archive order on the walking thread; it is passed to a worker as a
+//! stream of chunks (up to 1 MiB) through a small bounded channel, so inflating (one core) and
+//! hashing plus writing (another core) overlap. Memory stays bounded: at most `2 × workers`
+//! jobs wait, and a stream holds at most 4 chunks in flight.
 //!
 //! Outcomes come back in plan order, whatever order the workers finish in. A problem with one
 //! source (a file locked by Excel, a damaged zip entry) fails that entry only; a problem with

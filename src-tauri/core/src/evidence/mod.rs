@@ -12,8 +12,9 @@
 //!   [`intake::Plan`] of entries, then streamed entry by entry: GBK names decoded, path
 //!   traversal, symlinks, encryption and zip bombs refused, Windows/macOS junk skipped and
 //!   counted, per-file problems as [`crate::model::ImportIssue`]s.
-//! - [`ingest`] — a plan into the store using both cores: folder files copied by a worker pool,
-//!   zip entries inflated by one thread and hashed/written by another; outcomes in plan order.
+//! - [`mod@ingest`] — a plan into the store using both cores: folder files copied by a worker pool,
+//!   zip entries inflated by one thread and hashed/written by another; outcomes in plan order;
+//!   [`ingest::bench_ingest`] for a later benchmark.
 //! - [`winpath`] — names and relative paths safe on Windows (forbidden characters, reserved
 //!   device names, MAX_PATH), unique within each folder.
 //!
