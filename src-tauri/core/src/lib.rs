@@ -21,6 +21,7 @@ pub mod tasks;
 pub mod text;
 pub mod undo;
 pub mod units;
+pub mod word;
 pub mod workspace;
 
 pub use error::{Error, Result};
