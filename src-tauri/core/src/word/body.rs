@@ -499,57 +499,59 @@ pub fn column_widths(t: &Table, n: usize, avail: u32, font_tw: f64, margin: u32)
         };
         given.into_iter().map(|g| g.unwrap_or(share)).collect()
     } else {
-        let mut natural = vec![0.0f64; n];
+        // Like an HTML table: each column needs at least `min` (its header on at most two
+        // lines, short text such as 序号/页数 whole) and would like `max` (its longest text
+        // on one line); the width left over after the minimums goes to the columns in
+        // proportion to how much more they would like.
+        let mut max = vec![0.0f64; n];
         let mut head = vec![0.0f64; n];
         for (i, h) in t.headers.iter().enumerate().take(n) {
             head[i] = h.split('\n').map(em_width).fold(0.0, f64::max);
-            natural[i] = head[i];
+            max[i] = head[i];
         }
         for r in &t.rows {
             for (i, c) in r.iter().enumerate().take(n) {
                 let e = c.split('\n').map(em_width).fold(0.0, f64::max);
-                if e > natural[i] {
-                    natural[i] = e;
+                if e > max[i] {
+                    max[i] = e;
                 }
             }
         }
-        const SHORT: f64 = 8.0;
-        let short: Vec<bool> = natural.iter().map(|e| *e <= SHORT).collect();
-        let fixed: f64 = (0..n)
-            .filter(|i| short[*i])
-            .map(|i| natural[i].max(1.0) * font_tw + pad)
-            .sum();
-        let long_weight: f64 = (0..n)
-            .filter(|i| !short[*i])
-            .map(|i| natural[i].min(40.0))
-            .sum();
-        let rest = avail - fixed;
-        (0..n)
-            .map(|i| {
-                if short[i] {
-                    natural[i].max(1.0) * font_tw + pad
-                } else {
-                    let min = head[i].max(2.0) * font_tw + pad;
-                    (rest * natural[i].min(40.0) / long_weight).max(min)
-                }
-            })
-            .collect()
+        let tw = |em: f64| em.max(1.0) * font_tw + pad;
+        let min: Vec<f64> = (0..n)
+            .map(|i| tw((head[i] / 2.0).ceil().max(max[i].min(4.0))))
+            .collect();
+        let max: Vec<f64> = (0..n).map(|i| tw(max[i]).max(min[i])).collect();
+        let (sum_min, sum_max): (f64, f64) = (min.iter().sum(), max.iter().sum());
+        if sum_max <= avail || sum_min >= avail {
+            // Everything fits on one line, or not even the minimums do: scaled below.
+            if sum_max <= avail { max } else { min }
+        } else {
+            let extra = avail - sum_min;
+            (0..n)
+                .map(|i| min[i] + extra * (max[i] - min[i]) / (sum_max - sum_min))
+                .collect()
+        }
     };
     let sum: f64 = w.iter().sum();
     // Too wide: scale down to the text block. Auto widths narrower than it (no long column)
     // grow to fill it.
-    if sum > avail || (t.widths_mm.is_empty() && sum > 0.0) {
+    let fill = sum > avail || (t.widths_mm.is_empty() && sum > 0.0);
+    if fill {
         for v in &mut w {
             *v *= avail / sum;
         }
     }
     let mut out: Vec<u32> = w.iter().map(|v| v.floor().max(1.0) as u32).collect();
-    // Rounding must not push the table past the text block.
-    let total: u32 = out.iter().sum();
-    if total > avail as u32
-        && let Some(last) = out.last_mut()
-    {
-        *last = last.saturating_sub(total - avail as u32).max(1);
+    // Rounding: the table never passes the text block, and one that should fill it does.
+    let (total, avail) = (out.iter().sum::<u32>(), avail as u32);
+    let widest = (0..out.len()).max_by_key(|i| out[*i]);
+    if let Some(i) = widest {
+        if total > avail {
+            out[i] = out[i].saturating_sub(total - avail).max(1);
+        } else if fill {
+            out[i] += avail - total;
+        }
     }
     out
 }
@@ -629,10 +631,14 @@ pub fn sect_pr(out: &mut String, spec: &Spec, landscape: bool) {
     }
     out.push_str(r#"<w:cols w:space="425"/>"#);
     match (spec.grid, spec.char_space()) {
+        // A line grid of 22 lines. The 28 characters a line come from the styles' condensed
+        // spacing (`Spec::condense`), not from a character grid: LibreOffice gives each
+        // character two cells of a `linesAndChars` grid narrower than the font (14 a line).
+        // `charSpace` stays, so switching Word to 行和字符网格 still gives 28.
         (Some(_), Some(cs)) if !landscape => {
             let _ = write!(
                 out,
-                r#"<w:docGrid w:type="linesAndChars" w:linePitch="{}" w:charSpace="{}"/>"#,
+                r#"<w:docGrid w:type="lines" w:linePitch="{}" w:charSpace="{}"/>"#,
                 spec.line_pitch(),
                 cs
             );

@@ -7,7 +7,7 @@
 //! WordprocessingML, and the layouts know nothing of the campaign.
 //!
 //! * [`Layout::Gongwen`]: the 公文 layout of GB/T 9704-2012 (A4, 版心 156 × 225 mm at 天头
-//!   37 mm / 订口 28 mm, 22 lines × 28 characters through the document grid, 2号小标宋 title,
+//!   37 mm / 订口 28 mm, 22 lines a page on the document grid and 28 characters a line, 2号小标宋 title,
 //!   3号仿宋 text, 黑体/楷体 headings, page numbers "— 1 —" in 4号宋体 outside the 版心, odd
 //!   pages right and even pages left). Numbers and what was checked: docs/gongwen.md.
 //! * [`Layout::Table`]: forms such as the 卷内目录 (A4 portrait, Word's normal margins, 宋体

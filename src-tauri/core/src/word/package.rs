@@ -231,6 +231,9 @@ fn style_xml(s: &mut String, spec: &Spec, role: Role, st: &Style) {
     if st.bold {
         s.push_str("<w:b/><w:bCs/>");
     }
+    if let Some(v) = spec.condense(st) {
+        let _ = write!(s, r#"<w:spacing w:val="{v}"/>"#);
+    }
     let _ = write!(
         s,
         r#"<w:sz w:val="{0}"/><w:szCs w:val="{0}"/></w:rPr></w:style>"#,
@@ -249,7 +252,9 @@ fn styles(spec: &Spec) -> String {
             r#"<w:sz w:val="{}"/><w:szCs w:val="{}"/>"#,
             r#"<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>"#,
             "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>",
-            r#"<w:widowControl w:val="0"/><w:jc w:val="both"/>"#,
+            // No extra space between Chinese and Latin/digits: it breaks the 28-per-line count.
+            r#"<w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>"#,
+            r#"<w:jc w:val="both"/>"#,
             "</w:pPr></w:pPrDefault></w:docDefaults>"
         ),
         rfonts(normal.face),

@@ -175,7 +175,7 @@ fn feedback_letter() -> Doc {
         "整改要求",
         "整改时限",
     ])
-    .widths_mm(&[11.0, 19.0, 17.0, 48.0, 42.0, 19.0]);
+    .widths_mm(&[10.0, 15.0, 15.0, 50.0, 46.0, 20.0]);
     for (i, (kind, ind, desc, req, when)) in problems.iter().enumerate() {
         table = table.row([
             (i + 1).to_string(),
@@ -420,7 +420,7 @@ fn document_grid_gives_22_lines_of_28_characters() {
     let bytes = render(&feedback_letter(), Layout::Gongwen).expect("render");
     let doc = part(&bytes, "word/document.xml");
     assert!(
-        doc.contains(r#"<w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="-849"/>"#),
+        doc.contains(r#"<w:docGrid w:type="lines" w:linePitch="579" w:charSpace="-849"/>"#),
         "{doc}"
     );
     // 22 lines fit the 版心, 23 do not.
@@ -433,6 +433,26 @@ fn document_grid_gives_22_lines_of_28_characters() {
     // ignored.
     let styles = part(&bytes, "word/styles.xml");
     assert!(styles.contains(r#"w:line="579" w:lineRule="exact""#));
+    // 28 characters a line: 16 pt characters 0.25 pt condensed (28 × 15.75 pt ≤ 442.2 pt) in
+    // every 16 pt style on the grid, none in the title, tables or the footer.
+    assert_eq!(spec.condense(spec.style(Role::Body)), Some(-5));
+    assert!(28.0 * (16.0 - 0.25) <= 8844.0 / 20.0 && 28.0 * 16.0 > 8844.0 / 20.0);
+    for role in [
+        Role::Title,
+        Role::TableText,
+        Role::PageNumber,
+        Role::Caption,
+    ] {
+        assert_eq!(spec.condense(spec.style(role)), None, "{role:?}");
+    }
+    assert_eq!(count(&styles, r#"<w:spacing w:val="-5"/>"#), 8);
+    assert!(styles.contains(r#"<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>"#));
+    assert_eq!(
+        Layout::Table
+            .spec()
+            .condense(Layout::Table.spec().style(Role::Body)),
+        None
+    );
 }
 
 #[test]
