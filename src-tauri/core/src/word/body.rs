@@ -26,6 +26,9 @@ pub const NS: &str = concat!(
 
 const EMU_PER_MM: f64 = 36000.0;
 
+/// Cell padding above and below the text, twips (½ mm).
+const CELL_MARGIN_V: u32 = 28;
+
 pub fn document_xml(doc: &Doc, spec: &Spec) -> Result<Body> {
     // Sections: runs of portrait and landscape blocks, empty runs dropped.
     let mut sections: Vec<(bool, Vec<&Block>)> = Vec::new();
@@ -60,6 +63,7 @@ pub fn document_xml(doc: &Doc, spec: &Spec) -> Result<Body> {
         title: None,
         prev: Prev::Start,
         page_break: false,
+        landscape: false,
     };
     w.out
         .push_str(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#);
@@ -75,6 +79,7 @@ pub fn document_xml(doc: &Doc, spec: &Spec) -> Result<Body> {
             w.page_break = false;
             w.prev = Prev::Start;
         }
+        w.landscape = *landscape;
         for (j, b) in blocks.iter().enumerate() {
             let next = blocks.get(j + 1).copied();
             w.block(b, next)?;
@@ -130,11 +135,30 @@ struct Writer<'a> {
     prev: Prev,
     /// A page break was asked for: the next paragraph starts a page.
     page_break: bool,
+    /// The current section is landscape: the text block is turned.
+    landscape: bool,
 }
 
 impl Writer<'_> {
     fn gongwen(&self) -> bool {
         self.spec.grid.is_some()
+    }
+
+    /// Text block of the current section, twips.
+    fn text_width(&self) -> u32 {
+        if self.landscape {
+            self.spec.text_height()
+        } else {
+            self.spec.text_width()
+        }
+    }
+
+    fn text_height(&self) -> u32 {
+        if self.landscape {
+            self.spec.text_width()
+        } else {
+            self.spec.text_height()
+        }
     }
 
     fn block(&mut self, b: &Block, next: Option<&Block>) -> Result<()> {
@@ -217,7 +241,7 @@ impl Writer<'_> {
 
     fn title_para(&mut self, text: &str) {
         let st = self.spec.style(Role::Title);
-        let max_em = self.spec.text_width() as f64 / (st.size as f64 * 10.0);
+        let max_em = self.text_width() as f64 / (st.size as f64 * 10.0);
         let lines = title::lines(text, max_em.floor());
         let extra = self.take_break();
         para_open(&mut self.out, st.id, extra);
@@ -275,8 +299,8 @@ impl Writer<'_> {
             invalid("插入的图片不是有效的 PNG 文件，无法生成 Word 文档。".to_string())
         })?;
         let spec = self.spec;
-        let max_w = spec.text_width() as f64 / TWIPS_PER_MM;
-        let max_h = spec.text_height() as f64 / TWIPS_PER_MM * 0.8;
+        let max_w = self.text_width() as f64 / TWIPS_PER_MM;
+        let max_h = self.text_height() as f64 / TWIPS_PER_MM * 0.8;
         let mut w_mm = if img.width_mm.is_finite() && img.width_mm > 0.0 {
             img.width_mm.min(max_w)
         } else {
@@ -358,9 +382,10 @@ impl Writer<'_> {
         let text_style = spec.style(Role::TableText);
         let head_style = spec.style(Role::TableHeader);
         let font_tw = text_style.size as f64 * 10.0;
-        let widths = column_widths(t, n_cols, spec.text_width(), font_tw, spec.cell_margin);
+        let widths = column_widths(t, n_cols, self.text_width(), font_tw, spec.cell_margin);
         let aligns = column_aligns(t, n_cols);
         let total: u32 = widths.iter().sum();
+        let max_row_tw = self.text_height() as f64 / 3.0;
 
         let out = &mut self.out;
         let _ = write!(
@@ -376,12 +401,14 @@ impl Writer<'_> {
                 r#"<w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/>"#,
                 "</w:tblBorders>",
                 r#"<w:tblLayout w:type="fixed"/>"#,
-                r#"<w:tblCellMar><w:left w:w="{m}" w:type="dxa"/><w:right w:w="{m}" w:type="dxa"/></w:tblCellMar>"#,
+                r#"<w:tblCellMar><w:top w:w="{v}" w:type="dxa"/><w:left w:w="{m}" w:type="dxa"/>"#,
+                r#"<w:bottom w:w="{v}" w:type="dxa"/><w:right w:w="{m}" w:type="dxa"/></w:tblCellMar>"#,
                 r#"<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>"#,
                 "</w:tblPr><w:tblGrid>"
             ),
             total = total,
-            m = spec.cell_margin
+            m = spec.cell_margin,
+            v = CELL_MARGIN_V
         );
         for w in &widths {
             let _ = write!(out, r#"<w:gridCol w:w="{w}"/>"#);
@@ -390,7 +417,6 @@ impl Writer<'_> {
 
         // A row no taller than a third of the page stays whole on one page.
         let line_tw = font_tw * 1.3;
-        let max_row_tw = spec.text_height() as f64 / 3.0;
         let cell_chars: Vec<f64> = widths
             .iter()
             .map(|w| ((*w as f64 - 2.0 * spec.cell_margin as f64) / font_tw).max(1.0))
@@ -500,7 +526,7 @@ pub fn column_widths(t: &Table, n: usize, avail: u32, font_tw: f64, margin: u32)
         given.into_iter().map(|g| g.unwrap_or(share)).collect()
     } else {
         // Like an HTML table: each column needs at least `min` (its header on at most two
-        // lines, short text such as 序号/页数 whole) and would like `max` (its longest text
+        // lines, text of up to 6 characters such as 序号, 页数, dates whole) and would like `max` (its longest text
         // on one line); the width left over after the minimums goes to the columns in
         // proportion to how much more they would like.
         let mut max = vec![0.0f64; n];
@@ -519,7 +545,7 @@ pub fn column_widths(t: &Table, n: usize, avail: u32, font_tw: f64, margin: u32)
         }
         let tw = |em: f64| em.max(1.0) * font_tw + pad;
         let min: Vec<f64> = (0..n)
-            .map(|i| tw((head[i] / 2.0).ceil().max(max[i].min(4.0))))
+            .map(|i| tw((head[i] / 2.0).ceil().max(max[i].min(6.0))))
             .collect();
         let max: Vec<f64> = (0..n).map(|i| tw(max[i]).max(min[i])).collect();
         let (sum_min, sum_max): (f64, f64) = (min.iter().sum(), max.iter().sum());

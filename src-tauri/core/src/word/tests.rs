@@ -175,7 +175,7 @@ fn feedback_letter() -> Doc {
         "整改要求",
         "整改时限",
     ])
-    .widths_mm(&[10.0, 15.0, 15.0, 50.0, 46.0, 20.0]);
+    .widths_mm(&[12.0, 15.0, 15.0, 49.0, 45.0, 20.0]);
     for (i, (kind, ind, desc, req, when)) in problems.iter().enumerate() {
         table = table.row([
             (i + 1).to_string(),
@@ -347,7 +347,7 @@ fn volume_index(rows: usize) -> Doc {
         "页数",
         "备注",
     ])
-    .widths_mm(&[11.0, 50.0, 24.0, 21.0, 20.0, 10.0, 10.0]);
+    .widths_mm(&[10.0, 46.0, 22.0, 22.0, 27.0, 9.0, 10.0]);
     for i in 1..=rows {
         let name = if i % 5 == 0 {
             format!(
@@ -369,9 +369,22 @@ fn volume_index(rows: usize) -> Doc {
     Doc::new()
         .with(Block::Title("卷内目录".into()))
         .with(Block::Para(
-            "案卷题名：2-5-17 行政规范性文件合法性审核　　卷号：017　　保管期限：长期".into(),
+            "案卷题名：行政规范性文件合法性审核　　卷号：017　　保管期限：长期".into(),
         ))
         .with(Block::Table(t))
+}
+
+/// Body text only, for counting the lines of a full page.
+fn full_pages() -> Doc {
+    let para = "各牵头单位按照任务分解表要求，对照指标逐项梳理工作举措，建立周调度、月通报工作机制，定期召开推进会，及时协调解决创建工作中遇到的困难和问题，确保各项任务按时保质完成。";
+    let mut doc = Doc::new().with(Block::Title(
+        "关于做好法治政府建设示范创建工作的通知".into(),
+    ));
+    for (i, n) in ["一", "二", "三"].iter().enumerate() {
+        doc.push(Block::Heading1(format!("{n}、第{}部分", i + 1)));
+        doc.push(Block::Para([para; 8].join("\n")));
+    }
+    doc
 }
 
 #[test]
@@ -389,6 +402,7 @@ fn samples_for_the_visual_check() {
             ("feedback-letter.docx", feedback_letter(), Layout::Gongwen),
             ("progress-report.docx", progress_report(), Layout::Gongwen),
             ("volume-index.docx", volume_index(60), Layout::Table),
+            ("full-pages.docx", full_pages(), Layout::Gongwen),
         ] {
             save(&doc, layout, &dir.join(name)).expect("saved");
         }
@@ -739,6 +753,17 @@ fn a_landscape_section_turns_the_page_and_portrait_resumes() {
     assert!(xml.contains(r#"<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>"#));
     // The 版心 turned: 订口 28 mm on top.
     assert!(xml.contains(r#"<w:pgMar w:top="1588" w:right="2098" w:bottom="1474" w:left="1985""#));
+    // The table takes the width of the turned 版心 (225 mm = 12 755 twips), not 156 mm.
+    let grid_total: u32 = xml
+        .match_indices(r#"<w:gridCol w:w=""#)
+        .map(|(i, m)| {
+            let rest = &xml[i + m.len()..];
+            rest[..rest.find('"').expect("quote")]
+                .parse::<u32>()
+                .expect("number")
+        })
+        .sum();
+    assert_eq!(grid_total, 12755);
     // The body ends with the portrait section.
     assert!(xml.ends_with(r#"</w:sectPr></w:body></w:document>"#));
     let last = xml.rfind("<w:sectPr>").expect("last");
