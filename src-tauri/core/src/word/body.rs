@@ -200,18 +200,23 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// pPr children before `w:jc` etc. for a paragraph that must start a page.
-    fn take_break(&mut self) -> &'static str {
-        if std::mem::take(&mut self.page_break) {
-            "<w:pageBreakBefore/>"
-        } else {
-            ""
+    /// pPr children after `w:pStyle`, in schema order: `w:keepNext`, then `w:pageBreakBefore`
+    /// when a page break is pending (consumed here), then `rest` (`w:ind`, `w:jc`).
+    fn ppr(&mut self, keep_next: bool, rest: &str) -> String {
+        let mut s = String::new();
+        if keep_next {
+            s.push_str("<w:keepNext/>");
         }
+        if std::mem::take(&mut self.page_break) {
+            s.push_str("<w:pageBreakBefore/>");
+        }
+        s.push_str(rest);
+        s
     }
 
     fn blank(&mut self, keep_next: bool) {
-        let extra = if keep_next { "<w:keepNext/>" } else { "" };
-        para_open(&mut self.out, self.spec.style(Role::Normal).id, extra);
+        let extra = self.ppr(keep_next, "");
+        para_open(&mut self.out, self.spec.style(Role::Normal).id, &extra);
         self.out.push_str("</w:p>");
     }
 
@@ -226,10 +231,7 @@ impl Writer<'_> {
             .collect();
         let n = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
-            let mut extra = String::from(self.take_break());
-            if keep_last_with_next && i + 1 == n {
-                extra.insert_str(0, "<w:keepNext/>");
-            }
+            let extra = self.ppr(keep_last_with_next && i + 1 == n, "");
             para_open(&mut self.out, style, &extra);
             run(&mut self.out, line, "");
             self.out.push_str("</w:p>");
@@ -243,16 +245,19 @@ impl Writer<'_> {
         let st = self.spec.style(Role::Title);
         let max_em = self.text_width() as f64 / (st.size as f64 * 10.0);
         let lines = title::lines(text, max_em.floor());
-        let extra = self.take_break();
-        para_open(&mut self.out, st.id, extra);
+        let extra = self.ppr(false, "");
+        para_open(&mut self.out, st.id, &extra);
         run(&mut self.out, &lines.join("\n"), "");
         self.out.push_str("</w:p>");
     }
 
     fn signature(&mut self, s: &Signature) {
         let spec = self.spec;
-        for _ in 0..spec.signature_gap_lines {
-            self.blank(true);
+        // The gap (room for the seal) stays with the 落款; after a page break it is not needed.
+        if !self.page_break {
+            for _ in 0..spec.signature_gap_lines {
+                self.blank(true);
+            }
         }
         let date = chinese_date(s.date);
         let org = s.org.trim();
@@ -268,27 +273,21 @@ impl Writer<'_> {
         );
         let style = spec.style(Role::Signature).id;
         let cw = spec.char_width();
-        let ind = |chars: f64, keep: bool| {
-            let mut s = String::new();
-            if keep {
-                s.push_str("<w:keepNext/>");
-            }
-            let _ = write!(
-                s,
+        let ind = |chars: f64| {
+            format!(
                 r#"<w:ind w:right="{}" w:rightChars="{}"/>"#,
                 (chars * cw).round() as i64,
                 (chars * 100.0).round() as i64
-            );
-            s
+            )
         };
-        let brk = self.take_break();
         if !org.is_empty() {
-            let extra = format!("{brk}{}", ind(org_right, true));
+            let extra = self.ppr(true, &ind(org_right));
             para_open(&mut self.out, style, &extra);
             run(&mut self.out, org, "");
             self.out.push_str("</w:p>");
         }
-        para_open(&mut self.out, style, &ind(date_right, false));
+        let extra = self.ppr(false, &ind(date_right));
+        para_open(&mut self.out, style, &extra);
         run(&mut self.out, &date, "");
         self.out.push_str("</w:p>");
         self.prev = Prev::Other;
@@ -319,8 +318,8 @@ impl Writer<'_> {
         );
         let mut descr = String::new();
         escape_into(&mut descr, img.caption.as_deref().unwrap_or(""));
-        let extra = self.take_break();
-        para_open(&mut self.out, spec.style(Role::Figure).id, extra);
+        let extra = self.ppr(false, "");
+        para_open(&mut self.out, spec.style(Role::Figure).id, &extra);
         let _ = write!(
             self.out,
             concat!(

@@ -497,7 +497,8 @@ fn table() -> Spec {
         signature_gap_lines: 1,
         date_right_chars: 0.0,
         styles: styles.to_vec(),
-        cell_margin: 85,
+        // 1 mm: narrow columns (页数, 备注) keep their two-character header on one line.
+        cell_margin: 57,
     }
 }
 

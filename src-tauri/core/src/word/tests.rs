@@ -59,6 +59,314 @@ fn assert_well_formed(bytes: &[u8]) {
     }
 }
 
+/// The order ECMA-376 (transitional) prescribes for the children of the elements we write;
+/// Word refuses a file whose children are out of order, LibreOffice does not.
+const SCHEMA_ORDER: &[(&str, &[&str])] = &[
+    (
+        "w:pPr",
+        &[
+            "w:pStyle",
+            "w:keepNext",
+            "w:keepLines",
+            "w:pageBreakBefore",
+            "w:framePr",
+            "w:widowControl",
+            "w:numPr",
+            "w:suppressLineNumbers",
+            "w:pBdr",
+            "w:shd",
+            "w:tabs",
+            "w:suppressAutoHyphens",
+            "w:kinsoku",
+            "w:wordWrap",
+            "w:overflowPunct",
+            "w:topLinePunct",
+            "w:autoSpaceDE",
+            "w:autoSpaceDN",
+            "w:bidi",
+            "w:adjustRightInd",
+            "w:snapToGrid",
+            "w:spacing",
+            "w:ind",
+            "w:contextualSpacing",
+            "w:mirrorIndents",
+            "w:suppressOverlap",
+            "w:jc",
+            "w:textDirection",
+            "w:textAlignment",
+            "w:textboxTightWrap",
+            "w:outlineLvl",
+            "w:divId",
+            "w:cnfStyle",
+            "w:rPr",
+            "w:sectPr",
+            "w:pPrChange",
+        ],
+    ),
+    (
+        "w:rPr",
+        &[
+            "w:rStyle",
+            "w:rFonts",
+            "w:b",
+            "w:bCs",
+            "w:i",
+            "w:iCs",
+            "w:caps",
+            "w:smallCaps",
+            "w:strike",
+            "w:dstrike",
+            "w:outline",
+            "w:shadow",
+            "w:emboss",
+            "w:imprint",
+            "w:noProof",
+            "w:snapToGrid",
+            "w:vanish",
+            "w:webHidden",
+            "w:color",
+            "w:spacing",
+            "w:w",
+            "w:kern",
+            "w:position",
+            "w:sz",
+            "w:szCs",
+            "w:highlight",
+            "w:u",
+            "w:effect",
+            "w:bdr",
+            "w:shd",
+            "w:fitText",
+            "w:vertAlign",
+            "w:rtl",
+            "w:cs",
+            "w:em",
+            "w:lang",
+            "w:eastAsianLayout",
+            "w:specVanish",
+            "w:oMath",
+        ],
+    ),
+    (
+        "w:sectPr",
+        &[
+            "w:footerReference",
+            "w:footnotePr",
+            "w:endnotePr",
+            "w:type",
+            "w:pgSz",
+            "w:pgMar",
+            "w:paperSrc",
+            "w:pgBorders",
+            "w:lnNumType",
+            "w:pgNumType",
+            "w:cols",
+            "w:formProt",
+            "w:vAlign",
+            "w:noEndnote",
+            "w:titlePg",
+            "w:textDirection",
+            "w:bidi",
+            "w:rtlGutter",
+            "w:docGrid",
+            "w:printerSettings",
+        ],
+    ),
+    (
+        "w:tblPr",
+        &[
+            "w:tblStyle",
+            "w:tblpPr",
+            "w:tblOverlap",
+            "w:bidiVisual",
+            "w:tblStyleRowBandSize",
+            "w:tblStyleColBandSize",
+            "w:tblW",
+            "w:jc",
+            "w:tblCellSpacing",
+            "w:tblInd",
+            "w:tblBorders",
+            "w:shd",
+            "w:tblLayout",
+            "w:tblCellMar",
+            "w:tblLook",
+        ],
+    ),
+    (
+        "w:tblBorders",
+        &[
+            "w:top",
+            "w:left",
+            "w:bottom",
+            "w:right",
+            "w:insideH",
+            "w:insideV",
+        ],
+    ),
+    ("w:tblCellMar", &["w:top", "w:left", "w:bottom", "w:right"]),
+    (
+        "w:tcPr",
+        &[
+            "w:cnfStyle",
+            "w:tcW",
+            "w:gridSpan",
+            "w:hMerge",
+            "w:vMerge",
+            "w:tcBorders",
+            "w:shd",
+            "w:noWrap",
+            "w:tcMar",
+            "w:textDirection",
+            "w:tcFitText",
+            "w:vAlign",
+            "w:hideMark",
+        ],
+    ),
+    ("w:tbl", &["w:tblPr", "w:tblGrid", "w:tr"]),
+    ("w:tr", &["w:trPr", "w:tc"]),
+    ("w:tc", &["w:tcPr", "w:p", "w:tbl"]),
+    ("w:body", &["w:p", "w:sectPr"]),
+    ("w:docDefaults", &["w:rPrDefault", "w:pPrDefault"]),
+    (
+        "w:style",
+        &[
+            "w:name",
+            "w:aliases",
+            "w:basedOn",
+            "w:next",
+            "w:link",
+            "w:autoRedefine",
+            "w:hidden",
+            "w:uiPriority",
+            "w:semiHidden",
+            "w:unhideWhenUsed",
+            "w:qFormat",
+            "w:locked",
+            "w:rsid",
+            "w:pPr",
+            "w:rPr",
+            "w:tblPr",
+            "w:trPr",
+            "w:tcPr",
+        ],
+    ),
+    (
+        "w:settings",
+        &[
+            "w:zoom",
+            "w:defaultTabStop",
+            "w:evenAndOddHeaders",
+            "w:characterSpacingControl",
+            "w:compat",
+            "w:themeFontLang",
+            "w:decimalSymbol",
+            "w:listSeparator",
+        ],
+    ),
+    (
+        "w:font",
+        &[
+            "w:altName",
+            "w:panose1",
+            "w:charset",
+            "w:family",
+            "w:notTrueType",
+            "w:pitch",
+        ],
+    ),
+    (
+        "wp:inline",
+        &[
+            "wp:extent",
+            "wp:effectExtent",
+            "wp:docPr",
+            "wp:cNvGraphicFramePr",
+            "a:graphic",
+        ],
+    ),
+];
+
+/// Every element listed in `SCHEMA_ORDER` has its children in that order (a table may be
+/// followed by paragraphs in the body: `w:tbl` ranks with `w:p` there).
+fn assert_schema_order(bytes: &[u8]) {
+    for (name, v) in parts(bytes) {
+        if !name.ends_with(".xml") {
+            continue;
+        }
+        let text = String::from_utf8(v).expect("utf-8");
+        let mut r = quick_xml::Reader::from_str(&text);
+        // (element name, rank of the last child seen)
+        let mut stack: Vec<(String, usize)> = Vec::new();
+        let check = |stack: &mut Vec<(String, usize)>, child: &str| {
+            let Some((parent, last)) = stack.last_mut() else {
+                return;
+            };
+            let child = if parent == "w:body" && child == "w:tbl" {
+                "w:p"
+            } else {
+                child
+            };
+            if let Some((_, order)) = SCHEMA_ORDER.iter().find(|(p, _)| p == parent) {
+                let rank = order
+                    .iter()
+                    .position(|c| *c == child)
+                    .unwrap_or_else(|| panic!("{name}: {child} is not expected in {parent}"));
+                assert!(
+                    rank >= *last,
+                    "{name}: {child} after a later child of {parent}"
+                );
+                *last = rank;
+            }
+        };
+        loop {
+            match r.read_event().expect("well-formed") {
+                quick_xml::events::Event::Eof => break,
+                quick_xml::events::Event::Start(e) => {
+                    let n = e.name().as_ref().to_string();
+                    check(&mut stack, &n);
+                    stack.push((n, 0));
+                }
+                quick_xml::events::Event::Empty(e) => {
+                    let n = e.name().as_ref().to_string();
+                    check(&mut stack, &n);
+                }
+                quick_xml::events::Event::End(_) => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn every_part_follows_the_schema_order_word_insists_on() {
+    let with_break = Doc::new()
+        .with(Block::Para("正文".into()))
+        .with(Block::PageBreak)
+        .with(Block::Signature(Signature {
+            org: "区司法局".into(),
+            date: date(2023, 4, 14),
+        }))
+        .with(Block::PageBreak)
+        .with(Block::Image(Image {
+            png: chart_png(200, 100),
+            width_mm: 40.0,
+            caption: Some("图".into()),
+        }))
+        .with(Block::PageBreak)
+        .with(Block::Title("标题".into()));
+    for (doc, layout) in [
+        (feedback_letter(), Layout::Gongwen),
+        (progress_report(), Layout::Gongwen),
+        (volume_index(30), Layout::Table),
+        (with_break.clone(), Layout::Gongwen),
+        (with_break, Layout::Table),
+    ] {
+        assert_schema_order(&render(&doc, layout).expect("render"));
+    }
+}
+
 fn count(hay: &str, needle: &str) -> usize {
     hay.matches(needle).count()
 }
@@ -347,7 +655,7 @@ fn volume_index(rows: usize) -> Doc {
         "页数",
         "备注",
     ])
-    .widths_mm(&[10.0, 46.0, 22.0, 22.0, 27.0, 9.0, 10.0]);
+    .widths_mm(&[10.0, 44.0, 22.0, 23.0, 27.0, 10.0, 10.0]);
     for i in 1..=rows {
         let name = if i % 5 == 0 {
             format!(
@@ -450,7 +758,9 @@ fn document_grid_gives_22_lines_of_28_characters() {
     // 28 characters a line: 16 pt characters 0.25 pt condensed (28 × 15.75 pt ≤ 442.2 pt) in
     // every 16 pt style on the grid, none in the title, tables or the footer.
     assert_eq!(spec.condense(spec.style(Role::Body)), Some(-5));
-    assert!(28.0 * (16.0 - 0.25) <= 8844.0 / 20.0 && 28.0 * 16.0 > 8844.0 / 20.0);
+    let line_pt = spec.text_width() as f64 / 20.0;
+    let condensed_pt = 16.0 + f64::from(spec.condense(spec.style(Role::Body)).unwrap_or(0)) / 20.0;
+    assert!(28.0 * condensed_pt <= line_pt && 28.0 * 16.0 > line_pt);
     for role in [
         Role::Title,
         Role::TableText,
@@ -911,5 +1221,56 @@ fn an_empty_document_is_still_a_valid_package() {
     let xml = part(&bytes, "word/document.xml");
     assert!(
         xml.contains(r#"<w:body><w:p><w:pPr><w:pStyle w:val="Normal"/></w:pPr></w:p><w:sectPr>"#)
+    );
+}
+
+#[test]
+fn a_page_break_before_the_signature_drops_the_seal_gap() {
+    let doc = Doc::new()
+        .with(Block::Para("正文".into()))
+        .with(Block::PageBreak)
+        .with(Block::Signature(Signature {
+            org: "区司法局".into(),
+            date: date(2023, 4, 14),
+        }));
+    let xml = part(
+        &render(&doc, Layout::Gongwen).expect("render"),
+        "word/document.xml",
+    );
+    assert!(
+        xml.contains(r#"<w:pStyle w:val="Signature"/><w:keepNext/><w:pageBreakBefore/><w:ind "#),
+        "{xml}"
+    );
+    assert_eq!(count(&xml, r#"<w:pStyle w:val="Normal"/>"#), 0);
+}
+
+#[test]
+fn the_header_row_repeats_only_when_asked() {
+    let mut t = Table::new(["甲", "乙"]).row(["1", "2"]);
+    t.header_repeat = false;
+    let xml = part(
+        &render(&Doc::new().with(Block::Table(t)), Layout::Table).expect("render"),
+        "word/document.xml",
+    );
+    assert_eq!(count(&xml, "<w:tblHeader/>"), 0);
+    assert_eq!(count(&xml, "<w:cantSplit/>"), 2);
+}
+
+#[test]
+fn a_pasted_essay_as_title_is_left_to_word_and_renders_at_once() {
+    let essay = "法治政府建设示范创建".repeat(1000);
+    assert_eq!(title::lines(&essay, 20.0), vec![essay.clone()]);
+    let doc = Doc::new().with(Block::Title(essay));
+    let xml = part(
+        &render(&doc, Layout::Gongwen).expect("render"),
+        "word/document.xml",
+    );
+    assert_eq!(count(&xml, "<w:br/>"), 0);
+    // Up to six lines are still broken at words.
+    let six = "关于进一步做好迎接全国法治政府建设示范地区第三方评估实地核查工作的通知".repeat(3);
+    let lines = title::lines(&six, 20.0);
+    assert!(
+        lines.len() >= 5 && lines.iter().all(|l| xml::em_width(l) <= 20.0),
+        "{lines:?}"
     );
 }

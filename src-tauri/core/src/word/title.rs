@@ -18,10 +18,13 @@ const WORDS: &[&str] = &[
     "办公", "公室", "司法", "推进", "加强", "全面", "开展", "实施", "评估", "考核", "指标", "体系",
     "行政", "执法", "决策", "规范", "文件", "审核", "进展", "目录", "材料", "佐证", "印发", "做好",
     "迎接", "验收", "申报", "自查", "模拟", "任务", "分解", "责任", "单位", "部门", "街道", "乡镇",
-    "领导", "小组", "会议", "纪要", "年度", "季度", "重点", "要点", "措施", "意见", "函件", "答复",
-    "区委", "区政", "人民", "群众", "满意", "测评", "第三", "三方", "省级", "全国", "市县", "进一",
-    "一步", "深入", "持续", "提升", "能力", "水平", "制度", "机制", "监督", "管理", "服务", "事项",
+    "领导", "小组", "会议", "纪要", "年度", "季度", "重点", "要点", "措施", "函件", "答复", "区委",
+    "区政", "人民", "群众", "满意", "测评", "第三", "三方", "省级", "全国", "市县", "进一", "一步",
+    "深入", "持续", "提升", "能力", "水平", "制度", "机制", "监督", "管理", "服务", "事项",
 ];
+
+/// Titles longer than this many lines are left to Word's own wrapping.
+const MAX_LINES: usize = 6;
 
 /// Characters that may not start a line.
 const NO_START: &str = "，。、；：？！）》〉」』】〕”’…—·%,.;:?!)]}的之";
@@ -41,7 +44,8 @@ pub fn lines(title: &str, max_em: f64) -> Vec<String> {
     }
     let chars: Vec<char> = title.chars().collect();
     let total = em_width(title);
-    if total <= max_em || chars.len() < 2 {
+    // Beyond a few lines this is not a title any more: Word wraps it.
+    if total <= max_em || chars.len() < 2 || total > max_em * MAX_LINES as f64 || max_em < 2.0 {
         return vec![title.to_string()];
     }
     let n_lines = (total / max_em).ceil().max(2.0) as usize;
@@ -70,7 +74,9 @@ pub fn lines(title: &str, max_em: f64) -> Vec<String> {
             if !cut_cost.is_finite() {
                 continue;
             }
-            for j in (k - 1)..i {
+            // A line holds at most 2 × max_em characters (half-width ones count ½).
+            let first = (k - 1).max(i.saturating_sub((2.0 * max_em).ceil() as usize + 1));
+            for j in first..i {
                 let prev = best[k - 1][j];
                 if !prev.is_finite() {
                     continue;
