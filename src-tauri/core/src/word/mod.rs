@@ -7,15 +7,15 @@
 //! WordprocessingML, and the layouts know nothing of the campaign.
 //!
 //! * [`Layout::Gongwen`]: the 公文 layout of GB/T 9704-2012 (A4, 版心 156 × 225 mm at 天头
-//!   37 mm / 订口 28 mm, 22 lines a page on the document grid and 28 characters a line, 2号小标宋 title,
-//!   3号仿宋 text, 黑体/楷体 headings, page numbers "— 1 —" in 4号宋体 outside the 版心, odd
-//!   pages right and even pages left). Numbers and what was checked: docs/gongwen.md.
+//!   37 mm / 订口 28 mm, 22 lines a page on the document grid, 28 characters a line, 2号小标宋
+//!   title, 3号仿宋 text, 黑体/楷体 headings, page numbers "— 1 —" in 4号宋体 outside the 版心,
+//!   odd pages right and even pages left). Numbers and what was checked: docs/gongwen.md.
 //! * [`Layout::Table`]: forms such as the 卷内目录 (A4 portrait, Word's normal margins, 宋体
 //!   10.5 pt table text, bold title, "第 1 页 共 3 页" footer).
 //!
 //! The package is written directly (no docx crate): the parts are few, and the ones we need —
-//! a repeated header row (`w:tblHeader`), the document grid, East-Asian font slots, odd/even
-//! footers with a PAGE field — are a few lines each here. User text only ever becomes text
+//! a repeated header row (`w:tblHeader`, which docx-rs 0.4 lacks), the document grid,
+//! East-Asian font slots, odd/even footers with a PAGE field — are a few lines each here. User text only ever becomes text
 //! runs (`w:t`, escaped, characters XML forbids dropped), never fields.
 
 mod body;

@@ -11,8 +11,8 @@ pub enum Layout {
     Table,
 }
 
-/// A typeface as Word's East-Asian and Latin slots name it. `alt` is the fontTable fallback
-/// (`w:altName`): the family Word should look for when `east_asia` is not installed.
+/// A typeface as Word's East-Asian and Latin `w:rFonts` slots name it. What Word looks for
+/// when it is not installed is in [`FONT_TABLE`] (`w:altName`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Face {
     pub east_asia: &'static str,
