@@ -24,6 +24,7 @@ pub mod tasks;
 pub mod text;
 pub mod undo;
 pub mod units;
+pub mod word;
 pub mod workspace;
 
 pub use action::Action;
