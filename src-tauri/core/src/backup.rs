@@ -19,8 +19,7 @@ use crate::model::{
     BackupInfo, BackupReason, DataCount, RestorePreview, RestoreReport, SnapshotSummary,
 };
 use crate::progress::Job;
-use crate::sheet::write::{persist, temp_beside, write_atomic};
-use crate::sheet::write_error;
+use crate::atomic::{persist, temp_beside, write_atomic, write_error};
 use crate::workspace::Workspace;
 
 /// Folder of the backups inside the data folder.

@@ -21,7 +21,8 @@ use crate::backup;
 use crate::error::{Error, Result};
 use crate::model::{BackupReason, HandoverManifest, HandoverReport};
 use crate::progress::Job;
-use crate::sheet::{display_name, write_error};
+use crate::atomic::write_error;
+use crate::sheet::display_name;
 use crate::workspace::Workspace;
 
 pub const FORMAT: &str = "shifan-handover";
@@ -204,7 +205,7 @@ impl Workspace {
             summary,
             evidence: Vec::new(),
         };
-        let mut tmp = crate::sheet::write::temp_beside(path)?;
+        let mut tmp = crate::atomic::temp_beside(path)?;
         {
             let w = std::io::BufWriter::new(crate::fault::writer(tmp.as_file_mut()));
             let mut z = zip::ZipWriter::new(w);
@@ -241,7 +242,7 @@ impl Workspace {
         tmp.as_file()
             .sync_all()
             .map_err(|e| write_error(path, &e))?;
-        crate::sheet::write::persist(tmp, path)?;
+        crate::atomic::persist(tmp, path)?;
         Ok(manifest)
     }
 

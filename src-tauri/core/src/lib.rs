@@ -4,6 +4,7 @@
 //! functions of this crate. See ARCHITECTURE.md.
 
 pub mod action;
+pub mod atomic;
 pub mod backup;
 pub mod campaign;
 pub mod demo;

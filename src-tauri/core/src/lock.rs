@@ -79,7 +79,7 @@ impl DataLock {
         };
         // Best effort: the lock itself is what excludes; the note only improves the message.
         if let Ok(json) = serde_json::to_vec_pretty(&holder) {
-            let _ = crate::sheet::write::write_atomic(&dir.join(HOLDER_FILE), &json);
+            let _ = crate::atomic::write_atomic(&dir.join(HOLDER_FILE), &json);
         }
         Ok(DataLock { file, path })
     }

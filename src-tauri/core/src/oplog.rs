@@ -5,12 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value;
-use rust_xlsxwriter::{Workbook, XlsxError};
 
 use crate::action::Action;
 use crate::error::{Error, Result};
 use crate::model::{OplogEntry, OplogFilter, OplogPage};
-use crate::sheet::write::{Styles, a4_setup, fit_width, save_atomic, write_user_text};
+use crate::sheet::write::{Book, Style, fit_width};
 use crate::store::set_setting;
 use crate::workspace::Workspace;
 
@@ -107,44 +106,42 @@ pub fn query(conn: &rusqlite::Connection, f: &OplogFilter, all: bool) -> Result<
     })
 }
 
-fn build(entries: &[OplogEntry], filter_note: &str) -> Result<Workbook, XlsxError> {
-    let st = Styles::new();
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("操作日志")?;
-    let headers = ["序号", "时间", "操作人", "操作", "内容"];
-    ws.merge_range(0, 0, 0, 4, "操作日志", &st.title)?;
-    ws.set_row_height(0, 30)?;
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(1, c as u16, *h, &st.header)?;
-    }
-    ws.set_column_width(0, 7)?;
-    ws.set_column_width(1, 20)?;
-    ws.set_column_width(
-        2,
-        fit_width(entries.iter().map(|e| e.operator.as_str()), 10.0, 16.0),
-    )?;
-    ws.set_column_width(
-        3,
-        fit_width(entries.iter().map(|e| e.action.as_str()), 12.0, 20.0),
-    )?;
-    ws.set_column_width(
-        4,
-        fit_width(entries.iter().map(|e| e.detail.as_str()), 30.0, 70.0),
+fn build(entries: &[OplogEntry], filter_note: &str) -> Result<Book> {
+    let mut book = Book::new("操作日志");
+    let mut ws = book.sheet("操作日志")?;
+    ws.title(0, 4, "操作日志")?;
+    ws.header(
+        1,
+        &[
+            ("序号", 7.0),
+            ("时间", 20.0),
+            (
+                "操作人",
+                fit_width(entries.iter().map(|e| e.operator.as_str()), 10.0, 16.0),
+            ),
+            (
+                "操作",
+                fit_width(entries.iter().map(|e| e.action.as_str()), 12.0, 20.0),
+            ),
+            (
+                "内容",
+                fit_width(entries.iter().map(|e| e.detail.as_str()), 30.0, 70.0),
+            ),
+        ],
     )?;
     for (i, e) in entries.iter().enumerate() {
         let r = 2 + i as u32;
-        ws.write_number_with_format(r, 0, (i + 1) as f64, &st.body_center)?;
-        write_user_text(ws, r, 1, &e.at, &st.body_center)?;
-        write_user_text(ws, r, 2, &e.operator, &st.body)?;
-        write_user_text(ws, r, 3, &e.action, &st.body)?;
-        write_user_text(ws, r, 4, &e.detail, &st.body)?;
+        ws.number(r, 0, (i + 1) as f64, Style::Center)?;
+        ws.text(r, 1, &e.at, Style::Center)?;
+        ws.text(r, 2, &e.operator, Style::Body)?;
+        ws.text(r, 3, &e.action, Style::Body)?;
+        ws.text(r, 4, &e.detail, Style::Body)?;
     }
     let last = 2 + entries.len() as u32;
-    ws.merge_range(last, 0, last, 4, filter_note, &st.note)?;
-    ws.set_freeze_panes(2, 0)?;
-    a4_setup(ws, true, 1, 1)?;
-    Ok(wb)
+    ws.merged((last, 0), (last, 4), filter_note, Style::Note)?;
+    ws.freeze_rows(2)?;
+    ws.print_a4(true, 1, 1)?;
+    Ok(book)
 }
 
 impl Workspace {
@@ -203,8 +200,6 @@ impl Workspace {
             crate::store::now(),
             self.operator()
         );
-        let mut wb = build(&page.entries, &note)
-            .map_err(|e| Error::Io(format!("生成操作日志表失败：{e}")))?;
-        save_atomic(&mut wb, path)
+        build(&page.entries, &note)?.save(path)
     }
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Sheets};
 
-use crate::error::{Error, io_reason};
+use crate::error::Error;
 use crate::text::clean_cell;
 
 /// What a file really is, by its bytes (never by its extension: offices rename files).
@@ -205,6 +205,22 @@ pub fn read_tables_from_bytes(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, E
             "无法读取“{file}”：文件已损坏（内容结构异常），请在 Excel 或 WPS 中打开并另存为 .xlsx 后重试。"
         ))),
     }
+}
+
+/// The value of a workbook-level defined name (our stamps survive in one when a unit's program
+/// drops the hidden stamp sheet), without its `="…"` quoting. None when the file has no such
+/// name or cannot be read that way; only call it on bytes [`read_tables_from_bytes`] accepted,
+/// so the size guards have passed.
+pub fn defined_name(bytes: &[u8], name: &str) -> Option<String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).ok()?;
+        wb.defined_names()
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim_start_matches('=').trim_matches('"').to_string())
+    }))
+    .ok()
+    .flatten()
 }
 
 fn read_tables_inner(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, Error> {
@@ -500,10 +516,6 @@ pub fn format_number(f: f64) -> String {
     }
 }
 
-/// Map I/O errors of a write to a Chinese message naming the file.
-pub fn write_error(path: &Path, e: &std::io::Error) -> Error {
-    Error::Io(format!("无法写入“{}”：{}", path.display(), io_reason(e)))
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,25 +1,57 @@
-//! Writing workbooks the way offices expect them: CJK-aware column widths, wrapped text,
-//! frozen headers, A4 print setup with repeated header rows, and crash-safe saving
-//! (temp file in the same folder, then rename) so a failed export never leaves half a file.
+//! Writing workbooks the way offices expect them, through one small API ([`Book`], [`Sheet`]):
+//! the house styles, CJK-aware column widths, wrapped text, frozen headers, dropdowns for closed
+//! lists, protection, A4 print setup with repeated header rows, and crash-safe saving.
+//!
+//! Only this module touches rust_xlsxwriter. Every text cell goes through the formula guard
+//! (a string cell, with the quote prefix when it starts like a formula), so no export can write
+//! user text any other way — a new export is guarded by construction.
 
 use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    DataValidation, Format, FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet,
+    XlsxError,
+};
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::text::display_width;
 
-/// The formats every Shifan workbook uses.
-pub struct Styles {
-    pub title: Format,
-    pub header: Format,
-    pub body: Format,
-    pub body_center: Format,
-    pub note: Format,
+/// The cell styles of every Shifan workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// The merged title row (方正小标宋, 16 pt).
+    Title,
+    /// Header cells (黑体, bold, light blue).
+    Header,
+    /// Body text, left.
+    Body,
+    /// Body text, centred (numbers, short codes).
+    Center,
+    /// A small note line under a table.
+    Note,
+    /// The red instruction line of a sheet units fill in.
+    Instruction,
+    /// Cells the office fills and locks (grey).
+    Locked,
+    LockedCenter,
+    /// Cells a unit fills (unlocked, light yellow).
+    Input,
 }
 
-impl Styles {
-    pub fn new() -> Self {
+struct Formats {
+    title: Format,
+    header: Format,
+    body: Format,
+    center: Format,
+    note: Format,
+    instruction: Format,
+    locked: Format,
+    locked_center: Format,
+    input: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
         let font = "宋体";
         let base = Format::new()
             .set_font_name(font)
@@ -27,11 +59,14 @@ impl Styles {
             .set_border(FormatBorder::Thin)
             .set_text_wrap()
             .set_align(FormatAlign::VerticalCenter);
-        Styles {
+        let body = base.clone().set_align(FormatAlign::Left);
+        let center = base.clone().set_align(FormatAlign::Center);
+        Formats {
             title: Format::new()
                 .set_font_name("方正小标宋简体")
                 .set_font_size(16)
                 .set_bold()
+                .set_text_wrap()
                 .set_align(FormatAlign::Center)
                 .set_align(FormatAlign::VerticalCenter),
             header: base
@@ -40,19 +75,280 @@ impl Styles {
                 .set_bold()
                 .set_background_color(0xD9E1F2)
                 .set_align(FormatAlign::Center),
-            body: base.clone().set_align(FormatAlign::Left),
-            body_center: base.set_align(FormatAlign::Center),
             note: Format::new()
                 .set_font_name(font)
                 .set_font_size(9)
                 .set_text_wrap(),
+            instruction: Format::new()
+                .set_font_name(font)
+                .set_font_size(10)
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter)
+                .set_font_color(0xC00000),
+            locked: body.clone().set_background_color(0xF2F2F2),
+            locked_center: center.clone().set_background_color(0xF2F2F2),
+            input: body
+                .clone()
+                .set_unlocked()
+                .set_background_color(0xFFF9E5),
+            body,
+            center,
+        }
+    }
+
+    fn get(&self, s: Style) -> &Format {
+        match s {
+            Style::Title => &self.title,
+            Style::Header => &self.header,
+            Style::Body => &self.body,
+            Style::Center => &self.center,
+            Style::Note => &self.note,
+            Style::Instruction => &self.instruction,
+            Style::Locked => &self.locked,
+            Style::LockedCenter => &self.locked_center,
+            Style::Input => &self.input,
         }
     }
 }
 
-impl Default for Styles {
-    fn default() -> Self {
-        Self::new()
+/// A workbook being written. `what` names it in error messages ("任务分解表").
+pub struct Book {
+    wb: Workbook,
+    formats: Formats,
+    what: String,
+}
+
+/// The rust_xlsxwriter error of a build step, as a Chinese message naming the workbook. These
+/// are programming errors (a name too long, a range out of bounds), never the user's.
+fn built<T>(what: &str, r: std::result::Result<T, XlsxError>) -> Result<T> {
+    r.map_err(|e| {
+        Error::Io(format!(
+            "生成“{what}”失败：内容不符合 Excel 文件的格式要求（{e}）。"
+        ))
+    })
+}
+
+impl Book {
+    pub fn new(what: &str) -> Book {
+        Book {
+            wb: Workbook::new(),
+            formats: Formats::new(),
+            what: what.to_string(),
+        }
+    }
+
+    /// A new worksheet named `name` (written in the order added).
+    pub fn sheet(&mut self, name: &str) -> Result<Sheet<'_>> {
+        let ws = self.wb.add_worksheet();
+        built(&self.what, ws.set_name(name))?;
+        Ok(Sheet {
+            ws,
+            formats: &self.formats,
+            what: &self.what,
+        })
+    }
+
+    /// A workbook-level defined name holding a text constant (our stamps).
+    pub fn define_text_name(&mut self, name: &str, text: &str) -> Result<()> {
+        let value = format!("=\"{}\"", text.replace('"', "\"\""));
+        built(&self.what, self.wb.define_name(name, &value).map(|_| ()))
+    }
+
+    /// The finished .xlsx bytes.
+    pub fn to_bytes(mut self) -> Result<Vec<u8>> {
+        let what = self.what.clone();
+        built(&what, self.wb.save_to_buffer())
+    }
+
+    /// Save crash-safely to `path` (see [`crate::atomic`]); on error `path` is untouched.
+    pub fn save(self, path: &Path) -> Result<PathBuf> {
+        let bytes = self.to_bytes()?;
+        crate::atomic::write_atomic(path, &bytes)?;
+        Ok(path.to_path_buf())
+    }
+}
+
+/// One worksheet of a [`Book`]. Rows and columns are 0-based.
+pub struct Sheet<'a> {
+    ws: &'a mut Worksheet,
+    formats: &'a Formats,
+    what: &'a str,
+}
+
+impl Sheet<'_> {
+    /// Text (from a user or a user's file, or ours): always a string cell; text that looks
+    /// like a formula also gets the quote prefix, so it stays text even when edited later.
+    pub fn text(&mut self, row: u32, col: u16, text: &str, style: Style) -> Result<()> {
+        let f = self.formats.get(style);
+        let r = if looks_like_formula(text) {
+            let f = f.clone().set_quote_prefix();
+            self.ws.write_string_with_format(row, col, text, &f)
+        } else {
+            self.ws.write_string_with_format(row, col, text, f)
+        };
+        built(self.what, r.map(|_| ()))
+    }
+
+    pub fn number(&mut self, row: u32, col: u16, n: f64, style: Style) -> Result<()> {
+        let f = self.formats.get(style);
+        let r = self.ws.write_number_with_format(row, col, n, f);
+        built(self.what, r.map(|_| ()))
+    }
+
+    /// An empty cell with borders.
+    pub fn blank(&mut self, row: u32, col: u16, style: Style) -> Result<()> {
+        let f = self.formats.get(style);
+        let r = self.ws.write_blank(row, col, f);
+        built(self.what, r.map(|_| ()))
+    }
+
+    /// Text merged over a range (guarded like [`Sheet::text`]).
+    pub fn merged(
+        &mut self,
+        (r1, c1): (u32, u16),
+        (r2, c2): (u32, u16),
+        text: &str,
+        style: Style,
+    ) -> Result<()> {
+        if (r1, c1) == (r2, c2) {
+            return self.text(r1, c1, text, style);
+        }
+        let f = self.formats.get(style).clone();
+        let f = if looks_like_formula(text) {
+            f.set_quote_prefix()
+        } else {
+            f
+        };
+        let r = self.ws.merge_range(r1, c1, r2, c2, text, &f);
+        built(self.what, r.map(|_| ()))
+    }
+
+    /// A hierarchy column: rows from `first_row` down, one `(key, label)` per row; consecutive
+    /// rows with the same key are merged and show the label once (a heading over its
+    /// indicators). Rows without a key stay empty.
+    pub fn merge_runs(
+        &mut self,
+        col: u16,
+        first_row: u32,
+        rows: &[(Option<String>, String)],
+    ) -> Result<()> {
+        let mut start = 0usize;
+        while start < rows.len() {
+            let key = &rows[start].0;
+            let mut end = start;
+            while end + 1 < rows.len() && rows[end + 1].0 == *key {
+                end += 1;
+            }
+            let (r1, r2) = (first_row + start as u32, first_row + end as u32);
+            match key {
+                Some(_) => self.merged((r1, col), (r2, col), &rows[start].1, Style::Body)?,
+                None => {
+                    for r in r1..=r2 {
+                        self.blank(r, col, Style::Body)?;
+                    }
+                }
+            }
+            start = end + 1;
+        }
+        Ok(())
+    }
+
+    /// The merged title over columns `0..=last_col` of `row`.
+    pub fn title(&mut self, row: u32, last_col: u16, text: &str) -> Result<()> {
+        self.merged((row, 0), (row, last_col), text, Style::Title)?;
+        self.row_height(row, 32.0)
+    }
+
+    /// A header row: the texts in `Style::Header`, and the column widths.
+    pub fn header(&mut self, row: u32, cols: &[(&str, f64)]) -> Result<()> {
+        for (c, (h, w)) in cols.iter().enumerate() {
+            self.width(c as u16, *w)?;
+            self.text(row, c as u16, h, Style::Header)?;
+        }
+        let tallest = cols
+            .iter()
+            .map(|(h, w)| wrapped_height(h, *w))
+            .fold(24.0, f64::max);
+        self.row_height(row, tallest)
+    }
+
+    pub fn width(&mut self, col: u16, width: f64) -> Result<()> {
+        let r = self.ws.set_column_width(col, width);
+        built(self.what, r.map(|_| ()))
+    }
+
+    pub fn row_height(&mut self, row: u32, points: f64) -> Result<()> {
+        let r = self.ws.set_row_height(row, points.min(409.0));
+        built(self.what, r.map(|_| ()))
+    }
+
+    /// A dropdown of `values` (a closed list) on `col` for rows `first..=last`.
+    pub fn dropdown(
+        &mut self,
+        (first, last): (u32, u32),
+        col: u16,
+        title: &str,
+        values: &[&str],
+    ) -> Result<()> {
+        let what = self.what;
+        let dv = built(
+            what,
+            DataValidation::new()
+                .allow_list_strings(values)
+                .and_then(|d| d.set_input_title(title))
+                .and_then(|d| d.set_input_message("请从下拉列表中选择"))
+                .and_then(|d| d.set_error_title(title))
+                .and_then(|d| d.set_error_message(&format!("只能选择：{}", values.join("、")))),
+        )?;
+        let r = self.ws.add_data_validation(first, col, last, col, &dv);
+        built(self.what, r.map(|_| ()))
+    }
+
+    /// Freeze the rows above `rows` (the title and header).
+    pub fn freeze_rows(&mut self, rows: u32) -> Result<()> {
+        let r = self.ws.set_freeze_panes(rows, 0);
+        built(self.what, r.map(|_| ()))
+    }
+
+    /// A4, fit to one page wide, rows `header_first..=header_last` repeated on every page,
+    /// centred page numbers "第 N 页，共 M 页".
+    pub fn print_a4(&mut self, landscape: bool, header_first: u32, header_last: u32) -> Result<()> {
+        self.ws.set_paper_size(9);
+        if landscape {
+            self.ws.set_landscape();
+        } else {
+            self.ws.set_portrait();
+        }
+        self.ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+        self.ws.set_print_fit_to_pages(1, 0);
+        let r = self.ws.set_repeat_rows(header_first, header_last);
+        built(self.what, r.map(|_| ()))?;
+        self.ws.set_footer("&C第 &P 页，共 &N 页");
+        self.ws.set_print_center_horizontally(true);
+        Ok(())
+    }
+
+    /// Protect the sheet: locked cells cannot be edited; selecting cells and resizing rows and
+    /// columns stays allowed.
+    pub fn protect(&mut self) {
+        let opts = ProtectionOptions {
+            select_locked_cells: true,
+            select_unlocked_cells: true,
+            format_columns: true,
+            format_rows: true,
+            ..ProtectionOptions::default()
+        };
+        self.ws.protect_with_options(&opts);
+    }
+
+    /// Hidden so that Excel's "unhide" does not offer it (our stamp sheet).
+    pub fn very_hidden(&mut self) {
+        self.ws.set_very_hidden(true);
+    }
+
+    /// The sheet shown when the file opens.
+    pub fn activate(&mut self) {
+        self.ws.set_active(true);
     }
 }
 
@@ -86,223 +382,4 @@ pub fn looks_like_formula(text: &str) -> bool {
         text.trim_start().chars().next(),
         Some('=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠')
     )
-}
-
-/// Write text that came from a user or a user's file. It is always a string cell, never a
-/// formula; text that looks like a formula also gets the quote prefix (Excel's leading `'`), so
-/// it stays text even when a user later edits the cell. Every export writes user text with this.
-pub fn write_user_text(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    text: &str,
-    format: &Format,
-) -> Result<(), XlsxError> {
-    if looks_like_formula(text) {
-        let f = format.clone().set_quote_prefix();
-        ws.write_string_with_format(row, col, text, &f)?;
-    } else {
-        ws.write_string_with_format(row, col, text, format)?;
-    }
-    Ok(())
-}
-
-/// A4 landscape, fit to one page wide, header rows repeated on every page, centred footer with
-/// page numbers.
-pub fn a4_setup(
-    ws: &mut Worksheet,
-    landscape: bool,
-    header_first: u32,
-    header_last: u32,
-) -> Result<(), XlsxError> {
-    ws.set_paper_size(9);
-    if landscape {
-        ws.set_landscape();
-    } else {
-        ws.set_portrait();
-    }
-    ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(header_first, header_last)?;
-    ws.set_footer("&C第 &P 页，共 &N 页");
-    ws.set_print_center_horizontally(true);
-    Ok(())
-}
-
-/// Save a workbook to `path` atomically: write a temp file beside it, then rename over the
-/// target. Errors name the file and the reason in Chinese (file open in Excel, read-only
-/// folder, disk full…); on error the target is untouched.
-pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<PathBuf, Error> {
-    let buf = wb
-        .save_to_buffer()
-        .map_err(|e| Error::Io(format!("生成 Excel 文件“{}”失败：{e}", path.display())))?;
-    write_atomic(path, &buf)?;
-    Ok(path.to_path_buf())
-}
-
-/// Write bytes to `path` crash-safely (temp file + fsync + rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let tmp = staged(path, bytes, true)?;
-    persist(tmp, path)
-}
-
-/// A temp file beside `path` holding `bytes`, synced to disk, not yet renamed. `sweep`: see
-/// [`temp_in_folder_of`].
-fn staged(path: &Path, bytes: &[u8], sweep: bool) -> Result<tempfile::NamedTempFile, Error> {
-    use std::io::Write;
-    let mut tmp = temp_in_folder_of(path, sweep)?;
-    crate::fault::writer(tmp.as_file_mut())
-        .write_all(bytes)
-        .map_err(|e| super::write_error(path, &e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| super::write_error(path, &e))?;
-    Ok(tmp)
-}
-
-/// Rename a finished temp file onto `path` (replacing it). On error the temp file is removed
-/// and `path` is untouched.
-pub fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
-    crate::fault::before_rename(path).map_err(|e| super::write_error(path, &e))?;
-    tmp.persist(path)
-        .map_err(|e| super::write_error(path, &e.error))?;
-    Ok(())
-}
-
-/// Write several files so that either every one is replaced or none is (the per-unit sheets of
-/// one export): each is first written to a temp file beside its target and synced; only when
-/// all are on disk are the targets replaced, the previous versions moved aside until every
-/// rename succeeded and put back if one fails. A failure leaves the folder as it was.
-pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<(), Error> {
-    // Sweep each folder once, not once per file (86 sheets share one folder).
-    let mut swept: Vec<&Path> = Vec::new();
-    for (path, _) in files {
-        let dir = folder_of(path);
-        if !swept.contains(&dir) {
-            sweep_stale_temps(dir, STALE_TEMP_AGE);
-            swept.push(dir);
-        }
-    }
-    let mut ready = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
-        ready.push((path, staged(path, bytes, false)?));
-    }
-    // (target, where its previous version waits)
-    let mut done: Vec<(&PathBuf, Option<PathBuf>)> = Vec::new();
-    for (i, (path, tmp)) in ready.into_iter().enumerate() {
-        let step = (|| -> Result<Option<PathBuf>, Error> {
-            let aside = if path.exists() {
-                let aside = aside_name(path, i);
-                std::fs::rename(path, &aside).map_err(|e| super::write_error(path, &e))?;
-                Some(aside)
-            } else {
-                None
-            };
-            if let Err(e) = persist(tmp, path) {
-                if let Some(a) = &aside {
-                    let _ = std::fs::rename(a, path);
-                }
-                return Err(e);
-            }
-            Ok(aside)
-        })();
-        match step {
-            Ok(aside) => done.push((path, aside)),
-            Err(e) => {
-                for (p, aside) in done.into_iter().rev() {
-                    match aside {
-                        Some(a) => {
-                            let _ = std::fs::rename(&a, p);
-                        }
-                        None => {
-                            let _ = std::fs::remove_file(p);
-                        }
-                    }
-                }
-                return Err(e);
-            }
-        }
-    }
-    for (_, aside) in done {
-        if let Some(a) = aside {
-            let _ = std::fs::remove_file(a);
-        }
-    }
-    Ok(())
-}
-
-/// Where the previous version of `path` waits during [`write_all_atomic`]: a hidden name in the
-/// same folder (a rename within a folder never copies data and cannot run out of space).
-fn aside_name(path: &Path, i: usize) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    path.with_file_name(format!(
-        ".shifan-old-{}-{nanos}-{i}.tmp",
-        std::process::id()
-    ))
-}
-
-/// A temp file in the folder of `path`, to be filled, synced and then [`persist`]ed onto
-/// `path`: the one way Shifan writes a file that must appear whole or not at all. Fails in
-/// Chinese when the folder is gone (e.g. a removed USB disk).
-pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
-    temp_in_folder_of(path, true)
-}
-
-/// The folder `path` is written into ("." for a bare file name).
-fn folder_of(path: &Path) -> &Path {
-    path.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-}
-
-/// [`temp_beside`]; `sweep` first removes stale temp files of ours from that folder (callers
-/// writing many files into one folder sweep it once themselves).
-fn temp_in_folder_of(path: &Path, sweep: bool) -> Result<tempfile::NamedTempFile, Error> {
-    let dir = folder_of(path);
-    if !dir.is_dir() {
-        return Err(Error::Io(format!(
-            "无法写入“{}”：所在文件夹不存在（U 盘是否已拔出？）。",
-            path.display()
-        )));
-    }
-    if sweep {
-        sweep_stale_temps(dir, STALE_TEMP_AGE);
-    }
-    tempfile::Builder::new()
-        .prefix(".shifan-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| super::write_error(path, &e))
-}
-
-/// A temp file of ours older than this was left by a process that died (power cut, kill); a
-/// live write takes seconds.
-pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(600);
-
-/// Removes `.shifan-*.tmp` files older than `age` from `dir`, so a crash during an export does
-/// not leave hidden litter in the user's folder for good. Best effort: errors are ignored.
-pub fn sweep_stale_temps(dir: &Path, age: std::time::Duration) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let now = std::time::SystemTime::now();
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if !(name.starts_with(".shifan-") && name.ends_with(".tmp")) {
-            continue;
-        }
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| now.duration_since(t).ok())
-            .is_some_and(|d| d >= age);
-        if old && e.file_type().is_ok_and(|t| t.is_file()) {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
 }

@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
-use calamine::Reader;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -278,11 +277,7 @@ fn find_stamp(grids: &[Grid], bytes: &[u8]) -> Option<String> {
             }
         }
     }
-    let wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).ok()?;
-    wb.defined_names()
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(STAMP_NAME))
-        .map(|(_, v)| v.trim_start_matches('=').trim_matches('"').to_string())
+    crate::sheet::defined_name(bytes, STAMP_NAME)
 }
 
 /// The unit whose name (or short name / alias, 3+ characters) appears in one of `texts`;

@@ -4,13 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::{Workbook, XlsxError};
-
 use super::Assignment;
 use super::import::TASK_COLUMNS;
 use crate::campaign;
-use crate::error::{Error, Result};
-use crate::sheet::write::{Styles, a4_setup, fit_width, save_atomic, wrapped_height};
+use crate::error::Result;
+use crate::sheet::write::{Book, Style, fit_width, wrapped_height};
 use crate::workspace::Workspace;
 
 fn col(key: &str) -> &'static crate::sheet::layout::Column {
@@ -20,11 +18,9 @@ fn col(key: &str) -> &'static crate::sheet::layout::Column {
         .unwrap_or(&TASK_COLUMNS[0])
 }
 
-fn build(title: &str, level_names: &[String], rows: &[Assignment]) -> Result<Workbook, XlsxError> {
-    let st = Styles::new();
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("任务分解表")?;
+fn build(title: &str, level_names: &[String], rows: &[Assignment]) -> Result<Book> {
+    let mut book = Book::new("任务分解表");
+    let mut ws = book.sheet("任务分解表")?;
     let branches = rows.iter().map(|a| a.path.len()).max().unwrap_or(0);
     // Header: 序号, branch levels…, then the layout minus 序号.
     let mut headers: Vec<(String, f64)> = vec![(col("seq").header.into(), col("seq").width)];
@@ -48,27 +44,15 @@ fn build(title: &str, level_names: &[String], rows: &[Assignment]) -> Result<Wor
         headers.push((col(k).header.into(), col(k).width));
     }
     let last = headers.len() as u16 - 1;
-    ws.merge_range(0, 0, 0, last, title, &st.title)?;
-    ws.set_row_height(0, 32)?;
-    for (c, (h, w)) in headers.iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-        ws.write_string_with_format(1, c as u16, h, &st.header)?;
-    }
-    ws.set_row_height(1, 30)?;
+    ws.title(0, last, title)?;
+    let header: Vec<(&str, f64)> = headers.iter().map(|(h, w)| (h.as_str(), *w)).collect();
+    ws.header(1, &header)?;
     let first = 2u32;
     let base = 1 + branches as u16;
     for (i, a) in rows.iter().enumerate() {
         let r = first + i as u32;
-        ws.write_number_with_format(r, 0, (i + 1) as f64, &st.body_center)?;
-        for b in 0..branches {
-            ws.write_string_with_format(
-                r,
-                1 + b as u16,
-                a.path.get(b).map(String::as_str).unwrap_or(""),
-                &st.body,
-            )?;
-        }
-        ws.write_number_with_format(r, base, a.no as f64, &st.body_center)?;
+        ws.number(r, 0, (i + 1) as f64, Style::Center)?;
+        ws.number(r, base, a.no as f64, Style::Center)?;
         let names = |v: &[super::UnitRef]| {
             v.iter()
                 .map(|u| u.name.as_str())
@@ -87,40 +71,28 @@ fn build(title: &str, level_names: &[String], rows: &[Assignment]) -> Result<Wor
             a.note.as_str(),
         ];
         for (j, v) in vals.iter().enumerate() {
-            ws.write_string_with_format(r, base + 1 + j as u16, *v, &st.body)?;
+            ws.text(r, base + 1 + j as u16, v, Style::Body)?;
         }
         let h = wrapped_height(&a.text, col("text").width)
             .max(wrapped_height(&evidence, col("evidence").width))
             .max(wrapped_height(&names(&a.supports), col("support").width));
-        ws.set_row_height(r, h.min(400.0))?;
+        ws.row_height(r, h)?;
     }
+    // Each heading merged over its indicators (a heading is the same only under the same
+    // parents).
     for b in 0..branches {
-        let mut start = 0usize;
-        while start < rows.len() {
-            let key = rows[start].path.get(b);
-            let mut end = start;
-            while end + 1 < rows.len()
-                && rows[end + 1].path.get(b) == key
-                && rows[end + 1].path[..b] == rows[start].path[..b.min(rows[start].path.len())]
-            {
-                end += 1;
-            }
-            if end > start && key.is_some() {
-                ws.merge_range(
-                    first + start as u32,
-                    1 + b as u16,
-                    first + end as u32,
-                    1 + b as u16,
-                    key.map(String::as_str).unwrap_or(""),
-                    &st.body,
-                )?;
-            }
-            start = end + 1;
-        }
+        let runs: Vec<(Option<String>, String)> = rows
+            .iter()
+            .map(|a| match a.path.get(b) {
+                Some(label) => (Some(a.path[..=b].join("\u{1}")), label.clone()),
+                None => (None, String::new()),
+            })
+            .collect();
+        ws.merge_runs(1 + b as u16, first, &runs)?;
     }
-    ws.set_freeze_panes(2, 0)?;
-    a4_setup(ws, true, 1, 1)?;
-    Ok(wb)
+    ws.freeze_rows(2)?;
+    ws.print_a4(true, 1, 1)?;
+    Ok(book)
 }
 
 impl Workspace {
@@ -131,8 +103,6 @@ impl Workspace {
         let rows = super::load(conn, c.id, c.system_id)?;
         let sys = crate::indicators::get_system(conn, c.system_id)?;
         let title = format!("{}法治政府建设示范创建任务分解表", c.district);
-        let mut wb = build(&title, &sys.level_names, &rows)
-            .map_err(|e| Error::Io(format!("生成任务分解表失败：{e}")))?;
-        save_atomic(&mut wb, path)
+        build(&title, &sys.level_names, &rows)?.save(path)
     }
 }

@@ -10,9 +10,6 @@ use std::io::Write;
 use std::path::Path;
 
 use rusqlite::params;
-use rust_xlsxwriter::{
-    DataValidation, Format, FormatAlign, ProtectionOptions, Workbook, XlsxError,
-};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
@@ -23,7 +20,8 @@ use crate::campaign;
 use crate::error::{Error, Result};
 use crate::progress::Job;
 use crate::sheet::layout::Column;
-use crate::sheet::write::{Styles, a4_setup, wrapped_height, write_all_atomic, write_atomic};
+use crate::atomic::{write_all_atomic, write_atomic};
+use crate::sheet::write::{Book, Style, wrapped_height};
 use crate::units::UnitInfo;
 use crate::workspace::Workspace;
 
@@ -78,6 +76,13 @@ fn col_of(key: &str) -> u16 {
         .iter()
         .position(|c| c.key == key)
         .unwrap_or(0) as u16
+}
+
+fn width_of(key: &str) -> f64 {
+    UNIT_SHEET_COLUMNS
+        .iter()
+        .find(|c| c.key == key)
+        .map_or(10.0, |c| c.width)
 }
 
 /// Header row (0-based) of a per-unit sheet as written.
@@ -240,104 +245,77 @@ fn build(
     unit: &str,
     stamp_text: &str,
     rows: &[(&Assignment, &SentRow)],
-) -> Result<Workbook, XlsxError> {
-    let st = Styles::new();
-    let unlocked = st
-        .body
-        .clone()
-        .set_unlocked()
-        .set_background_color(0xFFF9E5);
-    let instr = Format::new()
-        .set_font_name("宋体")
-        .set_font_size(10)
-        .set_text_wrap()
-        .set_align(FormatAlign::VerticalCenter)
-        .set_font_color(0xC00000);
-    let mut wb = Workbook::new();
+) -> Result<Book> {
+    let mut book = Book::new(&format!("{unit}{TITLE_SUFFIX}"));
     {
-        let ws = wb.add_worksheet();
-        ws.set_name("任务清单")?;
+        let mut ws = book.sheet("任务清单")?;
         let last = UNIT_SHEET_COLUMNS.len() as u16 - 1;
-        ws.merge_range(
-            0,
-            0,
-            0,
-            last,
-            &format!("{unit}{TITLE_SUFFIX}（{campaign}）"),
-            &st.title,
-        )?;
-        ws.set_row_height(0, 32)?;
+        ws.title(0, last, &format!("{unit}{TITLE_SUFFIX}（{campaign}）"))?;
         let text = format!(
-            "填写说明：本表列出{unit}承担的全部指标。灰底栏目（指标序号至佐证材料清单）由依法治区办填写并已锁定，请勿修改；请在黄底栏目填写：“完成情况”从下拉列表选择（已完成/推进中/未启动/不适用），“自评说明”写明工作开展情况，“佐证材料目录”逐行列出已准备的材料名称或编号，“联系人”填写姓名和电话。请勿增删行列、勿修改工作表名称，填好后按原文件名报送。"
+            "填写说明：本表列出{unit}承担的全部指标。灰底栏目（指标序号至佐证材料清单）由依法治区办填写并已锁定，请勿修改；请在黄底栏目填写：“完成情况”从下拉列表选择（{}），“自评说明”写明工作开展情况，“佐证材料目录”逐行列出已准备的材料名称或编号，“联系人”填写姓名和电话。请勿增删行列、勿修改工作表名称，填好后按原文件名报送。",
+            STATUSES.join("/")
         );
-        ws.merge_range(1, 0, 1, last, &text, &instr)?;
-        ws.set_row_height(1, 48)?;
-        for (c, col) in UNIT_SHEET_COLUMNS.iter().enumerate() {
-            ws.set_column_width(c as u16, col.width)?;
-            ws.write_string_with_format(HEADER_ROW, c as u16, col.header, &st.header)?;
-        }
-        ws.set_row_height(HEADER_ROW, 24)?;
-        let locked = st.body.clone().set_background_color(0xF2F2F2);
-        let locked_center = st.body_center.clone().set_background_color(0xF2F2F2);
+        ws.merged((1, 0), (1, last), &text, Style::Instruction)?;
+        ws.row_height(1, 48.0)?;
+        let header: Vec<(&str, f64)> = UNIT_SHEET_COLUMNS
+            .iter()
+            .map(|c| (c.header, c.width))
+            .collect();
+        ws.header(HEADER_ROW, &header)?;
         for (i, (a, s)) in rows.iter().enumerate() {
             let r = HEADER_ROW + 1 + i as u32;
-            ws.write_number_with_format(r, 0, a.no as f64, &locked_center)?;
+            ws.number(r, col_of("no"), a.no as f64, Style::LockedCenter)?;
             let leads = a
                 .leads
                 .iter()
                 .map(|u| u.name.as_str())
                 .collect::<Vec<_>>()
                 .join("、");
-            let vals = [
-                a.path.first().map(String::as_str).unwrap_or(""),
-                a.text.as_str(),
-                s.role.as_str(),
-                leads.as_str(),
-                s.deadline.as_str(),
-                s.evidence.as_str(),
+            let locked = [
+                ("aspect", a.path.first().map(String::as_str).unwrap_or("")),
+                ("text", a.text.as_str()),
+                ("role", s.role.as_str()),
+                ("lead", leads.as_str()),
+                ("deadline", s.deadline.as_str()),
+                ("evidence", s.evidence.as_str()),
             ];
-            for (j, v) in vals.iter().enumerate() {
-                let f = if j == 2 { &locked_center } else { &locked };
-                ws.write_string_with_format(r, 1 + j as u16, *v, f)?;
+            for (key, v) in locked {
+                let style = if key == "role" {
+                    Style::LockedCenter
+                } else {
+                    Style::Locked
+                };
+                ws.text(r, col_of(key), v, style)?;
             }
             for f in FillField::ALL {
-                ws.write_string_with_format(r, col_of(f.key()), s.fill.get(f), &unlocked)?;
+                ws.text(r, col_of(f.key()), s.fill.get(f), Style::Input)?;
             }
-            let h = wrapped_height(&a.text, UNIT_SHEET_COLUMNS[2].width)
-                .max(wrapped_height(&s.evidence, UNIT_SHEET_COLUMNS[6].width));
-            ws.set_row_height(r, h.min(300.0))?;
+            let h = wrapped_height(&a.text, width_of("text"))
+                .max(wrapped_height(&s.evidence, width_of("evidence")));
+            ws.row_height(r, h.min(300.0))?;
         }
         let last_row = HEADER_ROW + rows.len().max(1) as u32;
-        let dv = DataValidation::new()
-            .allow_list_strings(STATUSES)?
-            .set_input_title("完成情况")?
-            .set_input_message("请从下拉列表中选择")?
-            .set_error_title("完成情况")?
-            .set_error_message("只能选择：已完成、推进中、未启动、不适用")?;
-        ws.add_data_validation(HEADER_ROW + 1, 7, last_row, 7, &dv)?;
-        ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
-        a4_setup(ws, true, HEADER_ROW, HEADER_ROW)?;
-        let opts = ProtectionOptions {
-            select_locked_cells: true,
-            select_unlocked_cells: true,
-            format_columns: true,
-            format_rows: true,
-            ..ProtectionOptions::default()
-        };
-        ws.protect_with_options(&opts);
-        ws.set_active(true);
+        ws.dropdown(
+            (HEADER_ROW + 1, last_row),
+            col_of(FillField::Status.key()),
+            FillField::Status.label(),
+            STATUSES,
+        )?;
+        ws.freeze_rows(HEADER_ROW + 1)?;
+        ws.print_a4(true, HEADER_ROW, HEADER_ROW)?;
+        ws.protect();
+        ws.activate();
     }
     {
-        let ws = wb.add_worksheet();
-        ws.set_name(STAMP_SHEET)?;
-        ws.write_string(0, 0, STAMP_MARK)?;
-        ws.write_string(0, 1, stamp_text)?;
-        ws.write_string(1, 0, "unit")?;
-        ws.write_string(1, 1, unit)?;
-        ws.set_very_hidden(true);
+        let mut ws = book.sheet(STAMP_SHEET)?;
+        ws.text(0, 0, STAMP_MARK, Style::Body)?;
+        ws.text(0, 1, stamp_text, Style::Body)?;
+        ws.text(1, 0, "unit", Style::Body)?;
+        ws.text(1, 1, unit, Style::Body)?;
+        ws.very_hidden();
     }
-    wb.define_name(STAMP_NAME, &format!("=\"{stamp_text}\""))?;
-    Ok(wb)
+    book.define_text_name(STAMP_NAME, stamp_text)?;
+    Ok(book)
 }
 
 /// Build the sheets of every unit with at least one assignment (next revision each).
@@ -383,11 +361,7 @@ pub(crate) fn build_all(ws: &Workspace, job: &Job) -> Result<Vec<UnitSheet>> {
         }
         let stamp_text = stamp(c.id, u.id, revision);
         let refs: Vec<(&Assignment, &SentRow)> = rows.iter().map(|(a, s)| (*a, s)).collect();
-        let mut wb = build(&c.name, &u.name, &stamp_text, &refs)
-            .map_err(|e| Error::Io(format!("生成“{}”工作表失败：{e}", u.name)))?;
-        let bytes = wb
-            .save_to_buffer()
-            .map_err(|e| Error::Io(format!("生成“{}”工作表失败：{e}", u.name)))?;
+        let bytes = build(&c.name, &u.name, &stamp_text, &refs)?.to_bytes()?;
         out.push(UnitSheet {
             unit_id: u.id,
             revision,

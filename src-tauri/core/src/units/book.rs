@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, Transaction, params};
-use rust_xlsxwriter::Workbook;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -22,7 +21,7 @@ use crate::model::{ImportIssue, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Column, Issues, find_header, short};
-use crate::sheet::write::{Styles, a4_setup, save_atomic};
+use crate::sheet::write::{Book, Style};
 use crate::sheet::{Grid, display_name, read_tables};
 use crate::workspace::Workspace;
 
@@ -483,59 +482,43 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan) -> Result<Resolved> {
     })
 }
 
-fn write_units_book(
-    units: &[UnitInfo],
-    members: &[RosterMember],
-    title: &str,
-) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
-    let st = Styles::new();
-    let mut wb = Workbook::new();
+fn write_units_book(units: &[UnitInfo], members: &[RosterMember], title: &str) -> Result<Book> {
+    let mut book = Book::new("单位名单");
     {
-        let ws = wb.add_worksheet();
-        ws.set_name("单位名单")?;
+        let mut ws = book.sheet("单位名单")?;
         let last = UNIT_COLUMNS.len() as u16 - 1;
-        ws.merge_range(0, 0, 0, last, &format!("{title}单位名单"), &st.title)?;
-        ws.set_row_height(0, 30)?;
-        for (c, col) in UNIT_COLUMNS.iter().enumerate() {
-            ws.set_column_width(c as u16, col.width)?;
-            ws.write_string_with_format(1, c as u16, col.header, &st.header)?;
-        }
+        ws.title(0, last, &format!("{title}单位名单"))?;
+        let header: Vec<(&str, f64)> = UNIT_COLUMNS.iter().map(|c| (c.header, c.width)).collect();
+        ws.header(1, &header)?;
         for (i, u) in units.iter().enumerate() {
             let r = 2 + i as u32;
+            ws.number(r, 0, (i + 1) as f64, Style::Center)?;
+            let aliases = u.aliases.join("、");
             let vals = [
-                (i + 1).to_string(),
-                u.name.clone(),
-                u.short_name.clone(),
-                u.aliases.join("、"),
-                u.kind.clone(),
-                u.contact.clone(),
-                u.phone.clone(),
-                u.note.clone(),
+                &u.name,
+                &u.short_name,
+                &aliases,
+                &u.kind,
+                &u.contact,
+                &u.phone,
+                &u.note,
             ];
             for (c, v) in vals.iter().enumerate() {
-                if c == 0 {
-                    ws.write_number_with_format(r, 0, (i + 1) as f64, &st.body_center)?;
-                } else {
-                    ws.write_string_with_format(r, c as u16, v, &st.body)?;
-                }
+                ws.text(r, c as u16 + 1, v, Style::Body)?;
             }
         }
-        ws.set_freeze_panes(2, 0)?;
-        a4_setup(ws, true, 1, 1)?;
+        ws.freeze_rows(2)?;
+        ws.print_a4(true, 1, 1)?;
     }
     {
-        let ws = wb.add_worksheet();
-        ws.set_name("明白人名单")?;
+        let mut ws = book.sheet("明白人名单")?;
         let last = ROSTER_COLUMNS.len() as u16 - 1;
-        ws.merge_range(0, 0, 0, last, &format!("{title}明白人名单"), &st.title)?;
-        ws.set_row_height(0, 30)?;
-        for (c, col) in ROSTER_COLUMNS.iter().enumerate() {
-            ws.set_column_width(c as u16, col.width)?;
-            ws.write_string_with_format(1, c as u16, col.header, &st.header)?;
-        }
+        ws.title(0, last, &format!("{title}明白人名单"))?;
+        let header: Vec<(&str, f64)> = ROSTER_COLUMNS.iter().map(|c| (c.header, c.width)).collect();
+        ws.header(1, &header)?;
         for (i, m) in members.iter().enumerate() {
             let r = 2 + i as u32;
-            ws.write_number_with_format(r, 0, (i + 1) as f64, &st.body_center)?;
+            ws.number(r, 0, (i + 1) as f64, Style::Center)?;
             let vals = [
                 &m.unit_name,
                 &m.role,
@@ -545,14 +528,14 @@ fn write_units_book(
                 &m.mobile,
             ];
             for (c, v) in vals.iter().enumerate() {
-                ws.write_string_with_format(r, c as u16 + 1, v.as_str(), &st.body)?;
+                ws.text(r, c as u16 + 1, v, Style::Body)?;
             }
-            ws.write_string_with_format(r, last, "", &st.body)?;
+            ws.blank(r, last, Style::Body)?;
         }
-        ws.set_freeze_panes(2, 0)?;
-        a4_setup(ws, true, 1, 1)?;
+        ws.freeze_rows(2)?;
+        ws.print_a4(true, 1, 1)?;
     }
-    Ok(wb)
+    Ok(book)
 }
 
 /// 导入单位名单: create new units, update changed ones, replace the roster of every unit the
@@ -658,8 +641,6 @@ impl Workspace {
         let c = campaign::active(self.store().conn())?;
         let units = list(self.store().conn(), c.id)?;
         let members = roster(self.store().conn(), c.id, None)?;
-        let mut wb = write_units_book(&units, &members, &c.district)
-            .map_err(|e| Error::Io(format!("生成单位名单失败：{e}")))?;
-        save_atomic(&mut wb, path)
+        write_units_book(&units, &members, &c.district)?.save(path)
     }
 }

@@ -162,7 +162,7 @@ pub fn render(doc: &Doc, layout: Layout) -> Result<Vec<u8>> {
 /// stays intact on any error). Returns the path written.
 pub fn save(doc: &Doc, layout: Layout, path: &Path) -> Result<PathBuf> {
     let bytes = render(doc, layout)?;
-    crate::sheet::write::write_atomic(path, &bytes)?;
+    crate::atomic::write_atomic(path, &bytes)?;
     Ok(path.to_path_buf())
 }
 
