@@ -7,6 +7,7 @@ pub mod backup;
 pub mod campaign;
 pub mod demo;
 pub mod error;
+pub mod evidence;
 pub mod fault;
 pub mod handover;
 pub mod health;

@@ -1,0 +1,4 @@
+//! 佐证材料: the evidence library.
+
+pub mod classify;
+pub mod pdf;
