@@ -750,6 +750,9 @@ impl Classifier {
     /// "2-5-17" or "2-5-17-03": the leaf whose headings match the numbers before it.
     fn tree_leaf(&self, nums: &[i64]) -> Option<usize> {
         let m = nums.len();
+        if m < 2 {
+            return None;
+        }
         for leaf_at in [m - 1, m.saturating_sub(2)] {
             if leaf_at == 0 {
                 continue;
@@ -806,7 +809,7 @@ impl Classifier {
                 best = Some((hi, fit));
             }
         }
-        let code_len = text.chars().count() - name.chars().count();
+        let code_len = text.chars().count().saturating_sub(name.chars().count());
         if let Some((hi, _)) = best {
             return Some((
                 HeadClaim {
@@ -963,7 +966,7 @@ impl Classifier {
                     notes.push("，与指标体系层级编号一致".into());
                 }
                 // Headings above (or in) this component.
-                let mut context_alt: Option<(usize, usize)> = None;
+                let mut context_alt: Option<(usize, i64)> = None;
                 for h in ctx.iter().filter(|h| h.depth <= p.depth) {
                     let inside = members.iter().any(|&li| self.in_heading(li, h.heading));
                     let label = self
@@ -982,9 +985,10 @@ impl Classifier {
                             (false, true) => 55,
                             (false, false) => 65,
                         });
-                        notes.push(format!("，但所在的“{label}”不含指标{}", f.nos[0]));
+                        let no = self.leaves.get(members[0]).map_or(0, |l| l.no);
+                        notes.push(format!("，但所在的“{label}”不含指标{no}"));
                         if !explicit && members.len() == 1 {
-                            context_alt = Some((h.heading, f.nos[0] as usize));
+                            context_alt = Some((h.heading, no));
                         }
                     }
                 }
@@ -1000,7 +1004,9 @@ impl Classifier {
                 });
                 // "三、…/1.xxx": perhaps the first indicator under that heading.
                 if let Some((hi, pos)) = context_alt
-                    && let Some(&li) = self.headings.get(hi).and_then(|h| h.leaves.get(pos - 1))
+                    && let Some(&li) = usize::try_from(pos - 1)
+                        .ok()
+                        .and_then(|k| self.headings.get(hi)?.leaves.get(k))
                 {
                     let label = &self.headings[hi].label;
                     claims.push(Claim {
@@ -1357,7 +1363,7 @@ impl Found {
                     .join("、")
             )
         } else {
-            format!("指标{}", self.nos[0])
+            format!("指标{}", self.nos.first().copied().unwrap_or(0))
         };
         let stem = normalize(raw, p.is_file);
         if self.token == stem || self.token == raw {
@@ -1512,8 +1518,7 @@ fn num_at(c: &[char], i: usize) -> Option<(i64, usize)> {
 fn num_list(c: &[char], i: usize) -> Option<(Vec<i64>, usize)> {
     let (first, mut end) = num_at(c, i)?;
     let mut out = vec![first];
-    loop {
-        let Some(&sep) = c.get(end) else { break };
+    while let Some(&sep) = c.get(end) {
         let range = matches!(sep, '-' | '~' | '至' | '到');
         let list = matches!(sep, '、' | ',' | '和' | '及' | '与' | '/' | '+');
         if !range && !list {
@@ -1649,10 +1654,6 @@ mod tests {
 
     /// The demo system's leaves as keys; with `global_codes` its 二级 headings are numbered
     /// "1." to "24." across the whole system, as the national 2021 system prints them.
-    pub(super) fn demo_keys() -> Vec<IndicatorKey> {
-        keys(false)
-    }
-
     fn keys(global_codes: bool) -> Vec<IndicatorKey> {
         let mut d = parse_embedded("demo", EMBEDDED[0].1).expect("demo parses");
         if global_codes {
@@ -1933,6 +1934,50 @@ mod tests {
         failures
     }
 
+    /// Random names from the characters offices use never panic, and every answer is
+    /// well-formed.
+    #[test]
+    fn any_name_gets_an_answer() {
+        let cl = Classifier::new(&keys(false));
+        let empty = Classifier::new(&[]);
+        let pool: Vec<char> = "0123456789指标第项号、.,-_ ~()（）【】〔〕三十六一二零百两年月日级照片附件行政复议执法公示/\\.pdf IMG_No"
+            .chars()
+            .collect();
+        let mut state = 0x9e37_79b9_u64;
+        let mut rnd = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = (rnd() % 40) as usize;
+            let name: String = (0..len)
+                .map(|_| pool[(rnd() as usize) % pool.len()])
+                .collect();
+            for c in [&cl, &empty] {
+                let got = c.classify_path(&name);
+                assert!(
+                    got.candidates
+                        .iter()
+                        .all(|m| m.confidence <= 100 && !m.reason.is_empty())
+                );
+                assert_eq!(
+                    got.verdict == Verdict::None,
+                    got.candidates.is_empty(),
+                    "{name}"
+                );
+                let nos: Vec<i64> = got.candidates.iter().map(|m| m.no).collect();
+                let mut dedup = nos.clone();
+                dedup.sort_unstable();
+                dedup.dedup();
+                assert_eq!(dedup.len(), nos.len(), "{name}");
+            }
+        }
+        assert_eq!(cl.classify::<&str>(&[]).verdict, Verdict::None);
+        assert_eq!(cl.classify(&["", " ", "."]).verdict, Verdict::None);
+    }
+
     #[test]
     fn fifty_thousand_files_against_a_hundred_indicators_are_cheap() {
         let cl = Classifier::new(&keys(false));
@@ -1970,23 +2015,5 @@ mod tests {
             failures.len(),
             failures.join("\n")
         );
-    }
-}
-
-#[cfg(test)]
-mod probe {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn probe_print() {
-        let cl = Classifier::new(&super::tests::demo_keys());
-        let paths = std::fs::read_to_string("/tmp/probe.txt").unwrap();
-        for p in paths.lines().filter(|l| !l.trim().is_empty()) {
-            let got = cl.classify_path(p);
-            println!("{p}\n  → {:?} group={:?}", got.verdict, got.group);
-            for m in &got.candidates {
-                println!("      {} ({}) {}", m.no, m.confidence, m.reason);
-            }
-        }
     }
 }
