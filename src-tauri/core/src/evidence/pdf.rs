@@ -239,8 +239,8 @@ pub fn merge(items: &[MergeItem], progress: &dyn Progress, cancel: &Cancel) -> R
         );
         let result = catch_unwind(AssertUnwindSafe(|| match &item.kind {
             MergeKind::Pdf(b) => import_pdf(b, next_id, pages_id),
-            MergeKind::Jpeg(b) => jpeg_image(b).map(|img| image_page(&img, next_id, pages_id)),
-            MergeKind::Png(b) => png_image(b).map(|img| image_page(&img, next_id, pages_id)),
+            MergeKind::Jpeg(b) => jpeg_image(b).map(|img| image_page(img, next_id, pages_id)),
+            MergeKind::Png(b) => png_image(b).map(|img| image_page(img, next_id, pages_id)),
         }));
         match result {
             Ok(Ok(imp)) => {
@@ -397,7 +397,12 @@ fn collect_refs(obj: &Object, out: &mut Vec<ObjectId>) {
         Object::Reference(id) => out.push(*id),
         Object::Array(a) => a.iter().for_each(|o| collect_refs(o, out)),
         Object::Dictionary(d) => d.iter().for_each(|(_, o)| collect_refs(o, out)),
-        Object::Stream(s) => s.dict.iter().for_each(|(_, o)| collect_refs(o, out)),
+        // A stream's length is rewritten on copy; its indirect length object is not needed.
+        Object::Stream(s) => s
+            .dict
+            .iter()
+            .filter(|(k, _)| k.as_slice() != b"Length")
+            .for_each(|(_, o)| collect_refs(o, out)),
         _ => {}
     }
 }
@@ -755,7 +760,7 @@ fn placement(orientation: u8, x: f64, y: f64, w: f64, h: f64) -> [f64; 6] {
 }
 
 /// One A4 page (landscape for a wide image) showing the image.
-fn image_page(img: &Image, next_id: u32, parent: ObjectId) -> Imported {
+fn image_page(img: Image, next_id: u32, parent: ObjectId) -> Imported {
     let (iw, ih) = if (5..=8).contains(&img.orientation) {
         (img.height as f64, img.width as f64)
     } else {
