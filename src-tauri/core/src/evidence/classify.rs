@@ -491,11 +491,10 @@ impl Classifier {
                     j = skip(c, j + 1, " ");
                 }
                 if !heading_level && let Some((nos, end)) = num_list(c, j) {
-                    let mut end = end;
-                    if matches!(c.get(end), Some('项' | '号')) {
-                        end += 1;
-                    }
-                    if !blocked_after(c, end) || matches!(c.get(end), Some('项' | '号')) {
+                    // "指标27项" / "指标27号" end at the marker; otherwise "指标27个" is a count.
+                    let marker = matches!(c.get(end), Some('项' | '号'));
+                    let end = if marker { end + 1 } else { end };
+                    if marker || !blocked_after(c, end) {
                         mark(used, i, end);
                         found.push(Found::new(Form::Explicit, nos, c, i, end));
                         i = end;
@@ -1160,7 +1159,9 @@ impl Classifier {
                 *e = e.max(w * factor);
             }
         }
-        let q: Vec<(u32, f32)> = q.into_iter().collect();
+        // Sorted, so the sums (and any near-ties) come out the same on every run.
+        let mut q: Vec<(u32, f32)> = q.into_iter().collect();
+        q.sort_unstable_by_key(|x| x.0);
         let q_mass: f32 = q.iter().map(|x| x.1).sum();
         let mut scores = self.leaf_scores(&q);
         if let Some(h) = within {
@@ -1717,6 +1718,8 @@ mod tests {
         ("指标15至19 规范性文件.pdf", Sure(&[15, 16, 17, 18, 19])),
         ("第四十三项/执法公示.pdf", Sure(&[43])),
         ("复件 指标27.pdf", Sure(&[27])),
+        ("指标27号 目录公开.pdf", Sure(&[27])),
+        ("涉及指标3个 问题说明.docx", Queue(None)),
         // Codes at the start of a name.
         ("（三十六）法律顾问覆盖情况/聘任文件.pdf", Sure(&[36])),
         ("(36)法律顾问名单.pdf", Sure(&[36])),

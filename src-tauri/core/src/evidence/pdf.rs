@@ -259,11 +259,14 @@ pub fn merge(items: &[MergeItem], progress: &dyn Progress, cancel: &Cancel) -> R
         }
     }
     cancel.check()?;
+    if items.is_empty() {
+        return Err(Error::Invalid("没有可合并的材料。".into()));
+    }
     if kids.is_empty() {
-        let mut msg = if items.is_empty() {
-            "没有可合并的材料。".to_string()
+        let mut msg = if items.len() == 1 {
+            "这份材料无法读取，未生成合并文件。".to_string()
         } else {
-            format!("{} 份材料都无法读取，未生成合并文件。", items.len())
+            format!("全部 {} 份材料都无法读取，未生成合并文件。", items.len())
         };
         for (_, reason) in skipped.iter().take(3) {
             msg.push('\n');
@@ -1184,10 +1187,20 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            e.to_string().contains("都无法读取") && e.to_string().contains("已加密"),
+            e.to_string().contains("无法读取") && e.to_string().contains("已加密"),
             "{e}"
         );
-        assert!(merge(&[], &NoProgress, &Cancel::new()).is_err());
+        let two = [
+            item("加密", MergeKind::Pdf(LOCKED.to_vec())),
+            item("空白", MergeKind::Png(Vec::new())),
+        ];
+        let e = merge(&two, &NoProgress, &Cancel::new()).unwrap_err();
+        assert!(e.to_string().starts_with("全部 2 份材料都无法读取"), "{e}");
+        assert!(e.to_string().contains("“空白”不是有效的 PNG 图片"), "{e}");
+        assert!(matches!(
+            merge(&[], &NoProgress, &Cancel::new()),
+            Err(Error::Invalid(_))
+        ));
         let c = Cancel::new();
         c.cancel();
         let e = merge(
