@@ -15,6 +15,9 @@
 //! - [`mod@ingest`] — a plan into the store using both cores: folder files copied by a worker pool,
 //!   zip entries inflated by one thread and hashed/written by another; outcomes in plan order;
 //!   [`ingest::bench_ingest`] for a later benchmark.
+//! - [`classify`] — which indicator(s) a file supports, from its folder and file names as units
+//!   write them, with a confidence; unsure files go to the 待归类 queue.
+//! - [`pdf`] — page counts and the merged PDF of an archive volume with Chinese bookmarks.
 //! - [`winpath`] — names and relative paths safe on Windows (forbidden characters, reserved
 //!   device names, MAX_PATH), unique within each folder.
 //!
@@ -34,8 +37,10 @@
 //! a later garbage collection over [`cas::ObjectStore::list`] can remove them.
 
 pub mod cas;
+pub mod classify;
 pub mod ingest;
 pub mod intake;
+pub mod pdf;
 pub mod winpath;
 
 #[cfg(test)]
