@@ -37,8 +37,7 @@ fn staged(path: &Path, bytes: &[u8], sweep: bool) -> Result<tempfile::NamedTempF
 /// and `path` is untouched.
 pub fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), Error> {
     crate::fault::before_rename(path).map_err(|e| write_error(path, &e))?;
-    tmp.persist(path)
-        .map_err(|e| write_error(path, &e.error))?;
+    tmp.persist(path).map_err(|e| write_error(path, &e.error))?;
     Ok(())
 }
 

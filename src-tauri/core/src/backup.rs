@@ -14,12 +14,12 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use crate::action::Action;
+use crate::atomic::{persist, temp_beside, write_atomic, write_error};
 use crate::error::{Error, Result};
 use crate::model::{
     BackupInfo, BackupReason, DataCount, RestorePreview, RestoreReport, SnapshotSummary,
 };
 use crate::progress::Job;
-use crate::atomic::{persist, temp_beside, write_atomic, write_error};
 use crate::workspace::Workspace;
 
 /// Folder of the backups inside the data folder.

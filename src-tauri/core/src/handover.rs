@@ -17,11 +17,11 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::action::Action;
+use crate::atomic::write_error;
 use crate::backup;
 use crate::error::{Error, Result};
 use crate::model::{BackupReason, HandoverManifest, HandoverReport};
 use crate::progress::Job;
-use crate::atomic::write_error;
 use crate::sheet::display_name;
 use crate::workspace::Workspace;
 

@@ -167,6 +167,21 @@ pub struct ImportIssue {
     pub col: Option<String>,
 }
 
+impl ImportIssue {
+    /// An issue about a whole file, folder or archive entry (no sheet, row or column);
+    /// `message` is the complete sentence shown, naming the file.
+    pub fn about_file(file: &str, severity: Severity, message: impl Into<String>) -> ImportIssue {
+        ImportIssue {
+            severity,
+            message: message.into(),
+            file: file.to_string(),
+            sheet: None,
+            row: None,
+            col: None,
+        }
+    }
+}
+
 /// What an indicator import would do, shown before anything is stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -53,7 +53,10 @@ fn build(tree: &IndicatorTree) -> Result<Book> {
             .filter_map(|l| l.ancestors.get(b).map(|a| heading_label(a)))
             .chain(std::iter::once(name.clone()))
             .collect();
-        cols.push((name, fit_width(texts.iter().map(String::as_str), 10.0, 24.0)));
+        cols.push((
+            name,
+            fit_width(texts.iter().map(String::as_str), 10.0, 24.0),
+        ));
     }
     let text_width = fit_width(lines.iter().map(|l| l.leaf.title.as_str()), 30.0, 60.0);
     cols.push((level_name(depth - 1), text_width));

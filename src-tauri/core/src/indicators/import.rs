@@ -26,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::model::{ImportIssue, IndicatorImportPreview, IndicatorNode, Severity, SystemInfo};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
+use crate::sheet::layout::{Issues, is_note_text, is_total_text, scan_header, short};
 use crate::sheet::{Grid, display_name, read_file, read_tables_from_bytes};
 use crate::text::{header_key, parse_number_label, split_heading, to_half_width};
 use crate::workspace::Workspace;
@@ -233,41 +234,28 @@ fn header_from(names: &[(usize, String)], row: usize) -> Option<Header> {
     })
 }
 
-/// Find the header in the first rows: a single row, or two rows read together (a top row
-/// such as "指标体系" spanning the level columns above "一级指标 | 二级指标 | 三级指标").
+/// Find the header (see [`scan_header`]): a single row, or two rows read together (a top row
+/// such as "指标体系" spanning the level columns above "一级指标 | 二级指标 | 三级指标"). The
+/// header naming the most roles wins.
 fn find_header(g: &Grid) -> Option<Header> {
-    let mut best: Option<Header> = None;
-    let limit = g.rows.len().min(20);
-    for r in 0..limit {
-        let width = g.width();
-        let single: Vec<(usize, String)> =
-            (0..width).map(|c| (c, g.text(r, c).to_string())).collect();
-        let mut candidates = vec![header_from(&single, r)];
-        if r > 0 {
-            let combined: Vec<(usize, String)> = (0..width)
-                .map(|c| {
-                    let low = g.text(r, c);
-                    let high = g.text(r - 1, c);
-                    let pick = if classify(low).is_some() || high.is_empty() {
-                        low
+    scan_header(g, |r, cells, above| {
+        let names: Vec<(usize, String)> = match above {
+            None => cells.iter().cloned().enumerate().collect(),
+            Some(high) => cells
+                .iter()
+                .zip(high)
+                .map(|(low, high)| {
+                    if classify(low).is_some() || high.is_empty() {
+                        low.clone()
                     } else {
-                        high
-                    };
-                    (c, pick.to_string())
+                        high.clone()
+                    }
                 })
-                .collect();
-            candidates.push(header_from(&combined, r));
-        }
-        for h in candidates.into_iter().flatten() {
-            if best
-                .as_ref()
-                .is_none_or(|b| h.score_quality > b.score_quality)
-            {
-                best = Some(h);
-            }
-        }
-    }
-    best
+                .enumerate()
+                .collect(),
+        };
+        header_from(&names, r).map(|h| (h.score_quality, h))
+    })
 }
 
 /// Heading styles, used to give heading rows their level in the order they first appear.
@@ -288,27 +276,6 @@ fn heading_style(code: &str) -> &'static str {
     }
 }
 
-fn is_total(text: &str) -> bool {
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    ["合计", "总计", "小计", "总分", "合计分值"].contains(&t.as_str())
-}
-
-fn is_note(text: &str) -> bool {
-    let t = text.trim_start();
-    [
-        "注",
-        "说明",
-        "备注",
-        "附注",
-        "填表",
-        "制表",
-        "审核",
-        "联系人",
-    ]
-    .iter()
-    .any(|p| t.starts_with(p))
-}
-
 /// Result of reading one table.
 struct TableResult {
     draft_roots: Vec<IndicatorNode>,
@@ -318,43 +285,8 @@ struct TableResult {
     title: Option<String>,
 }
 
-struct Ctx<'a> {
-    file: &'a str,
-    grid: &'a Grid,
-    issues: Vec<ImportIssue>,
-}
-
-impl Ctx<'_> {
-    fn push(&mut self, severity: Severity, row: Option<usize>, col: Option<usize>, what: &str) {
-        let place = match row {
-            Some(r) => format!("“{}”{}：", self.file, self.grid.place(r, col)),
-            None => format!(
-                "“{}”{}：",
-                self.file,
-                if self.grid.is_word_table {
-                    self.grid.name.clone()
-                } else {
-                    format!("工作表“{}”", self.grid.name)
-                }
-            ),
-        };
-        self.issues.push(ImportIssue {
-            severity,
-            message: format!("{place}{what}"),
-            file: self.file.to_string(),
-            sheet: Some(self.grid.name.clone()),
-            row: row.map(|r| r as u32 + 1),
-            col: col.map(|c| self.grid.col_label(c)),
-        });
-    }
-}
-
 fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
-    let mut cx = Ctx {
-        file,
-        grid: g,
-        issues: Vec::new(),
-    };
+    let mut issues = Issues::new(file);
     // Title: the first line above the header that names a system.
     let mut title = None;
     let above: Vec<String> = g
@@ -413,7 +345,7 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
         // A row whose cells all say one thing spans the table: a heading or a note.
         if distinct.len() == 1 && (filled >= 2 || (text.is_empty() && no_raw.is_empty())) {
             let only = distinct[0].to_string();
-            if is_note(&only) {
+            if is_note_text(&only) {
                 continue;
             }
             let (code, _) = split_heading(&only);
@@ -438,8 +370,9 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
                 continue;
             }
             if text.is_empty() || filled >= 2 && no_raw.is_empty() {
-                cx.push(
+                issues.at(
                     Severity::Warning,
+                    g,
                     Some(r),
                     None,
                     &format!("无法识别的整行文字“{}”，已跳过。", short(&only)),
@@ -473,8 +406,9 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
         }
         if text.is_empty() {
             if !no_raw.is_empty() && parse_number_label(&no_raw).is_some() {
-                cx.push(
+                issues.at(
                     Severity::Error,
+                    g,
                     Some(r),
                     Some(h.text),
                     &format!("指标序号为“{no_raw}”，但“{}”一栏为空。", h.text_name),
@@ -483,18 +417,19 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
             // A heading-only row of the level columns (e.g. a 一级 with nothing else): skip.
             continue;
         }
-        if no_raw.is_empty() && is_note(&text) {
+        if no_raw.is_empty() && is_note_text(&text) {
             continue;
         }
         // A total row ("合计 | … | 100") is arithmetic, not an indicator.
-        if is_total(&no_raw) || is_total(&text) {
+        if is_total_text(&no_raw) || is_total_text(&text) {
             continue;
         }
         let (no, text) = match (h.no, parse_number_label(&no_raw)) {
             (Some(_), Some(n)) => (Some(n), text),
             (Some(c), None) if !no_raw.is_empty() => {
-                cx.push(
+                issues.at(
                     Severity::Error,
+                    g,
                     Some(r),
                     Some(c),
                     &format!("序号“{}”无法识别为数字。", short(&no_raw)),
@@ -508,7 +443,7 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
                     Some(n) if !rest.is_empty() => (Some(n), rest),
                     _ => {
                         let col = h.no.unwrap_or(h.text);
-                        cx.push(Severity::Error, Some(r), Some(col), "缺少指标序号。");
+                        issues.at(Severity::Error, g, Some(r), Some(col), "缺少指标序号。");
                         (None, text)
                     }
                 }
@@ -528,8 +463,9 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
             match t.parse::<f64>() {
                 Ok(v) => Some(v),
                 Err(_) => {
-                    cx.push(
+                    issues.at(
                         Severity::Warning,
+                        g,
                         Some(r),
                         Some(c),
                         &format!("分值“{}”不是数字，已留空。", short(&cell.text)),
@@ -565,8 +501,9 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
     let no_col = h.no.unwrap_or(h.text);
     for (no, at) in by_no.iter().filter(|(_, v)| v.len() > 1) {
         let list: Vec<String> = at.iter().map(|r| format!("第{}行", r + 1)).collect();
-        cx.push(
+        issues.at(
             Severity::Error,
+            g,
             Some(at[1]),
             Some(no_col),
             &format!(
@@ -581,8 +518,9 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
             .map(|n| n.to_string())
             .collect();
         if !missing.is_empty() && missing.len() <= 50 {
-            cx.push(
+            issues.at(
                 Severity::Warning,
+                g,
                 None,
                 None,
                 &format!("指标序号不连续，缺少：{}。", missing.join("、")),
@@ -597,8 +535,9 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
             .iter()
             .find(|r| r.path.len() != depth_max)
             .map(|r| r.row);
-        cx.push(
+        issues.at(
             Severity::Warning,
+            g,
             r,
             None,
             "部分指标的上级层次不完整（缺少上级指标），已按实际层次导入。",
@@ -669,17 +608,8 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
         leaves: rows.len(),
         draft_roots: roots,
         level_names,
-        issues: cx.issues,
+        issues: issues.list,
         title,
-    }
-}
-
-fn short(s: &str) -> String {
-    let s = s.replace('\n', " ");
-    if s.chars().count() > 30 {
-        format!("{}…", s.chars().take(30).collect::<String>())
-    } else {
-        s
     }
 }
 
@@ -776,7 +706,7 @@ fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Pa
             severity: Severity::Error,
             message: format!(
                 "“{file}”{}：找到了表头，但表头下没有任何指标。",
-                grid_label(grid)
+                grid.label()
             ),
             file: file.to_string(),
             sheet: Some(grid.name.clone()),
@@ -800,14 +730,6 @@ fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Pa
         source: grid.name.clone(),
         issues,
     })
-}
-
-fn grid_label(g: &Grid) -> String {
-    if g.is_word_table {
-        g.name.clone()
-    } else {
-        format!("工作表“{}”", g.name)
-    }
 }
 
 /// "附件1 XX指标体系" → "XX指标体系".

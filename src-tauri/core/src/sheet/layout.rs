@@ -113,56 +113,106 @@ fn match_row(names: &[String], keys: &Keys<'_>) -> HashMap<&'static str, usize> 
     cols
 }
 
-/// Find the header of `layout` in the first 20 rows of `g`: a single row, or two rows read
-/// together (a merged top cell such as "责任分工" above "牵头单位 | 责任单位"). The best row
-/// holding every `required` key wins.
+/// How many rows from the top a header may start in (titles, dates and notes come first).
+pub const HEADER_SEARCH_ROWS: usize = 20;
+
+/// The one header search of every layout: for each of the first [`HEADER_SEARCH_ROWS`] rows,
+/// `judge` sees the row's cells alone and, from the second row on, the row read together with
+/// the one above it (`Some(above)`: a merged top cell such as "责任分工" over "牵头单位 |
+/// 责任单位"). `judge` returns a header and its score; the best score wins (the first on ties).
+pub fn scan_header<T>(
+    g: &Grid,
+    mut judge: impl FnMut(usize, &[String], Option<&[String]>) -> Option<(usize, T)>,
+) -> Option<T> {
+    let width = g.width();
+    let mut best: Option<(usize, T)> = None;
+    let row_texts =
+        |r: usize| -> Vec<String> { (0..width).map(|c| g.text(r, c).to_string()).collect() };
+    let mut above: Option<Vec<String>> = None;
+    for r in 0..g.rows.len().min(HEADER_SEARCH_ROWS) {
+        let cells = row_texts(r);
+        for candidate in [
+            judge(r, &cells, None),
+            above.as_deref().and_then(|a| judge(r, &cells, Some(a))),
+        ] {
+            if let Some((score, t)) = candidate
+                && best.as_ref().is_none_or(|(b, _)| score > *b)
+            {
+                best = Some((score, t));
+            }
+        }
+        above = Some(cells);
+    }
+    best.map(|(_, t)| t)
+}
+
+/// Find the header of `layout` (see [`scan_header`]). The best row holding every `required`
+/// key wins: the one naming the most columns.
 pub fn find_header(g: &Grid, layout: &[Column], required: &[&str]) -> Option<Found> {
     let keys = Keys::new(layout);
-    let width = g.width();
-    let mut best: Option<Found> = None;
-    for r in 0..g.rows.len().min(20) {
-        let single: Vec<String> = (0..width).map(|c| g.text(r, c).to_string()).collect();
-        let mut candidates = vec![match_row(&single, &keys)];
-        if r > 0 {
-            let combined: Vec<String> = (0..width)
-                .map(|c| {
-                    let low = g.text(r, c);
-                    let high = g.text(r - 1, c);
-                    let low_known = keys.known(&header_key(low));
-                    if low_known || high.is_empty() || low == high {
-                        low.to_string()
-                    } else if low.is_empty() {
-                        high.to_string()
-                    } else {
-                        // "指标" over "序号": the lower cell names the column.
-                        low.to_string()
+    scan_header(g, |r, cells, above| {
+        let cols = match above {
+            None => match_row(cells, &keys),
+            Some(high) => {
+                let combined: Vec<String> = cells
+                    .iter()
+                    .zip(high)
+                    .map(|(low, high)| {
+                        // The lower cell names the column ("指标" over "序号"), unless it is
+                        // empty and the upper one spans down.
+                        if low.is_empty() && !keys.known(&header_key(low)) {
+                            high.clone()
+                        } else {
+                            low.clone()
+                        }
+                    })
+                    .collect();
+                let mut m = match_row(&combined, &keys);
+                // Keys only the upper row names (a vertically merged "序号" A1:A2).
+                for (k, c) in match_row(high, &keys) {
+                    if !m.contains_key(k) && !m.values().any(|v| *v == c) {
+                        m.insert(k, c);
                     }
-                })
-                .collect();
-            let mut m = match_row(&combined, &keys);
-            // Keys only the upper row names (a vertically merged "序号" A1:A2).
-            for (k, c) in match_row(
-                &(0..width)
-                    .map(|c| g.text(r - 1, c).to_string())
-                    .collect::<Vec<_>>(),
-                &keys,
-            ) {
-                if !m.contains_key(k) && !m.values().any(|v| *v == c) {
-                    m.insert(k, c);
                 }
+                m
             }
-            candidates.push(m);
+        };
+        if !required.iter().all(|k| cols.contains_key(k)) {
+            return None;
         }
-        for cols in candidates {
-            if !required.iter().all(|k| cols.contains_key(k)) {
-                continue;
-            }
-            if best.as_ref().is_none_or(|b| cols.len() > b.cols.len()) {
-                best = Some(Found { row: r, cols });
-            }
-        }
-    }
-    best
+        Some((cols.len(), Found { row: r, cols }))
+    })
+}
+
+/// Text that opens a note under (or above) a table: "注：…", "说明：…", "填表人：…".
+pub fn is_note_text(text: &str) -> bool {
+    let t = text.trim_start();
+    [
+        "注",
+        "说明",
+        "备注",
+        "附注",
+        "填表",
+        "制表",
+        "审核",
+        "联系人",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p))
+}
+
+/// A total row's label: "合计", "总计", "小计", "总分".
+pub fn is_total_text(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    ["合计", "总计", "小计", "总分", "合计分值"].contains(&t.as_str())
+}
+
+/// Whether row `r` is a note line: its first non-empty cell opens a note.
+pub fn is_note_row(g: &Grid, r: usize) -> bool {
+    (0..g.width())
+        .map(|c| g.text(r, c))
+        .find(|t| !t.is_empty())
+        .is_some_and(is_note_text)
 }
 
 /// Issues of one file, each message naming the file and the place.
@@ -191,7 +241,7 @@ impl Issues {
     ) {
         let place = match row {
             Some(r) => g.place(r, col),
-            None => format!("工作表“{}”", g.name),
+            None => g.label(),
         };
         self.list.push(ImportIssue {
             severity,
@@ -205,14 +255,11 @@ impl Issues {
 
     /// An issue about the whole file.
     pub fn file(&mut self, severity: Severity, what: &str) {
-        self.list.push(ImportIssue {
+        self.list.push(ImportIssue::about_file(
+            &self.file,
             severity,
-            message: format!("“{}”：{}", self.file, what),
-            file: self.file.clone(),
-            sheet: None,
-            row: None,
-            col: None,
-        });
+            format!("“{}”：{}", self.file, what),
+        ));
     }
 
     pub fn has_errors(&self) -> bool {

@@ -132,14 +132,18 @@ impl Grid {
         }
     }
 
-    /// "工作表“附件1”第12行 C列" / "表格2 第12行第3列".
-    pub fn place(&self, row: usize, col: Option<usize>) -> String {
-        let kind = if self.is_word_table { "" } else { "工作表" };
-        let sheet = if self.is_word_table {
+    /// How the table is named to the user: "工作表“附件1”" for a sheet, "表格2" for a Word table.
+    pub fn label(&self) -> String {
+        if self.is_word_table {
             self.name.clone()
         } else {
-            format!("{kind}“{}”", self.name)
-        };
+            format!("工作表“{}”", self.name)
+        }
+    }
+
+    /// "工作表“附件1”第12行 C列" / "表格2 第12行第3列".
+    pub fn place(&self, row: usize, col: Option<usize>) -> String {
+        let sheet = self.label();
         match col {
             Some(c) if self.is_word_table => format!("{sheet}第{}行第{}列", row + 1, c + 1),
             Some(c) => format!("{sheet}第{}行 {}列", row + 1, self.col_label(c)),
@@ -515,7 +519,6 @@ pub fn format_number(f: f64) -> String {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -87,10 +87,7 @@ impl Formats {
                 .set_font_color(0xC00000),
             locked: body.clone().set_background_color(0xF2F2F2),
             locked_center: center.clone().set_background_color(0xF2F2F2),
-            input: body
-                .clone()
-                .set_unlocked()
-                .set_background_color(0xFFF9E5),
+            input: body.clone().set_unlocked().set_background_color(0xFFF9E5),
             body,
             center,
         }
@@ -298,7 +295,7 @@ impl Sheet<'_> {
                 .and_then(|d| d.set_input_title(title))
                 .and_then(|d| d.set_input_message("请从下拉列表中选择"))
                 .and_then(|d| d.set_error_title(title))
-                .and_then(|d| d.set_error_message(&format!("只能选择：{}", values.join("、")))),
+                .and_then(|d| d.set_error_message(format!("只能选择：{}", values.join("、")))),
         )?;
         let r = self.ws.add_data_validation(first, col, last, col, &dv);
         built(self.what, r.map(|_| ()))

@@ -183,10 +183,10 @@ fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String, Vec
             )));
         }
         if symlink {
-            issues.push(file_issue(
+            issues.push(ImportIssue::about_file(
                 &file,
                 Severity::Warning,
-                &format!(
+                format!(
                     "压缩包“{file}”中的“{}”是符号链接（指向其他位置），已跳过。",
                     entry_name(&raw_name)
                 ),
@@ -194,10 +194,10 @@ fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String, Vec
             continue;
         }
         let Ok(mut f) = zip.by_index(i) else {
-            issues.push(file_issue(
+            issues.push(ImportIssue::about_file(
                 &file,
                 Severity::Warning,
-                &format!("压缩包“{file}”中第 {} 个文件已损坏，已跳过。", i + 1),
+                format!("压缩包“{file}”中第 {} 个文件已损坏，已跳过。", i + 1),
             ));
             continue;
         };
@@ -254,17 +254,6 @@ fn entry_name(raw: &[u8]) -> String {
     match std::str::from_utf8(raw) {
         Ok(s) => s.to_string(),
         Err(_) => encoding_rs::GBK.decode(raw).0.into_owned(),
-    }
-}
-
-fn file_issue(file: &str, severity: Severity, message: &str) -> ImportIssue {
-    ImportIssue {
-        severity,
-        message: message.to_string(),
-        file: file.to_string(),
-        sheet: None,
-        row: None,
-        col: None,
     }
 }
 
@@ -364,7 +353,11 @@ fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<CollectPreview, C
         let grids = match read_tables_from_bytes(&file, bytes.clone()) {
             Ok(g) => g,
             Err(e) => {
-                all_issues.push(file_issue(&file, Severity::Error, &e.to_string()));
+                all_issues.push(ImportIssue::about_file(
+                    &file,
+                    Severity::Error,
+                    e.to_string(),
+                ));
                 continue;
             }
         };

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::model::{ImportIssue, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
-use crate::sheet::layout::{Column, Issues, find_header, short};
+use crate::sheet::layout::{Column, Issues, find_header, is_note_row, short};
 use crate::sheet::{Grid, display_name, read_tables};
 use crate::text::parse_number_label;
 use crate::units::{self, Directory, NameMatch, UnitInput, kind_from_name, norm};
@@ -283,16 +283,7 @@ fn plan(
         let lead_raw = get(r, "lead");
         let support_raw = get(r, "support");
         if no_raw.is_empty() {
-            let all: Vec<&str> = (0..g.width())
-                .map(|c| g.text(r, c))
-                .filter(|t| !t.is_empty())
-                .collect();
-            let first = all.first().copied().unwrap_or("");
-            if first.starts_with('注')
-                || first.starts_with("说明")
-                || first.starts_with("填表")
-                || first.starts_with("备注")
-            {
+            if is_note_row(g, r) {
                 continue;
             }
             if lead_raw.is_empty() && support_raw.is_empty() {

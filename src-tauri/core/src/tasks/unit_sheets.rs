@@ -16,11 +16,11 @@ use ts_rs::TS;
 
 use super::Assignment;
 use crate::action::Action;
+use crate::atomic::{write_all_atomic, write_atomic};
 use crate::campaign;
 use crate::error::{Error, Result};
 use crate::progress::Job;
 use crate::sheet::layout::Column;
-use crate::atomic::{write_all_atomic, write_atomic};
 use crate::sheet::write::{Book, Style, wrapped_height};
 use crate::units::UnitInfo;
 use crate::workspace::Workspace;

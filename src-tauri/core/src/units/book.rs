@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::model::{ImportIssue, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
-use crate::sheet::layout::{Column, Issues, find_header, short};
+use crate::sheet::layout::{Column, Issues, find_header, is_note_row, short};
 use crate::sheet::write::{Book, Style};
 use crate::sheet::{Grid, display_name, read_tables};
 use crate::workspace::Workspace;
@@ -221,21 +221,11 @@ fn parse_units(path: &Path) -> Result<UnitsPlan> {
                 continue;
             }
             let name = g.text(r, nc).replace('\n', "");
-            let first = (0..g.width())
-                .map(|c| g.text(r, c))
-                .find(|t| !t.is_empty())
-                .unwrap_or("");
-            if ["注", "说明", "填表", "备注"]
-                .iter()
-                .any(|p| first.starts_with(p))
-            {
+            if is_note_row(g, r) {
                 continue;
             }
             if name.is_empty() {
                 issues.at(Severity::Error, g, Some(r), Some(nc), "单位名称为空。");
-                continue;
-            }
-            if name.starts_with("注") || name.starts_with("说明") || name.starts_with("填表") {
                 continue;
             }
             if units.len() == MAX_UNITS {
