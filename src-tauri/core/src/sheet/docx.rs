@@ -251,6 +251,7 @@ fn build_grid(name: String, raw: Vec<Vec<RawCell>>, caption: Vec<String>) -> Gri
         rows,
         caption,
         is_word_table: true,
+        ..Grid::default()
     }
 }
 

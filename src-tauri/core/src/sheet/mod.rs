@@ -7,7 +7,9 @@ pub mod docx;
 pub mod layout;
 pub mod write;
 mod xls_guard;
+pub mod xlsx_meta;
 
+use std::collections::BTreeSet;
 use std::io::{Cursor, Read, Seek};
 use std::path::Path;
 
@@ -102,6 +104,13 @@ pub struct Grid {
     /// Whether the row/column of an issue is shown as Excel does ("第3行 C列") or as a Word
     /// table does ("第3行第2列").
     pub is_word_table: bool,
+    /// The sheet is hidden (or very hidden) in the workbook.
+    pub hidden: bool,
+    /// 0-based rows and columns the sheet hides (.xlsx; other formats report none).
+    pub hidden_rows: BTreeSet<usize>,
+    pub hidden_cols: BTreeSet<usize>,
+    /// Cells holding a formula that was never calculated (no cached value): they read empty.
+    pub uncalculated: Vec<(usize, usize)>,
 }
 
 impl Grid {
@@ -246,9 +255,12 @@ fn read_tables_inner(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, Error> {
             if kind != FileKind::Xls {
                 check_zip_sizes(file, &bytes)?;
             }
-            if kind == FileKind::Xlsx {
+            let meta = if kind == FileKind::Xlsx {
                 check_xlsx_extent(file, &bytes)?;
-            }
+                xlsx_meta::scan(&bytes, 1024 * 1024 * 1024)
+            } else {
+                xlsx_meta::WorkbookMeta::new()
+            };
             if kind == FileKind::Xls {
                 match xls_guard::check(&bytes, MAX_BOX_CELLS) {
                     Ok(()) => {}
@@ -274,7 +286,7 @@ fn read_tables_inner(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, Error> {
                     .map(Sheets::Ods)
                     .map_err(|e| corrupt(&e)),
             }?;
-            workbook_grids(file, sheets)
+            workbook_grids(file, sheets, meta)
         }
         other => Err(kind_error(file, other)),
     }
@@ -377,10 +389,18 @@ fn cell_extent(xml: &[u8]) -> (u64, u64) {
 const MAX_ROWS: usize = 100_000;
 const MAX_COLS: usize = 200;
 
-fn workbook_grids<RS: Read + Seek>(file: &str, mut wb: Sheets<RS>) -> Result<Vec<Grid>, Error> {
-    let names = wb.sheet_names().to_vec();
+fn workbook_grids<RS: Read + Seek>(
+    file: &str,
+    mut wb: Sheets<RS>,
+    mut meta: xlsx_meta::WorkbookMeta,
+) -> Result<Vec<Grid>, Error> {
+    let sheets: Vec<(String, bool)> = wb
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.visible != calamine::SheetVisible::Visible))
+        .collect();
     let mut grids = Vec::new();
-    for name in names {
+    for (name, hidden) in sheets {
         let range = match wb.worksheet_range(&name) {
             Ok(r) => r,
             Err(e) => {
@@ -412,11 +432,15 @@ fn workbook_grids<RS: Read + Seek>(file: &str, mut wb: Sheets<RS>) -> Result<Vec
                 })
                 .collect();
         }
+        let m = meta.remove(&name).unwrap_or_default();
         let mut grid = Grid {
             name: name.clone(),
             rows,
-            caption: Vec::new(),
-            is_word_table: false,
+            hidden,
+            hidden_rows: m.hidden_rows,
+            hidden_cols: m.hidden_cols,
+            uncalculated: m.uncalculated,
+            ..Grid::default()
         };
         fill_merges(&mut grid, merges.iter().map(|d| (d.start, d.end)));
         // Trailing blank rows are noise.
