@@ -18,7 +18,7 @@ help:
 	@echo "make run    run the desktop app on its own data folder (first run shows the wizard)"
 	@echo "make demo   a demo campaign in target/demo-data, then the app on it"
 	@echo "make deb    build the .deb installer (installs cargo-tauri on first use)"
-	@echo "make test   fmt, ui build+vitest, clippy, cargo test, bindings check, e2e"
+	@echo "make test   deps, fmt, ui build+vitest, clippy, cargo test, bindings check, e2e"
 	@echo "make e2e    only the real-window e2e test (needs ui/dist)"
 
 deps:
@@ -42,10 +42,12 @@ deb: deps
 	cd src-tauri && cargo tauri build --bundles deb
 	@ls -1 target/release/bundle/deb/*.deb
 
-# Every layer, failing fast. The UI is built before any cargo command that compiles
-# src-tauri, because tauri::generate_context! embeds ui/dist.
+# Every layer, failing fast. First what a fresh machine lacks (scripts/install-deps.sh, about a
+# second when all is there). The UI is built before any cargo command that compiles src-tauri,
+# because tauri::generate_context! embeds ui/dist.
 test:
 	@$(STAGE) --reset
+	@$(STAGE) deps     $(MAKE) --no-print-directory deps
 	@$(STAGE) fmt      $(MAKE) --no-print-directory test-fmt
 	@$(STAGE) ui       $(MAKE) --no-print-directory test-ui
 	@$(STAGE) clippy   $(MAKE) --no-print-directory test-clippy
