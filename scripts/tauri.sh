@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tauri.sh ARGS...: runs the pinned Tauri CLI from src-tauri, installing it on first use.
-# The CLI is the npm package @tauri-apps/cli (major 2, locked in scripts/tauri-cli/package-lock.json),
-# which ships a prebuilt binary: no `cargo install tauri-cli` (minutes of compiling) is needed.
+# The CLI is the npm package @tauri-apps/cli (major 2, locked in
+# scripts/tauri-cli/package-lock.json), which ships a prebuilt binary: no `cargo install
+# tauri-cli` (minutes of compiling) is needed.
 # `make deb` runs `tauri.sh build --bundles deb`; `make test` runs `tauri.sh bundle --debug ...`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
