@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs everything `make test` needs on Debian 12 / Ubuntu 24.04, idempotently:
-# - the WebKitGTK/GTK build packages, WebKitWebDriver, Xvfb and CJK fonts (apt, only if missing);
-# - node_modules of ui/ and tests/e2e/ (npm ci, only if missing or older than package-lock.json);
+# Installs everything `make run`, `make test` and `make deb` need on Debian 12 / Ubuntu 24.04,
+# idempotently (`make run` and `make test` both start with it, so either works on a fresh machine):
+# - the WebKitGTK/GTK build packages, WebKitWebDriver, Xvfb, CJK fonts and desktop-file-validate
+#   (apt, only if missing);
+# - node_modules of ui/, tests/e2e/ and scripts/tauri-cli/ (the pinned Tauri CLI, a prebuilt
+#   binary) (npm ci, only if missing or older than package-lock.json);
 # - tauri-driver (cargo install, only if missing).
 # Safe to run again; a second run does nothing and takes about a second.
 set -euo pipefail
@@ -12,7 +15,7 @@ log() { printf '[deps] %s\n' "$*"; }
 # --- Debian packages -------------------------------------------------------------------------
 PKGS=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
-  webkit2gtk-driver xvfb xauth fonts-noto-cjk pkg-config build-essential
+  webkit2gtk-driver xvfb xauth fonts-noto-cjk pkg-config build-essential desktop-file-utils
 )
 installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 missing=()
@@ -34,7 +37,7 @@ fi
 # --- Node ------------------------------------------------------------------------------------
 command -v node >/dev/null || { log "node (>= 20.19) is required"; exit 1; }
 command -v npm >/dev/null || { log "npm (>= 11) is required"; exit 1; }
-for dir in ui tests/e2e; do
+for dir in ui tests/e2e scripts/tauri-cli; do
   scripts/npm-ci.sh "$dir"
 done
 
