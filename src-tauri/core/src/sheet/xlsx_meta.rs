@@ -131,16 +131,17 @@ pub fn scan_sheet(xml: &[u8]) -> SheetMeta {
                     }
                 }
             }
-            Ok(Event::Empty(e)) if e.local_name().as_ref() == "col" => {
-                if attr(&e, "hidden").is_some_and(|h| h == "1" || h == "true") {
-                    let min = attr(&e, "min").and_then(|v| v.parse::<usize>().ok());
-                    let max = attr(&e, "max").and_then(|v| v.parse::<usize>().ok());
-                    if let (Some(a), Some(b)) = (min, max) {
-                        // A hidden range to the last column (XFD) is a habit of hiding "all
-                        // the rest"; only columns a table can use matter.
-                        for c in a.max(1)..=b.min(a.max(1) + 200) {
-                            m.hidden_cols.insert(c - 1);
-                        }
+            Ok(Event::Empty(e))
+                if e.local_name().as_ref() == "col"
+                    && attr(&e, "hidden").is_some_and(|h| h == "1" || h == "true") =>
+            {
+                let min = attr(&e, "min").and_then(|v| v.parse::<usize>().ok());
+                let max = attr(&e, "max").and_then(|v| v.parse::<usize>().ok());
+                if let (Some(a), Some(b)) = (min, max) {
+                    // A hidden range to the last column (XFD) is a habit of hiding "all
+                    // the rest"; only columns a table can use matter.
+                    for c in a.max(1)..=b.min(a.max(1) + 200) {
+                        m.hidden_cols.insert(c - 1);
                     }
                 }
             }
@@ -161,10 +162,8 @@ pub fn scan_sheet(xml: &[u8]) -> SheetMeta {
                 formula = true;
             }
             Ok(Event::Start(e)) if e.local_name().as_ref() == "v" => in_v = true,
-            Ok(Event::Text(t)) if in_v => {
-                if !t.as_ref().trim().is_empty() {
-                    value = true;
-                }
+            Ok(Event::Text(t)) if in_v && !t.as_ref().trim().is_empty() => {
+                value = true;
             }
             Ok(Event::End(e)) => match e.local_name().as_ref() {
                 "v" => in_v = false,
