@@ -1,6 +1,10 @@
 //! 示范创建工作台: the Tauri shell. It opens the data folder, manages it as state and exposes
 //! the engine (`shifan_core`) to the Vue UI through thin commands. Only this crate knows IPC.
 
+// A panic on user data is a bug: no unwrap()/expect() outside tests (clippy.toml allows them
+// in tests).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod commands;
 pub mod error;
 pub mod jobs;

@@ -8,3 +8,4 @@ mod indicator_export;
 mod indicator_import;
 mod safety;
 mod tasks;
+mod tidy;

@@ -4,6 +4,9 @@
 //! result: Chinese text by default, JSON with `--json` (lists as a top-level array). Errors go
 //! to stderr in Chinese with exit code 1; with `--json` they are `{"kind", "message"}` objects.
 
+// A panic on user data is a bug: no unwrap()/expect() outside tests.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 mod job;
 mod safety;
 

@@ -3,6 +3,10 @@
 //! The Tauri shell, the `shifan` CLI and the integration tests are three doors onto the public
 //! functions of this crate. See ARCHITECTURE.md.
 
+// A panic on user data is a bug: no unwrap()/expect() outside tests (clippy.toml allows them
+// in tests).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod action;
 pub mod atomic;
 pub mod backup;
