@@ -413,3 +413,78 @@ fn undo_takes_back_the_last_tasks_import() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("没有可以撤销的导入"));
 }
+
+#[test]
+fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
+    use std::io::Read;
+    let d = tempfile::tempdir().expect("tmp");
+    assert!(shifan(d.path(), &["demo"]).status.success());
+    for args in [
+        &["tasks", "list", "--json"][..],
+        &["tasks", "list"][..],
+        &["--help"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_shifan"))
+            .arg("--data-dir")
+            .arg(d.path())
+            .args(args)
+            .env_remove("SHIFAN_DATA_DIR")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // `| head -c 10`: read a little, then close the pipe while the program still writes.
+        let mut out = child.stdout.take().expect("stdout");
+        let mut first = [0u8; 10];
+        let _ = out.read(&mut first);
+        drop(out);
+        let o = child.wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{args:?}: {err}"
+        );
+        assert!(o.status.code().is_some(), "{args:?} ended by a signal");
+    }
+}
+
+#[test]
+fn an_import_error_is_printed_once() {
+    let d = tempfile::tempdir().expect("tmp");
+    assert!(
+        shifan(d.path(), &["init", "--name", "曾都区"])
+            .status
+            .success()
+    );
+    let bad = fixture("indicators/duplicate-numbers.xlsx");
+    let bad = bad.to_str().expect("utf8");
+    // Text: the message on stderr only.
+    let o = shifan(d.path(), &["indicators", "import", bad]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.matches("第16行").count(), 1, "{err}");
+    // JSON: the error object on stdout only.
+    let o = shifan(d.path(), &["indicators", "import", bad, "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(json(&o)["kind"], "import");
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // A preview that cannot be applied: its issues once, on stdout, exit 1.
+    let o = shifan(d.path(), &["indicators", "import", bad, "--preview"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("第16行") && out.contains("不能导入"), "{out}");
+}
