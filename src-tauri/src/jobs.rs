@@ -66,38 +66,52 @@ pub const TEST_GATE_ENV: &str = "SHIFAN_TEST_JOB_GATE";
 
 /// Progress sent over the job's channel, at most ten times a second. Without a channel (a
 /// caller that does not care) reports go nowhere. While the test gate file exists, each report
-/// waits for it to go away (or for the job to be cancelled).
-pub fn paced_progress(
-    channel: Option<Channel<JobProgress>>,
-    cancel: Cancel,
-) -> Paced<impl Fn(JobProgress) + Send + Sync> {
+/// with a known total is sent at once and then waits for the gate to go away (or for the job to
+/// be cancelled), so the progress window is surely open, showing "N / M", when a test clicks
+/// 取消.
+pub fn paced_progress(channel: Option<Channel<JobProgress>>, cancel: Cancel) -> Paced {
     let gate = std::env::var_os(TEST_GATE_ENV).map(std::path::PathBuf::from);
+    let channel = std::sync::Arc::new(channel);
+    let sink = std::sync::Arc::clone(&channel);
     Paced {
-        inner: Throttled::new(Duration::from_millis(100), move |p: JobProgress| {
-            if let Some(ch) = &channel {
+        throttled: Throttled::new(Duration::from_millis(100), Box::new(move |p: JobProgress| {
+            if let Some(ch) = sink.as_ref() {
                 // The window may be gone; nothing to do then.
                 let _ = ch.send(p);
             }
-        }),
+        })),
+        channel,
         gate,
         cancel,
     }
 }
 
-/// A progress sink with the test gate in front of it.
-pub struct Paced<F: Fn(JobProgress) + Send + Sync> {
-    inner: Throttled<F>,
+type Sender = Box<dyn Fn(JobProgress) + Send + Sync>;
+
+/// A throttled progress sink with the test gate in front of it.
+pub struct Paced {
+    throttled: Throttled<Sender>,
+    channel: std::sync::Arc<Option<Channel<JobProgress>>>,
     gate: Option<std::path::PathBuf>,
     cancel: Cancel,
 }
 
-impl<F: Fn(JobProgress) + Send + Sync> Progress for Paced<F> {
+impl Progress for Paced {
     fn report(&self, done: u64, total: u64, what: &str) {
-        self.inner.report(done, total, what);
-        if let Some(g) = &self.gate {
-            while g.exists() && !self.cancel.is_cancelled() {
-                std::thread::sleep(Duration::from_millis(20));
+        match &self.gate {
+            Some(g) if total > 0 && g.exists() => {
+                if let Some(ch) = self.channel.as_ref() {
+                    let _ = ch.send(JobProgress {
+                        done,
+                        total,
+                        what: what.to_string(),
+                    });
+                }
+                while g.exists() && !self.cancel.is_cancelled() {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
             }
+            _ => self.throttled.report(done, total, what),
         }
     }
 }

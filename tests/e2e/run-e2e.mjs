@@ -21,6 +21,9 @@ import zlib from 'node:zlib'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const APP = path.resolve(process.env.SHIFAN_APP_BIN ?? path.join(ROOT, 'target/debug/shifan-app'))
+// While this file exists, long jobs of the app wait at each step (see src-tauri/src/jobs.rs).
+const JOB_GATE = path.join(os.tmpdir(), `shifan-e2e-gate-${process.pid}`)
+process.on('exit', () => fs.rmSync(JOB_GATE, { force: true }))
 const FIXTURE = path.resolve(
   process.env.E2E_FIXTURE ?? path.join(ROOT, 'tests/fixtures/indicators/official-merged-title-rows.xlsx'),
 )
@@ -337,7 +340,7 @@ async function startDriver() {
   log(`tauri-driver ${tauriDriver} on port ${PORT}, data folder ${dataDir}`)
   driver = spawn(tauriDriver, ['--port', String(PORT), '--native-port', String(PORT + 1), '--native-driver', native], {
     // The app is started by WebKitWebDriver, a child of tauri-driver, and inherits this env.
-    env: { ...process.env, SHIFAN_DATA_DIR: dataDir, RUST_BACKTRACE: '1' },
+    env: { ...process.env, SHIFAN_DATA_DIR: dataDir, SHIFAN_TEST_JOB_GATE: JOB_GATE, RUST_BACKTRACE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // own process group, so cleanup reaches WebKitWebDriver and the app too
   })
@@ -765,11 +768,13 @@ async function collectAndUndoStory(exportPath) {
   await click(await find(css('nav-tasks')))
   await tasksCount(100)
 
-  // A big folder (30 copies of every returned sheet) takes a while: the progress window shows
-  // the file being checked, and 取消 stops it without changing anything.
+  // A folder of many returned sheets, held at its first file by the test gate (the app's
+  // SHIFAN_TEST_JOB_GATE): the progress window shows the file being checked and how far it got,
+  // and 取消 stops it without changing anything — whatever the machine's speed.
   const big = path.join(path.dirname(exportPath), '大量工作表')
   fs.mkdirSync(big, { recursive: true })
-  for (let i = 1; i <= 30; i++) {
+  fs.writeFileSync(JOB_GATE, 'closed')
+  for (let i = 1; i <= 3; i++) {
     for (const f of fs.readdirSync(sheets).filter((f) => f.endsWith('.xlsx'))) {
       fs.copyFileSync(path.join(sheets, f), path.join(big, `副本${i}-${f}`))
     }
@@ -784,6 +789,7 @@ async function collectAndUndoStory(exportPath) {
   check('progress: a long collect shows which file it is checking and how far it got', progressText.includes('读取各单位交回的工作表') && /\d+ \/ \d+/.test(progressText), progressText)
   await screenshot('22-progress', { toasts: false })
   await click(await find(css('job-cancel')))
+  fs.rmSync(JOB_GATE, { force: true })
   const cancelled = await waitForText('操作已取消，未做任何修改', 30000).catch(() => '')
   check('progress: 取消 stops the job and says nothing changed', !!cancelled)
   check('progress: no preview opens after a cancel', (await findAll(css('collect-preview'))).length === 0)
