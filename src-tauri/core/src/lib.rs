@@ -11,6 +11,7 @@ pub mod action;
 pub mod atomic;
 pub mod backup;
 pub mod campaign;
+pub mod chart;
 pub mod demo;
 pub mod error;
 pub mod evidence;
