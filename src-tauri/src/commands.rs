@@ -12,6 +12,7 @@ use shifan_core::model::{
     HealthReport, IndicatorImportPreview, IndicatorTree, NewCampaign, OplogFilter, OplogPage,
     RestorePreview, RestoreReport, SystemInfo, UndoInfo,
 };
+use shifan_core::phases::{GateKind, Phase, PhaseEventInput, PhaseInput, PhaseKey, PhaseMove};
 use shifan_core::tasks::collect::CollectPreview;
 use shifan_core::tasks::import::{TasksImportOptions, TasksImportPreview};
 use shifan_core::tasks::unit_sheets::UnitSheetsExport;
@@ -159,6 +160,21 @@ crate::commands! {
     job "收回各单位工作表"
     apply_collect(path: PathBuf) -> CollectPreview
         => |ws, job| ws.apply(&CollectImport::new(path), job);
+
+    // ----- 创建阶段 ----------------------------------------------------------------------
+    call list_phases() -> Vec<Phase> => |ws| ws.list_phases();
+    call save_phases(input: Vec<PhaseInput>) -> Vec<Phase> => |ws| ws.save_phases(&input);
+    /// Planned dates of every phase from M, the month the 申报 window opens ("2023-05").
+    call plan_phases(apply_month: String) -> Vec<Phase> => |ws| ws.plan_phases(&apply_month);
+    /// Which configured gates entering `to` meets today.
+    call preview_phase_move(to: PhaseKey) -> PhaseMove
+        => |ws| ws.preview_phase_move(to, shifan_core::store::today());
+    /// `overrideReason` enters past failing gates (logged with the reasons).
+    call apply_phase_move(to: PhaseKey, override_reason: Option<String>) -> Vec<Phase>
+        => |ws| ws.apply_phase_move(to, shifan_core::store::today(), override_reason.as_deref());
+    call set_phase_gates(to: PhaseKey, gates: Vec<GateKind>) -> Vec<Phase> => |ws| ws.set_phase_gates(to, &gates);
+    call save_phase_event(input: PhaseEventInput) -> Vec<Phase> => |ws| ws.save_phase_event(&input);
+    call delete_phase_event(id: i64) -> Vec<Phase> => |ws| ws.delete_phase_event(id);
 
     // ----- Data safety: backups, hand-over, 操作日志, integrity --------------------------
     /// Result of the quick check made when the data folder was opened (or of the last check).

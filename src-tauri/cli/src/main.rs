@@ -18,6 +18,7 @@ use serde::Serialize;
 use shifan_core::model::NewCampaign;
 use shifan_core::{Error, Workspace};
 
+mod phases;
 mod tasks;
 mod units;
 
@@ -71,6 +72,11 @@ enum Cmd {
     Tasks {
         #[command(subcommand)]
         cmd: tasks::TasksCmd,
+    },
+    /// 创建阶段：宣传动员、自查自纠、整改提升、模拟评估、集中申报、迎接验收。
+    Phases {
+        #[command(subcommand)]
+        cmd: phases::PhasesCmd,
     },
     /// 在数据文件夹中建立演示项目（演示数据，不与正式项目混用）。
     Demo,
@@ -455,6 +461,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
         Cmd::Units { cmd } => units::units(&mut ws, cmd)?,
         Cmd::Roster { cmd } => units::roster(&mut ws, cmd)?,
         Cmd::Tasks { cmd } => tasks::tasks(&mut ws, cmd)?,
+        Cmd::Phases { cmd } => phases::phases(&mut ws, cmd)?,
         Cmd::Backup { cmd } => safety::backup(&mut ws, cmd)?,
         Cmd::Handover { cmd } => safety::handover(&mut ws, cmd)?,
         Cmd::Log { cmd } => safety::log(&mut ws, cmd)?,

@@ -48,6 +48,10 @@ pub enum Action {
     SetSetting,
     /// 建立演示数据.
     CreateDemo,
+    /// 修改创建阶段 (dates, the current phase, the work of a phase, the gates).
+    SetPhases,
+    /// 强制进入阶段 (past a failing gate, with the reason).
+    OverridePhaseGate,
 }
 
 impl Action {
@@ -71,6 +75,8 @@ impl Action {
         Action::SetOperator,
         Action::SetSetting,
         Action::CreateDemo,
+        Action::SetPhases,
+        Action::OverridePhaseGate,
         Action::LoadEmbeddedSystem,
     ];
 
@@ -96,6 +102,8 @@ impl Action {
             Action::SetOperator => "设置操作人",
             Action::SetSetting => "修改设置",
             Action::CreateDemo => "建立演示数据",
+            Action::SetPhases => "修改创建阶段",
+            Action::OverridePhaseGate => "强制进入阶段",
         }
     }
 
@@ -121,6 +129,8 @@ impl Action {
             Action::SetOperator => "setOperator",
             Action::SetSetting => "setSetting",
             Action::CreateDemo => "createDemo",
+            Action::SetPhases => "setPhases",
+            Action::OverridePhaseGate => "overridePhaseGate",
         }
     }
 

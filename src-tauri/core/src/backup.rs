@@ -50,6 +50,8 @@ pub fn table_label(t: &str) -> Option<&'static str> {
         "unit_export" => "工作表导出记录",
         "unit_export_row" => "导出明细",
         "unit_report" => "单位填报",
+        "phase" => "创建阶段",
+        "phase_event" => "阶段工作",
         _ => return None,
     })
 }

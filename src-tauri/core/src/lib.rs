@@ -22,6 +22,7 @@ pub mod indicators;
 pub mod lock;
 pub mod model;
 pub mod oplog;
+pub mod phases;
 pub mod pipeline;
 pub mod progress;
 pub mod sheet;

@@ -183,6 +183,32 @@ pub const MIGRATIONS: &[&str] = &[
         ELSE '' END;
     CREATE INDEX oplog_code ON oplog(code);
     "#,
+    // v4 (phases): the six 创建阶段 of a campaign with planned/actual dates, and the work of each
+    // (推进会, 专题培训, 通知 …). The current phase and the gates are settings.
+    r#"
+    CREATE TABLE phase (
+        campaign_id   INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+        key           TEXT NOT NULL,
+        planned_start TEXT,
+        planned_end   TEXT,
+        actual_start  TEXT,
+        actual_end    TEXT,
+        note          TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (campaign_id, key)
+    );
+    CREATE TABLE phase_event (
+        id          INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+        phase       TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        date        TEXT NOT NULL,
+        title       TEXT NOT NULL,
+        attendees   TEXT NOT NULL DEFAULT '',
+        file        TEXT NOT NULL DEFAULT '',
+        note        TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX phase_event_campaign ON phase_event(campaign_id, date);
+    "#,
 ];
 
 /// The database of one data folder.
@@ -190,6 +216,12 @@ pub struct Store {
     conn: Connection,
     /// Set when another process holds the data folder: writes are refused with this message.
     read_only: Option<String>,
+}
+
+/// Today on this PC's clock (deadlines, 逾期, phase dates are judged against it; core functions
+/// take the day as an argument so tests are exact).
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// Current local time as stored: "2026-11-23 09:30:00".

@@ -7,6 +7,7 @@ import type { AssignmentFilter } from './AssignmentFilter'
 import type { BackupInfo } from './BackupInfo'
 import type { CampaignInfo } from './CampaignInfo'
 import type { CollectPreview } from './CollectPreview'
+import type { GateKind } from './GateKind'
 import type { HandoverManifest } from './HandoverManifest'
 import type { HandoverReport } from './HandoverReport'
 import type { HealthReport } from './HealthReport'
@@ -15,6 +16,11 @@ import type { IndicatorTree } from './IndicatorTree'
 import type { NewCampaign } from './NewCampaign'
 import type { OplogFilter } from './OplogFilter'
 import type { OplogPage } from './OplogPage'
+import type { Phase } from './Phase'
+import type { PhaseEventInput } from './PhaseEventInput'
+import type { PhaseInput } from './PhaseInput'
+import type { PhaseKey } from './PhaseKey'
+import type { PhaseMove } from './PhaseMove'
 import type { RestorePreview } from './RestorePreview'
 import type { RestoreReport } from './RestoreReport'
 import type { RosterInput } from './RosterInput'
@@ -60,6 +66,14 @@ export interface Commands {
   export_unit_sheets: { args: { target: string }; result: UnitSheetsExport }
   preview_collect: { args: { path: string }; result: CollectPreview }
   apply_collect: { args: { path: string }; result: CollectPreview }
+  list_phases: { args: Record<string, never>; result: Array<Phase> }
+  save_phases: { args: { input: Array<PhaseInput> }; result: Array<Phase> }
+  plan_phases: { args: { applyMonth: string }; result: Array<Phase> }
+  preview_phase_move: { args: { to: PhaseKey }; result: PhaseMove }
+  apply_phase_move: { args: { to: PhaseKey; overrideReason: string | null }; result: Array<Phase> }
+  set_phase_gates: { args: { to: PhaseKey; gates: Array<GateKind> }; result: Array<Phase> }
+  save_phase_event: { args: { input: PhaseEventInput }; result: Array<Phase> }
+  delete_phase_event: { args: { id: number }; result: Array<Phase> }
   get_health: { args: Record<string, never>; result: HealthReport }
   check_data: { args: { full: boolean }; result: HealthReport }
   repair_data: { args: Record<string, never>; result: HealthReport }
@@ -133,6 +147,14 @@ export const COMMAND_FUNCTIONS = [
   'exportUnitSheets',
   'previewCollect',
   'applyCollect',
+  'listPhases',
+  'savePhases',
+  'planPhases',
+  'previewPhaseMove',
+  'applyPhaseMove',
+  'setPhaseGates',
+  'savePhaseEvent',
+  'deletePhaseEvent',
   'getHealth',
   'checkData',
   'repairData',
@@ -268,6 +290,41 @@ export function previewCollect(path: string): Promise<CollectPreview> {
 
 export function applyCollect(path: string): Promise<CollectPreview> {
   return tracked('apply_collect', { path })
+}
+
+export function listPhases(): Promise<Array<Phase>> {
+  return call('list_phases', {})
+}
+
+export function savePhases(input: Array<PhaseInput>): Promise<Array<Phase>> {
+  return call('save_phases', { input })
+}
+
+/** Planned dates of every phase from M, the month the 申报 window opens ("2023-05"). */
+export function planPhases(applyMonth: string): Promise<Array<Phase>> {
+  return call('plan_phases', { applyMonth })
+}
+
+/** Which configured gates entering `to` meets today. */
+export function previewPhaseMove(to: PhaseKey): Promise<PhaseMove> {
+  return call('preview_phase_move', { to })
+}
+
+/** `overrideReason` enters past failing gates (logged with the reasons). */
+export function applyPhaseMove(to: PhaseKey, overrideReason: string | null): Promise<Array<Phase>> {
+  return call('apply_phase_move', { to, overrideReason })
+}
+
+export function setPhaseGates(to: PhaseKey, gates: Array<GateKind>): Promise<Array<Phase>> {
+  return call('set_phase_gates', { to, gates })
+}
+
+export function savePhaseEvent(input: PhaseEventInput): Promise<Array<Phase>> {
+  return call('save_phase_event', { input })
+}
+
+export function deletePhaseEvent(id: number): Promise<Array<Phase>> {
+  return call('delete_phase_event', { id })
 }
 
 /** Result of the quick check made when the data folder was opened (or of the last check). */
