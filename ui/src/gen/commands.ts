@@ -6,6 +6,7 @@ import type { Assignment } from './Assignment'
 import type { AssignmentFilter } from './AssignmentFilter'
 import type { BackupInfo } from './BackupInfo'
 import type { CampaignInfo } from './CampaignInfo'
+import type { CollectOptions } from './CollectOptions'
 import type { CollectPreview } from './CollectPreview'
 import type { HandoverManifest } from './HandoverManifest'
 import type { HandoverReport } from './HandoverReport'
@@ -58,8 +59,8 @@ export interface Commands {
   apply_tasks_import: { args: { path: string; options: TasksImportOptions }; result: TasksImportPreview }
   export_tasks: { args: { path: string }; result: string }
   export_unit_sheets: { args: { target: string }; result: UnitSheetsExport }
-  preview_collect: { args: { path: string }; result: CollectPreview }
-  apply_collect: { args: { path: string }; result: CollectPreview }
+  preview_collect: { args: { path: string; options: CollectOptions }; result: CollectPreview }
+  apply_collect: { args: { path: string; options: CollectOptions }; result: CollectPreview }
   get_health: { args: Record<string, never>; result: HealthReport }
   check_data: { args: { full: boolean }; result: HealthReport }
   repair_data: { args: Record<string, never>; result: HealthReport }
@@ -262,12 +263,12 @@ export function exportUnitSheets(target: string): Promise<UnitSheetsExport> {
 }
 
 /** `path` is a folder, a .zip or one returned .xlsx. */
-export function previewCollect(path: string): Promise<CollectPreview> {
-  return tracked('preview_collect', { path })
+export function previewCollect(path: string, options: CollectOptions): Promise<CollectPreview> {
+  return tracked('preview_collect', { path, options })
 }
 
-export function applyCollect(path: string): Promise<CollectPreview> {
-  return tracked('apply_collect', { path })
+export function applyCollect(path: string, options: CollectOptions): Promise<CollectPreview> {
+  return tracked('apply_collect', { path, options })
 }
 
 /** Result of the quick check made when the data folder was opened (or of the last check). */
