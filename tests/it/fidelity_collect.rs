@@ -824,3 +824,63 @@ fn an_inserted_row_with_text_in_a_locked_column_or_a_second_status_is_listed_not
         .expect("apply");
     assert!(!fingerprint(&ws).contains("已开展专项行动"));
 }
+
+#[test]
+fn a_file_the_user_gives_to_a_unit_that_returned_its_own_sheet_too_is_one_of_its_two() {
+    // 区审计局 filled 区财政局's file, and 区财政局's own return is in the folder as well.
+    let (d, ws) = exported();
+    let dir = d.path().join("回收");
+    copy_tree(&fidelity("collect/colleague-file"), &dir);
+    let own = "区财政局-创建任务工作表.xlsx";
+    std::fs::copy(fixture("tasks/collect").join(own), dir.join(own)).expect("copy");
+    let colleague = "区审计局-创建任务工作表.xlsx";
+    let cz = unit_id(&ws, "区财政局").expect("cz");
+
+    // Given to 区财政局: "collect this file for 区财政局" — its own return is then not collected,
+    // and the preview lists both as 区财政局's.
+    let p = ws
+        .preview(
+            &with_choices(&dir, vec![choose(colleague, Some(cz))]),
+            &Job::quiet(),
+        )
+        .expect("preview");
+    assert!(p.can_apply, "{:?}", p.issues);
+    let dup = p
+        .duplicates
+        .iter()
+        .find(|x| x.unit_id == cz)
+        .expect("listed");
+    assert_eq!(dup.chosen.as_deref(), Some(colleague));
+    assert_eq!(dup.reason, "choice");
+
+    // Choosing its own return as well is two files for one unit: refused, saying why.
+    let both = vec![choose(colleague, Some(cz)), choose(own, None)];
+    let p = ws
+        .preview(&with_choices(&dir, both), &Job::quiet())
+        .expect("preview");
+    assert!(!p.can_apply);
+    assert!(
+        p.issues
+            .iter()
+            .any(|i| i.message.contains("每个单位只能收回一份"))
+    );
+
+    // Its own return, with the colleague's file left out: collected by its stamp.
+    let own_only = vec![
+        CollectChoice {
+            file: colleague.into(),
+            unit_id: None,
+            skip: true,
+        },
+        choose(own, None),
+    ];
+    let p = ws
+        .preview(&with_choices(&dir, own_only), &Job::quiet())
+        .expect("preview");
+    assert!(p.can_apply, "{:?}", p.issues);
+    assert_eq!(p.sheets.len(), 1);
+    assert_eq!(
+        (p.sheets[0].path.as_str(), p.sheets[0].matched_by.as_str()),
+        (own, "stamp")
+    );
+}

@@ -262,7 +262,7 @@ export function exportUnitSheets(target: string): Promise<UnitSheetsExport> {
   return tracked('export_unit_sheets', { target })
 }
 
-/** `path` is a folder, a .zip or one returned .xlsx. */
+/** `path` is a folder, a .zip or one returned .xlsx; `options` the user's choices in the preview (which of a unit's several sheets, which unit a file naming several is for). */
 export function previewCollect(path: string, options: CollectOptions): Promise<CollectPreview> {
   return tracked('preview_collect', { path, options })
 }
