@@ -13,7 +13,7 @@ use shifan_core::model::{
     RestorePreview, RestoreReport, SystemInfo, UndoInfo,
 };
 use shifan_core::phases::{GateKind, Phase, PhaseEventInput, PhaseInput, PhaseKey, PhaseMove};
-use shifan_core::tasks::collect::CollectPreview;
+use shifan_core::tasks::collect::{CollectOptions, CollectPreview};
 use shifan_core::tasks::import::{TasksImportOptions, TasksImportPreview};
 use shifan_core::tasks::unit_sheets::UnitSheetsExport;
 use shifan_core::tasks::{Assignment, AssignmentFilter, UnitTaskSummary};
@@ -153,13 +153,14 @@ crate::commands! {
     job "导出各单位工作表"
     export_unit_sheets(target: PathBuf) -> UnitSheetsExport
         => |ws, job| ws.export_unit_sheets(&target, job);
-    /// `path` is a folder, a .zip or one returned .xlsx.
+    /// `path` is a folder, a .zip or one returned .xlsx; `options` the user's choices in the
+    /// preview (which of a unit's several sheets, which unit a file naming several is for).
     job "读取各单位交回的工作表"
-    preview_collect(path: PathBuf) -> CollectPreview
-        => |ws, job| ws.preview(&CollectImport::new(path), job);
+    preview_collect(path: PathBuf, options: CollectOptions) -> CollectPreview
+        => |ws, job| ws.preview(&CollectImport::with(path, options), job);
     job "收回各单位工作表"
-    apply_collect(path: PathBuf) -> CollectPreview
-        => |ws, job| ws.apply(&CollectImport::new(path), job);
+    apply_collect(path: PathBuf, options: CollectOptions) -> CollectPreview
+        => |ws, job| ws.apply(&CollectImport::with(path, options), job);
 
     // ----- 创建阶段 ----------------------------------------------------------------------
     call list_phases() -> Vec<Phase> => |ws| ws.list_phases();

@@ -508,14 +508,18 @@ fn a_zip_with_gbk_names_and_dot_dot_paths_is_read_in_memory() {
             &shifan_core::Job::quiet(),
         )
         .expect("preview");
+    // Files are named with their folders inside the zip (so two returns of one unit can be told
+    // apart); "../.." is dropped from the name shown, and nothing is written anywhere.
     let names: Vec<&str> = p.sheets.iter().map(|s| s.file.as_str()).collect();
     assert_eq!(
         names,
         [
-            "collect-gbk.zip/区财政局-创建任务工作表.xlsx",
-            "collect-gbk.zip/信访局报送.xlsx"
+            "collect-gbk.zip/收回/区财政局-创建任务工作表.xlsx",
+            "collect-gbk.zip/逃逸/信访局报送.xlsx"
         ]
     );
+    let folders: Vec<&str> = p.sheets.iter().map(|s| s.folder.as_str()).collect();
+    assert_eq!(folders, ["收回", "逃逸"]);
     assert!(
         !d.path().join("逃逸").exists() && !d.path().parent().expect("p").join("逃逸").exists()
     );

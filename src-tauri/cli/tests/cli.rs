@@ -488,3 +488,107 @@ fn an_import_error_is_printed_once() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("第16行") && out.contains("不能导入"), "{out}");
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("read dir") {
+            let e = e.expect("entry");
+            copy_tree(&e.path(), &to.join(e.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).expect("copy");
+    }
+}
+
+fn set_mtime(path: &Path, unix: u64) {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open")
+        .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix))
+        .expect("mtime");
+}
+
+#[test]
+fn collect_lists_the_alternatives_and_use_and_skip_choose_among_them() {
+    let d = tempfile::tempdir().expect("tmp");
+    let dir = d.path().join("数据");
+    let run = |args: &[&str]| shifan(&dir, args);
+    let path = |p: &Path| p.to_str().expect("utf8").to_string();
+    assert!(run(&["init", "--name", "曾都区"]).status.success());
+    let units = path(&fixture("tasks/units.xlsx"));
+    assert!(run(&["units", "import", &units]).status.success());
+    let tasks = path(&fixture("tasks/tasks-libreoffice.xlsx"));
+    assert!(run(&["tasks", "import", &tasks]).status.success());
+    let sent = path(&d.path().join("sent"));
+    assert!(run(&["tasks", "export-units", &sent]).status.success());
+
+    // Two returns of 区司法局: both listed with their times, the newer one collected.
+    let two = d.path().join("回收");
+    copy_tree(&fixture("fidelity/collect/two-versions-same-folder"), &two);
+    let draft = "区司法局-创建任务工作表.xlsx";
+    let fin = "区司法局-创建任务工作表_修改版.xlsx";
+    set_mtime(&two.join(draft), 1_756_688_400);
+    set_mtime(&two.join(fin), 1_757_064_600);
+    let two_s = path(&two);
+    let o = run(&["tasks", "collect", &two_s, "--preview"]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains(&format!("[收回] {fin}")), "{text}");
+    assert!(text.contains(&format!("[不收回] {draft}")), "{text}");
+    assert!(text.contains(&format!("--use “{draft}”")), "{text}");
+
+    // --use picks the older one (by its name, or its full path); it is what gets collected.
+    let full = path(&two.join(draft));
+    for pick in [draft, full.as_str()] {
+        let c = json(&run(&[
+            "tasks",
+            "collect",
+            &two_s,
+            "--preview",
+            "--use",
+            pick,
+            "--json",
+        ]));
+        assert_eq!(c["duplicates"][0]["chosen"], draft, "{pick}");
+        assert_eq!(c["sheets"][0]["path"], draft, "{pick}");
+        assert_eq!(c["changeCount"], 10, "{pick}");
+    }
+    let o = run(&["tasks", "collect", &two_s, "--use", "区司法局-终稿.xlsx"]);
+    assert!(!o.status.success(), "a file that is not there is an error");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("没有找到所选的文件"));
+
+    // A colleague's file: refused until a unit is chosen, with the flags that choose.
+    let colleague = path(&fixture("fidelity/collect/colleague-file"));
+    let file = "区审计局-创建任务工作表.xlsx";
+    let o = run(&["tasks", "collect", &colleague, "--preview"]);
+    assert!(!o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains(&format!("--use “{file}=区审计局”")), "{text}");
+    assert!(text.contains(&format!("--skip “{file}”")), "{text}");
+    let o = run(&[
+        "tasks",
+        "collect",
+        &colleague,
+        "--use",
+        &format!("{file}=区审记局"),
+    ]);
+    assert!(!o.status.success(), "an unknown unit name is an error");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("单位名单中没有“区审记局”"));
+    let o = run(&[
+        "tasks",
+        "collect",
+        &colleague,
+        "--use",
+        &format!("{file}=区审计局"),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let c = json(&o);
+    assert_eq!(c["sheets"][0]["unitName"], "区审计局");
+    assert_eq!(c["sheets"][0]["matchedBy"], "choice");
+    let o = run(&["tasks", "collect", &colleague, "--skip", file, "--json"]);
+    assert!(o.status.success());
+    assert_eq!(json(&o)["sheets"].as_array().map(Vec::len), Some(0));
+}

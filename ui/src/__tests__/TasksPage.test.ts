@@ -176,7 +176,7 @@ describe('任务分解 page', () => {
     await settle()
     ;(document.querySelector('[data-testid="collect-from-folder"]') as HTMLElement).click()
     await settle()
-    expect(api.previewCollect).toHaveBeenCalledWith('D:\\回收')
+    expect(api.previewCollect).toHaveBeenCalledWith('D:\\回收', { choices: [] })
     const preview = document.querySelector('[data-testid="collect-preview"]')?.textContent ?? ''
     expect(preview).toContain('区公安分局')
     expect(preview).toContain('冲突 1 处')
@@ -186,7 +186,7 @@ describe('任务分解 page', () => {
     expect(conflicts).toContain('2025年12月底')
     ;(document.querySelector('[data-testid="btn-apply-collect"]') as HTMLButtonElement).click()
     await settle()
-    expect(api.applyCollect).toHaveBeenCalledWith('D:\\回收')
+    expect(api.applyCollect).toHaveBeenCalledWith('D:\\回收', { choices: [] })
   })
 
   it('exports unit sheets as a zip', async () => {

@@ -58,6 +58,7 @@ describe('api.ts, the backend seam', () => {
     const member = { name: '张三', title: '科长', officePhone: '', mobile: '13800000000', role: '明白人' }
     const filter = { aspect: null, unitId: 4, unassignedOnly: false }
     const options = { strict: true, createUnits: false }
+    const collectOptions = { choices: [{ file: '收回/区财政局.xlsx', unitId: null, skip: false }] }
     await api.listUnits()
     await api.saveUnit(unit)
     await api.deleteUnit(4)
@@ -73,8 +74,8 @@ describe('api.ts, the backend seam', () => {
     await api.applyTasksImport('D:\\t.xlsx', options)
     await api.exportTasks('D:\\out.xlsx')
     await api.exportUnitSheets('D:\\sheets.zip')
-    await api.previewCollect('D:\\back')
-    await api.applyCollect('D:\\back')
+    await api.previewCollect('D:\\back', collectOptions)
+    await api.applyCollect('D:\\back', collectOptions)
     expect(calls).toEqual([
       ['list_units', {}],
       ['save_unit', { input: unit }],
@@ -91,8 +92,8 @@ describe('api.ts, the backend seam', () => {
       ['apply_tasks_import', { path: 'D:\\t.xlsx', options, ...jobArgs }],
       ['export_tasks', { path: 'D:\\out.xlsx' }],
       ['export_unit_sheets', { target: 'D:\\sheets.zip', ...jobArgs }],
-      ['preview_collect', { path: 'D:\\back', ...jobArgs }],
-      ['apply_collect', { path: 'D:\\back', ...jobArgs }],
+      ['preview_collect', { path: 'D:\\back', options: collectOptions, ...jobArgs }],
+      ['apply_collect', { path: 'D:\\back', options: collectOptions, ...jobArgs }],
     ])
   })
 
@@ -131,7 +132,7 @@ describe('api.ts, the backend seam', () => {
     mockIPC(() => {
       throw { kind: 'cancelled', message: '操作已取消，未做任何修改。' }
     })
-    const err = await api.applyCollect('D:\\back').catch((e) => e)
+    const err = await api.applyCollect('D:\\back', { choices: [] }).catch((e) => e)
     expect(api.isCancelled(err)).toBe(true)
     expect(err.message).toBe('操作已取消，未做任何修改。')
     expect(jobState.current).toBeNull()

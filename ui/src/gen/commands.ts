@@ -6,6 +6,7 @@ import type { Assignment } from './Assignment'
 import type { AssignmentFilter } from './AssignmentFilter'
 import type { BackupInfo } from './BackupInfo'
 import type { CampaignInfo } from './CampaignInfo'
+import type { CollectOptions } from './CollectOptions'
 import type { CollectPreview } from './CollectPreview'
 import type { GateKind } from './GateKind'
 import type { HandoverManifest } from './HandoverManifest'
@@ -64,8 +65,8 @@ export interface Commands {
   apply_tasks_import: { args: { path: string; options: TasksImportOptions }; result: TasksImportPreview }
   export_tasks: { args: { path: string }; result: string }
   export_unit_sheets: { args: { target: string }; result: UnitSheetsExport }
-  preview_collect: { args: { path: string }; result: CollectPreview }
-  apply_collect: { args: { path: string }; result: CollectPreview }
+  preview_collect: { args: { path: string; options: CollectOptions }; result: CollectPreview }
+  apply_collect: { args: { path: string; options: CollectOptions }; result: CollectPreview }
   list_phases: { args: Record<string, never>; result: Array<Phase> }
   save_phases: { args: { input: Array<PhaseInput> }; result: Array<Phase> }
   plan_phases: { args: { applyMonth: string }; result: Array<Phase> }
@@ -283,13 +284,13 @@ export function exportUnitSheets(target: string): Promise<UnitSheetsExport> {
   return tracked('export_unit_sheets', { target })
 }
 
-/** `path` is a folder, a .zip or one returned .xlsx. */
-export function previewCollect(path: string): Promise<CollectPreview> {
-  return tracked('preview_collect', { path })
+/** `path` is a folder, a .zip or one returned .xlsx; `options` the user's choices in the preview (which of a unit's several sheets, which unit a file naming several is for). */
+export function previewCollect(path: string, options: CollectOptions): Promise<CollectPreview> {
+  return tracked('preview_collect', { path, options })
 }
 
-export function applyCollect(path: string): Promise<CollectPreview> {
-  return tracked('apply_collect', { path })
+export function applyCollect(path: string, options: CollectOptions): Promise<CollectPreview> {
+  return tracked('apply_collect', { path, options })
 }
 
 export function listPhases(): Promise<Array<Phase>> {

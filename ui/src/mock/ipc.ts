@@ -17,6 +17,7 @@ import type { IndicatorTree } from '../gen/IndicatorTree'
 import type { NewCampaign } from '../gen/NewCampaign'
 import type { SystemInfo } from '../gen/SystemInfo'
 import type { AssignmentFilter } from '../gen/AssignmentFilter'
+import type { CollectOptions } from '../gen/CollectOptions'
 import type { RosterInput } from '../gen/RosterInput'
 import type { TasksImportOptions } from '../gen/TasksImportOptions'
 import type { UnitInput } from '../gen/UnitInput'
@@ -222,7 +223,7 @@ export function installMockIpc(): void {
         return u.unitsPreview(fileNameOf(args.path as string))
       case 'preview_collect':
       case 'apply_collect':
-        return u.collectPreview(args.path as string)
+        return u.collectPreview(args.path as string, args.options as CollectOptions | undefined)
       case 'export_units':
       case 'export_tasks':
         return args.path

@@ -3,6 +3,7 @@
 import type { ErrorKind } from '../gen/commands'
 import type { Assignment } from '../gen/Assignment'
 import type { AssignmentFilter } from '../gen/AssignmentFilter'
+import type { CollectOptions } from '../gen/CollectOptions'
 import type { CollectPreview } from '../gen/CollectPreview'
 import type { RosterInput } from '../gen/RosterInput'
 import type { RosterMember } from '../gen/RosterMember'
@@ -253,37 +254,164 @@ export function createUnitsStore() {
     }
   }
 
-  function collectPreview(source: string): CollectPreview {
+  /**
+   * A collect with what comes back wrong: a colleague's file (stamp 区财政局, names 区审计局 … here
+   * 区信访局), two returns of 区司法局 (初稿 and 修改版), rows 区公安分局 inserted. `options` are
+   * followed as the core does: the newest return unless another is chosen; the colleague's file
+   * blocks until its unit is chosen or it is left out.
+   */
+  function collectPreview(source: string, options?: CollectOptions): CollectPreview {
+    const id = (name: string) => units.find((x) => x.name === name)?.id ?? 0
+    const choices = options?.choices ?? []
+    const choiceFor = (file: string) => choices.find((c) => c.file === file)
+    const draft = '区司法局-创建任务工作表.xlsx'
+    const final = '收回/区司法局-创建任务工作表_修改版.xlsx'
+    const sfjFile = choiceFor(draft) ? draft : final
+    const colleague = '区信访局-创建任务工作表.xlsx'
+    const pick = choiceFor(colleague)
+    const colleagueUnit = pick?.skip ? null : (pick?.unitId ?? null)
+    const change = (i: number, field: string, v: string) => ({
+      no: assignments[i].no,
+      indicator: assignments[i].text,
+      field,
+      old: '',
+      new: v,
+    })
+    const sheets: CollectPreview['sheets'] = [
+      {
+        file: '区公安分局.xlsx',
+        path: '区公安分局.xlsx',
+        folder: '',
+        modified: '2025-09-03 16:45',
+        unitId: id('区公安分局'),
+        unitName: '区公安分局',
+        matchedBy: 'stamp',
+        revision: 2,
+        rows: 12,
+        changes: [
+          change(2, '完成情况', '已完成'),
+          change(2, '自评说明', '已建立行政执法公示平台\n补充说明：9月底前完成验收。'),
+          change(3, '佐证材料目录', '1.工作方案\n2.工作台账\n3.现场照片'),
+          ...[5, 6, 7, 8, 9, 10].map((i) => change(i, '完成情况', '推进中')),
+        ],
+        conflicts: [
+          { no: assignments[4].no, indicator: assignments[4].text, field: '完成时限', sent: '2025年9月底', office: '2025年10月底', unit: '2025年12月底' },
+        ],
+        insertedRows: [
+          { sheet: '任务清单', row: 6, col: 'I', belowIndicator: assignments[2].no, field: '自评说明', text: '补充说明：9月底前完成验收。', attached: true },
+          { sheet: '任务清单', row: 8, col: 'J', belowIndicator: assignments[3].no, field: '佐证材料目录', text: '2.工作台账', attached: true },
+          { sheet: '任务清单', row: 9, col: 'J', belowIndicator: assignments[3].no, field: '佐证材料目录', text: '3.现场照片', attached: true },
+        ],
+      },
+      {
+        file: sfjFile,
+        path: sfjFile,
+        folder: sfjFile === final ? '收回' : '',
+        modified: sfjFile === final ? '2025-09-05 17:30' : '2025-09-01 09:00',
+        unitId: id('区司法局'),
+        unitName: '区司法局',
+        matchedBy: 'stamp',
+        revision: 2,
+        rows: 9,
+        changes: sfjFile === final ? [0, 1, 2, 3].map((i) => change(i, '完成情况', '已完成')) : [change(0, '完成情况', '推进中')],
+        conflicts: [],
+        insertedRows: [],
+      },
+      {
+        file: '区教育局.xlsx',
+        path: '区教育局.xlsx',
+        folder: '',
+        modified: '2025-09-02 10:12',
+        unitId: id('区教育局'),
+        unitName: '区教育局',
+        matchedBy: 'name',
+        revision: null,
+        rows: 8,
+        changes: [],
+        conflicts: [],
+        insertedRows: [],
+      },
+    ]
+    if (colleagueUnit != null) {
+      sheets.push({
+        file: colleague,
+        path: colleague,
+        folder: '',
+        modified: '2025-09-04 08:30',
+        unitId: colleagueUnit,
+        unitName: units.find((x) => x.id === colleagueUnit)?.name ?? '',
+        matchedBy: 'choice',
+        revision: 2,
+        rows: 6,
+        changes: [0, 1].map((i) => change(i, '自评说明', '已按要求落实')),
+        conflicts: [],
+        insertedRows: [],
+      })
+    }
+    const issues: CollectPreview['issues'] = []
+    if (colleagueUnit == null && !pick?.skip) {
+      issues.push({
+        severity: 'error',
+        message: `“${colleague}”：导出标记表明这是发给“区财政局”的工作表，但填报单位、标题、文件名写的是“区信访局”（可能是用其他单位的工作表填报的）。该文件暂不收回：请选择它属于哪个单位，或选择不收回；也可请单位用自己的工作表重新填报。`,
+        file: colleague,
+        sheet: null,
+        row: null,
+        col: null,
+      })
+    }
+    issues.push({
+      severity: 'warning',
+      message: `“区司法局”有 2 份工作表：“${draft}”（修改于 2025-09-01 09:00）、“${final}”（修改于 2025-09-05 17:30）。${
+        sfjFile === final ? `默认收回最近修改的“${final}”` : `按您的选择收回“${draft}”`
+      }，其余未收回。`,
+      file: sfjFile,
+      sheet: null,
+      row: null,
+      col: null,
+    })
+    for (const r of sheets[0].insertedRows) {
+      issues.push({
+        severity: 'warning',
+        message: `“区公安分局.xlsx”工作表“任务清单”第${r.row}行：这一行没有指标序号（可能是单位插入的行），其内容已并入上方指标 ${r.belowIndicator} 的同一栏（另起一行）：${r.field}“${r.text}”。`,
+        file: '区公安分局.xlsx',
+        sheet: '任务清单',
+        row: r.row,
+        col: null,
+      })
+    }
+    const changeCount = sheets.reduce((n, s) => n + s.changes.length, 0)
     return {
       source,
-      sheets: [
+      sheets,
+      changeCount,
+      conflictCount: 1,
+      duplicates: [
         {
-          file: '区公安分局.xlsx',
-          unitId: 3,
-          unitName: '区公安分局',
-          matchedBy: 'stamp',
-          revision: 2,
-          rows: 12,
-          changes: [{ no: assignments[2].no, indicator: assignments[2].text, field: '完成情况', old: '', new: '已完成，材料已上传' }],
-          conflicts: [
-            { no: assignments[4].no, indicator: assignments[4].text, field: '完成时限', sent: '2025年9月底', office: '2025年10月底', unit: '2025年12月底' },
+          unitId: id('区司法局'),
+          unitName: '区司法局',
+          files: [
+            { file: draft, path: draft, folder: '', modified: '2025-09-01 09:00', revision: 2, rows: 9, changes: 1, conflicts: 0 },
+            { file: final, path: final, folder: '收回', modified: '2025-09-05 17:30', revision: 2, rows: 9, changes: 4, conflicts: 0 },
           ],
-        },
-        {
-          file: '区教育局.xlsx',
-          unitId: 8,
-          unitName: '区教育局',
-          matchedBy: 'name',
-          revision: null,
-          rows: 8,
-          changes: [],
-          conflicts: [],
+          chosen: sfjFile,
+          reason: sfjFile === final ? 'newest' : 'choice',
         },
       ],
-      changeCount: 1,
-      conflictCount: 1,
-      issues: [],
-      canApply: true,
+      mismatches: [
+        {
+          file: colleague,
+          path: colleague,
+          folder: '',
+          units: [
+            { unitId: id('区财政局'), unitName: '区财政局', places: ['导出标记'] },
+            { unitId: id('区信访局'), unitName: '区信访局', places: ['填报单位', '标题', '文件名'] },
+          ],
+          chosenUnitId: colleagueUnit,
+          skipped: pick?.skip ?? false,
+        },
+      ],
+      issues,
+      canApply: !issues.some((i) => i.severity === 'error'),
     }
   }
 

@@ -130,6 +130,9 @@ export function collectPreview(overrides: Partial<CollectPreview> = {}): Collect
     sheets: [
       {
         file: '区公安分局.xlsx',
+        path: '区公安分局.xlsx',
+        folder: '',
+        modified: '2025-09-03 16:45',
         unitId: 2,
         unitName: '区公安分局',
         matchedBy: 'stamp',
@@ -139,10 +142,13 @@ export function collectPreview(overrides: Partial<CollectPreview> = {}): Collect
         conflicts: [
           { no: 2, indicator: '行政复议案件按期办结', field: '完成时限', sent: '2025年9月底', office: '2025年10月底', unit: '2025年12月底' },
         ],
+        insertedRows: [],
       },
     ],
     changeCount: 1,
     conflictCount: 1,
+    duplicates: [],
+    mismatches: [],
     issues: [],
     canApply: true,
     ...overrides,
