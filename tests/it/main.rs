@@ -6,5 +6,6 @@ mod faults;
 mod hostile;
 mod indicator_export;
 mod indicator_import;
+mod recovery;
 mod safety;
 mod tasks;

@@ -19,6 +19,7 @@ pub mod model;
 pub mod oplog;
 pub mod pipeline;
 pub mod progress;
+pub mod recovery;
 pub mod sheet;
 pub mod store;
 pub mod tasks;

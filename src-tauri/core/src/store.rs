@@ -183,6 +183,17 @@ pub const MIGRATIONS: &[&str] = &[
         ELSE '' END;
     CREATE INDEX oplog_code ON oplog(code);
     "#,
+    // v4: demo campaigns are marked. Only the campaign the demo action (`shifan demo`) made is
+    // demo data that a hand-over may replace; a campaign a user created — also on the embedded
+    // demo system — is real work. A demo campaign made before the mark existed is recognised
+    // by what the demo action leaves: its district and fixed name, and a 建立演示数据 entry in
+    // the 操作日志 (a test in demo.rs keeps these words equal to the demo's).
+    r#"
+    ALTER TABLE campaign ADD COLUMN demo_data INTEGER NOT NULL DEFAULT 0;
+    UPDATE campaign SET demo_data = 1
+     WHERE district = '演示区' AND name = '演示区法治政府建设示范创建（演示数据）'
+       AND EXISTS (SELECT 1 FROM oplog WHERE code = 'createDemo');
+    "#,
 ];
 
 /// The database of one data folder.
