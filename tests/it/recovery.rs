@@ -536,3 +536,31 @@ fn a_campaign_the_user_named_like_the_demo_district_is_still_real_work() {
     let pv = ws.preview_handover(&file, &Job::quiet()).expect("preview");
     assert!(!pv.can_import, "{:?}", pv.notes);
 }
+
+#[test]
+fn the_journal_of_a_damaged_file_is_kept_beside_it_and_never_applied_to_the_restored_one() {
+    let (_d, ws) = shifan_tests::with_tasks();
+    let dir = ws.data_dir().to_path_buf();
+    let b = ws
+        .backup_now(BackupReason::Manual, &Job::quiet())
+        .expect("b");
+    drop(ws);
+    // A killed program's leftovers beside a damaged file.
+    std::fs::write(db_file(&dir), random_bytes(40_000, 11)).expect("damage");
+    let wal = random_bytes(9_000, 12);
+    std::fs::write(dir.join("shifan.db-wal"), &wal).expect("wal");
+    let r = recovery::restore(&dir, &b.id, &Job::quiet()).expect("restore");
+    let kept_wal = r
+        .kept
+        .iter()
+        .find(|p| p.ends_with("-wal"))
+        .unwrap_or_else(|| panic!("{:?}", r.kept));
+    assert_eq!(std::fs::read(kept_wal).expect("kept"), wal);
+    assert!(!dir.join("shifan.db-wal").exists() || {
+        // A WAL of the restored file itself, written by its first open, is fine.
+        std::fs::read(dir.join("shifan.db-wal")).expect("wal") != wal
+    });
+    let mut ws = Workspace::open(&dir).expect("opens");
+    assert_eq!(ws.list_units().expect("u").len(), 20);
+    assert!(ws.check_full().expect("check").ok);
+}

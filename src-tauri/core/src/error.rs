@@ -298,6 +298,44 @@ mod tests {
         assert!(!r.contains("Not a directory"), "{r}");
     }
 
+    /// The SQLite failures a user can meet, as they arrive: their English never reaches the
+    /// message outside full-width brackets.
+    #[test]
+    fn sqlite_failures_become_chinese_sentences() {
+        let c = rusqlite::Connection::open_in_memory().expect("db");
+        c.execute_batch(
+            "CREATE TABLE unit (campaign_id INTEGER, name TEXT NOT NULL, kind TEXT CHECK (kind IN ('a')),
+                                UNIQUE (campaign_id, name));
+             INSERT INTO unit VALUES (1, '区司法局', 'a');",
+        )
+        .expect("schema");
+        // (statement, words, the table named) — SQLite names no table for a CHECK.
+        let cases = [
+            ("INSERT INTO unit VALUES (1, '区司法局', 'a')", "已有相同的记录", true),
+            ("INSERT INTO unit VALUES (1, NULL, 'a')", "缺少必填", true),
+            ("INSERT INTO unit VALUES (1, '区财政局', 'b')", "不被允许", false),
+        ];
+        for (sql, words, table) in cases {
+            let e = Error::from(c.execute(sql, []).expect_err(sql));
+            let m = e.to_string();
+            assert!(m.contains(words), "{sql}: {m}");
+            assert_eq!(m.contains("“责任单位”"), table, "{sql}: {m}");
+            assert!(!m.contains("constraint") && !m.contains("kind"), "{m}");
+        }
+        let d = tempfile::tempdir().expect("tmp");
+        let p = d.path().join("shifan.db");
+        std::fs::write(&p, vec![0x42u8; 8192]).expect("garbage");
+        let c = rusqlite::Connection::open(&p).expect("opens lazily");
+        let e = Error::from(
+            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+                .expect_err("not a database"),
+        );
+        assert_eq!(e.kind(), "damaged");
+        let m = e.to_string();
+        assert!(m.contains("shifan.db") && m.contains("已损坏") && m.contains("备份"), "{m}");
+        assert!(!m.contains("file is not a database"), "{m}");
+    }
+
     #[test]
     fn windows_codes_for_a_file_open_in_excel_and_a_full_disk_are_explained() {
         for code in [32, 33] {

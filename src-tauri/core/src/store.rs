@@ -468,6 +468,58 @@ mod tests {
     }
 
     #[test]
+    fn only_the_campaign_the_demo_action_made_is_marked_as_demo_on_upgrade() {
+        let mut c = Connection::open_in_memory().expect("open");
+        let v4 = MIGRATIONS
+            .iter()
+            .position(|m| m.contains("demo_data INTEGER"))
+            .expect("the mark's migration");
+        for m in &MIGRATIONS[..v4] {
+            c.execute_batch(m).expect("older migrations");
+        }
+        c.pragma_update(None, "user_version", v4 as i64).expect("set");
+        c.execute_batch(
+            "INSERT INTO indicator_system (key, name, version, level_names, imported_at, is_demo)
+               VALUES ('demo', '演示体系', 'v', '[]', 'now', 1);
+             INSERT INTO campaign (name, district, level, system_id, created_at) VALUES
+               ('演示区法治政府建设示范创建（演示数据）', '演示区', '省级', 1, 'now'),
+               ('曾都区法治政府建设示范创建（省级）', '曾都区', '省级', 1, 'now'),
+               ('演示区法治政府建设示范创建（省级）', '演示区', '省级', 1, 'now');
+             INSERT INTO oplog (at, operator, action, detail, code)
+               VALUES ('t', 'o', '建立演示数据', 'd', 'createDemo');",
+        )
+        .expect("old data");
+        migrate(&mut c).expect("migrates");
+        let marked: Vec<i64> = c
+            .prepare("SELECT id FROM campaign WHERE demo_data = 1")
+            .expect("p")
+            .query_map([], |r| r.get(0))
+            .expect("q")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(marked, vec![1], "the user's campaigns, also on the demo system, are real");
+
+        // Without a 建立演示数据 entry nothing is demo, whatever its name.
+        let mut c = Connection::open_in_memory().expect("open");
+        for m in &MIGRATIONS[..v4] {
+            c.execute_batch(m).expect("older migrations");
+        }
+        c.pragma_update(None, "user_version", v4 as i64).expect("set");
+        c.execute_batch(
+            "INSERT INTO indicator_system (key, name, version, level_names, imported_at)
+               VALUES ('demo', '演示体系', 'v', '[]', 'now');
+             INSERT INTO campaign (name, district, level, system_id, created_at)
+               VALUES ('演示区法治政府建设示范创建（演示数据）', '演示区', '省级', 1, 'now');",
+        )
+        .expect("old data");
+        migrate(&mut c).expect("migrates");
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM campaign WHERE demo_data = 1", [], |r| r.get(0))
+            .expect("n");
+        assert_eq!(n, 0);
+    }
+
+    #[test]
     fn a_failed_write_leaves_no_trace_and_no_log() {
         let mut s = Store::open_in_memory().expect("opens");
         let r: Result<()> = s.write(
