@@ -12,13 +12,13 @@ use shifan_core::model::{
     HealthReport, IndicatorImportPreview, IndicatorTree, NewCampaign, OplogFilter, OplogPage,
     RestorePreview, RestoreReport, SystemInfo, UndoInfo,
 };
+use shifan_core::recovery::{Recovery, RecoveryReport, RecoveryStatus};
 use shifan_core::tasks::collect::CollectPreview;
 use shifan_core::tasks::import::{TasksImportOptions, TasksImportPreview};
 use shifan_core::tasks::unit_sheets::UnitSheetsExport;
 use shifan_core::tasks::{Assignment, AssignmentFilter, UnitTaskSummary};
 use shifan_core::units::book::UnitsImportPreview;
 use shifan_core::units::{RosterInput, RosterMember, RosterShortfall, UnitInfo, UnitInput};
-use shifan_core::recovery::{Recovery, RecoveryReport, RecoveryStatus};
 use shifan_core::{
     CollectImport, Error, IndicatorImport, Job, TasksImport, UnitsImport, Workspace,
 };
@@ -162,11 +162,8 @@ where
     F: FnOnce(&mut Recovery) -> shifan_core::Result<RecoveryReport> + Send + 'static,
 {
     tauri::async_runtime::spawn_blocking(move || {
-        let not_needed = || {
-            CmdError::from(Error::Invalid(
-                "数据文件夹已正常打开，不需要恢复。".into(),
-            ))
-        };
+        let not_needed =
+            || CmdError::from(Error::Invalid("数据文件夹已正常打开，不需要恢复。".into()));
         if app.try_state::<WorkspaceState>().is_some() {
             return Err(not_needed());
         }

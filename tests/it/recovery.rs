@@ -249,7 +249,10 @@ fn damaged_database_case(id: &str, state: DataFileState) {
 
     // Restore: the damaged file moved aside under a second name, never deleted.
     let r = recovery::restore(&dir, &newest, &Job::quiet()).expect("restore");
-    assert_eq!(r.restored.as_ref().map(|b| b.id.clone()), Some(newest.clone()));
+    assert_eq!(
+        r.restored.as_ref().map(|b| b.id.clone()),
+        Some(newest.clone())
+    );
     assert_eq!(english_in(&r.message), None, "{}", r.message);
     if expect["original_bytes_kept"] == true {
         let bytes = damaged.as_ref().expect("a file was damaged, not deleted");
@@ -266,7 +269,13 @@ fn damaged_database_case(id: &str, state: DataFileState) {
             .unwrap_or_else(|| panic!("{id}: kept aside: {:?}", r.kept));
         assert_eq!(&std::fs::read(&aside).expect("aside"), bytes, "{id}");
         assert!(
-            r.message.contains(&aside.file_name().expect("name").to_string_lossy().to_string()),
+            r.message.contains(
+                &aside
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .to_string()
+            ),
             "{id}: the message says where: {}",
             r.message
         );
@@ -336,7 +345,10 @@ fn a_damaged_database_without_backups_is_refused_and_can_be_set_aside_to_start_a
     assert_eq!(std::fs::read(db_file(&dir)).expect("kept"), bytes);
 
     let mut r = Recovery::open(&dir, shifan_core::lock::Program::Desktop).expect("lock");
-    assert!(Workspace::open(&dir).is_err(), "the recovery holds the folder");
+    assert!(
+        Workspace::open(&dir).is_err(),
+        "the recovery holds the folder"
+    );
     let report = r.start_fresh().expect("start again");
     assert!(report.restored.is_none());
     let aside = PathBuf::from(&report.kept[0]);
@@ -461,8 +473,14 @@ fn a_hand_over_never_replaces_a_real_campaign_made_on_the_demo_system() {
     for w in words(&refuse["message_has"]) {
         assert!(notes.contains(&w), "“{w}” missing in the preview: {notes}");
     }
-    assert!(notes.contains("20 个单位") && notes.contains("100 条任务分解"), "{notes}");
-    assert!(notes.contains("演示指标体系"), "says why it is not demo data: {notes}");
+    assert!(
+        notes.contains("20 个单位") && notes.contains("100 条任务分解"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("演示指标体系"),
+        "says why it is not demo data: {notes}"
+    );
     assert!(!notes.contains("将带来"), "{notes}");
 
     let e = ws
@@ -485,13 +503,23 @@ fn a_hand_over_replaces_only_the_demo_of_shifan_demo_and_says_so() {
     let ws = b.ws("A");
     let demo = ws.list_campaigns().expect("c");
     assert_eq!(demo.len(), 1);
-    assert!(ws.is_demo_campaign(demo[0].id).expect("mark"), "marked as demo");
+    assert!(
+        ws.is_demo_campaign(demo[0].id).expect("mark"),
+        "marked as demo"
+    );
 
     let pv = ws.preview_handover(&file, &Job::quiet()).expect("preview");
-    assert_eq!(pv.can_import, c["expect"]["can_apply"] == true, "{:?}", pv.notes);
+    assert_eq!(
+        pv.can_import,
+        c["expect"]["can_apply"] == true,
+        "{:?}",
+        pv.notes
+    );
     let notes = pv.notes.join("\n");
     assert!(
-        notes.contains("将带来 1 个创建项目") && notes.contains("演示数据") && notes.contains("替换"),
+        notes.contains("将带来 1 个创建项目")
+            && notes.contains("演示数据")
+            && notes.contains("替换"),
         "the preview says the demo is replaced: {notes}"
     );
     let backups_before = ws.list_backups().expect("b").len();
@@ -507,7 +535,13 @@ fn a_hand_over_replaces_only_the_demo_of_shifan_demo_and_says_so() {
     if c["expect"]["safety_backup"] == true {
         let safety = r.safety_backup.expect("a safety backup first");
         assert_eq!(safety.reason, BackupReason::BeforeHandover);
-        assert!(safety.summary.campaigns.iter().any(|n| n.contains("演示区")));
+        assert!(
+            safety
+                .summary
+                .campaigns
+                .iter()
+                .any(|n| n.contains("演示区"))
+        );
         assert!(ws.list_backups().expect("b").len() > backups_before);
     }
 }
@@ -556,10 +590,12 @@ fn the_journal_of_a_damaged_file_is_kept_beside_it_and_never_applied_to_the_rest
         .find(|p| p.ends_with("-wal"))
         .unwrap_or_else(|| panic!("{:?}", r.kept));
     assert_eq!(std::fs::read(kept_wal).expect("kept"), wal);
-    assert!(!dir.join("shifan.db-wal").exists() || {
-        // A WAL of the restored file itself, written by its first open, is fine.
-        std::fs::read(dir.join("shifan.db-wal")).expect("wal") != wal
-    });
+    assert!(
+        !dir.join("shifan.db-wal").exists() || {
+            // A WAL of the restored file itself, written by its first open, is fine.
+            std::fs::read(dir.join("shifan.db-wal")).expect("wal") != wal
+        }
+    );
     let mut ws = Workspace::open(&dir).expect("opens");
     assert_eq!(ws.list_units().expect("u").len(), 20);
     assert!(ws.check_full().expect("check").ok);

@@ -339,8 +339,8 @@ pub fn settings(ws: &mut Workspace, cmd: SettingsCmd) -> Result<Out, Error> {
 /// `check --repair` (restores the newest good backup). Every other command stops with `why`,
 /// the Chinese explanation naming `shifan.db` and the newest good backup.
 pub fn damaged(dir: &Path, cmd: Cmd, why: String) -> Result<Out, Error> {
-    use shifan_core::recovery::{self, Recovery};
     use shifan_core::lock::Program;
+    use shifan_core::recovery::{self, Recovery};
     match cmd {
         Cmd::Backup {
             cmd: BackupCmd::List,
@@ -356,10 +356,11 @@ pub fn damaged(dir: &Path, cmd: Cmd, why: String) -> Result<Out, Error> {
             Ok(out(&v, text))
         }
         Cmd::Backup {
-            cmd: BackupCmd::Restore {
-                source,
-                preview: true,
-            },
+            cmd:
+                BackupCmd::Restore {
+                    source,
+                    preview: true,
+                },
         } => {
             let pv = Recovery::open(dir, Program::Cli)?.preview_restore(&source)?;
             let mut text = format!(
@@ -384,10 +385,11 @@ pub fn damaged(dir: &Path, cmd: Cmd, why: String) -> Result<Out, Error> {
             Ok(o)
         }
         Cmd::Backup {
-            cmd: BackupCmd::Restore {
-                source,
-                preview: false,
-            },
+            cmd:
+                BackupCmd::Restore {
+                    source,
+                    preview: false,
+                },
         } => {
             let bar = Bar::start();
             let r = Recovery::open(dir, Program::Cli)?.restore(&source, &bar.job())?;
@@ -410,7 +412,11 @@ pub fn damaged(dir: &Path, cmd: Cmd, why: String) -> Result<Out, Error> {
             match recovery::status(dir)? {
                 Some(s) => Ok(check_out(recovery::health(&s))),
                 // Repaired meanwhile (by another process): the normal check.
-                None => check(&mut Workspace::open_shared(dir, Program::Cli)?, false, false),
+                None => check(
+                    &mut Workspace::open_shared(dir, Program::Cli)?,
+                    false,
+                    false,
+                ),
             }
         }
         Cmd::Handover {

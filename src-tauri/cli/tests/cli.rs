@@ -468,7 +468,10 @@ fn a_damaged_database_is_listed_restored_and_repaired_from_the_command_line() {
     let o = shifan(&dir, &["units", "list"]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr).to_string();
-    assert!(err.contains("shifan.db") && err.contains("损坏") && err.contains(&id), "{err}");
+    assert!(
+        err.contains("shifan.db") && err.contains("损坏") && err.contains(&id),
+        "{err}"
+    );
     assert!(!has_english_outside_brackets(&err), "{err}");
     let o = shifan(&dir, &["units", "list", "--json"]);
     assert_eq!(json(&o)["kind"], "damaged");
@@ -483,7 +486,10 @@ fn a_damaged_database_is_listed_restored_and_repaired_from_the_command_line() {
     let v = json(&o);
     let arr = v.as_array().expect("top-level array");
     assert_eq!(arr[0]["id"], id.as_str());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("损坏"), "warned on stderr");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("损坏"),
+        "warned on stderr"
+    );
 
     // `check`: the problem as a report, exit 1.
     let o = shifan(&dir, &["check", "--json"]);
@@ -519,11 +525,18 @@ fn check_repair_restores_the_newest_good_backup_of_a_damaged_folder() {
         String::from_utf8_lossy(&o.stderr)
     );
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains(&id) && text.contains("shifan.db.damaged-"), "{text}");
+    assert!(
+        text.contains(&id) && text.contains("shifan.db.damaged-"),
+        "{text}"
+    );
     let kept: Vec<_> = std::fs::read_dir(&dir)
         .expect("ls")
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with("shifan.db.damaged-"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("shifan.db.damaged-")
+        })
         .filter(|e| std::fs::read(e.path()).is_ok_and(|b| b == half))
         .collect();
     assert_eq!(kept.len(), 1, "the damaged bytes are kept");

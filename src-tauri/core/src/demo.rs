@@ -297,6 +297,9 @@ mod tests {
             .expect("the migration that adds the mark");
         assert!(m.contains(&format!("district = '{DEMO_DISTRICT}'")), "{m}");
         assert!(m.contains(&format!("name = '{DEMO_NAME}'")), "{m}");
-        assert!(m.contains(&format!("code = '{}'", Action::CreateDemo.code())), "{m}");
+        assert!(
+            m.contains(&format!("code = '{}'", Action::CreateDemo.code())),
+            "{m}"
+        );
     }
 }

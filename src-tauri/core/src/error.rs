@@ -257,8 +257,9 @@ fn constraint_reason(extended: i32, detail: Option<&str>) -> String {
             "{place}已有相同的记录（例如同一项目中同名的单位），不能重复保存，未做任何修改。"
         ),
         // SQLITE_CONSTRAINT_FOREIGNKEY
-        787 => "记录之间的关联不一致（引用的记录不存在，或仍被其他记录引用），未做任何修改。"
-            .into(),
+        787 => {
+            "记录之间的关联不一致（引用的记录不存在，或仍被其他记录引用），未做任何修改。".into()
+        }
         // SQLITE_CONSTRAINT_NOTNULL
         1299 => format!("{place}缺少必填的内容，未做任何修改。"),
         // SQLITE_CONSTRAINT_CHECK
@@ -311,9 +312,17 @@ mod tests {
         .expect("schema");
         // (statement, words, the table named) — SQLite names no table for a CHECK.
         let cases = [
-            ("INSERT INTO unit VALUES (1, '区司法局', 'a')", "已有相同的记录", true),
+            (
+                "INSERT INTO unit VALUES (1, '区司法局', 'a')",
+                "已有相同的记录",
+                true,
+            ),
             ("INSERT INTO unit VALUES (1, NULL, 'a')", "缺少必填", true),
-            ("INSERT INTO unit VALUES (1, '区财政局', 'b')", "不被允许", false),
+            (
+                "INSERT INTO unit VALUES (1, '区财政局', 'b')",
+                "不被允许",
+                false,
+            ),
         ];
         for (sql, words, table) in cases {
             let e = Error::from(c.execute(sql, []).expect_err(sql));
@@ -327,12 +336,17 @@ mod tests {
         std::fs::write(&p, vec![0x42u8; 8192]).expect("garbage");
         let c = rusqlite::Connection::open(&p).expect("opens lazily");
         let e = Error::from(
-            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-                .expect_err("not a database"),
+            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .expect_err("not a database"),
         );
         assert_eq!(e.kind(), "damaged");
         let m = e.to_string();
-        assert!(m.contains("shifan.db") && m.contains("已损坏") && m.contains("备份"), "{m}");
+        assert!(
+            m.contains("shifan.db") && m.contains("已损坏") && m.contains("备份"),
+            "{m}"
+        );
         assert!(!m.contains("file is not a database"), "{m}");
     }
 

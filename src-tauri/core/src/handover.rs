@@ -279,9 +279,8 @@ impl Workspace {
             .into_iter()
             .partition(|c| demo.contains(&c.id));
         let sound = report.database_ok && report.evidence_bad.is_empty();
-        let count = |sql: &str, id: i64| -> Result<i64> {
-            Ok(conn.query_row(sql, [id], |r| r.get(0))?)
-        };
+        let count =
+            |sql: &str, id: i64| -> Result<i64> { Ok(conn.query_row(sql, [id], |r| r.get(0))?) };
         if !real.is_empty() {
             let mut named = Vec::new();
             for c in &real {

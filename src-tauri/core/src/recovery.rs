@@ -223,9 +223,9 @@ fn message(
 ) -> String {
     let path = dir.join(DB_FILE).display().to_string();
     let mut m = match state {
-        DataFileState::Missing => format!(
-            "数据文件 {DB_FILE} 不见了（“{path}”，可能被误删或被杀毒软件隔离）。"
-        ),
+        DataFileState::Missing => {
+            format!("数据文件 {DB_FILE} 不见了（“{path}”，可能被误删或被杀毒软件隔离）。")
+        }
         DataFileState::Empty => format!(
             "数据文件 {DB_FILE} 是空的（“{path}”，0 字节，可能是磁盘已满或断电时保存失败），其中的数据已无法读取。"
         ),
@@ -294,9 +294,10 @@ pub fn health(s: &RecoveryStatus) -> HealthReport {
         problems: vec![HealthProblem {
             severity: Severity::Error,
             message: s.message.clone(),
-            repair: s.newest_good.as_ref().map(|id| {
-                format!("从最新的完好备份“{id}”恢复（损坏的文件改名保留，不删除）")
-            }),
+            repair: s
+                .newest_good
+                .as_ref()
+                .map(|id| format!("从最新的完好备份“{id}”恢复（损坏的文件改名保留，不删除）")),
         }],
         summary: "数据文件已损坏或不见了，需要从备份恢复".into(),
         can_repair: s.newest_good.is_some(),
@@ -445,10 +446,7 @@ impl Recovery {
         store.write(Action::RestoreBackup, |_| detail, |_| Ok(()))?;
         store.close()?;
         job.report(2, 2, "恢复完成");
-        let message = format!(
-            "{what}，已从 {} 恢复数据。{kept_text}",
-            describe(&backup)
-        );
+        let message = format!("{what}，已从 {} 恢复数据。{kept_text}", describe(&backup));
         Ok(RecoveryReport {
             restored: Some(backup),
             kept: kept.iter().map(|p| p.display().to_string()).collect(),
@@ -523,7 +521,9 @@ impl Recovery {
             ),
             None => String::new(),
         };
-        let detail = format!("数据文件 {DB_FILE} 损坏或不见了，未从备份恢复，以空白数据重新开始。{kept_text}");
+        let detail = format!(
+            "数据文件 {DB_FILE} 损坏或不见了，未从备份恢复，以空白数据重新开始。{kept_text}"
+        );
         let mut store = Store::open(&self.dir.join(DB_FILE))?;
         store.write(Action::Repair, |_| detail, |_| Ok(()))?;
         store.close()?;

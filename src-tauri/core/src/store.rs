@@ -477,7 +477,8 @@ mod tests {
         for m in &MIGRATIONS[..v4] {
             c.execute_batch(m).expect("older migrations");
         }
-        c.pragma_update(None, "user_version", v4 as i64).expect("set");
+        c.pragma_update(None, "user_version", v4 as i64)
+            .expect("set");
         c.execute_batch(
             "INSERT INTO indicator_system (key, name, version, level_names, imported_at, is_demo)
                VALUES ('demo', '演示体系', 'v', '[]', 'now', 1);
@@ -497,14 +498,19 @@ mod tests {
             .expect("q")
             .collect::<rusqlite::Result<_>>()
             .expect("rows");
-        assert_eq!(marked, vec![1], "the user's campaigns, also on the demo system, are real");
+        assert_eq!(
+            marked,
+            vec![1],
+            "the user's campaigns, also on the demo system, are real"
+        );
 
         // Without a 建立演示数据 entry nothing is demo, whatever its name.
         let mut c = Connection::open_in_memory().expect("open");
         for m in &MIGRATIONS[..v4] {
             c.execute_batch(m).expect("older migrations");
         }
-        c.pragma_update(None, "user_version", v4 as i64).expect("set");
+        c.pragma_update(None, "user_version", v4 as i64)
+            .expect("set");
         c.execute_batch(
             "INSERT INTO indicator_system (key, name, version, level_names, imported_at)
                VALUES ('demo', '演示体系', 'v', '[]', 'now');
@@ -514,7 +520,11 @@ mod tests {
         .expect("old data");
         migrate(&mut c).expect("migrates");
         let n: i64 = c
-            .query_row("SELECT count(*) FROM campaign WHERE demo_data = 1", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM campaign WHERE demo_data = 1",
+                [],
+                |r| r.get(0),
+            )
             .expect("n");
         assert_eq!(n, 0);
     }
