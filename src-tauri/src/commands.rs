@@ -13,13 +13,16 @@ use shifan_core::model::{
     RestorePreview, RestoreReport, SystemInfo, UndoInfo,
 };
 use shifan_core::phases::{GateKind, Phase, PhaseEventInput, PhaseInput, PhaseKey, PhaseMove};
+use shifan_core::recovery::{Recovery, RecoveryReport, RecoveryStatus};
 use shifan_core::tasks::collect::{CollectOptions, CollectPreview};
 use shifan_core::tasks::import::{TasksImportOptions, TasksImportPreview};
 use shifan_core::tasks::unit_sheets::UnitSheetsExport;
 use shifan_core::tasks::{Assignment, AssignmentFilter, UnitTaskSummary};
 use shifan_core::units::book::UnitsImportPreview;
 use shifan_core::units::{RosterInput, RosterMember, RosterShortfall, UnitInfo, UnitInput};
-use shifan_core::{CollectImport, IndicatorImport, Job, TasksImport, UnitsImport, Workspace};
+use shifan_core::{
+    CollectImport, Error, IndicatorImport, Job, TasksImport, UnitsImport, Workspace,
+};
 use tauri::ipc::JavaScriptChannelId;
 use tauri::{AppHandle, Manager, Runtime, State, Webview};
 
@@ -47,9 +50,15 @@ where
     F: FnOnce(&mut Workspace) -> shifan_core::Result<T> + Send + 'static,
 {
     tauri::async_runtime::spawn_blocking(move || {
-        let state = app
-            .try_state::<WorkspaceState>()
-            .ok_or_else(|| CmdError::internal("数据文件夹尚未打开"))?;
+        let Some(state) = app.try_state::<WorkspaceState>() else {
+            return Err(if app.try_state::<RecoveryState>().is_some() {
+                CmdError::from(Error::Damaged(
+                    "数据文件已损坏或不见了，请先在启动页面从备份恢复。".into(),
+                ))
+            } else {
+                CmdError::internal("数据文件夹尚未打开")
+            });
+        };
         let mut ws = lock(&state);
         f(&mut ws).map_err(CmdError::from)
     })
@@ -92,6 +101,102 @@ pub fn cancel_job(jobs: State<'_, Jobs>, job: String) -> bool {
     jobs.cancel(&job)
 }
 
+/// The data folder held for recovery while its data file is damaged or missing: managed
+/// instead of a [`WorkspaceState`] at start, emptied once the workspace is open.
+pub type RecoveryState = Mutex<Option<Recovery>>;
+
+fn lock_recovery(state: &RecoveryState) -> MutexGuard<'_, Option<Recovery>> {
+    state
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Opens the workspace of a recovered folder (keeping its lock) and manages it, so every other
+/// command works from now on. On failure the folder is held for recovery again.
+fn open_recovered<R: Runtime>(app: &AppHandle<R>, slot: &mut Option<Recovery>) -> CmdResult<()> {
+    let Some(r) = slot.take() else {
+        return Ok(());
+    };
+    let dir = r.data_dir().to_path_buf();
+    match r.into_workspace() {
+        Ok(ws) => {
+            app.manage(Mutex::new(ws));
+            Ok(())
+        }
+        Err(e) => {
+            *slot = Recovery::open(&dir, shifan_core::lock::Program::Desktop).ok();
+            Err(e.into())
+        }
+    }
+}
+
+/// Why the data folder could not be opened (its data file damaged or missing while backups
+/// exist) and the backups to restore from; null when the folder is open. Works without a
+/// workspace.
+#[tauri::command]
+pub async fn recovery_status<R: Runtime>(app: AppHandle<R>) -> CmdResult<Option<RecoveryStatus>> {
+    tauri::async_runtime::spawn_blocking(move || {
+        if app.try_state::<WorkspaceState>().is_some() {
+            return Ok(None);
+        }
+        let Some(state) = app.try_state::<RecoveryState>() else {
+            return Ok(None);
+        };
+        let mut slot = lock_recovery(&state);
+        let Some(r) = slot.as_ref() else {
+            return Ok(None);
+        };
+        match r.status()? {
+            Some(s) => Ok(Some(s)),
+            // Sound again: open it, as after a restore.
+            None => open_recovered(&app, &mut slot).map(|()| None),
+        }
+    })
+    .await
+    .map_err(CmdError::internal)?
+}
+
+/// Runs one recovery step on the held folder, then opens its workspace.
+async fn recover<R, F>(app: AppHandle<R>, f: F) -> CmdResult<RecoveryReport>
+where
+    R: Runtime,
+    F: FnOnce(&mut Recovery) -> shifan_core::Result<RecoveryReport> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(move || {
+        let not_needed =
+            || CmdError::from(Error::Invalid("数据文件夹已正常打开，不需要恢复。".into()));
+        if app.try_state::<WorkspaceState>().is_some() {
+            return Err(not_needed());
+        }
+        let state = app.try_state::<RecoveryState>().ok_or_else(not_needed)?;
+        let mut slot = lock_recovery(&state);
+        let r = slot.as_mut().ok_or_else(not_needed)?;
+        let report = f(r)?;
+        open_recovered(&app, &mut slot)?;
+        Ok(report)
+    })
+    .await
+    .map_err(CmdError::internal)?
+}
+
+/// Restores `source` (a backup id from `recovery_status`, or the path of a backup file) into
+/// the damaged data folder, keeping the damaged file as `shifan.db.damaged-<time>`; then the
+/// folder opens normally.
+#[tauri::command]
+pub async fn apply_recovery<R: Runtime>(
+    app: AppHandle<R>,
+    source: String,
+) -> CmdResult<RecoveryReport> {
+    recover(app, move |r| r.restore(&source, &Job::quiet())).await
+}
+
+/// Starts with empty data, keeping the damaged file as `shifan.db.damaged-<time>` (the backups
+/// stay); for a folder without a usable backup.
+#[tauri::command]
+pub async fn apply_fresh_start<R: Runtime>(app: AppHandle<R>) -> CmdResult<RecoveryReport> {
+    recover(app, |r| r.start_fresh()).await
+}
+
 fn shown(p: PathBuf) -> String {
     p.display().to_string()
 }
@@ -100,6 +205,12 @@ crate::commands! {
     raw {
         /// 取消正在进行的操作（在两步之间停止，不做任何修改）。
         cancel_job(job: String) -> bool;
+        /// 数据文件损坏或不见了时：原因和可用于恢复的备份；数据文件夹正常打开时为 null。
+        recovery_status() -> Option<RecoveryStatus>;
+        /// 从备份（编号或备份文件路径）恢复损坏的数据文件夹，损坏的文件改名保留。
+        apply_recovery(source: String) -> RecoveryReport;
+        /// 不恢复备份，以空白数据重新开始（损坏的文件改名保留，备份都还在）。
+        apply_fresh_start() -> RecoveryReport;
     }
 
     // ----- Campaigns and indicator systems ----------------------------------------------

@@ -13,7 +13,7 @@ pub mod surface;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use shifan_core::Workspace;
+use shifan_core::recovery::{self, Opened};
 use tauri::{Manager, Runtime};
 
 pub use error::{CmdError, CmdResult};
@@ -23,7 +23,8 @@ pub use error::{CmdError, CmdResult};
 pub const DATA_DIR_ENV: &str = "SHIFAN_DATA_DIR";
 
 /// Plugins and commands, shared by the real app (`run`) and the MockRuntime tests. The tests
-/// manage a `Mutex<Workspace>` themselves; `run` does it in `setup`.
+/// manage a `Mutex<Workspace>` (or a [`commands::RecoveryState`]) themselves; `run` does it in
+/// `setup`.
 pub fn builder<R: Runtime>(b: tauri::Builder<R>) -> tauri::Builder<R> {
     b.plugin(tauri_plugin_dialog::init())
         .manage(jobs::Jobs::default())
@@ -43,30 +44,44 @@ fn data_dir<R: Runtime>(app: &tauri::App<R>) -> Result<PathBuf, String> {
 }
 
 /// Opens the workspace, then creates the main window (declared with `"create": false` so that
-/// no UI can call a command before the state exists). On failure there is no window: a native
-/// Chinese message explains what happened and the app exits with code 1.
+/// no UI can call a command before the state exists). When the data file is damaged or missing
+/// while backups exist, the window opens on the recovery start screen instead (the folder's
+/// lock held, [`commands::RecoveryState`] managed, no workspace). On any other failure there is
+/// no window: a native Chinese message explains what happened and the app exits with code 1.
 fn setup<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error::Error>> {
     let opened = data_dir(app).and_then(|dir| {
         // Holds the data-folder lock for the app's lifetime: a second instance (or a CLI write)
         // gets a Chinese message naming this process, and the second app exits.
-        Workspace::open_as(&dir, shifan_core::lock::Program::Desktop)
+        recovery::open_or_recover(&dir, shifan_core::lock::Program::Desktop)
             .map_err(|e| format!("无法打开数据文件夹“{}”：{e}", dir.display()))
     });
     match opened {
-        Ok(ws) => {
-            app.manage(Mutex::new(ws));
-            let config = app
-                .config()
-                .app
-                .windows
-                .iter()
-                .find(|w| w.label == "main")
-                .cloned()
-                .ok_or("tauri.conf.json declares no window \"main\"")?;
-            tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+        Ok(Opened::Workspace(ws)) => {
+            app.manage(Mutex::new(*ws));
+            open_main_window(app)?;
+        }
+        Ok(Opened::Recovery(r)) => {
+            if let Ok(Some(s)) = r.status() {
+                eprintln!("示范创建工作台：{}", s.message);
+            }
+            app.manage(commands::RecoveryState::new(Some(r)));
+            open_main_window(app)?;
         }
         Err(message) => fail_to_start(app, &message),
     }
+    Ok(())
+}
+
+fn open_main_window<R: Runtime>(app: &tauri::App<R>) -> Result<(), Box<dyn std::error::Error>> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+        .ok_or("tauri.conf.json declares no window \"main\"")?;
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
     Ok(())
 }
 

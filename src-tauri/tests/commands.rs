@@ -498,3 +498,91 @@ fn the_ipc_surface_is_generated_for_typescript() {
     assert!(ts.contains("preview_tasks_import: '读取任务分解表'"));
     assert!(ts.contains("'notFound'") && ts.contains("'internal'"));
 }
+
+/// A damaged data file at start: no workspace, the recovery state instead. The UI's start
+/// screen reads `recovery_status` (backups from their manifests), restores with
+/// `apply_recovery`, and from then on every command works on the restored data.
+#[test]
+fn a_damaged_data_folder_starts_on_the_recovery_screen_and_a_restore_opens_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let backup = {
+        let mut ws = Workspace::open(&data).expect("opens");
+        ws.create_campaign(&shifan_core::model::NewCampaign {
+            district: "曾都区".into(),
+            name: None,
+            level: None,
+            system_key: Some("demo".into()),
+            system_file: None,
+        })
+        .expect("campaign");
+        ws.backup_now(
+            shifan_core::model::BackupReason::Manual,
+            &shifan_core::Job::quiet(),
+        )
+        .expect("backup")
+    };
+    let damaged = b"this was overwritten by something else".to_vec();
+    std::fs::write(data.join("shifan.db"), &damaged).expect("damage");
+
+    let app = shifan_app::builder(mock_builder())
+        .build(mock_context(noop_assets()))
+        .expect("mock app builds");
+    match shifan_core::recovery::open_or_recover(&data, shifan_core::lock::Program::Desktop)
+        .expect("opening does not fail")
+    {
+        shifan_core::recovery::Opened::Recovery(r) => {
+            app.manage(shifan_app::commands::RecoveryState::new(Some(r)));
+        }
+        shifan_core::recovery::Opened::Workspace(_) => panic!("a damaged file opened"),
+    }
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("mock window");
+    let desk = Desk {
+        window,
+        dir,
+        _app: app,
+    };
+
+    // Every other command says what is wrong, in Chinese, with its own kind.
+    let e = desk.err("app_status", json!({}));
+    assert_error(&e, "damaged");
+
+    let s = desk.ok("recovery_status", json!({}));
+    assert_eq!(s["state"], json!("notDatabase"));
+    assert_eq!(s["newestGood"], json!(backup.id));
+    let message = s["message"].as_str().expect("message");
+    assert!(
+        message.contains("shifan.db") && message.contains(&backup.id),
+        "{message}"
+    );
+    assert_eq!(s["backups"][0]["id"], json!(backup.id));
+    assert!(
+        s["backups"][0]["summary"]["campaigns"][0]
+            .as_str()
+            .is_some_and(|c| c.contains("曾都区"))
+    );
+
+    // A wrong id changes nothing and keeps the start screen.
+    let e = desk.err("apply_recovery", json!({ "source": "没有这份备份" }));
+    assert_error(&e, "notFound");
+    assert_eq!(
+        std::fs::read(data.join("shifan.db")).expect("db"),
+        damaged,
+        "untouched"
+    );
+
+    let r = desk.ok("apply_recovery", json!({ "source": backup.id }));
+    assert_eq!(r["restored"]["id"], json!(backup.id));
+    let kept = r["kept"][0].as_str().expect("kept path");
+    assert!(kept.contains("shifan.db.damaged-"), "{kept}");
+    assert_eq!(std::fs::read(kept).expect("kept"), damaged);
+    assert!(r["message"].as_str().is_some_and(has_cjk));
+
+    let status = desk.ok("app_status", json!({}));
+    assert_eq!(status["active"]["district"], json!("曾都区"));
+    assert_eq!(desk.ok("recovery_status", json!({})), Value::Null);
+    let e = desk.err("apply_recovery", json!({ "source": backup.id }));
+    assert_error(&e, "invalid");
+}

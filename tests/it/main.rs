@@ -8,6 +8,7 @@ mod hostile;
 mod indicator_export;
 mod indicator_import;
 mod phases;
+mod recovery;
 mod safety;
 mod tasks;
 mod tidy;

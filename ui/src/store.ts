@@ -4,6 +4,7 @@ import { reactive } from 'vue'
 
 import * as api from './api'
 import type { AppStatus } from './gen/AppStatus'
+import type { RecoveryStatus } from './gen/RecoveryStatus'
 import type { SystemInfo } from './gen/SystemInfo'
 
 export interface AppState {
@@ -11,6 +12,8 @@ export interface AppState {
   systems: SystemInfo[]
   /** Set when the first status load failed; the app shows it instead of the UI. */
   loadError: string | null
+  /** Set when the data file is damaged or missing: the app shows the recovery start screen. */
+  recovery: RecoveryStatus | null
   /** Bumped whenever the active campaign or its system changes. */
   campaignVersion: number
 }
@@ -19,6 +22,7 @@ export const state = reactive<AppState>({
   status: null,
   systems: [],
   loadError: null,
+  recovery: null,
   campaignVersion: 0,
 })
 
@@ -34,9 +38,20 @@ export async function refreshSystems(): Promise<void> {
 export async function loadApp(): Promise<void> {
   try {
     state.loadError = null
+    state.recovery = null
     await Promise.all([refreshStatus(), refreshSystems()])
   } catch (e) {
-    state.loadError = api.toApiError(e).message
+    const err = api.toApiError(e)
+    if (err.kind === 'damaged') {
+      // The data file is damaged or missing: the start screen lists the backups to restore.
+      try {
+        state.recovery = await api.recoveryStatus()
+        if (state.recovery) return
+      } catch {
+        // fall through to the message
+      }
+    }
+    state.loadError = err.message
   }
 }
 

@@ -217,7 +217,7 @@ fn print_out(text: &str) {
     }
 }
 
-fn print_err(text: &str) {
+pub(crate) fn print_err(text: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
@@ -302,7 +302,13 @@ fn run(cli: Cli) -> Result<Out, Error> {
     let dir = data_dir(&cli.data_dir)?;
     // Reads go on while the desktop app holds the folder; every write is then refused with a
     // message naming the holder (the core enforces it in Store::write).
-    let mut ws = Workspace::open_shared(&dir, shifan_core::lock::Program::Cli)?;
+    let mut ws = match Workspace::open_shared(&dir, shifan_core::lock::Program::Cli) {
+        Ok(ws) => ws,
+        // The data file is damaged or missing while backups exist: listing, restoring and
+        // repairing work from the backups' manifests; everything else says so and stops.
+        Err(Error::Damaged(why)) => return safety::damaged(&dir, cli.cmd, why),
+        Err(e) => return Err(e),
+    };
     Ok(match cli.cmd {
         Cmd::Init(a) => {
             let (key, file) = if looks_like_file(&a.system) {

@@ -1,14 +1,14 @@
 //! Data-safety subcommands: backups, hand-over files, the 操作日志, integrity checks and the
 //! operator name. Each calls one `Workspace` method and prints the result.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use shifan_core::model::{BackupInfo, BackupReason, OplogFilter, SnapshotSummary};
 use shifan_core::{Error, Workspace};
 
 use crate::job::Bar;
-use crate::{Out, out};
+use crate::{Cmd, Out, out};
 
 #[derive(Subcommand)]
 pub enum BackupCmd {
@@ -272,6 +272,11 @@ pub fn check(ws: &mut Workspace, full: bool, repair: bool) -> Result<Out, Error>
     } else {
         ws.check_quick()?
     };
+    Ok(check_out(r))
+}
+
+/// A check report as text (✓/✗ lines) and JSON; exit code 1 when it found errors.
+fn check_out(r: shifan_core::model::HealthReport) -> Out {
     let mut text = r.summary.clone();
     for c in &r.checks {
         text.push_str(&format!("\n✓ {c}"));
@@ -285,7 +290,7 @@ pub fn check(ws: &mut Workspace, full: bool, repair: bool) -> Result<Out, Error>
     let failed = !r.ok;
     let mut o = out(&r, text);
     o.failed = failed;
-    Ok(o)
+    o
 }
 
 /// `shifan undo [--preview]`: with --preview, the undoable import or `null` (exit 1 when there
@@ -327,4 +332,98 @@ pub fn settings(ws: &mut Workspace, cmd: SettingsCmd) -> Result<Out, Error> {
             )
         }
     })
+}
+
+/// The commands that work while the data file is damaged or missing (backups exist): `backup
+/// list` (from the manifests), `backup restore` (the damaged file kept aside), `check` and
+/// `check --repair` (restores the newest good backup). Every other command stops with `why`,
+/// the Chinese explanation naming `shifan.db` and the newest good backup.
+pub fn damaged(dir: &Path, cmd: Cmd, why: String) -> Result<Out, Error> {
+    use shifan_core::lock::Program;
+    use shifan_core::recovery::{self, Recovery};
+    match cmd {
+        Cmd::Backup {
+            cmd: BackupCmd::List,
+        } => {
+            let v = recovery::list_backups(dir)?;
+            // Scripts get the list on stdout as usual; the warning always goes to stderr.
+            crate::print_err(&format!("注意：{why}"));
+            let text = if v.is_empty() {
+                "还没有备份。".to_string()
+            } else {
+                v.iter().map(backup_line).collect::<Vec<_>>().join("\n")
+            };
+            Ok(out(&v, text))
+        }
+        Cmd::Backup {
+            cmd:
+                BackupCmd::Restore {
+                    source,
+                    preview: true,
+                },
+        } => {
+            let pv = Recovery::open(dir, Program::Cli)?.preview_restore(&source)?;
+            let mut text = format!(
+                "备份：{}（{}，{}）\n备份内容：{}\n完整性：{}",
+                pv.backup.id,
+                pv.backup.created_at,
+                pv.backup.reason_label,
+                summary_line(&pv.backup.summary),
+                pv.integrity
+            );
+            for n in &pv.notes {
+                text.push_str(&format!("\n提示：{n}"));
+            }
+            text.push_str(if pv.can_restore {
+                "\n可以恢复。"
+            } else {
+                "\n不能恢复。"
+            });
+            let failed = !pv.can_restore;
+            let mut o = out(&pv, text);
+            o.failed = failed;
+            Ok(o)
+        }
+        Cmd::Backup {
+            cmd:
+                BackupCmd::Restore {
+                    source,
+                    preview: false,
+                },
+        } => {
+            let bar = Bar::start();
+            let r = Recovery::open(dir, Program::Cli)?.restore(&source, &bar.job())?;
+            let text = r.message.clone();
+            Ok(out(&r, text))
+        }
+        Cmd::Check { repair: true, .. } => {
+            let bar = Bar::start();
+            let r = Recovery::open(dir, Program::Cli)?.restore_newest(&bar.job())?;
+            drop(bar);
+            // The folder opens again: the full check of what was restored, headed by what the
+            // repair did.
+            let mut ws = Workspace::open(dir)?;
+            let mut report = ws.check_full()?;
+            report.checks.insert(0, r.message.clone());
+            report.summary = format!("已从备份恢复；{}", report.summary);
+            Ok(check_out(report))
+        }
+        Cmd::Check { repair: false, .. } => {
+            match recovery::status(dir)? {
+                Some(s) => Ok(check_out(recovery::health(&s))),
+                // Repaired meanwhile (by another process): the normal check.
+                None => check(
+                    &mut Workspace::open_shared(dir, Program::Cli)?,
+                    false,
+                    false,
+                ),
+            }
+        }
+        Cmd::Handover {
+            cmd: HandoverCmd::Import { .. },
+        } => Err(Error::Damaged(format!(
+            "数据文件损坏时不能导入交接文件：无法确认这里有没有不能被替换的工作。未做任何修改。{why}"
+        ))),
+        _ => Err(Error::Damaged(why)),
+    }
 }

@@ -592,3 +592,143 @@ fn collect_lists_the_alternatives_and_use_and_skip_choose_among_them() {
     assert!(o.status.success());
     assert_eq!(json(&o)["sheets"].as_array().map(Vec::len), Some(0));
 }
+
+/// A data folder with work and a backup, whose shifan.db is then truncated to half.
+fn damaged_folder() -> (tempfile::TempDir, PathBuf, String, Vec<u8>) {
+    let d = tempfile::tempdir().expect("tmp");
+    let dir = d.path().join("数据");
+    assert!(shifan(&dir, &["init", "--name", "曾都区"]).status.success());
+    let units = fixture("tasks/units.xlsx");
+    assert!(
+        shifan(&dir, &["units", "import", units.to_str().expect("utf8")])
+            .status
+            .success()
+    );
+    let b = json(&shifan(&dir, &["backup", "create", "--json"]));
+    let id = b["id"].as_str().expect("id").to_string();
+    let db = dir.join("shifan.db");
+    let bytes = std::fs::read(&db).expect("db");
+    let half = bytes[..bytes.len() / 2].to_vec();
+    std::fs::write(&db, &half).expect("truncate");
+    (d, dir, id, half)
+}
+
+/// An English word (3+ letters) outside “…” and （…）, other than the file name shifan.db.
+fn has_english_outside_brackets(s: &str) -> bool {
+    let mut depth = 0i32;
+    let mut quoted = 0i32;
+    let mut word = String::new();
+    for c in s.chars().chain(std::iter::once(' ')) {
+        match c {
+            '（' => depth += 1,
+            '）' => depth -= 1,
+            '“' => quoted += 1,
+            '”' => quoted -= 1,
+            _ => {}
+        }
+        if c.is_ascii_alphabetic() && depth <= 0 && quoted <= 0 {
+            word.push(c);
+        } else {
+            if word.len() >= 3 && word != "shifan" && word != "db" {
+                return true;
+            }
+            word.clear();
+        }
+    }
+    false
+}
+
+#[test]
+fn a_damaged_database_is_listed_restored_and_repaired_from_the_command_line() {
+    let (_d, dir, id, half) = damaged_folder();
+    let db = dir.join("shifan.db");
+
+    // Other commands stop with the Chinese explanation naming the file and the backup.
+    let o = shifan(&dir, &["units", "list"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("shifan.db") && err.contains("损坏") && err.contains(&id),
+        "{err}"
+    );
+    assert!(!has_english_outside_brackets(&err), "{err}");
+    let o = shifan(&dir, &["units", "list", "--json"]);
+    assert_eq!(json(&o)["kind"], "damaged");
+    let o = shifan(&dir, &["handover", "import", "x.shifan"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("不能导入交接文件"));
+    assert_eq!(std::fs::read(&db).expect("db"), half, "nothing touched");
+
+    // `backup list --json`: the backups from their manifests, as a top-level array.
+    let o = shifan(&dir, &["backup", "list", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&o);
+    let arr = v.as_array().expect("top-level array");
+    assert_eq!(arr[0]["id"], id.as_str());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("损坏"),
+        "warned on stderr"
+    );
+
+    // `check`: the problem as a report, exit 1.
+    let o = shifan(&dir, &["check", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let r = json(&o);
+    assert_eq!(r["ok"], false);
+    assert_eq!(r["canRepair"], true);
+
+    // `backup restore --preview` says what happens to the damaged file; nothing changes.
+    let o = shifan(&dir, &["backup", "restore", &id, "--preview"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("shifan.db.damaged-"));
+    assert_eq!(std::fs::read(&db).expect("db"), half);
+
+    // `backup restore ID`: restored, the damaged file kept under a second name.
+    let o = shifan(&dir, &["backup", "restore", &id, "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let r = json(&o);
+    let kept = r["kept"][0].as_str().expect("kept");
+    assert_eq!(std::fs::read(kept).expect("kept"), half);
+    let units = json(&shifan(&dir, &["units", "list", "--json"]));
+    assert_eq!(units.as_array().map(Vec::len), Some(20));
+}
+
+#[test]
+fn check_repair_restores_the_newest_good_backup_of_a_damaged_folder() {
+    let (_d, dir, id, half) = damaged_folder();
+    let o = shifan(&dir, &["check", "--repair"]);
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains(&id) && text.contains("shifan.db.damaged-"),
+        "{text}"
+    );
+    let kept: Vec<_> = std::fs::read_dir(&dir)
+        .expect("ls")
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("shifan.db.damaged-")
+        })
+        .filter(|e| std::fs::read(e.path()).is_ok_and(|b| b == half))
+        .collect();
+    assert_eq!(kept.len(), 1, "the damaged bytes are kept");
+    let o = shifan(&dir, &["check", "--json"]);
+    assert!(o.status.success());
+    assert_eq!(json(&o)["ok"], true);
+
+    // A missing data file with backups: not a silent fresh start either.
+    std::fs::remove_file(dir.join("shifan.db")).expect("rm");
+    let o = shifan(&dir, &["status"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("不见了"));
+    assert!(!dir.join("shifan.db").exists());
+    assert!(shifan(&dir, &["check", "--repair"]).status.success());
+    assert!(dir.join("shifan.db").exists());
+}

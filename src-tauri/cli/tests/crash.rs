@@ -6,7 +6,9 @@
 //!
 //! Operations: indicator, 单位名单 and 任务分解表 imports, collecting returned sheets, exporting
 //! the per-unit sheets to a folder and to a zip, backups (in the data folder and to another
-//! folder), restore, hand-over export and import. Each is first run once to the end (its
+//! folder), restore, restore into a folder whose shifan.db is damaged (never neither the damaged
+//! nor the restored file under shifan.db, the damaged bytes never lost), hand-over export and
+//! import. Each is first run once to the end (its
 //! duration sets the kill window, its result is the "after" state). Bounded by time
 //! (`SHIFAN_CRASH_SECS`, default 40 s); prints runs, kills and failures per operation.
 
@@ -160,6 +162,8 @@ enum Op {
     Backup,
     BackupToFolder,
     Restore,
+    /// `backup restore` in a folder whose shifan.db was truncated to half.
+    RecoverDamaged,
     HandoverExport,
     HandoverImport,
     UnitsImport,
@@ -268,6 +272,11 @@ fn setup(op: Op, t: &Templates, work: &Path, out_dir: &Path) -> (PathBuf, Vec<St
         }
         None => work.join("新电脑"),
     };
+    if op == Op::RecoverDamaged {
+        let db = data.join("shifan.db");
+        let bytes = std::fs::read(&db).expect("db");
+        std::fs::write(&db, &bytes[..bytes.len() / 2]).expect("truncate");
+    }
     let args: Vec<String> = match op {
         Op::Import => vec![
             "indicators".into(),
@@ -277,7 +286,9 @@ fn setup(op: Op, t: &Templates, work: &Path, out_dir: &Path) -> (PathBuf, Vec<St
         ],
         Op::Backup => vec!["backup".into(), "create".into()],
         Op::BackupToFolder => vec!["backup".into(), "create".into(), "--to".into(), s(out_dir)],
-        Op::Restore => vec!["backup".into(), "restore".into(), t.backup_id.clone()],
+        Op::Restore | Op::RecoverDamaged => {
+            vec!["backup".into(), "restore".into(), t.backup_id.clone()]
+        }
         Op::HandoverExport => vec![
             "handover".into(),
             "export".into(),
@@ -341,6 +352,31 @@ fn exported_sheets(data: &Path, out_dir: &Path, op: Op) -> Result<Option<usize>,
     Ok(Some(v["sheets"].as_array().map_or(0, Vec::len)))
 }
 
+/// After a kill during the recovery of a damaged folder: shifan.db is either still the damaged
+/// file or the restored, sound one — never absent — and the damaged bytes are under shifan.db
+/// or a `shifan.db.damaged-…` name beside it.
+fn check_recovery(data: &Path, damaged: &[u8]) -> Result<(), String> {
+    let db = data.join("shifan.db");
+    let now = std::fs::read(&db).map_err(|e| format!("shifan.db is gone: {e}"))?;
+    if now != damaged {
+        check_db(data).map_err(|e| format!("neither the damaged nor a sound file: {e}"))?;
+    }
+    let kept = now == damaged
+        || std::fs::read_dir(data)
+            .map_err(|e| e.to_string())?
+            .flatten()
+            .filter(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                n.starts_with("shifan.db.damaged-") && !n.ends_with("-wal") && !n.ends_with("-shm")
+            })
+            .any(|e| std::fs::read(e.path()).is_ok_and(|b| b == damaged));
+    if kept {
+        Ok(())
+    } else {
+        Err("the damaged bytes are lost".into())
+    }
+}
+
 /// Per operation: its duration (sets the kill window) and the table counts before and after
 /// a complete run.
 struct Reference {
@@ -377,6 +413,7 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
         Op::Backup,
         Op::BackupToFolder,
         Op::Restore,
+        Op::RecoverDamaged,
         Op::HandoverExport,
         Op::HandoverImport,
     ];
@@ -391,6 +428,11 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
         let out_dir = root.path().join(format!("out{runs}"));
         std::fs::create_dir_all(&out_dir).expect("mkdir");
         let (data, args) = setup(op, &t, &work, &out_dir);
+        let damaged = if op == Op::RecoverDamaged {
+            std::fs::read(data.join("shifan.db")).expect("damaged db")
+        } else {
+            Vec::new()
+        };
         let argv: Vec<&str> = args.iter().map(String::as_str).collect();
         let out_file = out_dir.join("交接.shifan");
         let entry = tally.entry(op).or_default();
@@ -441,6 +483,12 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
             entry.kills += 1;
         }
         let check = (|| -> Result<(), String> {
+            if op == Op::RecoverDamaged {
+                check_recovery(&data, &damaged)?;
+                run_ok(&data, &argv)?;
+                check_db(&data)?;
+                return check_recovery(&data, &damaged);
+            }
             check_db(&data)?;
             if op.changes_tables() {
                 let now = counts(&data)?;
@@ -468,8 +516,21 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
                 )
                 .map_err(|e| format!("partial hand-over file: {e}"))?;
             }
-            // Re-running completes the operation.
-            run_ok(&data, &argv)?;
+            // Re-running completes the operation. A hand-over import that had completed before
+            // the kill is refused the second time: the folder now holds the imported campaign,
+            // which is real work that no hand-over replaces.
+            match run_ok(&data, &argv) {
+                Err(e) if op == Op::HandoverImport && e.contains("已有正式创建项目") => {
+                    let c = run_json(&data, &["campaigns", "list"])?;
+                    if !c.as_array().is_some_and(|v| {
+                        v.iter()
+                            .any(|c| c["district"] == "曾都区" && c["active"] == true)
+                    }) {
+                        return Err(format!("refused, but the campaign is not here: {c}"));
+                    }
+                }
+                other => other?,
+            }
             let (_, leaves) = check_db(&data)?;
             match op {
                 Op::Import if leaves != 104 => Err("import not completed on re-run".into()),

@@ -135,7 +135,8 @@ pub fn snapshot(conn: &Connection, dest: &Path, job: &Job) -> Result<()> {
     r
 }
 
-fn sidecar(p: &Path, suffix: &str) -> PathBuf {
+/// `p` with `suffix` appended to its name ("shifan.db" + "-wal").
+pub(crate) fn sidecar(p: &Path, suffix: &str) -> PathBuf {
     let mut s = p.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)
@@ -324,15 +325,16 @@ fn write_manifest(path: &Path, info: &BackupInfo) -> Result<()> {
     write_atomic(path, &json)
 }
 
+/// Make renames in `dir` durable (no-op where directories cannot be synced).
 #[cfg(unix)]
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(f) = std::fs::File::open(dir) {
         let _ = f.sync_all();
     }
 }
 
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) {}
+pub(crate) fn sync_dir(_dir: &Path) {}
 
 fn read_manifest(path: &Path) -> Option<BackupInfo> {
     let bytes = std::fs::read(path).ok()?;
@@ -560,6 +562,74 @@ pub fn create_in_folder(
     Ok(info)
 }
 
+/// What checking a backup file found.
+pub(crate) struct Verdict {
+    /// `integrity_check` of the file ("ok" when sound, "无法读取" when it cannot be opened).
+    pub integrity: String,
+    /// The file opens and passes `integrity_check`.
+    pub sound: bool,
+    /// Its SHA-256 is the one its manifest recorded.
+    pub hash_ok: bool,
+    /// What is wrong, in Chinese.
+    pub notes: Vec<String>,
+}
+
+/// Check the file of `backup`: read it (`integrity_check`) and re-hash it against its manifest.
+pub(crate) fn verify(backup: &BackupInfo) -> Verdict {
+    let mut notes = Vec::new();
+    let (integrity, sound) = match inspect(Path::new(&backup.path)) {
+        Ok((_, i)) => {
+            let ok = i == "ok";
+            if !ok {
+                notes.push(format!("该备份文件已损坏（{i}），不能恢复。"));
+            }
+            (i, ok)
+        }
+        Err(e) => {
+            notes.push(e.to_string());
+            ("无法读取".to_string(), false)
+        }
+    };
+    let hash_ok = backup.sha256.is_empty()
+        || hash_file(Path::new(&backup.path)).is_ok_and(|(sha, _)| sha == backup.sha256);
+    if !hash_ok {
+        notes.push("备份文件的校验值与说明文件不一致（文件可能被改动或损坏）。".into());
+    }
+    Verdict {
+        integrity,
+        sound,
+        hash_ok,
+        notes,
+    }
+}
+
+/// Whether the file of a listed backup still is what its manifest says (same SHA-256).
+pub(crate) fn matches_manifest(backup: &BackupInfo) -> bool {
+    !backup.sha256.is_empty()
+        && hash_file(Path::new(&backup.path)).is_ok_and(|(sha, _)| sha == backup.sha256)
+}
+
+/// Copy a database file into the data folder `dir` under a temp name, checked, ready to be
+/// swapped in as `shifan.db`.
+pub(crate) fn stage(dir: &Path, src: &Path) -> Result<PathBuf> {
+    let staged = dir.join(".tmp-restore.db");
+    copy_atomic(src, &staged)?;
+    let (_, integrity) = match inspect(&staged) {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_file(&staged);
+            return Err(e);
+        }
+    };
+    if integrity != "ok" {
+        let _ = std::fs::remove_file(&staged);
+        return Err(Error::BadFile(format!(
+            "备份文件已损坏（{integrity}），未做任何修改。"
+        )));
+    }
+    Ok(staged)
+}
+
 impl Workspace {
     /// Make a backup now into `backups/` (then rotate).
     pub fn backup_now(&self, reason: BackupReason, job: &Job) -> Result<BackupInfo> {
@@ -610,26 +680,12 @@ impl Workspace {
     pub fn preview_restore(&self, source: &str) -> Result<RestorePreview> {
         let backup = find(&self.dir, source)?;
         let current = summarize(self.store.conn())?;
-        let mut notes = Vec::new();
-        let (integrity, can_restore) = match inspect(Path::new(&backup.path)) {
-            Ok((_, i)) => {
-                let ok = i == "ok";
-                if !ok {
-                    notes.push(format!("该备份文件已损坏（{i}），不能恢复。"));
-                }
-                (i, ok)
-            }
-            Err(e) => {
-                notes.push(e.to_string());
-                ("无法读取".to_string(), false)
-            }
-        };
-        if !backup.sha256.is_empty()
-            && let Ok((sha, _)) = hash_file(Path::new(&backup.path))
-            && sha != backup.sha256
-        {
-            notes.push("备份文件的校验值与说明文件不一致（文件可能被改动或损坏）。".into());
-        }
+        let Verdict {
+            integrity,
+            sound: can_restore,
+            mut notes,
+            ..
+        } = verify(&backup);
         if current.last_change_at > backup.summary.last_change_at {
             notes.push(format!(
                 "当前数据最后修改于 {}，比该备份（{}）新；恢复后，此后的修改将被替换（恢复前会先自动做一份安全备份）。",

@@ -2,6 +2,13 @@
 //! system, for trying the app and for screenshots. It lives in its own data folder: the
 //! function refuses a folder that already holds a user's campaigns, so demo data never mixes
 //! with real work. Later features add their demo data here.
+//!
+//! The campaign this action makes is marked as demo data (`campaign.demo_data`), in the same
+//! transaction as its units and tasks. Only a marked campaign is demo data — what a hand-over
+//! import may replace; a campaign the user created, even on the embedded demo *system* (the
+//! wizard's 使用演示指标体系), is real work.
+
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::action::Action;
 use crate::error::{Error, Result};
@@ -15,25 +22,77 @@ use crate::workspace::Workspace;
 
 /// District name used by the demo.
 pub const DEMO_DISTRICT: &str = "演示区";
+/// Name of the demo campaign.
+pub const DEMO_NAME: &str = "演示区法治政府建设示范创建（演示数据）";
+
+/// Ids of the campaigns made by the demo action (marked `demo_data`).
+pub fn demo_campaign_ids(conn: &Connection) -> Result<Vec<i64>> {
+    Ok(conn
+        .prepare("SELECT id FROM campaign WHERE demo_data = 1 ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Whether campaign `id` was made by the demo action.
+pub fn is_demo_campaign(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn
+        .query_row("SELECT demo_data FROM campaign WHERE id = ?1", [id], |r| {
+            r.get::<_, bool>(0)
+        })
+        .optional()?
+        .unwrap_or(false))
+}
+
+impl Workspace {
+    /// Whether campaign `id` is the demo campaign of `shifan demo` (演示数据), not real work.
+    pub fn is_demo_campaign(&self, id: i64) -> Result<bool> {
+        is_demo_campaign(self.store().conn(), id)
+    }
+}
 
 pub fn create(ws: &mut Workspace) -> Result<CampaignInfo> {
     let existing = ws.list_campaigns()?;
-    if existing.iter().any(|c| c.district != DEMO_DISTRICT) {
+    let demo = demo_campaign_ids(ws.store().conn())?;
+    // A campaign made by an earlier run that stopped between creating the campaign and filling
+    // it (its own transaction): unmarked, the demo's name, nothing in it yet. It is finished.
+    let unit_count = |id: i64| -> Result<i64> {
+        Ok(ws.store().conn().query_row(
+            "SELECT count(*) FROM unit WHERE campaign_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?)
+    };
+    let mut unfinished = None;
+    for c in &existing {
+        if demo.contains(&c.id) {
+            continue;
+        }
+        if unfinished.is_none()
+            && c.district == DEMO_DISTRICT
+            && c.name == DEMO_NAME
+            && unit_count(c.id)? == 0
+        {
+            unfinished = Some(c.clone());
+            continue;
+        }
         return Err(Error::Invalid(format!(
             "数据文件夹“{}”中已有正式创建项目，演示数据不能混入。请用 --data-dir 指定一个新的文件夹存放演示项目。",
             ws.data_dir().display()
         )));
     }
-    if let Some(c) = existing.into_iter().next() {
+    if let Some(c) = existing.iter().find(|c| demo.contains(&c.id)) {
         return ws.switch_campaign(c.id);
     }
-    let c = ws.create_campaign(&NewCampaign {
-        district: DEMO_DISTRICT.into(),
-        name: Some("演示区法治政府建设示范创建（演示数据）".into()),
-        level: Some("省级".into()),
-        system_key: Some("demo".into()),
-        system_file: None,
-    })?;
+    let c = match unfinished {
+        Some(c) => ws.switch_campaign(c.id)?,
+        None => ws.create_campaign(&NewCampaign {
+            district: DEMO_DISTRICT.into(),
+            name: Some(DEMO_NAME.into()),
+            level: Some("省级".into()),
+            system_key: Some("demo".into()),
+            system_file: None,
+        })?,
+    };
     seed_units_and_tasks(ws, &c)?;
     crate::phases::seed_demo(ws, crate::store::today())?;
     Ok(c)
@@ -141,6 +200,10 @@ fn seed_units_and_tasks(ws: &mut Workspace, c: &CampaignInfo) -> Result<()> {
         Action::CreateDemo,
         |_| "演示单位、明白人和任务分解".to_string(),
         |tx| {
+            tx.execute(
+                "UPDATE campaign SET demo_data = 1 WHERE id = ?1",
+                [campaign_id],
+            )?;
             let mut all: Vec<(i64, &str, &str)> = Vec::new();
             let add = |name: &str, short: &str, kind: &'static str| -> Result<i64> {
                 units::insert(
@@ -221,4 +284,23 @@ fn seed_units_and_tasks(ws: &mut Workspace, c: &CampaignInfo) -> Result<()> {
             Ok(())
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_migration_recognises_old_demo_campaigns_by_the_demo_s_own_district_and_name() {
+        let m = crate::store::MIGRATIONS
+            .iter()
+            .find(|m| m.contains("demo_data INTEGER"))
+            .expect("the migration that adds the mark");
+        assert!(m.contains(&format!("district = '{DEMO_DISTRICT}'")), "{m}");
+        assert!(m.contains(&format!("name = '{DEMO_NAME}'")), "{m}");
+        assert!(
+            m.contains(&format!("code = '{}'", Action::CreateDemo.code())),
+            "{m}"
+        );
+    }
 }

@@ -34,6 +34,11 @@ pub enum Error {
     /// The database itself failed. Shown with a hint; details go to the log.
     #[error("数据库操作失败：{0}")]
     Db(String),
+    /// The data file `shifan.db` is damaged, empty or missing (while backups exist): nothing was
+    /// opened or changed. The message names the file and the newest good backup; recovery works
+    /// from [`crate::recovery`] without an open workspace.
+    #[error("{0}")]
+    Damaged(String),
 }
 
 fn import_summary(file: &str, issues: &[ImportIssue]) -> String {
@@ -69,6 +74,8 @@ pub enum ErrorKind {
     Cancelled,
     Busy,
     Db,
+    /// The data file is damaged or missing: the app offers to restore a backup.
+    Damaged,
     /// A failure of the desktop shell itself (never made by the engine).
     Internal,
 }
@@ -83,6 +90,7 @@ impl ErrorKind {
         ErrorKind::Cancelled,
         ErrorKind::Busy,
         ErrorKind::Db,
+        ErrorKind::Damaged,
         ErrorKind::Internal,
     ];
 
@@ -96,6 +104,7 @@ impl ErrorKind {
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::Busy => "busy",
             ErrorKind::Db => "db",
+            ErrorKind::Damaged => "damaged",
             ErrorKind::Internal => "internal",
         }
     }
@@ -113,6 +122,7 @@ impl Error {
             Error::Cancelled => ErrorKind::Cancelled,
             Error::Busy(_) => ErrorKind::Busy,
             Error::Db(_) => ErrorKind::Db,
+            Error::Damaged(_) => ErrorKind::Damaged,
         }
     }
 
@@ -197,26 +207,64 @@ pub fn io_reason(e: &std::io::Error) -> String {
 }
 
 impl From<rusqlite::Error> for Error {
+    /// SQLite's English text never reaches the user: the codes a user can meet (a damaged or
+    /// foreign file, a disk error, a full disk, a read-only folder, a record that clashes with
+    /// another) become Chinese sentences; anything else keeps SQLite's words only inside
+    /// full-width brackets, for support staff.
     fn from(e: rusqlite::Error) -> Self {
-        if let rusqlite::Error::SqliteFailure(f, _) = &e {
-            match f.code {
-                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
-                    return Error::Busy(
-                        "数据文件正被另一个示范创建工作台窗口或命令使用，请稍后重试。".into(),
-                    );
-                }
-                rusqlite::ErrorCode::DiskFull => {
-                    return Error::Io("磁盘空间不足，数据未保存，请清理磁盘后重试。".into());
-                }
-                rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen => {
-                    return Error::Io(
-                        "无法写入数据文件夹（可能为只读或无权限），数据未保存。".into(),
-                    );
-                }
-                _ => {}
-            }
+        use rusqlite::ErrorCode as C;
+        let rusqlite::Error::SqliteFailure(f, detail) = &e else {
+            return Error::Db(format!("本次操作未完成，未保存任何修改。（{e}）"));
+        };
+        match f.code {
+            C::DatabaseBusy | C::DatabaseLocked => Error::Busy(
+                "数据文件正被另一个示范创建工作台窗口或命令使用，请稍后重试。".into(),
+            ),
+            C::DiskFull => Error::Io("磁盘空间不足，数据未保存，请清理磁盘后重试。".into()),
+            C::ReadOnly | C::CannotOpen | C::PermissionDenied => Error::Io(
+                "无法写入数据文件夹（可能为只读或无权限），数据未保存。".into(),
+            ),
+            C::NotADatabase | C::DatabaseCorrupt => Error::Damaged(format!(
+                "数据文件 {} 已损坏（不是完整的数据库文件），本次操作未完成。{}",
+                crate::workspace::DB_FILE,
+                RESTORE_ADVICE
+            )),
+            C::SystemIoFailure => Error::Io(
+                "读写数据文件时出错（磁盘故障，或 U 盘、网络盘已断开？），本次操作未保存。请检查磁盘后重试。"
+                    .into(),
+            ),
+            C::ConstraintViolation => Error::Db(constraint_reason(f.extended_code, detail.as_deref())),
+            C::TooBig => Error::Db("内容过大，无法保存，未做任何修改。".into()),
+            _ => Error::Db(format!("本次操作未完成，未保存任何修改。（{e}）")),
         }
-        Error::Db(e.to_string())
+    }
+}
+
+/// What to do about a damaged data file, in every message that reports one.
+pub const RESTORE_ADVICE: &str = "请从备份恢复：重新启动桌面程序，启动页面会列出备份供恢复（命令行：shifan backup list 查看，shifan backup restore 备份编号 恢复）。损坏的文件会改名保留在数据文件夹中，不会删除。";
+
+/// A Chinese reason for a constraint SQLite refused, from its extended code and the table
+/// named in its message ("UNIQUE constraint failed: unit.campaign_id, unit.name").
+fn constraint_reason(extended: i32, detail: Option<&str>) -> String {
+    let table = detail
+        .and_then(|d| d.split(':').nth(1))
+        .and_then(|cols| cols.trim().split('.').next())
+        .and_then(crate::backup::table_label);
+    let place = table.map(|t| format!("“{t}”中")).unwrap_or_default();
+    match extended {
+        // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+        2067 | 1555 => format!(
+            "{place}已有相同的记录（例如同一项目中同名的单位），不能重复保存，未做任何修改。"
+        ),
+        // SQLITE_CONSTRAINT_FOREIGNKEY
+        787 => {
+            "记录之间的关联不一致（引用的记录不存在，或仍被其他记录引用），未做任何修改。".into()
+        }
+        // SQLITE_CONSTRAINT_NOTNULL
+        1299 => format!("{place}缺少必填的内容，未做任何修改。"),
+        // SQLITE_CONSTRAINT_CHECK
+        275 => format!("{place}有内容的取值不被允许（例如单位类别不在可选范围内），未做任何修改。"),
+        _ => format!("{place}内容不符合数据规则，未做任何修改。"),
     }
 }
 
@@ -249,6 +297,57 @@ mod tests {
         }
         let r = io_reason(&std::io::Error::from_raw_os_error(20));
         assert!(!r.contains("Not a directory"), "{r}");
+    }
+
+    /// The SQLite failures a user can meet, as they arrive: their English never reaches the
+    /// message outside full-width brackets.
+    #[test]
+    fn sqlite_failures_become_chinese_sentences() {
+        let c = rusqlite::Connection::open_in_memory().expect("db");
+        c.execute_batch(
+            "CREATE TABLE unit (campaign_id INTEGER, name TEXT NOT NULL, kind TEXT CHECK (kind IN ('a')),
+                                UNIQUE (campaign_id, name));
+             INSERT INTO unit VALUES (1, '区司法局', 'a');",
+        )
+        .expect("schema");
+        // (statement, words, the table named) — SQLite names no table for a CHECK.
+        let cases = [
+            (
+                "INSERT INTO unit VALUES (1, '区司法局', 'a')",
+                "已有相同的记录",
+                true,
+            ),
+            ("INSERT INTO unit VALUES (1, NULL, 'a')", "缺少必填", true),
+            (
+                "INSERT INTO unit VALUES (1, '区财政局', 'b')",
+                "不被允许",
+                false,
+            ),
+        ];
+        for (sql, words, table) in cases {
+            let e = Error::from(c.execute(sql, []).expect_err(sql));
+            let m = e.to_string();
+            assert!(m.contains(words), "{sql}: {m}");
+            assert_eq!(m.contains("“责任单位”"), table, "{sql}: {m}");
+            assert!(!m.contains("constraint") && !m.contains("kind"), "{m}");
+        }
+        let d = tempfile::tempdir().expect("tmp");
+        let p = d.path().join("shifan.db");
+        std::fs::write(&p, vec![0x42u8; 8192]).expect("garbage");
+        let c = rusqlite::Connection::open(&p).expect("opens lazily");
+        let e = Error::from(
+            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .expect_err("not a database"),
+        );
+        assert_eq!(e.kind(), "damaged");
+        let m = e.to_string();
+        assert!(
+            m.contains("shifan.db") && m.contains("已损坏") && m.contains("备份"),
+            "{m}"
+        );
+        assert!(!m.contains("file is not a database"), "{m}");
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! every file listed in the manifest. Import re-hashes every part against the manifest.
 //!
 //! Import never overwrites campaigns: it goes only into a data folder with no real campaign (a
-//! new PC, a fresh folder, or one holding just the demo). A folder with campaigns is refused
-//! with a message pointing to a separate data folder (`shifan --data-dir 新文件夹 handover
+//! new PC, a fresh folder, or one holding just the demo campaign of `shifan demo`, marked as
+//! such by `demo::create`). A campaign the user created is real work even on the embedded demo
+//! *system*. A folder with real campaigns is refused, the preview naming them with their units
+//! and tasks and pointing to a separate data folder (`shifan --data-dir 新文件夹 handover
 //! import …`). Merging two databases row by row would have to remap every id of every table the
 //! later issues add, and a half-right merge is worse than a clear refusal.
 
@@ -31,6 +33,14 @@ const DB_ENTRY: &str = "shifan.db";
 const MANIFEST_ENTRY: &str = "manifest.json";
 /// Largest database a hand-over file may carry once unpacked.
 const MAX_DB: u64 = 4 * 1024 * 1024 * 1024;
+
+/// (key, name) of the indicator systems imported into a library (not the embedded ones).
+fn imported_systems(conn: &rusqlite::Connection) -> Result<Vec<(String, String)>> {
+    Ok(conn
+        .prepare("SELECT key, name FROM indicator_system WHERE embedded = 0 ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
 
 fn bad(file: &str, why: &str) -> Error {
     Error::BadFile(format!("无法读取交接文件“{file}”：{why}未做任何修改。"))
@@ -252,32 +262,91 @@ impl Workspace {
             .prefix(".tmp-handover-")
             .tempdir_in(&self.dir)
             .map_err(|e| write_error(&self.dir, &e))?;
-        let (mut report, _) = unpack(path, work.path(), job)?;
-        self.decide(&mut report)?;
+        let (mut report, db) = unpack(path, work.path(), job)?;
+        self.decide(&mut report, &db)?;
         Ok(report)
     }
 
-    fn decide(&self, report: &mut HandoverReport) -> Result<()> {
-        let real: Vec<String> = crate::campaign::list(self.store.conn())?
+    /// Whether the verified file may replace this folder's data; says which in the notes.
+    /// Returns the reason of a refusal. Only the demo campaign of `shifan demo` (marked by
+    /// [`crate::demo`]) may be replaced; every other campaign is real work, also one on the
+    /// embedded demo *system*. The file is never merged beside it: that would have to remap
+    /// every id of every table, and a half-right merge is worse than a clear refusal.
+    fn decide(&self, report: &mut HandoverReport, incoming: &Path) -> Result<Option<String>> {
+        let conn = self.store.conn();
+        let demo = crate::demo::demo_campaign_ids(conn)?;
+        let (demo_campaigns, real): (Vec<_>, Vec<_>) = crate::campaign::list(conn)?
             .into_iter()
-            .filter(|c| !c.system_is_demo)
-            .map(|c| c.name)
-            .collect();
+            .partition(|c| demo.contains(&c.id));
         let sound = report.database_ok && report.evidence_bad.is_empty();
+        let count =
+            |sql: &str, id: i64| -> Result<i64> { Ok(conn.query_row(sql, [id], |r| r.get(0))?) };
         if !real.is_empty() {
-            report.notes.push(format!(
-                "本机数据文件夹中已有创建项目（{}），为避免覆盖，不能导入到这里。请把交接文件导入到一个新的空数据文件夹（命令行：shifan --data-dir 新文件夹 handover import 文件），或在另一台电脑上导入。",
-                real.join("、")
-            ));
-        } else if sound {
-            report.notes.push(format!(
-                "可以导入：将带来 {} 个创建项目（{}）。导入前会自动备份本机现有数据。",
-                report.manifest.summary.campaigns.len(),
-                report.manifest.summary.campaigns.join("、")
+            let mut named = Vec::new();
+            for c in &real {
+                let units = count("SELECT count(*) FROM unit WHERE campaign_id = ?1", c.id)?;
+                let tasks = count(
+                    "SELECT count(*) FROM assignment WHERE campaign_id = ?1",
+                    c.id,
+                )?;
+                named.push(format!(
+                    "“{}”（{} 个单位、{} 条任务分解）",
+                    c.name, units, tasks
+                ));
+            }
+            let on_demo_system = if real.iter().any(|c| c.system_is_demo) {
+                "虽然使用的是内置演示指标体系，但这是新建的正式项目，不是“演示数据”。"
+            } else {
+                ""
+            };
+            let why = format!(
+                "本数据文件夹中已有正式创建项目{}，是本机的工作成果。{on_demo_system}导入交接文件会替换整个数据文件夹，为避免覆盖，不能导入到这里，也不会与现有项目合并。请把交接文件导入到一个新的数据文件夹（命令行：shifan --data-dir 新的数据文件夹 handover import 文件），或在另一台电脑上导入。",
+                named.join("、")
+            );
+            report.notes.push(why.clone());
+            report.can_import = false;
+            return Ok(Some(why));
+        }
+        if !sound {
+            report.can_import = false;
+            return Ok(Some(report.notes.last().cloned().unwrap_or_default()));
+        }
+        let mut note = format!(
+            "可以导入：将带来 {} 个创建项目（{}）。",
+            report.manifest.summary.campaigns.len(),
+            report.manifest.summary.campaigns.join("、")
+        );
+        if !demo_campaigns.is_empty() {
+            let names: Vec<String> = demo_campaigns
+                .iter()
+                .map(|c| format!("“{}”", c.name))
+                .collect();
+            note.push_str(&format!(
+                "本数据文件夹中只有演示数据（{}，由“演示数据”功能建立），导入后将被交接文件的内容替换。",
+                names.join("、")
             ));
         }
-        report.can_import = sound && real.is_empty();
-        Ok(())
+        // Indicator systems imported into this folder's library travel with the folder: name
+        // those the file does not bring, since the import replaces the library too.
+        let here = imported_systems(conn)?;
+        let there = backup::open_read_only(incoming)
+            .and_then(|c| imported_systems(&c))
+            .unwrap_or_default();
+        let lost: Vec<String> = here
+            .into_iter()
+            .filter(|(k, _)| !there.iter().any(|(t, _)| t == k))
+            .map(|(_, name)| format!("“{name}”"))
+            .collect();
+        if !lost.is_empty() {
+            note.push_str(&format!(
+                "本机指标体系库中导入的{}不在交接文件中，导入后将不再列出（仍保存在导入前的自动备份里，也可以再次导入原文件）。",
+                lost.join("、")
+            ));
+        }
+        note.push_str("导入前会自动备份本机现有数据。");
+        report.notes.push(note);
+        report.can_import = true;
+        Ok(None)
     }
 
     /// Import a `.shifan` file into this (empty or demo-only) data folder: verify it, make a
@@ -290,12 +359,10 @@ impl Workspace {
             .tempdir_in(&self.dir)
             .map_err(|e| write_error(&self.dir, &e))?;
         let (mut report, db) = unpack(path, work.path(), job)?;
-        self.decide(&mut report)?;
-        if !report.can_import {
+        if let Some(why) = self.decide(&mut report, &db)? {
             return Err(Error::Invalid(format!(
-                "不能导入交接文件“{}”：{}未做任何修改。",
-                report.file,
-                report.notes.last().cloned().unwrap_or_default()
+                "不能导入交接文件“{}”：{why}未做任何修改。",
+                report.file
             )));
         }
         job.check()?;

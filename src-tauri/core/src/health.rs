@@ -50,7 +50,7 @@ fn check_database(store: &Store, full: bool, r: &mut HealthReport) -> Result<()>
             .collect::<rusqlite::Result<Vec<_>>>()
     }) {
         Ok(v) => v,
-        Err(e) => vec![format!("无法检查（{e}）")],
+        Err(e) => vec![format!("无法检查：{e}")],
     };
     if lines.len() == 1 && lines[0] == "ok" {
         r.checks.push(if full {
@@ -59,12 +59,11 @@ fn check_database(store: &Store, full: bool, r: &mut HealthReport) -> Result<()>
             "数据库结构完整（快速检查）".into()
         });
     } else {
-        let index_only = lines
-            .iter()
-            .all(|l| l.contains("index") || l.contains("wrong # of entries"));
+        let index_only = index_only(&lines);
         for l in lines.iter().take(5) {
+            // SQLite's own words stay inside the brackets, for support staff.
             r.problems.push(problem(
-                format!("数据库结构有损坏：{l}"),
+                format!("数据库结构有损坏（{l}）"),
                 if index_only {
                     Some("重建索引（REINDEX），不改动任何数据")
                 } else {
@@ -109,6 +108,15 @@ fn check_database(store: &Store, full: bool, r: &mut HealthReport) -> Result<()>
         }
     }
     Ok(())
+}
+
+/// Whether the findings of `quick_check`/`integrity_check` concern only indexes (repairable by
+/// REINDEX without touching data).
+pub(crate) fn index_only(lines: &[String]) -> bool {
+    !lines.is_empty()
+        && lines
+            .iter()
+            .all(|l| l.contains("index") || l.contains("wrong # of entries"))
 }
 
 fn finish(mut r: HealthReport) -> HealthReport {

@@ -25,6 +25,7 @@ pub mod oplog;
 pub mod phases;
 pub mod pipeline;
 pub mod progress;
+pub mod recovery;
 pub mod sheet;
 pub mod store;
 pub mod tasks;

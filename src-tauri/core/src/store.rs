@@ -209,6 +209,17 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX phase_event_campaign ON phase_event(campaign_id, date);
     "#,
+    // v5: demo campaigns are marked. Only the campaign the demo action (`shifan demo`) made is
+    // demo data that a hand-over may replace; a campaign a user created — also on the embedded
+    // demo system — is real work. A demo campaign made before the mark existed is recognised
+    // by what the demo action leaves: its district and fixed name, and a 建立演示数据 entry in
+    // the 操作日志 (a test in demo.rs keeps these words equal to the demo's).
+    r#"
+    ALTER TABLE campaign ADD COLUMN demo_data INTEGER NOT NULL DEFAULT 0;
+    UPDATE campaign SET demo_data = 1
+     WHERE district = '演示区' AND name = '演示区法治政府建设示范创建（演示数据）'
+       AND EXISTS (SELECT 1 FROM oplog WHERE code = 'createDemo');
+    "#,
 ];
 
 /// The database of one data folder.
@@ -486,6 +497,68 @@ mod tests {
                 assert!(sql.contains(&format!("'{}' THEN '{}'", a.label(), a.code())));
             }
         }
+    }
+
+    #[test]
+    fn only_the_campaign_the_demo_action_made_is_marked_as_demo_on_upgrade() {
+        let mut c = Connection::open_in_memory().expect("open");
+        let v4 = MIGRATIONS
+            .iter()
+            .position(|m| m.contains("demo_data INTEGER"))
+            .expect("the mark's migration");
+        for m in &MIGRATIONS[..v4] {
+            c.execute_batch(m).expect("older migrations");
+        }
+        c.pragma_update(None, "user_version", v4 as i64)
+            .expect("set");
+        c.execute_batch(
+            "INSERT INTO indicator_system (key, name, version, level_names, imported_at, is_demo)
+               VALUES ('demo', '演示体系', 'v', '[]', 'now', 1);
+             INSERT INTO campaign (name, district, level, system_id, created_at) VALUES
+               ('演示区法治政府建设示范创建（演示数据）', '演示区', '省级', 1, 'now'),
+               ('曾都区法治政府建设示范创建（省级）', '曾都区', '省级', 1, 'now'),
+               ('演示区法治政府建设示范创建（省级）', '演示区', '省级', 1, 'now');
+             INSERT INTO oplog (at, operator, action, detail, code)
+               VALUES ('t', 'o', '建立演示数据', 'd', 'createDemo');",
+        )
+        .expect("old data");
+        migrate(&mut c).expect("migrates");
+        let marked: Vec<i64> = c
+            .prepare("SELECT id FROM campaign WHERE demo_data = 1")
+            .expect("p")
+            .query_map([], |r| r.get(0))
+            .expect("q")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(
+            marked,
+            vec![1],
+            "the user's campaigns, also on the demo system, are real"
+        );
+
+        // Without a 建立演示数据 entry nothing is demo, whatever its name.
+        let mut c = Connection::open_in_memory().expect("open");
+        for m in &MIGRATIONS[..v4] {
+            c.execute_batch(m).expect("older migrations");
+        }
+        c.pragma_update(None, "user_version", v4 as i64)
+            .expect("set");
+        c.execute_batch(
+            "INSERT INTO indicator_system (key, name, version, level_names, imported_at)
+               VALUES ('demo', '演示体系', 'v', '[]', 'now');
+             INSERT INTO campaign (name, district, level, system_id, created_at)
+               VALUES ('演示区法治政府建设示范创建（演示数据）', '演示区', '省级', 1, 'now');",
+        )
+        .expect("old data");
+        migrate(&mut c).expect("migrates");
+        let n: i64 = c
+            .query_row(
+                "SELECT count(*) FROM campaign WHERE demo_data = 1",
+                [],
+                |r| r.get(0),
+            )
+            .expect("n");
+        assert_eq!(n, 0);
     }
 
     #[test]

@@ -38,9 +38,25 @@ impl Workspace {
     /// with [`Error::Busy`] naming the holder), migrate the database, make sure the embedded
     /// indicator systems are in the library, run the quick integrity check and make the first
     /// backup of the day.
+    ///
+    /// A data file that is damaged, empty or missing while backups exist is never replaced by
+    /// an empty one: opening fails with [`Error::Damaged`] (naming `shifan.db` and the newest
+    /// good backup) and nothing is changed; [`crate::recovery`] restores from there.
     pub fn open_as(data_dir: &Path, program: Program) -> Result<Workspace> {
         std::fs::create_dir_all(data_dir).map_err(|e| Error::io("创建数据文件夹", data_dir, &e))?;
         let lock = DataLock::acquire(data_dir, program)?;
+        Self::open_locked(data_dir, lock)
+    }
+
+    /// [`Workspace::open_as`] with the lock already held.
+    pub(crate) fn open_locked(data_dir: &Path, lock: DataLock) -> Result<Workspace> {
+        crate::recovery::refuse_if_damaged(data_dir)?;
+        Self::open_sound(data_dir, lock)
+    }
+
+    /// Open with the lock held, the data file known to be sound (or absent in a folder without
+    /// backups: a first start).
+    pub(crate) fn open_sound(data_dir: &Path, lock: DataLock) -> Result<Workspace> {
         let store = Store::open(&data_dir.join(DB_FILE))?;
         let mut ws = Workspace {
             dir: data_dir.to_path_buf(),
@@ -60,6 +76,7 @@ impl Workspace {
     pub fn open_shared(data_dir: &Path, program: Program) -> Result<Workspace> {
         match Self::open_as(data_dir, program) {
             Err(Error::Busy(why)) if data_dir.join(DB_FILE).is_file() => {
+                crate::recovery::refuse_if_damaged(data_dir)?;
                 let mut store = Store::open(&data_dir.join(DB_FILE))?;
                 store.set_read_only(Some(why));
                 let health = crate::health::quick(&store)?;
@@ -127,22 +144,7 @@ impl Workspace {
 
     /// Copy a database file into the data folder under a temp name, ready to be swapped in.
     pub(crate) fn stage_file(&self, src: &Path) -> Result<PathBuf> {
-        let staged = self.dir.join(".tmp-restore.db");
-        backup::copy_atomic(src, &staged)?;
-        let (_, integrity) = match backup::inspect(&staged) {
-            Ok(v) => v,
-            Err(e) => {
-                let _ = std::fs::remove_file(&staged);
-                return Err(e);
-            }
-        };
-        if integrity != "ok" {
-            let _ = std::fs::remove_file(&staged);
-            return Err(Error::BadFile(format!(
-                "备份文件已损坏（{integrity}），未做任何修改。"
-            )));
-        }
-        Ok(staged)
+        backup::stage(&self.dir, src)
     }
 
     /// Swap `staged` (a checked database file in the data folder) in as the database, reopen,

@@ -3,4 +3,4 @@
 /**
  * The stable tag of an error, as the UI and scripts branch on it (`{kind, message}`).
  */
-export type ErrorKind = "invalid" | "notFound" | "badFile" | "import" | "io" | "cancelled" | "busy" | "db" | "internal";
+export type ErrorKind = "invalid" | "notFound" | "badFile" | "import" | "io" | "cancelled" | "busy" | "db" | "damaged" | "internal";

@@ -22,6 +22,8 @@ import type { PhaseEventInput } from './PhaseEventInput'
 import type { PhaseInput } from './PhaseInput'
 import type { PhaseKey } from './PhaseKey'
 import type { PhaseMove } from './PhaseMove'
+import type { RecoveryReport } from './RecoveryReport'
+import type { RecoveryStatus } from './RecoveryStatus'
 import type { RestorePreview } from './RestorePreview'
 import type { RestoreReport } from './RestoreReport'
 import type { RosterInput } from './RosterInput'
@@ -41,6 +43,9 @@ import { call, tracked } from '../ipc'
 /** Every command: its arguments and its result. */
 export interface Commands {
   cancel_job: { args: { job: string }; result: boolean }
+  recovery_status: { args: Record<string, never>; result: RecoveryStatus | null }
+  apply_recovery: { args: { source: string }; result: RecoveryReport }
+  apply_fresh_start: { args: Record<string, never>; result: RecoveryReport }
   app_status: { args: Record<string, never>; result: AppStatus }
   list_systems: { args: Record<string, never>; result: Array<SystemInfo> }
   create_campaign: { args: { input: NewCampaign }; result: CampaignInfo }
@@ -117,11 +122,14 @@ export const JOB_TITLES: Partial<Record<CommandName, string>> = {
 }
 
 /** The `kind` of an error the backend sends (`message` is the Chinese text to show). */
-export type ErrorKind = 'invalid' | 'notFound' | 'badFile' | 'import' | 'io' | 'cancelled' | 'busy' | 'db' | 'internal'
+export type ErrorKind = 'invalid' | 'notFound' | 'badFile' | 'import' | 'io' | 'cancelled' | 'busy' | 'db' | 'damaged' | 'internal'
 
 /** The wrapper functions below, by name (tests replace them). */
 export const COMMAND_FUNCTIONS = [
   'cancelJob',
+  'recoveryStatus',
+  'applyRecovery',
+  'applyFreshStart',
   'appStatus',
   'listSystems',
   'createCampaign',
@@ -178,6 +186,21 @@ export const COMMAND_FUNCTIONS = [
 /** 取消正在进行的操作（在两步之间停止，不做任何修改）。 */
 export function cancelJob(job: string): Promise<boolean> {
   return call('cancel_job', { job })
+}
+
+/** 数据文件损坏或不见了时：原因和可用于恢复的备份；数据文件夹正常打开时为 null。 */
+export function recoveryStatus(): Promise<RecoveryStatus | null> {
+  return call('recovery_status', {})
+}
+
+/** 从备份（编号或备份文件路径）恢复损坏的数据文件夹，损坏的文件改名保留。 */
+export function applyRecovery(source: string): Promise<RecoveryReport> {
+  return call('apply_recovery', { source })
+}
+
+/** 不恢复备份，以空白数据重新开始（损坏的文件改名保留，备份都还在）。 */
+export function applyFreshStart(): Promise<RecoveryReport> {
+  return call('apply_fresh_start', {})
 }
 
 /** 数据文件夹与当前创建项目。 */

@@ -2,7 +2,8 @@
 // (`npm run build:mock`, or `vite --mode mock`). Used for screenshots and browser e2e
 // runs without Tauri. The production build never loads this module.
 //
-// URL switches: `?mock=empty` starts without any campaign (first-run wizard).
+// URL switches: `?mock=empty` starts without any campaign (first-run wizard);
+// `?mock=damaged` starts on the recovery screen (damaged data file, one backup).
 // A picked path containing "error" makes the import preview refuse the file.
 import { mockIPC } from '@tauri-apps/api/mocks'
 
@@ -21,6 +22,8 @@ import type { CollectOptions } from '../gen/CollectOptions'
 import type { RosterInput } from '../gen/RosterInput'
 import type { TasksImportOptions } from '../gen/TasksImportOptions'
 import type { UnitInput } from '../gen/UnitInput'
+import type { RecoveryReport } from '../gen/RecoveryReport'
+import type { RecoveryStatus } from '../gen/RecoveryStatus'
 import { createUnitsStore } from './units'
 import { DEMO_LEVEL_NAMES, demoRoots, demoSystemInfo, type DemoFile } from './demoSystem'
 
@@ -45,8 +48,47 @@ function fileNameOf(path: string): string {
   return path.split(/[\\/]/).pop() ?? path
 }
 
+function mockRecovery(): RecoveryStatus {
+  const dir = 'C:\\Users\\演示用户\\AppData\\Roaming\\cn.gov.shifan\\data'
+  const id = '20261123-093000-120-daily'
+  return {
+    dataDir: dir,
+    dbPath: `${dir}\\shifan.db`,
+    state: 'damaged',
+    message: `数据文件 shifan.db 已损坏（“${dir}\\shifan.db”，结构检查未通过，可能是复制中断、U 盘拔出或断电造成的）。备份文件夹中有 1 份备份，最新的完好备份是 2026-11-23 09:30:00 的“每日自动备份”（编号 ${id}；内容：曾都区法治政府建设示范创建（省级））。`,
+    backups: [
+      {
+        id,
+        dbFile: `${id}.db`,
+        createdAt: '2026-11-23 09:30:00',
+        reason: 'daily',
+        reasonLabel: '每日自动备份',
+        appVersion: '0.1.0',
+        operator: '张三',
+        size: 143360,
+        sha256: '',
+        summary: {
+          campaigns: ['曾都区法治政府建设示范创建（省级）'],
+          counts: [{ table: 'unit', label: '责任单位', count: 20 }],
+          schemaVersion: 4,
+          lastChangeId: 12,
+          lastChangeAt: '2026-11-23 09:20:00',
+        },
+        evidence: [],
+        path: `${dir}\\backups\\${id}.db`,
+        keptBecause: '最近 10 份之一',
+      },
+    ],
+    damagedBackups: [],
+    newestGood: id,
+    keptFiles: [],
+  }
+}
+
 export function installMockIpc(): void {
-  const empty = new URLSearchParams(window.location.search).get('mock') === 'empty'
+  const mode = new URLSearchParams(window.location.search).get('mock')
+  const empty = mode === 'empty'
+  let damaged = mode === 'damaged'
   const systems: StoredSystem[] = [{ info: demoSystemInfo(), roots: demoRoots() }]
   const campaigns: CampaignInfo[] = []
   let activeId: number | null = null
@@ -156,7 +198,18 @@ export function installMockIpc(): void {
     const args = (payload ?? {}) as Record<string, unknown>
     // Typed: a case naming a command the backend does not declare fails to compile.
     switch (cmd as CommandName | 'plugin:dialog|open' | 'plugin:dialog|save') {
+      case 'recovery_status':
+        return damaged ? mockRecovery() : null
+      case 'apply_recovery':
+      case 'apply_fresh_start':
+        damaged = false
+        return {
+          restored: null,
+          kept: ['C:\\Users\\演示用户\\AppData\\Roaming\\cn.gov.shifan\\data\\shifan.db.damaged-20261123-100500'],
+          message: '数据文件 shifan.db 已损坏，已从备份恢复数据。损坏的文件已改名保存为“shifan.db.damaged-20261123-100500”，留在数据文件夹中，没有删除。',
+        } satisfies RecoveryReport
       case 'app_status': {
+        if (damaged) fail('damaged', '数据文件 shifan.db 已损坏，请先在启动页面从备份恢复。')
         const a = active()
         const status: AppStatus = {
           dataDir: 'C:\\Users\\演示用户\\AppData\\Roaming\\cn.gov.shifan\\data',
