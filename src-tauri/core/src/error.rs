@@ -213,10 +213,18 @@ impl From<rusqlite::Error> for Error {
                         "无法写入数据文件夹（可能为只读或无权限），数据未保存。".into(),
                     );
                 }
+                rusqlite::ErrorCode::ConstraintViolation => {
+                    // A plan that should have refused the change (same name twice …): say
+                    // what it means; SQLite's English stays inside the brackets.
+                    return Error::Db(format!(
+                        "要保存的内容与已有数据冲突（例如同一名称出现两次），未做任何修改。（{e}）"
+                    ));
+                }
                 _ => {}
             }
         }
-        Error::Db(e.to_string())
+        // Never SQLite's English alone: a Chinese sentence, the details in brackets.
+        Error::Db(format!("未做任何修改。（{e}）"))
     }
 }
 

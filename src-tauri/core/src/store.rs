@@ -183,6 +183,11 @@ pub const MIGRATIONS: &[&str] = &[
         ELSE '' END;
     CREATE INDEX oplog_code ON oplog(code);
     "#,
+    // v4 (units): the 分管领导 of a unit, read from a 单位名单's 分管领导 column and kept with
+    // the unit.
+    r#"
+    ALTER TABLE unit ADD COLUMN leader TEXT NOT NULL DEFAULT '';
+    "#,
 ];
 
 /// The database of one data folder.
