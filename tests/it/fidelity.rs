@@ -10,6 +10,7 @@ use shifan_core::model::{ImportIssue, Severity};
 use shifan_core::tasks::AssignmentFilter;
 use shifan_core::tasks::import::{TasksImportOptions, TasksImportPreview};
 use shifan_core::units::book::UnitsImportPreview;
+use shifan_core::units::{NameAction, NameChoice};
 use shifan_core::{Job, TasksImport, UnitsImport, Workspace};
 use shifan_tests::{fingerprint, fixture};
 
@@ -692,4 +693,201 @@ fn every_unit_list_and_task_sheet_of_the_fidelity_corpus_does_what_the_file_mean
         failing.len()
     );
     assert!(failing.is_empty(), "{failing:#?}");
+}
+
+fn choice(written: &str, action: NameAction, unit: &str) -> NameChoice {
+    NameChoice {
+        written: written.into(),
+        action,
+        unit: unit.into(),
+    }
+}
+
+fn with_base_district() -> (tempfile::TempDir, Workspace) {
+    let (d, mut ws) = shifan_tests::with_demo_campaign();
+    ws.apply(
+        &UnitsImport::new(fixture(
+            "fidelity/units/units-base-district-xlsxwriter.xlsx",
+        )),
+        &Job::quiet(),
+    )
+    .expect("base units");
+    (d, ws)
+}
+
+#[test]
+fn a_name_mapped_in_the_preview_is_saved_as_an_alias_so_the_next_sheet_matches_exactly() {
+    let (_d, mut ws) = with_base_district();
+    let file = fixture("fidelity/tasks/tasks-near-names-openpyxl.xlsx");
+    let opts = TasksImportOptions {
+        name_choices: vec![
+            choice("区资源局", NameAction::Map, "区自然资源和规划局"),
+            choice("区第二中学", NameAction::Map, "区第三中学"),
+            choice("西城街道", NameAction::Create, ""),
+            choice("北山镇", NameAction::Create, ""),
+        ],
+        ..Default::default()
+    };
+    let p = ws
+        .preview(&TasksImport::new(&file, opts.clone()), &Job::quiet())
+        .expect("preview");
+    assert!(p.can_apply, "{:#?}", p.issues);
+    assert!(p.unknown_units.is_empty() && p.guesses.is_empty());
+    let chosen: Vec<(&str, NameAction, &str, usize)> = p
+        .chosen
+        .iter()
+        .map(|c| {
+            (
+                c.written.as_str(),
+                c.action,
+                c.unit_name.as_str(),
+                c.places.len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        chosen,
+        [
+            ("区资源局", NameAction::Map, "区自然资源和规划局", 1),
+            ("区第二中学", NameAction::Map, "区第三中学", 1),
+            ("西城街道", NameAction::Create, "", 1),
+            ("北山镇", NameAction::Create, "", 2),
+        ]
+    );
+    ws.apply(&TasksImport::new(&file, opts), &Job::quiet())
+        .expect("apply");
+    let units = ws.list_units().expect("units");
+    let zr = units
+        .iter()
+        .find(|u| u.name == "区自然资源和规划局")
+        .expect("unit");
+    assert_eq!(
+        zr.aliases,
+        ["区资源局"],
+        "the mapping is the unit's 别名 now"
+    );
+    assert!(
+        units
+            .iter()
+            .any(|u| u.name == "北山镇" && u.kind == "乡镇街道")
+    );
+    assert_eq!(units.len(), 22, "two created, none for the mapped names");
+    let a4 = ws
+        .list_assignments(&AssignmentFilter::default())
+        .expect("list")
+        .into_iter()
+        .find(|a| a.no == 4)
+        .expect("4");
+    assert_eq!(a4.leads[0].name, "区自然资源和规划局");
+    // The same sheet again, without any choice: every name matches exactly.
+    let again = ws
+        .preview(
+            &TasksImport::new(&file, TasksImportOptions::default()),
+            &Job::quiet(),
+        )
+        .expect("again");
+    assert!(again.can_apply, "{:#?}", again.issues);
+    assert!(again.guesses.is_empty() && again.unknown_units.is_empty());
+    assert_eq!(again.unchanged, 7);
+}
+
+#[test]
+fn a_refused_guess_or_a_mapping_to_no_unit_blocks_the_import_at_its_places() {
+    let (_d, mut ws) = with_base_district();
+    let file = fixture("fidelity/tasks/tasks-abbreviations-wps.xlsx");
+    let before = fingerprint(&ws);
+    let opts = TasksImportOptions {
+        name_choices: vec![
+            choice("区法院", NameAction::Refuse, ""),
+            choice("区编办", NameAction::Map, "区委编制办公室"),
+            choice("区司法局", NameAction::Map, "区财政局"),
+        ],
+        ..Default::default()
+    };
+    let p = ws
+        .preview(&TasksImport::new(&file, opts.clone()), &Job::quiet())
+        .expect("preview");
+    assert!(!p.can_apply);
+    let errors: Vec<&ImportIssue> = p
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .collect();
+    for (row, col) in [(5, "C"), (13, "C"), (16, "D")] {
+        assert!(
+            errors.iter().any(|i| i.row == Some(row)
+                && i.col.as_deref() == Some(col)
+                && i.message.contains("已选择不接受“区法院”")),
+            "refused 区法院 at row {row}: {errors:#?}"
+        );
+    }
+    assert!(
+        errors
+            .iter()
+            .any(|i| i.row.is_none() && i.message.contains("区委编制办公室")),
+        "mapping to a unit not in the list"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|i| i.message.contains("“区司法局”与单位“区司法局”的名称")),
+        "an exact name cannot be mapped elsewhere"
+    );
+    assert!(
+        ws.apply(&TasksImport::new(&file, opts), &Job::quiet())
+            .is_err()
+    );
+    assert_eq!(before, fingerprint(&ws));
+}
+
+#[test]
+fn a_unit_list_row_written_by_a_short_name_can_be_created_instead_and_a_roster_name_mapped() {
+    let (_d, mut ws) = with_base_district();
+    let file = fixture("fidelity/units/units-short-names-only-wps.xlsx");
+    let imp = UnitsImport::with_choices(&file, vec![choice("区法院", NameAction::Create, "")]);
+    let p = ws.preview(&imp, &Job::quiet()).expect("preview");
+    assert!(p.can_apply, "{:#?}", p.issues);
+    assert_eq!(p.created, ["区法院", "区退役军人事务局"]);
+    assert!(!p.guesses.iter().any(|g| g.written == "区法院"));
+    assert_eq!(p.chosen.len(), 1);
+
+    // A roster naming a unit by a form that is no unit's: mapped, it counts for that unit and
+    // the form becomes its 别名.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let roster = tmp.path().join("明白人.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sh = wb.add_worksheet();
+    for (c, h) in ["单位", "姓名", "手机"].iter().enumerate() {
+        sh.write_string(0, c as u16, *h).expect("w");
+    }
+    for (r, (unit, person)) in [("区两院", "甲"), ("区两院", "乙"), ("区司法局", "丙")]
+        .iter()
+        .enumerate()
+    {
+        sh.write_string(r as u32 + 1, 0, *unit).expect("w");
+        sh.write_string(r as u32 + 1, 1, *person).expect("w");
+        sh.write_string(r as u32 + 1, 2, format!("1390000000{r}"))
+            .expect("w");
+    }
+    wb.save(&roster).expect("save");
+    let p = ws
+        .preview(&UnitsImport::new(&roster), &Job::quiet())
+        .expect("preview");
+    assert!(!p.can_apply);
+    assert_eq!(p.unknown_units.len(), 1);
+    assert_eq!(p.unknown_units[0].places.len(), 2);
+    let imp = UnitsImport::with_choices(
+        &roster,
+        vec![choice("区两院", NameAction::Map, "区人民法院")],
+    );
+    let p = ws.apply(&imp, &Job::quiet()).expect("apply");
+    assert_eq!(p.roster_members, 3);
+    let court = ws
+        .list_units()
+        .expect("units")
+        .into_iter()
+        .find(|u| u.name == "区人民法院")
+        .expect("court");
+    assert_eq!(court.aliases, ["区两院"]);
+    assert_eq!(court.roster_count, 2);
 }

@@ -331,6 +331,10 @@ pub fn is_note_text(text: &str) -> bool {
 
 /// A total row's label: "合计", "总计", "小计", "总分".
 pub fn is_total_text(text: &str) -> bool {
+    // Labels are short: skip the folding for every longer cell.
+    if text.is_empty() || text.len() > 40 {
+        return false;
+    }
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     ["合计", "总计", "小计", "总分", "合计分值"].contains(&t.as_str())
 }

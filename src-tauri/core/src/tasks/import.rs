@@ -370,14 +370,24 @@ fn plan(
     note_unread_columns(&mut issues, g, &h, &ignored);
     let current = load(conn, c.id, c.system_id)?;
     let by_no: HashMap<i64, &Assignment> = current.iter().map(|a| (a.no, a)).collect();
-    // Indicator texts that name one indicator only.
-    let mut by_text: HashMap<String, Option<i64>> = HashMap::new();
-    for a in &current {
+    // Indicator texts that name one indicator only, built when a row's text first differs
+    // from its number's indicator (most sheets never need it).
+    let mut by_text: Option<HashMap<String, Option<i64>>> = None;
+    let mut text_owner = |folded: &str| -> Option<i64> {
         by_text
-            .entry(norm_text(&a.text))
-            .and_modify(|v| *v = None)
-            .or_insert(Some(a.no));
-    }
+            .get_or_insert_with(|| {
+                let mut m: HashMap<String, Option<i64>> = HashMap::new();
+                for a in &current {
+                    m.entry(norm_text(&a.text))
+                        .and_modify(|v| *v = None)
+                        .or_insert(Some(a.no));
+                }
+                m
+            })
+            .get(folded)
+            .copied()
+            .flatten()
+    };
     let dir = Directory::load(conn, c.id, &c.district)?;
     let (mut choices, problems) = Choices::new(&opts.name_choices, &dir);
     for p in problems {
@@ -455,16 +465,17 @@ fn plan(
             continue;
         };
         let folded = norm_text(&text);
-        let other = by_text.get(&folded).copied().flatten();
         let check = match by_no.get(&written_no) {
             _ if text.is_empty() => TextCheck::Same,
             Some(a) if norm_text(&a.text) == folded => TextCheck::Same,
-            _ if other.is_some_and(|m| m != written_no) => {
-                TextCheck::Other(other.unwrap_or(written_no))
-            }
-            Some(a) if similar_text(&text, &a.text) => TextCheck::Edited,
-            Some(_) => TextCheck::Unrelated,
-            None => TextCheck::Same,
+            stored => match text_owner(&folded) {
+                Some(m) if m != written_no => TextCheck::Other(m),
+                _ => match stored {
+                    Some(a) if similar_text(&text, &a.text) => TextCheck::Edited,
+                    Some(_) => TextCheck::Unrelated,
+                    None => TextCheck::Same,
+                },
+            },
         };
         let no = match check {
             TextCheck::Other(m) => m,
@@ -602,7 +613,7 @@ fn plan(
             let pieces = dir.split_cell(raw, |p| dir.knows(p) || choices.accepts(p));
             for name in pieces {
                 let at = place(g, r, col);
-                let decided = choices.decide(&dir, &name, at.clone());
+                let decided = choices.decide(&dir, &name, || at.clone());
                 let create = opts.create_units || decided == Decided::Create;
                 let m = match decided {
                     Decided::Resolved(m) => m,

@@ -239,6 +239,18 @@ fn parse_units(path: &Path) -> Result<UnitsPlan> {
             continue;
         };
         let is_roster = matches!(layout, Layout::Roster(_));
+        // Two sheets of one name cannot be told apart (a damaged workbook.xml reads every
+        // sheet as the first): read the first only, and refuse.
+        if grids[..gi].iter().any(|o| o.name == g.name) {
+            issues.at(
+                Severity::Error,
+                g,
+                None,
+                None,
+                "工作簿中有两个同名的工作表，无法分清各是哪一个（文件可能已损坏），只读了第一个。请在 Excel 或 WPS 中打开该文件、另存为 .xlsx 后再导入。",
+            );
+            continue;
+        }
         if g.hidden {
             if (is_roster && visible_roster) || (!is_roster && visible_units) {
                 issues.at(
@@ -540,11 +552,8 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan, choices: &[NameChoice]) -> 
     let c = campaign::active(conn)?;
     let existing = list(conn, c.id)?;
     let by_id: HashMap<i64, &UnitInfo> = existing.iter().map(|e| (e.id, e)).collect();
-    // Stored units only: a row of the list may be a stored unit written by its 简称, never
-    // another row of the same list.
-    let stored = Directory::load(conn, c.id, &c.district)?;
-    let mut dir = stored.clone();
-    let (mut choices, problems) = Choices::new(choices, &stored);
+    let mut dir = Directory::load(conn, c.id, &c.district)?;
+    let (mut choices, problems) = Choices::new(choices, &dir);
     let mut issues = plan.issues;
     for p in problems {
         issues.file(Severity::Error, &p);
@@ -559,7 +568,7 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan, choices: &[NameChoice]) -> 
     let mut next_new = -1i64;
     for row in plan.units {
         let g = &grids[row.grid];
-        let place = g.place(row.row, Some(row.name_col));
+        let place = || g.place(row.row, Some(row.name_col));
         let written = row.input.name.clone();
         let err = |issues: &mut Issues, what: &str| {
             issues.at(Severity::Error, g, Some(row.row), Some(row.name_col), what);
@@ -577,7 +586,10 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan, choices: &[NameChoice]) -> 
                 continue;
             }
             Some(id) => Some(id),
-            None => match choices.decide(&stored, &written, place.clone()) {
+            // Stored units only: a row of the list may be a stored unit written by its 简称,
+            // never another row of the same list.
+            None => match choices.decide_match(&dir, &written, dir.resolve_stored(&written), place)
+            {
                 Decided::Mapped(id) => Some(id),
                 Decided::Create => None,
                 Decided::Refused => {
@@ -594,8 +606,8 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan, choices: &[NameChoice]) -> 
                     continue;
                 }
                 Decided::Resolved(NameMatch::Guess(id, why)) => {
-                    let unit = stored.name_of(id);
-                    note_guess(&mut guesses, &written, &unit, &why, place.clone());
+                    let unit = dir.name_of(id);
+                    note_guess(&mut guesses, &written, &unit, &why, place());
                     issues.at(
                         Severity::Warning,
                         g,
@@ -620,7 +632,7 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan, choices: &[NameChoice]) -> 
                 &mut issues,
                 &format!(
                     "“{written}”与{at}指同一单位“{}”，同一单位只能列一次。",
-                    stored.name_of(id)
+                    dir.name_of(id)
                 ),
             );
             continue;
@@ -781,15 +793,15 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan, choices: &[NameChoice]) -> 
     let mut people: HashMap<(i64, String), (usize, String)> = HashMap::new();
     for r in plan.roster {
         let g = &grids[r.grid];
-        let place = g.place(r.row, Some(r.unit_col));
+        let place = || g.place(r.row, Some(r.unit_col));
         let err = |issues: &mut Issues, what: &str| {
             issues.at(Severity::Error, g, Some(r.row), Some(r.unit_col), what);
         };
-        let id = match choices.decide(&dir, &r.unit, place.clone()) {
+        let id = match choices.decide(&dir, &r.unit, place) {
             Decided::Resolved(NameMatch::Exact(id)) | Decided::Mapped(id) => id,
             Decided::Resolved(NameMatch::Guess(id, why)) => {
                 let unit = dir.name_of(id);
-                note_guess(&mut guesses, &r.unit, &unit, &why, place);
+                note_guess(&mut guesses, &r.unit, &unit, &why, place());
                 issues.at(
                     Severity::Warning,
                     g,
@@ -840,11 +852,11 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan, choices: &[NameChoice]) -> 
             }
             Decided::Resolved(_) => {
                 match unknown.iter_mut().find(|u| norm(&u.name) == norm(&r.unit)) {
-                    Some(u) => u.places.push(place),
+                    Some(u) => u.places.push(place()),
                     None => unknown.push(UnknownUnit {
                         name: r.unit.clone(),
                         kind: kind_from_name(&r.unit).to_string(),
-                        places: vec![place],
+                        places: vec![place()],
                     }),
                 }
                 err(

@@ -24,8 +24,13 @@ pub fn norm(s: &str) -> String {
 /// The core of a name: without the district ("曾都区"), a leading 区/县/市, parenthesised
 /// remarks and the suffixes 办事处 / 人民政府.
 fn core(s: &str, district: &str) -> String {
+    core_of_norm(&norm(s), district)
+}
+
+/// [`core`] of a name already through [`norm`].
+fn core_of_norm(normed: &str, district: &str) -> String {
     // Parenthesised parts: "区市场监管局(区知识产权局)" → "区市场监管局".
-    let mut n = strip_brackets(&norm(s));
+    let mut n = strip_brackets(normed);
     let d = norm(district);
     if !d.is_empty() {
         let stem: String = d
@@ -87,8 +92,8 @@ fn is_subsequence(short: &str, long: &str) -> bool {
 /// The endings a short form of `name` keeps: its last character, and for the long suffixes the
 /// word offices shorten them to ("东城街道办事处" → 街道, "区发展和改革委员会" → 委,
 /// "区政府办公室" → 办, "南山镇人民政府" → 镇).
-fn endings(name: &str) -> Vec<String> {
-    let n = strip_brackets(&norm(name));
+fn endings(normed: &str) -> Vec<String> {
+    let n = strip_brackets(normed);
     let mut v: Vec<String> = n
         .chars()
         .last()
@@ -131,14 +136,18 @@ struct Form {
     plain: String,
     /// What a short form must end with.
     endings: Vec<String>,
+    /// Characters in `core`.
+    len: usize,
 }
 
 impl Form {
     fn new(name: &str, district: &str) -> Form {
-        let core = core(name, district);
+        let n = norm(name);
+        let core = core_of_norm(&n, district);
         Form {
             plain: without_fillers(&core),
-            endings: endings(name),
+            endings: endings(&n),
+            len: core.chars().count(),
             core,
         }
     }
@@ -179,6 +188,8 @@ pub struct Directory {
     entries: Vec<DirEntry>,
     /// `norm` of every name → the first unit bearing it (exact matches without a scan).
     exact: HashMap<String, i64>,
+    /// How many entries, from the first, are stored units (planned creations follow).
+    stored: usize,
 }
 
 impl Directory {
@@ -195,6 +206,7 @@ impl Directory {
             others.extend(u.aliases.iter().cloned());
             d.add_planned_names(u.id, &u.name, &others, &u.kind);
         }
+        d.stored = d.entries.len();
         Ok(d)
     }
 
@@ -243,11 +255,24 @@ impl Directory {
 
     /// Resolve one written name.
     pub fn resolve(&self, raw: &str) -> NameMatch {
+        self.resolve_in(raw, false)
+    }
+
+    /// [`Self::resolve`] among the stored units only, leaving out the creations an import
+    /// plans (a row of a unit list may be a stored unit written by its 简称, never another row
+    /// of the same list).
+    pub fn resolve_stored(&self, raw: &str) -> NameMatch {
+        self.resolve_in(raw, true)
+    }
+
+    fn resolve_in(&self, raw: &str, stored_only: bool) -> NameMatch {
         let n = norm(raw);
         if n.is_empty() {
             return NameMatch::Unknown;
         }
-        if let Some(id) = self.exact.get(&n) {
+        if let Some(id) = self.exact.get(&n)
+            && (!stored_only || *id > 0)
+        {
             return NameMatch::Exact(*id);
         }
         if let Some(m) = self.catch_all(&n) {
@@ -259,7 +284,7 @@ impl Directory {
             ids.iter().all(|i| *i == first).then_some(first)
         };
         // Same core: "司法局", "曾都区司法局", "县司法局", "区市场监管局（知识产权局）".
-        if let Some(id) = unique(self.matching(|f| f.core == c)) {
+        if let Some(id) = unique(self.matching(stored_only, |f| f.core == c)) {
             return NameMatch::Guess(id, "去掉区县名称、“区/县”前缀或括号内文字后一致".into());
         }
         if c.chars().count() < 2 {
@@ -267,20 +292,21 @@ impl Directory {
         }
         // Joining words written otherwise: "政务服务与数据管理局" for "政务服务和数据管理局".
         let plain = without_fillers(&c);
-        if let Some(id) = unique(self.matching(|f| f.plain == plain)) {
+        if let Some(id) = unique(self.matching(stored_only, |f| f.plain == plain)) {
             return NameMatch::Guess(id, "名称仅“和/与/及”等连接字不同".into());
         }
         // A 简称: the characters of the full name in order, with its ending ("区城管局" for
         // "区城市管理执法局", "区编办" for "区委编办", "东城街道" for "东城街道办事处"), never
         // dropping or changing a number or a compass point.
         let written = strip_brackets(&n);
+        let c_len = c.chars().count();
         let abbreviates = |f: &Form| {
-            f.core.chars().count() > c.chars().count()
-                && is_subsequence(&c, &f.core)
+            f.len > c_len
                 && f.endings.iter().any(|e| written.ends_with(e.as_str()))
+                && is_subsequence(&c, &f.core)
                 && same_distinctive(&c, &f.core)
         };
-        let short_of = self.matching(abbreviates);
+        let short_of = self.matching(stored_only, abbreviates);
         if let Some(id) = unique(short_of.clone()) {
             return NameMatch::Guess(
                 id,
@@ -292,9 +318,9 @@ impl Directory {
         }
         // One contains the other ("区市场监管局" in "区市场监管局执法大队"), same numbers and
         // compass points.
-        if c.chars().count() >= 3
-            && let Some(id) = unique(self.matching(|f| {
-                f.core.chars().count() >= 3
+        if c_len >= 3
+            && let Some(id) = unique(self.matching(stored_only, |f| {
+                f.len >= 3
                     && (f.core.contains(&c) || c.contains(f.core.as_str()))
                     && same_distinctive(&f.core, &c)
             }))
@@ -305,8 +331,13 @@ impl Directory {
     }
 
     /// Ids of the units with a name form satisfying `pred` (each unit once, in list order).
-    fn matching(&self, pred: impl Fn(&Form) -> bool) -> Vec<i64> {
-        self.entries
+    fn matching(&self, stored_only: bool, pred: impl Fn(&Form) -> bool) -> Vec<i64> {
+        let entries = if stored_only {
+            &self.entries[..self.stored.min(self.entries.len())]
+        } else {
+            &self.entries[..]
+        };
+        entries
             .iter()
             .filter(|e| e.forms.iter().any(&pred))
             .map(|e| e.id)
@@ -522,9 +553,28 @@ impl Choices {
             .is_some_and(|c| c.action != NameAction::Refuse)
     }
 
-    /// Resolve `raw` written at `place`: the user's choice when there is one, else `dir`.
-    pub fn decide(&mut self, dir: &Directory, raw: &str, place: String) -> Decided {
-        let m = dir.resolve(raw);
+    /// Resolve `raw` written at `place` (made only when a choice uses it): the user's choice
+    /// when there is one, else `dir`.
+    pub fn decide(
+        &mut self,
+        dir: &Directory,
+        raw: &str,
+        place: impl FnOnce() -> String,
+    ) -> Decided {
+        self.decide_match(dir, raw, dir.resolve(raw), place)
+    }
+
+    /// [`Self::decide`] for a name the caller resolved already (`m`).
+    pub fn decide_match(
+        &mut self,
+        dir: &Directory,
+        raw: &str,
+        m: NameMatch,
+        place: impl FnOnce() -> String,
+    ) -> Decided {
+        if self.by_name.is_empty() {
+            return Decided::Resolved(m);
+        }
         let Some(choice) = self.by_name.get_mut(&norm(raw)) else {
             return Decided::Resolved(m);
         };
@@ -534,7 +584,7 @@ impl Choices {
             }
             // Written again after this import planned to create it.
             (NameMatch::Exact(id), NameAction::Create, _) if *id < 0 => {
-                choice.places.push(place);
+                choice.places.push(place());
                 return Decided::Create;
             }
             (NameMatch::Exact(id), ..) => {
@@ -552,7 +602,7 @@ impl Choices {
             }
             _ => {}
         }
-        choice.places.push(place);
+        choice.places.push(place());
         match (choice.action, choice.unit) {
             (NameAction::Map, Some(u)) => Decided::Mapped(u),
             (NameAction::Create, _) => Decided::Create,
@@ -855,15 +905,15 @@ mod tests {
         );
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("区气象台"));
-        assert_eq!(c.decide(&d, "区资源局", "A".into()), Decided::Mapped(4));
-        assert_eq!(c.decide(&d, "西城街道", "B".into()), Decided::Create);
-        assert_eq!(c.decide(&d, "区法院", "C".into()), Decided::Refused);
+        assert_eq!(c.decide(&d, "区资源局", || "A".into()), Decided::Mapped(4));
+        assert_eq!(c.decide(&d, "西城街道", || "B".into()), Decided::Create);
+        assert_eq!(c.decide(&d, "区法院", || "C".into()), Decided::Refused);
         assert!(matches!(
-            c.decide(&d, "区司法局", "D".into()),
+            c.decide(&d, "区司法局", || "D".into()),
             Decided::Conflict(_)
         ));
         assert!(matches!(
-            c.decide(&d, "区教育局", "E".into()),
+            c.decide(&d, "区教育局", || "E".into()),
             Decided::Resolved(NameMatch::Exact(13))
         ));
         assert_eq!(c.aliases(), vec![(4, "区资源局".to_string())]);
