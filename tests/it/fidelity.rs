@@ -891,3 +891,79 @@ fn a_unit_list_row_written_by_a_short_name_can_be_created_instead_and_a_roster_n
     assert_eq!(court.aliases, ["区两院"]);
     assert_eq!(court.roster_count, 2);
 }
+
+#[test]
+fn a_unit_list_skips_hidden_rows_hidden_columns_and_a_hidden_old_sheet_and_says_so() {
+    let (_d, mut ws) = shifan_tests::with_demo_campaign();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("单位名单（隐藏）.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    {
+        // An old list, hidden: never read while a visible list is there.
+        let old = wb.add_worksheet();
+        old.set_name("旧名单").expect("name");
+        for (c, h) in ["单位名称", "单位类别"].iter().enumerate() {
+            old.write_string(0, c as u16, *h).expect("w");
+        }
+        old.write_string(1, 0, "区旧单位").expect("w");
+        old.write_string(1, 1, "其他").expect("w");
+        old.set_hidden(true);
+    }
+    {
+        let sh = wb.add_worksheet();
+        sh.set_name("单位名单").expect("name");
+        for (c, h) in ["类别", "单位名称", "单位类别", "联系人"].iter().enumerate() {
+            sh.write_string(0, c as u16, *h).expect("w");
+        }
+        for (r, (old_kind, name, kind)) in [
+            ("其他", "区司法局", "行政执法单位"),
+            ("其他", "区已撤销局", "行政执法单位"),
+            ("其他", "南山镇", "乡镇街道"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let r = r as u32 + 1;
+            sh.write_string(r, 0, *old_kind).expect("w");
+            sh.write_string(r, 1, *name).expect("w");
+            sh.write_string(r, 2, *kind).expect("w");
+            sh.write_string(r, 3, "联系人").expect("w");
+        }
+        // Column A "类别" (the old kinds) is hidden; row 3 (区已撤销局) is hidden.
+        sh.set_column_hidden(0).expect("hide col");
+        sh.set_row_hidden(2).expect("hide row");
+    }
+    wb.save(&path).expect("save");
+    let p = ws
+        .preview(&UnitsImport::new(&path), &Job::quiet())
+        .expect("preview");
+    assert!(p.can_apply, "{:#?}", p.issues);
+    assert_eq!(p.created, ["区司法局", "南山镇"]);
+    let has = |sheet: &str, row: Option<u32>, words: &[&str]| {
+        p.issues.iter().any(|i| {
+            i.sheet.as_deref() == Some(sheet)
+                && (row.is_none() || i.row == row)
+                && words.iter().all(|w| i.message.contains(w))
+        })
+    };
+    assert!(has("单位名单", Some(3), &["隐藏行", "区已撤销局"]), "{:#?}", p.issues);
+    assert!(has("旧名单", None, &["隐藏的工作表", "未读取"]), "{:#?}", p.issues);
+    assert!(has("单位名单", Some(1), &["隐藏的列", "类别（A列）"]), "{:#?}", p.issues);
+    assert!(
+        p.ignored_columns
+            .iter()
+            .any(|c| c.header == "类别" && c.hidden && c.col == "A")
+    );
+    ws.apply(&UnitsImport::new(&path), &Job::quiet())
+        .expect("apply");
+    let units = ws.list_units().expect("units");
+    assert!(!units.iter().any(|u| u.name == "区已撤销局" || u.name == "区旧单位"));
+    assert_eq!(
+        units
+            .iter()
+            .find(|u| u.name == "区司法局")
+            .map(|u| u.kind.as_str()),
+        Some("行政执法单位"),
+        "the hidden 类别 column is not read"
+    );
+}
