@@ -19,7 +19,9 @@ use shifan_core::tasks::import::{TasksImportOptions, TasksImportPreview};
 use shifan_core::tasks::unit_sheets::UnitSheetsExport;
 use shifan_core::tasks::{Assignment, AssignmentFilter, UnitTaskSummary};
 use shifan_core::units::book::UnitsImportPreview;
-use shifan_core::units::{RosterInput, RosterMember, RosterShortfall, UnitInfo, UnitInput};
+use shifan_core::units::{
+    NameChoice, RosterInput, RosterMember, RosterRule, RosterShortfall, UnitInfo, UnitInput,
+};
 use shifan_core::{
     CollectImport, Error, IndicatorImport, Job, TasksImport, UnitsImport, Workspace,
 };
@@ -244,14 +246,18 @@ crate::commands! {
     call set_roster(unit_id: i64, members: Vec<RosterInput>) -> Vec<RosterMember>
         => |ws| ws.set_roster(unit_id, &members);
     call roster_check() -> Vec<RosterShortfall> => |ws| ws.roster_check();
+    /// The 明白人 rule of the active campaign (members required per kind).
+    call roster_rule() -> RosterRule => |ws| ws.roster_rule();
+    call set_roster_rule(rule: RosterRule) -> RosterRule => |ws| ws.set_roster_rule(&rule);
     call list_assignments(filter: AssignmentFilter) -> Vec<Assignment> => |ws| ws.list_assignments(&filter);
     call unit_task_summary() -> Vec<UnitTaskSummary> => |ws| ws.unit_task_summary();
+    /// `choices`: the user's choice for each name that did not match exactly.
     job "读取单位名单"
-    preview_units_import(path: PathBuf) -> UnitsImportPreview
-        => |ws, job| ws.preview(&UnitsImport::new(path), job);
+    preview_units_import(path: PathBuf, choices: Vec<NameChoice>) -> UnitsImportPreview
+        => |ws, job| ws.preview(&UnitsImport::with_choices(path, choices), job);
     job "导入单位名单"
-    apply_units_import(path: PathBuf) -> UnitsImportPreview
-        => |ws, job| ws.apply(&UnitsImport::new(path), job);
+    apply_units_import(path: PathBuf, choices: Vec<NameChoice>) -> UnitsImportPreview
+        => |ws, job| ws.apply(&UnitsImport::with_choices(path, choices), job);
     call export_units(path: PathBuf) -> String => |ws| ws.export_units(&path).map(shown);
     job "读取任务分解表"
     preview_tasks_import(path: PathBuf, options: TasksImportOptions) -> TasksImportPreview

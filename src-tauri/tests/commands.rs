@@ -492,7 +492,7 @@ fn the_ipc_surface_is_generated_for_typescript() {
     assert!(unknown.to_string().contains("not found"), "{unknown}");
     assert!(
         ts.contains(
-            "export function previewUnitsImport(path: string): Promise<UnitsImportPreview>"
+            "export function previewUnitsImport(path: string, choices: Array<NameChoice>): Promise<UnitsImportPreview>"
         )
     );
     assert!(ts.contains("preview_tasks_import: '读取任务分解表'"));

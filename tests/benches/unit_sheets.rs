@@ -38,6 +38,7 @@ fn main() {
             shifan_core::tasks::import::TasksImportOptions {
                 strict: false,
                 create_units: true,
+                ..Default::default()
             },
         ),
         &shifan_core::Job::quiet(),

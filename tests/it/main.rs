@@ -3,6 +3,7 @@
 
 mod campaigns;
 mod faults;
+mod fidelity;
 mod fidelity_collect;
 mod hostile;
 mod indicator_export;

@@ -68,7 +68,39 @@ fn units_and_roster_import_and_the_rule_lists_short_units() {
         .into_iter()
         .map(|s| s.unit_name)
         .collect();
+    // 乡镇街道 count as 行政执法 by default (3 people); the four towns list 2 each.
+    assert_eq!(
+        short,
+        [
+            "区委宣传部",
+            "区审计局",
+            "区统计局",
+            "南郊街道办事处",
+            "北郊街道办事处",
+            "东城街道办事处",
+            "府河镇"
+        ]
+    );
+    // The number per kind is a campaign setting.
+    let mut rule = ws.roster_rule().expect("rule");
+    assert_eq!((rule.enforcement, rule.other_dept, rule.town), (3, 2, 3));
+    rule.town = 2;
+    ws.set_roster_rule(&rule).expect("set rule");
+    let short: Vec<String> = ws
+        .roster_check()
+        .expect("check")
+        .into_iter()
+        .map(|s| s.unit_name)
+        .collect();
     assert_eq!(short, ["区委宣传部", "区审计局", "区统计局"]);
+    assert_eq!(
+        ws.list_units()
+            .expect("units")
+            .iter()
+            .find(|u| u.name == "府河镇")
+            .map(|u| u.roster_required),
+        Some(2)
+    );
     // Export and re-import: nothing changes.
     let d = tempfile::tempdir().expect("tmp");
     let out = d.path().join("单位名单.xlsx");
@@ -125,6 +157,7 @@ fn a_libreoffice_task_table_imports_with_guesses_and_catch_alls() {
                     TasksImportOptions {
                         strict: true,
                         create_units: false,
+                        ..Default::default()
                     },
                 ),
                 &shifan_core::Job::quiet(),
@@ -242,6 +275,7 @@ fn wps_habits_unknown_units_need_create_units_and_places_are_named() {
             TasksImportOptions {
                 strict: false,
                 create_units: true,
+                ..Default::default()
             },
         ),
         &shifan_core::Job::quiet(),
@@ -321,6 +355,7 @@ fn bad_rows_are_errors_with_places_and_nothing_is_applied() {
                 TasksImportOptions {
                     strict: false,
                     create_units: true,
+                    ..Default::default()
                 },
             ),
             &shifan_core::Job::quiet(),
@@ -612,6 +647,7 @@ fn unit_input(id: Option<i64>, name: &str, short: &str, aliases: &[&str], kind: 
         kind: kind.into(),
         contact: String::new(),
         phone: String::new(),
+        leader: String::new(),
         note: String::new(),
     }
 }

@@ -271,6 +271,7 @@ fn every_excel_export_keeps_formula_like_user_text_as_text() {
             kind: "行政执法单位".into(),
             contact: r.to_string(),
             phone: String::new(),
+            leader: r.to_string(),
             note: r.to_string(),
         })
         .expect("unit");

@@ -93,6 +93,8 @@ pub enum LogCmd {
 pub enum SettingsCmd {
     /// 设置操作人姓名（记入操作日志）。
     SetOperator { name: String },
+    /// 显示或设置本项目的明白人规则（各类单位至少几名明白人）。
+    RosterRule(crate::units::RosterRuleArgs),
     /// 显示当前设置。
     Show,
 }
@@ -318,6 +320,7 @@ pub fn undo(ws: &mut Workspace, preview: bool) -> Result<Out, Error> {
 
 pub fn settings(ws: &mut Workspace, cmd: SettingsCmd) -> Result<Out, Error> {
     Ok(match cmd {
+        SettingsCmd::RosterRule(a) => crate::units::roster_rule(ws, a)?,
         SettingsCmd::SetOperator { name } => {
             let n = ws.set_operator(&name)?;
             let text = format!("操作人已设为：{n}");

@@ -25,6 +25,8 @@ pub enum TasksCmd {
         /// 自动新建单位名单中没有的单位（否则作为错误列出）。
         #[arg(long)]
         create_units: bool,
+        #[command(flatten)]
+        names: crate::units::NameChoiceArgs,
     },
     /// 导出任务分解表（.xlsx）。
     Export { file: PathBuf },
@@ -66,10 +68,12 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
             preview,
             strict,
             create_units,
+            names,
         } => {
             let opts = TasksImportOptions {
                 strict,
                 create_units,
+                name_choices: names.choices()?,
             };
             let p = import(ws, &TasksImport::new(&file, opts), preview)?;
             let mut text = format!(
@@ -102,6 +106,13 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
                         String::new()
                     },
                     u.places.join("、")
+                ));
+            }
+            text.push_str(&crate::units::chosen_lines(&p.chosen));
+            for m in &p.matched_by_text {
+                text.push_str(&format!(
+                    "\n[按内容对应] {}：序号写作 {}，内容为指标 {}，已对应到指标 {}",
+                    m.place, m.written_no, m.no, m.no
                 ));
             }
             for c in &p.catch_alls {

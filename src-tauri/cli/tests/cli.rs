@@ -219,7 +219,11 @@ fn units_roster_and_tasks_round_trip_through_the_command_line() {
     assert_eq!(list.as_array().map(Vec::len), Some(20));
     let short = json(&shifan(dir, &["roster", "check", "--json"]));
     let short = short.as_array().expect("array");
-    assert_eq!(short.len(), 3);
+    assert_eq!(
+        short.len(),
+        7,
+        "3 departments and 4 towns (乡镇街道 need 3 by default)"
+    );
     assert_eq!(short[0]["unitName"], "区委宣传部");
     assert_eq!(
         (short[0]["count"].as_i64(), short[0]["required"].as_i64()),
@@ -290,6 +294,109 @@ fn units_roster_and_tasks_round_trip_through_the_command_line() {
     );
     assert!(o.status.success());
 }
+#[test]
+fn names_are_mapped_created_or_refused_with_flags_and_the_roster_rule_is_a_setting() {
+    let d = tempfile::tempdir().expect("tmp");
+    let dir = d.path();
+    assert!(shifan(dir, &["init", "--name", "曾都区"]).status.success());
+    let base = fixture("fidelity/units/units-base-district-xlsxwriter.xlsx");
+    assert!(
+        shifan(dir, &["units", "import", base.to_str().expect("utf8")])
+            .status
+            .success()
+    );
+    let near = fixture("fidelity/tasks/tasks-near-names-openpyxl.xlsx");
+    let near = near.to_str().expect("utf8");
+    let o = shifan(dir, &["tasks", "import", near, "--preview"]);
+    assert_eq!(o.status.code(), Some(1), "four unknown units");
+    let o = shifan(
+        dir,
+        &[
+            "tasks",
+            "import",
+            near,
+            "--map",
+            "区资源局=区自然资源和规划局",
+            "--create-name",
+            "西城街道",
+            "--create-name",
+            "北山镇",
+            "--refuse-name",
+            "区第二中学",
+            "--preview",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "a refused name blocks the import");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("[已选择] “区资源局” 对应到“区自然资源和规划局”")
+            && text.contains("已选择不接受“区第二中学”"),
+        "{text}"
+    );
+    let o = shifan(
+        dir,
+        &[
+            "tasks",
+            "import",
+            near,
+            "--map",
+            "区资源局=区自然资源和规划局",
+            "--map",
+            "区第二中学＝区第三中学",
+            "--create-name",
+            "西城街道",
+            "--create-name",
+            "北山镇",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let units = json(&shifan(dir, &["units", "list", "--json"]));
+    let units = units.as_array().expect("array");
+    let zr = units
+        .iter()
+        .find(|u| u["name"] == "区自然资源和规划局")
+        .expect("unit");
+    assert_eq!(
+        zr["aliases"],
+        serde_json::json!(["区资源局"]),
+        "mapping saved as 别名"
+    );
+    assert!(units.iter().any(|u| u["name"] == "西城街道"));
+    assert!(!units.iter().any(|u| u["name"] == "区资源局"));
+    // The next sheet with the same name matches exactly.
+    let again = json(&shifan(
+        dir,
+        &["tasks", "import", near, "--preview", "--json"],
+    ));
+    assert_eq!(again["canApply"], true, "{again}");
+    assert_eq!(again["unknownUnits"], serde_json::json!([]));
+    let o = shifan(dir, &["tasks", "import", near, "--map", "区资源局"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("旧名=单位名"));
+
+    let rule = json(&shifan(dir, &["settings", "roster-rule", "--json"]));
+    assert_eq!(
+        (&rule["enforcement"], &rule["otherDept"], &rule["town"]),
+        (
+            &serde_json::json!(3),
+            &serde_json::json!(2),
+            &serde_json::json!(3)
+        )
+    );
+    let o = shifan(dir, &["settings", "roster-rule", "--town", "2"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = shifan(dir, &["roster", "check"]);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("乡镇街道不少于2人"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = shifan(dir, &["settings", "roster-rule", "--town", "100"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("无效"));
+}
+
 #[test]
 fn while_the_desktop_app_holds_the_folder_reads_work_and_writes_are_refused_by_name() {
     let d = tempfile::tempdir().expect("tmp");

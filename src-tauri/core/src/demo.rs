@@ -217,6 +217,7 @@ fn seed_units_and_tasks(ws: &mut Workspace, c: &CampaignInfo) -> Result<()> {
                         kind: kind.into(),
                         contact: String::new(),
                         phone: String::new(),
+                        leader: String::new(),
                         note: "演示数据".into(),
                     },
                 )

@@ -280,6 +280,49 @@ mod tests {
         }
     }
 
+    /// Whether `msg` holds ASCII words outside full-width brackets.
+    fn english_outside_brackets(msg: &str) -> bool {
+        let mut depth = 0i32;
+        let mut run = 0;
+        for c in msg.chars() {
+            match c {
+                '（' => depth += 1,
+                '）' => depth -= 1,
+                _ => {}
+            }
+            run = if depth <= 0 && c.is_ascii_alphabetic() {
+                run + 1
+            } else {
+                0
+            };
+            if run >= 3 {
+                return true;
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn sqlite_failures_are_chinese_with_the_english_only_in_brackets() {
+        let c = rusqlite::Connection::open_in_memory().expect("db");
+        c.execute_batch("CREATE TABLE t (a TEXT UNIQUE); INSERT INTO t VALUES ('x');")
+            .expect("schema");
+        let unique = Error::from(
+            c.execute("INSERT INTO t VALUES ('x')", [])
+                .expect_err("unique"),
+        )
+        .to_string();
+        assert!(unique.contains("已有相同的记录"), "{unique}");
+        assert!(!english_outside_brackets(&unique), "{unique}");
+        let other = Error::from(
+            c.execute("INSERT INTO missing VALUES (1)", [])
+                .expect_err("no table"),
+        )
+        .to_string();
+        assert!(other.starts_with("数据库操作失败："), "{other}");
+        assert!(!english_outside_brackets(&other), "{other}");
+    }
+
     #[test]
     fn io_reasons_are_chinese_only() {
         for kind in [

@@ -182,6 +182,21 @@ impl ImportIssue {
     }
 }
 
+/// A column of a file that the import does not read, named in the preview ("未导入的列").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct IgnoredColumn {
+    /// The header as written ("统一社会信用代码").
+    pub header: String,
+    pub sheet: String,
+    /// 1-based header row and the column letter.
+    pub row: u32,
+    pub col: String,
+    /// True for a column the sheet hides (read as not live data).
+    pub hidden: bool,
+}
+
 /// What an indicator import would do, shown before anything is stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

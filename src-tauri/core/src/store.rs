@@ -220,6 +220,11 @@ pub const MIGRATIONS: &[&str] = &[
      WHERE district = '演示区' AND name = '演示区法治政府建设示范创建（演示数据）'
        AND EXISTS (SELECT 1 FROM oplog WHERE code = 'createDemo');
     "#,
+    // v6 (units): the 分管领导 of a unit, read from a 单位名单's 分管领导 column and kept with
+    // the unit.
+    r#"
+    ALTER TABLE unit ADD COLUMN leader TEXT NOT NULL DEFAULT '';
+    "#,
 ];
 
 /// The database of one data folder.

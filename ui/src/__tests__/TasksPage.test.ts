@@ -136,7 +136,7 @@ describe('任务分解 page', () => {
     const w = await mountPage()
     await w.get('[data-testid="btn-import-tasks"]').trigger('click')
     await settle()
-    expect(api.previewTasksImport).toHaveBeenCalledWith('D:\\任务分解表.xlsx', { strict: false, createUnits: false })
+    expect(api.previewTasksImport).toHaveBeenCalledWith('D:\\任务分解表.xlsx', { strict: false, createUnits: false, nameChoices: [] })
     const guesses = document.querySelector('[data-testid="tasks-import-guesses"]')?.textContent ?? ''
     expect(guesses).toContain('司法局')
     expect(guesses).toContain('→ 区司法局')
@@ -151,7 +151,7 @@ describe('任务分解 page', () => {
     )
     ;(document.querySelector('[data-testid="opt-strict"] input') as HTMLInputElement).click()
     await settle()
-    expect(api.previewTasksImport).toHaveBeenLastCalledWith('D:\\任务分解表.xlsx', { strict: true, createUnits: false })
+    expect(api.previewTasksImport).toHaveBeenLastCalledWith('D:\\任务分解表.xlsx', { strict: true, createUnits: false, nameChoices: [] })
     const applyBtn = document.querySelector('[data-testid="btn-apply-tasks-import"]') as HTMLButtonElement
     expect(applyBtn.disabled).toBe(true)
     expect(document.querySelector('[data-testid="tasks-import-blocked"]')?.textContent).toContain('1 处错误')
@@ -164,7 +164,7 @@ describe('任务分解 page', () => {
     expect(applyBtn.disabled).toBe(false)
     applyBtn.click()
     await settle()
-    expect(api.applyTasksImport).toHaveBeenCalledWith('D:\\任务分解表.xlsx', { strict: false, createUnits: false })
+    expect(api.applyTasksImport).toHaveBeenCalledWith('D:\\任务分解表.xlsx', { strict: false, createUnits: false, nameChoices: [] })
   })
 
   it('previews collecting the unit sheets with their conflicts, then applies', async () => {

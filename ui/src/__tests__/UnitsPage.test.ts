@@ -77,6 +77,7 @@ beforeEach(() => {
     member(11, 3, '张三', { role: '分管领导', title: '副局长' }),
     member(12, 3, '李四'),
   ])
+  vi.mocked(api.rosterRule).mockResolvedValue({ enforcement: 3, otherDept: 2, town: 3, other: 0 })
 })
 afterEach(() => {
   vi.clearAllMocks()
@@ -138,6 +139,10 @@ describe('单位与明白人 page', () => {
       unchanged: 3,
       rosterUnits: 0,
       rosterMembers: 0,
+      guesses: [],
+      unknownUnits: [],
+      chosen: [],
+      ignoredColumns: [{ header: '统一社会信用代码', sheet: '单位名单', row: 2, col: 'G', hidden: false }],
       issues: [issue({ message: '单位名单.xlsx 第 4 行 A 列：单位名称为空。' })],
       canApply: false,
     })
@@ -148,7 +153,74 @@ describe('单位与明白人 page', () => {
     expect(preview).toContain('区大数据中心')
     expect(preview).toContain('类别：其他 → 非行政执法单位')
     expect(preview).toContain('单位名称为空')
+    expect(api.previewUnitsImport).toHaveBeenCalledWith('D:\\单位名单.xlsx', [])
+    expect(document.querySelector('[data-testid="units-import-ignored"]')?.textContent).toContain('统一社会信用代码（G列）')
     expect((document.querySelector('[data-testid="btn-apply-units-import"]') as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it('shows a 简称 taken as a unit, and choosing “新建” previews again with the choice', async () => {
+    vi.mocked(api.pickOpenFile).mockResolvedValue('D:\\联系人.xlsx')
+    const base = {
+      fileName: '联系人.xlsx',
+      created: [] as string[],
+      updated: [{ name: '区教育局', changes: ['联系人：（空） → 王五'] }],
+      unchanged: 0,
+      rosterUnits: 0,
+      rosterMembers: 0,
+      unknownUnits: [],
+      ignoredColumns: [],
+      issues: [],
+      canApply: true,
+    }
+    vi.mocked(api.previewUnitsImport).mockResolvedValueOnce({
+      ...base,
+      guesses: [{ written: '教育局', unitName: '区教育局', reason: '简称', places: ['工作表“Sheet1”第2行 B列'] }],
+      chosen: [],
+    })
+    const w = await mountPage()
+    await w.get('[data-testid="btn-import-units"]').trigger('click')
+    await settle()
+    expect(document.querySelector('[data-testid="units-import-guesses"]')?.textContent).toContain('→ 区教育局')
+    vi.mocked(api.previewUnitsImport).mockResolvedValueOnce({
+      ...base,
+      created: ['教育局'],
+      updated: [],
+      guesses: [],
+      chosen: [{ written: '教育局', action: 'create', unitName: '', places: ['工作表“Sheet1”第2行 B列'] }],
+    })
+    ;(document.querySelector('[data-testid="name-choice-教育局"]') as HTMLElement).click()
+    await settle()
+    const option = [...document.querySelectorAll('.el-select-dropdown__item')].find(
+      (o) => o.textContent?.trim() === '新建为新单位',
+    ) as HTMLElement
+    option.click()
+    await settle()
+    const choice = [{ written: '教育局', action: 'create', unit: '' }]
+    expect(api.previewUnitsImport).toHaveBeenLastCalledWith('D:\\联系人.xlsx', choice)
+    expect(document.querySelector('[data-testid="units-import-chosen"]')?.textContent).toContain('新建为新单位')
+    vi.mocked(api.applyUnitsImport).mockResolvedValue({ ...base, guesses: [], chosen: [] })
+    ;(document.querySelector('[data-testid="btn-apply-units-import"]') as HTMLButtonElement).click()
+    await settle()
+    expect(api.applyUnitsImport).toHaveBeenCalledWith('D:\\联系人.xlsx', choice)
+  })
+
+  it('shows the campaign’s 明白人 rule and saves a changed number', async () => {
+    const w = await mountPage()
+    expect(w.get('[data-testid="roster-rule"]').text()).toContain(
+      '行政执法单位不少于3人、非行政执法单位不少于2人、乡镇街道不少于3人',
+    )
+    vi.mocked(api.setRosterRule).mockImplementation(async (r) => r)
+    await w.get('[data-testid="btn-edit-roster-rule"]').trigger('click')
+    await settle()
+    const town = document.querySelector('[data-testid="rule-town"] input') as HTMLInputElement
+    town.value = '2'
+    town.dispatchEvent(new Event('input'))
+    town.dispatchEvent(new Event('change'))
+    await settle()
+    ;(document.querySelector('[data-testid="btn-save-roster-rule"]') as HTMLButtonElement).click()
+    await settle()
+    expect(api.setRosterRule).toHaveBeenCalledWith({ enforcement: 3, otherDept: 2, town: 2, other: 0 })
+    expect(api.rosterCheck).toHaveBeenCalledTimes(2) // the shortfalls are read again
   })
 
   it('shows a load error message as is, and 重试 reads again', async () => {
@@ -192,6 +264,7 @@ describe('单位与明白人 page', () => {
       kind: '非行政执法单位',
       contact: '赵六',
       phone: '',
+      leader: '',
       note: '',
     })
     await vi.waitFor(() => expect(document.body.textContent).toContain('已新增单位“区融媒体中心”。'))

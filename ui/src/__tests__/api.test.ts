@@ -54,19 +54,23 @@ describe('api.ts, the backend seam', () => {
       calls.push([cmd, args])
       return cmd.startsWith('export_') && cmd !== 'export_unit_sheets' ? 'D:\\out.xlsx' : {}
     })
-    const unit = { id: null, name: '区司法局', shortName: '司法局', aliases: [], kind: '行政执法单位', contact: '', phone: '', note: '' }
+    const unit = { id: null, name: '区司法局', shortName: '司法局', aliases: [], kind: '行政执法单位', contact: '', phone: '', leader: '', note: '' }
     const member = { name: '张三', title: '科长', officePhone: '', mobile: '13800000000', role: '明白人' }
     const filter = { aspect: null, unitId: 4, unassignedOnly: false }
-    const options = { strict: true, createUnits: false }
+    const options = { strict: true, createUnits: false, nameChoices: [] }
     const collectOptions = { choices: [{ file: '收回/区财政局.xlsx', unitId: null, skip: false }] }
+    const choices = [{ written: '区法院', action: 'map' as const, unit: '区人民法院' }]
+    const rule = { enforcement: 3, otherDept: 2, town: 3, other: 0 }
     await api.listUnits()
     await api.saveUnit(unit)
     await api.deleteUnit(4)
     await api.roster(null)
     await api.setRoster(4, [member])
     await api.rosterCheck()
-    await api.previewUnitsImport('D:\\u.xlsx')
-    await api.applyUnitsImport('D:\\u.xlsx')
+    await api.rosterRule()
+    await api.setRosterRule(rule)
+    await api.previewUnitsImport('D:\\u.xlsx', choices)
+    await api.applyUnitsImport('D:\\u.xlsx', [])
     expect(await api.exportUnits('D:\\out.xlsx')).toBe('D:\\out.xlsx')
     await api.listAssignments(filter)
     await api.unitTaskSummary()
@@ -83,8 +87,10 @@ describe('api.ts, the backend seam', () => {
       ['roster', { unitId: null }],
       ['set_roster', { unitId: 4, members: [member] }],
       ['roster_check', {}],
-      ['preview_units_import', { path: 'D:\\u.xlsx', ...jobArgs }],
-      ['apply_units_import', { path: 'D:\\u.xlsx', ...jobArgs }],
+      ['roster_rule', {}],
+      ['set_roster_rule', { rule }],
+      ['preview_units_import', { path: 'D:\\u.xlsx', choices, ...jobArgs }],
+      ['apply_units_import', { path: 'D:\\u.xlsx', choices: [], ...jobArgs }],
       ['export_units', { path: 'D:\\out.xlsx' }],
       ['list_assignments', { filter }],
       ['unit_task_summary', {}],

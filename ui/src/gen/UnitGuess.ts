@@ -5,6 +5,6 @@
  */
 export type UnitGuess = { written: string, unitName: string, reason: string, 
 /**
- * Places where it is written ("第5行 G列").
+ * Places where it is written ("工作表“Sheet1”第5行 G列").
  */
 places: Array<string>, };

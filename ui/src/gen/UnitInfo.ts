@@ -23,7 +23,11 @@ kind: string,
 /**
  * 联系人 and 联系电话 of the unit.
  */
-contact: string, phone: string, note: string, 
+contact: string, phone: string, 
+/**
+ * 分管领导 of the unit (may be empty).
+ */
+leader: string, note: string, 
 /**
  * Number of roster members (明白人).
  */

@@ -3,4 +3,8 @@
 /**
  * Input of "保存单位" (new when `id` is None).
  */
-export type UnitInput = { id: number | null, name: string, shortName: string, aliases: Array<string>, kind: string, contact: string, phone: string, note: string, };
+export type UnitInput = { id: number | null, name: string, shortName: string, aliases: Array<string>, kind: string, contact: string, phone: string, 
+/**
+ * 分管领导.
+ */
+leader: string, note: string, };

@@ -14,6 +14,7 @@ import type { HandoverReport } from './HandoverReport'
 import type { HealthReport } from './HealthReport'
 import type { IndicatorImportPreview } from './IndicatorImportPreview'
 import type { IndicatorTree } from './IndicatorTree'
+import type { NameChoice } from './NameChoice'
 import type { NewCampaign } from './NewCampaign'
 import type { OplogFilter } from './OplogFilter'
 import type { OplogPage } from './OplogPage'
@@ -28,6 +29,7 @@ import type { RestorePreview } from './RestorePreview'
 import type { RestoreReport } from './RestoreReport'
 import type { RosterInput } from './RosterInput'
 import type { RosterMember } from './RosterMember'
+import type { RosterRule } from './RosterRule'
 import type { RosterShortfall } from './RosterShortfall'
 import type { SystemInfo } from './SystemInfo'
 import type { TasksImportOptions } from './TasksImportOptions'
@@ -61,10 +63,12 @@ export interface Commands {
   roster: { args: { unitId: number | null }; result: Array<RosterMember> }
   set_roster: { args: { unitId: number; members: Array<RosterInput> }; result: Array<RosterMember> }
   roster_check: { args: Record<string, never>; result: Array<RosterShortfall> }
+  roster_rule: { args: Record<string, never>; result: RosterRule }
+  set_roster_rule: { args: { rule: RosterRule }; result: RosterRule }
   list_assignments: { args: { filter: AssignmentFilter }; result: Array<Assignment> }
   unit_task_summary: { args: Record<string, never>; result: Array<UnitTaskSummary> }
-  preview_units_import: { args: { path: string }; result: UnitsImportPreview }
-  apply_units_import: { args: { path: string }; result: UnitsImportPreview }
+  preview_units_import: { args: { path: string; choices: Array<NameChoice> }; result: UnitsImportPreview }
+  apply_units_import: { args: { path: string; choices: Array<NameChoice> }; result: UnitsImportPreview }
   export_units: { args: { path: string }; result: string }
   preview_tasks_import: { args: { path: string; options: TasksImportOptions }; result: TasksImportPreview }
   apply_tasks_import: { args: { path: string; options: TasksImportOptions }; result: TasksImportPreview }
@@ -145,6 +149,8 @@ export const COMMAND_FUNCTIONS = [
   'roster',
   'setRoster',
   'rosterCheck',
+  'rosterRule',
+  'setRosterRule',
   'listAssignments',
   'unitTaskSummary',
   'previewUnitsImport',
@@ -270,6 +276,15 @@ export function rosterCheck(): Promise<Array<RosterShortfall>> {
   return call('roster_check', {})
 }
 
+/** The 明白人 rule of the active campaign (members required per kind). */
+export function rosterRule(): Promise<RosterRule> {
+  return call('roster_rule', {})
+}
+
+export function setRosterRule(rule: RosterRule): Promise<RosterRule> {
+  return call('set_roster_rule', { rule })
+}
+
 export function listAssignments(filter: AssignmentFilter): Promise<Array<Assignment>> {
   return call('list_assignments', { filter })
 }
@@ -278,12 +293,13 @@ export function unitTaskSummary(): Promise<Array<UnitTaskSummary>> {
   return call('unit_task_summary', {})
 }
 
-export function previewUnitsImport(path: string): Promise<UnitsImportPreview> {
-  return tracked('preview_units_import', { path })
+/** `choices`: the user's choice for each name that did not match exactly. */
+export function previewUnitsImport(path: string, choices: Array<NameChoice>): Promise<UnitsImportPreview> {
+  return tracked('preview_units_import', { path, choices })
 }
 
-export function applyUnitsImport(path: string): Promise<UnitsImportPreview> {
-  return tracked('apply_units_import', { path })
+export function applyUnitsImport(path: string, choices: Array<NameChoice>): Promise<UnitsImportPreview> {
+  return tracked('apply_units_import', { path, choices })
 }
 
 export function exportUnits(path: string): Promise<string> {

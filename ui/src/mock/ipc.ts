@@ -20,6 +20,7 @@ import type { SystemInfo } from '../gen/SystemInfo'
 import type { AssignmentFilter } from '../gen/AssignmentFilter'
 import type { CollectOptions } from '../gen/CollectOptions'
 import type { RosterInput } from '../gen/RosterInput'
+import type { RosterRule } from '../gen/RosterRule'
 import type { TasksImportOptions } from '../gen/TasksImportOptions'
 import type { UnitInput } from '../gen/UnitInput'
 import type { RecoveryReport } from '../gen/RecoveryReport'
@@ -263,6 +264,10 @@ export function installMockIpc(): void {
         return u.setRoster(args.unitId as number, args.members as RosterInput[])
       case 'roster_check':
         return u.rosterCheck()
+      case 'roster_rule':
+        return u.rosterRule()
+      case 'set_roster_rule':
+        return u.setRosterRule(args.rule as RosterRule)
       case 'list_assignments':
         hasCampaign()
         return u.listAssignments(args.filter as AssignmentFilter)

@@ -7,6 +7,7 @@ import type { CollectOptions } from '../gen/CollectOptions'
 import type { CollectPreview } from '../gen/CollectPreview'
 import type { RosterInput } from '../gen/RosterInput'
 import type { RosterMember } from '../gen/RosterMember'
+import type { RosterRule } from '../gen/RosterRule'
 import type { RosterShortfall } from '../gen/RosterShortfall'
 import type { TasksImportPreview } from '../gen/TasksImportPreview'
 import type { UnitInfo } from '../gen/UnitInfo'
@@ -38,11 +39,15 @@ const UNIT_SEED: Array<[string, string, string]> = [
   ['南郊街道', '南郊', TOWN],
 ]
 
-/** As shifan_core::units::required_roster. */
+/** As shifan_core::units::RosterRule::default(): 乡镇街道 count as 行政执法. */
+const rule: RosterRule = { enforcement: 3, otherDept: 2, town: 3, other: 0 }
+
+/** As RosterRule::required. */
 function required(kind: string): number {
-  if (kind === LAW) return 3
-  if (kind === NON || kind === TOWN) return 2
-  return 0
+  if (kind === LAW) return rule.enforcement
+  if (kind === NON) return rule.otherDept
+  if (kind === TOWN) return rule.town
+  return rule.other
 }
 
 const KINDS = [LAW, NON, TOWN, '其他']
@@ -65,6 +70,7 @@ export function createUnitsStore() {
     kind,
     contact: '',
     phone: '',
+    leader: '',
     note: '',
     rosterCount: 0,
     rosterRequired: required(kind),
@@ -155,6 +161,19 @@ export function createUnitsStore() {
       }))
   }
 
+  function rosterRule(): RosterRule {
+    return { ...rule }
+  }
+
+  function setRosterRule(next: RosterRule): RosterRule {
+    for (const n of [next.enforcement, next.otherDept, next.town, next.other]) {
+      if (!Number.isInteger(n) || n < 0 || n > 99) fail('invalid', `明白人人数“${n}”无效，应为 0 到 99 之间的整数。`)
+    }
+    Object.assign(rule, next)
+    for (const u of units) u.rosterRequired = required(u.kind)
+    return { ...rule }
+  }
+
   function rosterCheck(): RosterShortfall[] {
     return units
       .filter((u) => u.rosterCount < u.rosterRequired)
@@ -203,6 +222,7 @@ export function createUnitsStore() {
       kind: input.kind,
       contact: input.contact.trim(),
       phone: input.phone.trim(),
+      leader: input.leader.trim(),
       note: input.note.trim(),
       rosterRequired: required(input.kind),
     }
@@ -238,6 +258,7 @@ export function createUnitsStore() {
     return {
       fileName,
       sheet: '任务分解',
+      numberColumn: '工作表“任务分解”第2行 B列',
       rows: assignments.length,
       created: 0,
       updated: 6,
@@ -246,6 +267,9 @@ export function createUnitsStore() {
       guesses: strict ? [] : [{ written: '市场局', unitName: '区市场监管局', reason: '与简称“市场监管局”相近', places: ['第7行 G列'] }],
       unknownUnits: [{ name: '区大数据中心', kind: NON, places: ['第15行 H列'] }],
       catchAlls: [{ written: '各街道', meaning: '全部乡镇街道', unitCount: 3, places: ['第21行 H列', '第30行 H列'] }],
+      chosen: [],
+      matchedByText: [],
+      ignoredColumns: [],
       notInFile: 0,
       issues: strict
         ? [{ severity: 'error', message: '第7行 G列：“市场局”不是单位名单中的名称（严格模式不接受猜测）。', file: fileName, sheet: '任务分解', row: 7, col: 'G' }]
@@ -423,6 +447,10 @@ export function createUnitsStore() {
       unchanged: units.length - 1,
       rosterUnits: 2,
       rosterMembers: 6,
+      guesses: [],
+      unknownUnits: [],
+      chosen: [],
+      ignoredColumns: [],
       issues: [],
       canApply: true,
     }
@@ -434,6 +462,8 @@ export function createUnitsStore() {
     listAssignments,
     summary,
     rosterCheck,
+    rosterRule,
+    setRosterRule,
     setRoster,
     saveUnit,
     deleteUnit,

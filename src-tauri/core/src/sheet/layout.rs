@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::Grid;
-use crate::model::{ImportIssue, Severity};
+use super::{Cell, Grid};
+use crate::model::{IgnoredColumn, ImportIssue, Severity};
 use crate::text::header_key;
 
 /// One column of a layout.
@@ -184,6 +184,134 @@ pub fn find_header(g: &Grid, layout: &[Column], required: &[&str]) -> Option<Fou
     })
 }
 
+/// [`find_header`] among the columns the sheet shows: a hidden column is never a header
+/// candidate (an old numbering kept in a hidden column must not be read as the current one).
+pub fn find_visible_header(g: &Grid, layout: &[Column], required: &[&str]) -> Option<Found> {
+    if g.hidden_cols.is_empty() {
+        return find_header(g, layout, required);
+    }
+    let view = Grid {
+        name: g.name.clone(),
+        rows: g
+            .rows
+            .iter()
+            .take(HEADER_SEARCH_ROWS)
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .map(|(c, cell)| {
+                        if g.hidden_cols.contains(&c) {
+                            Cell::default()
+                        } else {
+                            cell.clone()
+                        }
+                    })
+                    .collect()
+            })
+            .collect(),
+        ..Grid::default()
+    };
+    find_header(&view, layout, required)
+}
+
+/// The header cells of `found` that name no column of `layout` it read, and the hidden
+/// columns: what the import leaves out, for the preview ("未导入的列：…"). Cells a merged
+/// header cell covers count once.
+pub fn unread_columns(g: &Grid, found: &Found) -> Vec<IgnoredColumn> {
+    let read: Vec<usize> = found.cols.values().copied().collect();
+    let mut out = Vec::new();
+    for c in 0..g.width() {
+        let Some(cell) = g.cell(found.row, c) else {
+            continue;
+        };
+        let hidden = g.hidden_cols.contains(&c);
+        if cell.text.is_empty() || (cell.merged_copy && !hidden) || read.contains(&c) {
+            continue;
+        }
+        out.push(IgnoredColumn {
+            header: cell.text.replace('\n', ""),
+            sheet: g.name.clone(),
+            row: found.row as u32 + 1,
+            col: g.col_label(c),
+            hidden,
+        });
+    }
+    out
+}
+
+/// The preview's word on [`unread_columns`]: one warning at the header row for the columns
+/// not understood, one for the hidden ones.
+pub fn note_unread_columns(issues: &mut Issues, g: &Grid, found: &Found, cols: &[IgnoredColumn]) {
+    let list = |hidden: bool| -> String {
+        cols.iter()
+            .filter(|c| c.hidden == hidden)
+            .map(|c| format!("{}（{}列）", c.header, c.col))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let unknown = list(false);
+    if !unknown.is_empty() {
+        issues.at(
+            Severity::Warning,
+            g,
+            Some(found.row),
+            None,
+            &format!("未导入的列：{unknown}。这些列的内容不会保存。"),
+        );
+    }
+    let hidden = list(true);
+    if !hidden.is_empty() {
+        issues.at(
+            Severity::Warning,
+            g,
+            Some(found.row),
+            None,
+            &format!(
+                "隐藏的列未导入：{hidden}。隐藏的内容不作为有效数据；如需导入，请先取消隐藏。"
+            ),
+        );
+    }
+}
+
+/// Whether row `r` is a group heading of a list ("一、区直部门" merged across the table, or
+/// alone in its row with heading numbering): one text, no other content. Returns the text.
+pub fn heading_row(g: &Grid, r: usize) -> Option<String> {
+    let row = g.rows.get(r)?;
+    let mut texts = row.iter().filter(|c| !c.text.is_empty());
+    let first = texts.next()?;
+    let mut count = 1;
+    for c in texts {
+        if c.text != first.text {
+            return None;
+        }
+        count += 1;
+    }
+    let merged = count >= 2 && row.iter().any(|c| c.merged_copy && c.text == first.text);
+    (merged || (count == 1 && is_heading_number(&first.text))).then(|| first.text.clone())
+}
+
+/// "一、…", "（二）…", "三．…": the numbering of a heading (not of a row: "1").
+fn is_heading_number(text: &str) -> bool {
+    let t = crate::text::to_half_width(text.trim());
+    let numerals = "一二三四五六七八九十";
+    let rest = t.trim_start_matches(|c: char| numerals.contains(c));
+    if rest.len() < t.len() && (rest.starts_with('、') || rest.starts_with('.')) {
+        return true;
+    }
+    if let Some(inner) = t.strip_prefix('(') {
+        let rest = inner.trim_start_matches(|c: char| numerals.contains(c));
+        return rest.len() < inner.len() && rest.starts_with(')');
+    }
+    false
+}
+
+/// Whether row `r` is a total row: one of its cells says 合计/总计/小计.
+pub fn is_total_row(g: &Grid, r: usize) -> bool {
+    g.rows
+        .get(r)
+        .is_some_and(|row| row.iter().any(|c| is_total_text(&c.text)))
+}
+
 /// Text that opens a note under (or above) a table: "注：…", "说明：…", "填表人：…".
 pub fn is_note_text(text: &str) -> bool {
     let t = text.trim_start();
@@ -203,6 +331,10 @@ pub fn is_note_text(text: &str) -> bool {
 
 /// A total row's label: "合计", "总计", "小计", "总分".
 pub fn is_total_text(text: &str) -> bool {
+    // Labels are short: skip the folding for every longer cell.
+    if text.is_empty() || text.len() > 40 {
+        return false;
+    }
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     ["合计", "总计", "小计", "总分", "合计分值"].contains(&t.as_str())
 }

@@ -2,7 +2,7 @@
 //! number, unit names resolved exactly, by guess, as catch-alls or unknown) → preview → apply in
 //! one transaction.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Transaction, params};
@@ -13,13 +13,21 @@ use super::{Assignment, assignment_id, date_text, load, parse_deadline, split_ev
 use crate::action::Action;
 use crate::campaign;
 use crate::error::{Error, Result};
+use crate::model::IgnoredColumn;
 use crate::model::{ImportIssue, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
-use crate::sheet::layout::{Column, Issues, find_header, is_note_row, short};
+use crate::sheet::layout::{
+    Column, Found, Issues, find_visible_header, is_note_row, note_unread_columns, short,
+    unread_columns,
+};
 use crate::sheet::{Grid, display_name, read_tables};
 use crate::text::parse_number_label;
-use crate::units::{self, Directory, NameMatch, UnitInput, kind_from_name, norm};
+use crate::units::{
+    self, Choices, ChosenName, Decided, Directory, NameChoice, NameMatch, UnitInput,
+    kind_from_name, norm,
+};
+pub use crate::units::{UnitGuess, UnknownUnit};
 use crate::workspace::Workspace;
 
 /// The 任务分解表 layout (read and written).
@@ -106,7 +114,7 @@ pub const TASK_COLUMNS: &[Column] = &[
 ];
 
 /// Options of a 任务分解表 import.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct TasksImportOptions {
@@ -116,29 +124,10 @@ pub struct TasksImportOptions {
     /// Unknown units are created (otherwise they are errors).
     #[serde(default)]
     pub create_units: bool,
-}
-
-/// A unit name that did not match exactly and was guessed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct UnitGuess {
-    pub written: String,
-    pub unit_name: String,
-    pub reason: String,
-    /// Places where it is written ("第5行 G列").
-    pub places: Vec<String>,
-}
-
-/// A unit name that matches no unit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct UnknownUnit {
-    pub name: String,
-    /// Kind it would be created with.
-    pub kind: String,
-    pub places: Vec<String>,
+    /// The user's choice for each unit name that did not match exactly (map to a unit — saved
+    /// as its 别名 —, create, or refuse), made in the preview.
+    #[serde(default)]
+    pub name_choices: Vec<NameChoice>,
 }
 
 /// A catch-all ("各街道") and what it expands to.
@@ -173,6 +162,8 @@ pub struct AssignmentChange {
 pub struct TasksImportPreview {
     pub file_name: String,
     pub sheet: String,
+    /// The header cell of the column read as the indicator number ("工作表“任务分解”第1行 B列").
+    pub number_column: String,
     #[ts(type = "number")]
     pub rows: i64,
     #[ts(type = "number")]
@@ -185,11 +176,36 @@ pub struct TasksImportPreview {
     pub guesses: Vec<UnitGuess>,
     pub unknown_units: Vec<UnknownUnit>,
     pub catch_alls: Vec<CatchAllUse>,
+    /// The user's choices for names, as applied.
+    pub chosen: Vec<ChosenName>,
+    /// Rows whose 序号 disagrees with their text, the text being another indicator's: stored on
+    /// the indicator the text names.
+    pub matched_by_text: Vec<TextMatch>,
+    /// Columns the import does not read (and hidden ones), with their places.
+    pub ignored_columns: Vec<IgnoredColumn>,
     /// Leaves of the system the file does not mention.
     #[ts(type = "number")]
     pub not_in_file: i64,
     pub issues: Vec<ImportIssue>,
     pub can_apply: bool,
+}
+
+/// A row whose 序号 says one indicator and whose text is another's (a row deleted above and the
+/// numbers refilled): it is stored on the indicator of its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TextMatch {
+    pub sheet: String,
+    /// 1-based row as Excel shows it.
+    pub row: u32,
+    /// The number written in the row.
+    #[ts(type = "number")]
+    pub written_no: i64,
+    /// The indicator the text is, and the row is stored on.
+    #[ts(type = "number")]
+    pub no: i64,
+    pub place: String,
 }
 
 #[derive(Debug, Clone)]
@@ -214,6 +230,8 @@ pub struct TasksWork {
     /// Planned unit creations (provisional negative ids).
     new_units: Vec<NewUnit>,
     campaign_id: i64,
+    /// (unit id, written name) the user mapped in the preview: saved as 别名.
+    aliases: Vec<(i64, String)>,
 }
 
 /// A unit the import creates.
@@ -227,28 +245,96 @@ fn place(g: &Grid, r: usize, c: usize) -> String {
     g.place(r, Some(c))
 }
 
+/// How a row's text relates to the indicator its number names.
+#[derive(Debug, Clone, PartialEq)]
+enum TextCheck {
+    /// The same text (after folding), or no text.
+    Same,
+    /// An edited wording of the same indicator.
+    Edited,
+    /// Exactly another indicator's text: the row is that indicator.
+    Other(i64),
+    /// Neither this indicator's nor any other's: the number cannot be trusted.
+    Unrelated,
+}
+
+/// Character pairs of a folded text, for comparing wordings.
+fn bigrams(s: &str) -> HashSet<(char, char)> {
+    let v: Vec<char> = s.chars().collect();
+    v.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// Whether `written` is an edited wording of `stored` (folded, remarks in brackets removed):
+/// one contains the other, or half the character pairs of the shorter one are in the other.
+fn similar_text(written: &str, stored: &str) -> bool {
+    let strip = |s: &str| -> String {
+        let mut out = String::new();
+        let mut depth = 0i32;
+        for c in crate::text::to_half_width(s).chars() {
+            match c {
+                '(' | '【' | '[' => depth += 1,
+                ')' | '】' | ']' => depth -= 1,
+                _ if depth <= 0 => out.push(c),
+                _ => {}
+            }
+        }
+        norm_text(&out)
+    };
+    let (a, b) = (strip(written), strip(stored));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a.contains(&b) || b.contains(&a) {
+        return true;
+    }
+    let (x, y) = (bigrams(&a), bigrams(&b));
+    let small = x.len().min(y.len());
+    small > 0 && x.intersection(&y).count() * 2 >= small
+}
+
+/// One data row of the sheet, before its units are resolved.
+struct Candidate {
+    r: usize,
+    written_no: i64,
+    no: i64,
+    check: TextCheck,
+}
+
 /// Read and resolve a 任务分解表 against the active campaign.
 fn plan(
     ws: &Workspace,
     path: &Path,
-    opts: TasksImportOptions,
+    opts: &TasksImportOptions,
 ) -> Result<Plan<TasksImportPreview, TasksWork>> {
     let conn = ws.store().conn();
     let c = campaign::active(conn)?;
     let file = display_name(path);
     let grids = read_tables(path)?;
     let mut issues = Issues::new(&file);
-    // The sheet with the best header holding an indicator number and a 牵头单位.
-    let mut best: Option<(usize, crate::sheet::layout::Found)> = None;
-    for (i, g) in grids.iter().enumerate() {
-        let h = find_header(g, TASK_COLUMNS, &["lead"]);
-        if let Some(h) = h
-            && (h.col("no").is_some() || h.col("seq").is_some())
-            && best
-                .as_ref()
-                .is_none_or(|(_, b)| h.cols.len() > b.cols.len())
+    // The sheet with the best header holding an indicator number and a 牵头单位, among the
+    // visible sheets (a hidden sheet is an old version kept aside) and their visible columns.
+    let header = |g: &Grid| {
+        find_visible_header(g, TASK_COLUMNS, &["lead"])
+            .filter(|h| h.col("no").is_some() || h.col("seq").is_some())
+    };
+    let found: Vec<Option<Found>> = grids.iter().map(header).collect();
+    let any_visible = grids
+        .iter()
+        .zip(&found)
+        .any(|(g, h)| !g.hidden && h.is_some());
+    let mut best: Option<(usize, Found)> = None;
+    for (i, (g, h)) in grids.iter().zip(&found).enumerate() {
+        let Some(h) = h else {
+            continue;
+        };
+        if g.hidden && any_visible {
+            continue;
+        }
+        if best
+            .as_ref()
+            .is_none_or(|(_, b)| h.cols.len() > b.cols.len())
         {
-            best = Some((i, h));
+            best = Some((i, h.clone()));
         }
     }
     let Some((gi, h)) = best else {
@@ -256,37 +342,99 @@ fn plan(
             "无法导入“{file}”：没有找到任务分解表的表头（需要“三级指标序号”或“序号”列，以及“牵头单位”列）。请确认选择的是任务分解表。"
         )));
     };
+    for (i, (g, f)) in grids.iter().zip(&found).enumerate() {
+        if i != gi && g.hidden && f.is_some() {
+            issues.at(
+                Severity::Warning,
+                g,
+                None,
+                None,
+                &format!(
+                    "这是隐藏的工作表，未读取（已读取可见的工作表“{}”）。",
+                    grids[gi].name
+                ),
+            );
+        }
+    }
     let g = &grids[gi];
+    if g.hidden {
+        issues.at(
+            Severity::Warning,
+            g,
+            None,
+            None,
+            "这是隐藏的工作表；文件中没有可见的任务分解表，已读取其内容，请确认。",
+        );
+    }
+    let ignored = unread_columns(g, &h);
+    note_unread_columns(&mut issues, g, &h, &ignored);
     let current = load(conn, c.id, c.system_id)?;
     let by_no: HashMap<i64, &Assignment> = current.iter().map(|a| (a.no, a)).collect();
-    let mut dir = Directory::load(conn, c.id, &c.district)?;
+    // Indicator texts that name one indicator only, built when a row's text first differs
+    // from its number's indicator (most sheets never need it).
+    let mut by_text: Option<HashMap<String, Option<i64>>> = None;
+    let mut text_owner = |folded: &str| -> Option<i64> {
+        by_text
+            .get_or_insert_with(|| {
+                let mut m: HashMap<String, Option<i64>> = HashMap::new();
+                for a in &current {
+                    m.entry(norm_text(&a.text))
+                        .and_modify(|v| *v = None)
+                        .or_insert(Some(a.no));
+                }
+                m
+            })
+            .get(folded)
+            .copied()
+            .flatten()
+    };
+    let dir = Directory::load(conn, c.id, &c.district)?;
+    let (mut choices, problems) = Choices::new(&opts.name_choices, &dir);
+    for p in problems {
+        issues.file(Severity::Error, &p);
+    }
     let no_col = h.col("no").or(h.col("seq")).unwrap_or(0);
     let lead_col = h.col("lead").unwrap_or(0);
+    let text_col = h.col("text");
     let get = |r: usize, k: &str| {
         h.col(k)
             .map(|c| g.text(r, c).to_string())
             .unwrap_or_default()
     };
+    let uncalculated: HashSet<(usize, usize)> = g.uncalculated.iter().copied().collect();
+    let formula_rows: Vec<usize> = (h.row + 1..g.rows.len())
+        .filter(|r| uncalculated.contains(&(*r, no_col)) && g.text(*r, no_col).is_empty())
+        .collect();
 
-    let mut guesses: BTreeMap<String, UnitGuess> = BTreeMap::new();
-    let mut unknown: BTreeMap<String, (i64, UnknownUnit)> = BTreeMap::new();
-    let mut catch_alls: BTreeMap<String, CatchAllUse> = BTreeMap::new();
-    let mut next_new = -1i64;
-    let mut rows: Vec<Row> = Vec::new();
-    let mut seen: HashMap<i64, usize> = HashMap::new();
+    // Pass 1: which indicator each row is.
+    let mut candidates: Vec<Candidate> = Vec::new();
     for r in h.row + 1..g.rows.len() {
         if g.row_is_blank(r) {
             continue;
         }
         let no_raw = g.text(r, no_col).to_string();
         let text = get(r, "text");
-        let lead_raw = get(r, "lead");
-        let support_raw = get(r, "support");
         if no_raw.is_empty() {
-            if is_note_row(g, r) {
+            if formula_rows.first() == Some(&r) {
+                let last = formula_rows.last().copied().unwrap_or(r);
+                issues.at(
+                    Severity::Error,
+                    g,
+                    Some(r),
+                    Some(no_col),
+                    &format!(
+                        "缺少三级指标序号：序号列是公式，但文件中没有保存公式的计算结果（共 {} 行，第{}行至第{}行），无法对应到指标。请在 Excel 或 WPS 中打开该文件并保存（让公式算出序号），再重新导入。",
+                        formula_rows.len(),
+                        r + 1,
+                        last + 1
+                    ),
+                );
                 continue;
             }
-            if lead_raw.is_empty() && support_raw.is_empty() {
+            if formula_rows.contains(&r) || is_note_row(g, r) {
+                continue;
+            }
+            if get(r, "lead").is_empty() && get(r, "support").is_empty() {
                 continue; // a heading row of the hierarchy
             }
             issues.at(
@@ -306,7 +454,7 @@ fn plan(
         {
             continue;
         }
-        let Some(no) = parse_number_label(&no_raw) else {
+        let Some(written_no) = parse_number_label(&no_raw) else {
             issues.at(
                 Severity::Error,
                 g,
@@ -316,7 +464,24 @@ fn plan(
             );
             continue;
         };
-        let Some(a) = by_no.get(&no) else {
+        let folded = norm_text(&text);
+        let check = match by_no.get(&written_no) {
+            _ if text.is_empty() => TextCheck::Same,
+            Some(a) if norm_text(&a.text) == folded => TextCheck::Same,
+            stored => match text_owner(&folded) {
+                Some(m) if m != written_no => TextCheck::Other(m),
+                _ => match stored {
+                    Some(a) if similar_text(&text, &a.text) => TextCheck::Edited,
+                    Some(_) => TextCheck::Unrelated,
+                    None => TextCheck::Same,
+                },
+            },
+        };
+        let no = match check {
+            TextCheck::Other(m) => m,
+            _ => written_no,
+        };
+        if !by_no.contains_key(&no) {
             issues.at(
                 Severity::Error,
                 g,
@@ -328,7 +493,60 @@ fn plan(
                 ),
             );
             continue;
+        }
+        candidates.push(Candidate {
+            r,
+            written_no,
+            no,
+            check,
+        });
+    }
+    // A hidden row is an old version kept aside when its indicator is also on a visible row.
+    let visible: HashSet<i64> = candidates
+        .iter()
+        .filter(|x| !g.hidden_rows.contains(&x.r))
+        .map(|x| x.no)
+        .collect();
+
+    // Pass 2: the rows as stored.
+    let mut guesses: BTreeMap<String, UnitGuess> = BTreeMap::new();
+    let mut unknown: BTreeMap<String, (i64, UnknownUnit)> = BTreeMap::new();
+    let mut catch_alls: BTreeMap<String, CatchAllUse> = BTreeMap::new();
+    let mut matched_by_text: Vec<TextMatch> = Vec::new();
+    let mut next_new = -1i64;
+    let mut rows: Vec<Row> = Vec::new();
+    let mut seen: HashMap<i64, usize> = HashMap::new();
+    for Candidate {
+        r,
+        written_no,
+        no,
+        check,
+    } in candidates
+    {
+        let Some(a) = by_no.get(&no).copied() else {
+            continue;
         };
+        if g.hidden_rows.contains(&r) {
+            if visible.contains(&no) {
+                issues.at(
+                    Severity::Warning,
+                    g,
+                    Some(r),
+                    None,
+                    &format!(
+                        "这是隐藏行（指标 {no} 的另一行），已跳过，未导入；以可见的那一行为准。"
+                    ),
+                );
+                continue;
+            }
+            issues.at(
+                Severity::Warning,
+                g,
+                Some(r),
+                None,
+                &format!("这是隐藏行；指标 {no} 只出现在这一行，已按有效数据导入，请确认（如已作废，请删除该行后再导入）。"),
+            );
+        }
         if let Some(prev) = seen.insert(no, r) {
             issues.at(
                 Severity::Error,
@@ -339,18 +557,52 @@ fn plan(
             );
             continue;
         }
-        if !text.is_empty() && norm_text(&text) != norm_text(&a.text) {
-            issues.at(
+        let text = get(r, "text");
+        match check {
+            TextCheck::Same => {}
+            TextCheck::Edited => issues.at(
                 Severity::Warning,
                 g,
                 Some(r),
-                h.col("text"),
+                text_col,
                 &format!(
                     "指标 {no} 的内容与指标体系不一致：表中为“{}”，体系中为“{}”。请核对序号。",
                     short(&text),
                     short(&a.text)
                 ),
-            );
+            ),
+            TextCheck::Other(_) => {
+                issues.at(
+                    Severity::Warning,
+                    g,
+                    Some(r),
+                    Some(no_col),
+                    &format!(
+                        "序号写作 {written_no}，但指标内容是指标 {no} 的原文，已按内容对应到指标 {no}（可能删除过行后重新编号）。请确认。"
+                    ),
+                );
+                matched_by_text.push(TextMatch {
+                    sheet: g.name.clone(),
+                    row: r as u32 + 1,
+                    written_no,
+                    no,
+                    place: g.place(r, Some(no_col)),
+                });
+            }
+            TextCheck::Unrelated => {
+                issues.at(
+                    Severity::Error,
+                    g,
+                    Some(r),
+                    text_col.or(Some(no_col)),
+                    &format!(
+                        "序号 {written_no} 与指标内容不一致：表中内容为“{}”，指标 {no} 为“{}”，也不是其他任何一项指标的原文，无法判断这一行属于哪项指标。请核对序号和指标内容后再导入。",
+                        short(&text),
+                        short(&a.text)
+                    ),
+                );
+                continue;
+            }
         }
         let mut resolve_cell = |raw: &str,
                                 col: usize,
@@ -358,9 +610,34 @@ fn plan(
                                 issues: &mut Issues|
          -> Vec<i64> {
             let mut ids = Vec::new();
-            for name in units::split_names(raw) {
+            let pieces = dir.split_cell(raw, |p| dir.knows(p) || choices.accepts(p));
+            for name in pieces {
                 let at = place(g, r, col);
-                match dir.resolve(&name) {
+                let decided = choices.decide(&dir, &name, || at.clone());
+                let create = opts.create_units || decided == Decided::Create;
+                let m = match decided {
+                    Decided::Resolved(m) => m,
+                    Decided::Mapped(id) => {
+                        ids.push(id);
+                        continue;
+                    }
+                    Decided::Create => NameMatch::Unknown,
+                    Decided::Refused => {
+                        issues.at(
+                            Severity::Error,
+                            g,
+                            Some(r),
+                            Some(col),
+                            &format!("已选择不接受“{name}”：请修改文件中的写法，或在预览中改为对应到某个单位、新建为单位。"),
+                        );
+                        continue;
+                    }
+                    Decided::Conflict(why) => {
+                        issues.at(Severity::Error, g, Some(r), Some(col), &why);
+                        continue;
+                    }
+                };
+                match m {
                     NameMatch::Exact(id) => ids.push(id),
                     NameMatch::Guess(id, why) => {
                         let unit_name = dir.name_of(id);
@@ -425,6 +702,7 @@ fn plan(
                     ),
                     NameMatch::Unknown => {
                         let key = norm(&name);
+                        let chosen = choices.accepts(&name);
                         let (id, e) = unknown.entry(key).or_insert_with(|| {
                             let kind = kind_from_name(&name).to_string();
                             let id = next_new;
@@ -438,32 +716,30 @@ fn plan(
                                 },
                             )
                         });
-                        e.places.push(at);
-                        if !opts.create_units {
+                        if !chosen {
+                            e.places.push(at);
+                        }
+                        if !create {
                             issues.at(
                                 Severity::Error,
                                 g,
                                 Some(r),
                                 Some(col),
-                                &format!("单位“{name}”不在单位名单中。请先添加该单位，或选择“自动新建未知单位”后再导入。"),
+                                &format!("单位“{name}”不在单位名单中。请先添加该单位，或在预览中把它对应到某个单位、新建为单位，或选择“自动新建未知单位”后再导入。"),
                             );
                         }
-                        let id = *id;
-                        if !dir.name_of(id).is_empty() {
-                            ids.push(id);
-                        } else {
-                            dir.add_planned(id, &name, &e.kind);
-                            ids.push(id);
-                        }
+                        ids.push(*id);
                     }
                 }
             }
             ids
         };
+        let lead_raw = get(r, "lead");
         let leads = resolve_cell(&lead_raw, lead_col, true, &mut issues);
+        // A column the file does not have keeps what is stored.
         let mut supports = match h.col("support") {
-            Some(sc) => resolve_cell(&support_raw, sc, false, &mut issues),
-            None => Vec::new(),
+            Some(sc) => resolve_cell(&get(r, "support"), sc, false, &mut issues),
+            None => a.supports.iter().map(|u| u.id).collect(),
         };
         let mut leads_dedup: Vec<i64> = Vec::new();
         for id in leads {
@@ -487,22 +763,35 @@ fn plan(
                 &format!("指标 {no} 没有填写牵头单位。"),
             );
         }
-        let deadline_text = get(r, "deadline");
-        let serial = h
-            .col("deadline")
-            .and_then(|c| g.cell(r, c))
-            .and_then(|c| c.number);
-        let deadline_date = date_text(parse_deadline(&deadline_text, serial));
+        let keep = |k: &str, stored: &str| -> String {
+            if h.col(k).is_some() {
+                get(r, k)
+            } else {
+                stored.to_string()
+            }
+        };
+        let (deadline_text, deadline_date) = match h.col("deadline") {
+            Some(dc) => {
+                let t = get(r, "deadline");
+                let serial = g.cell(r, dc).and_then(|c| c.number);
+                let d = date_text(parse_deadline(&t, serial));
+                (t, d)
+            }
+            None => (a.deadline_text.clone(), a.deadline_date.clone()),
+        };
         rows.push(Row {
             indicator_id: a.indicator_id,
             no,
             text: a.text.clone(),
-            task: get(r, "task"),
-            leader: get(r, "leader"),
+            task: keep("task", &a.task),
+            leader: keep("leader", &a.leader),
             deadline_text,
             deadline_date,
-            evidence: split_evidence(&get(r, "evidence")),
-            note: get(r, "note"),
+            evidence: match h.col("evidence") {
+                Some(_) => split_evidence(&get(r, "evidence")),
+                None => a.evidence.clone(),
+            },
+            note: keep("note", &a.note),
             leads: leads_dedup,
             supports: sup_dedup,
         });
@@ -516,10 +805,22 @@ fn plan(
             "表中没有任何可导入的任务行。",
         );
     }
+    for w in choices.unused() {
+        issues.file(
+            Severity::Warning,
+            &format!("对“{w}”所作的选择未用到：表中没有需要确认的这个名称。"),
+        );
+    }
+    // Issues in the order of the sheet (file-level ones first).
+    issues.list.sort_by_key(|i| i.row.unwrap_or(0));
     // Diff against what is stored.
+    let planned: HashMap<i64, String> = unknown
+        .values()
+        .map(|(id, u)| (*id, u.name.clone()))
+        .collect();
     let names = |ids: &[i64]| -> String {
         ids.iter()
-            .map(|i| dir.name_of(*i))
+            .map(|i| planned.get(i).cloned().unwrap_or_else(|| dir.name_of(*i)))
             .collect::<Vec<_>>()
             .join("、")
     };
@@ -586,17 +887,26 @@ fn plan(
         .collect();
     let not_in_file = current.len() as i64 - rows.len() as i64;
     let can_apply = !issues.has_errors();
+    let chosen = choices.used(&dir);
     let preview = TasksImportPreview {
         file_name: file,
         sheet: g.name.clone(),
+        number_column: g.place(h.row, Some(no_col)),
         rows: rows.len() as i64,
         created,
         updated,
         unchanged,
         changes,
         guesses: guesses.into_values().collect(),
-        unknown_units: unknown.into_values().map(|(_, u)| u).collect(),
+        unknown_units: unknown
+            .into_values()
+            .map(|(_, u)| u)
+            .filter(|u| !u.places.is_empty())
+            .collect(),
         catch_alls: catch_alls.into_values().collect(),
+        chosen,
+        matched_by_text,
+        ignored_columns: ignored,
         not_in_file,
         issues: issues.list,
         can_apply,
@@ -615,6 +925,7 @@ fn plan(
             rows,
             new_units,
             campaign_id: c.id,
+            aliases: choices.aliases(),
         },
         detail,
     })
@@ -724,7 +1035,7 @@ impl Importer for TasksImport {
     }
 
     fn plan(&self, ws: &Workspace, _job: &Job) -> Result<Plan<Self::Preview, Self::Work>> {
-        plan(ws, &self.path, self.options)
+        plan(ws, &self.path, &self.options)
     }
 
     fn write(
@@ -746,12 +1057,16 @@ impl Importer for TasksImport {
                     kind: u.kind.clone(),
                     contact: String::new(),
                     phone: String::new(),
+                    leader: String::new(),
                     note: "导入任务分解表时新建".into(),
                 },
             )?;
             map.insert(u.provisional_id, id);
         }
         let real = |v: &[i64]| -> Vec<i64> { v.iter().map(|i| *map.get(i).unwrap_or(i)).collect() };
+        for (id, alias) in &work.aliases {
+            units::add_alias(tx, *map.get(id).unwrap_or(id), alias)?;
+        }
         for r in &work.rows {
             let evidence = r.evidence.join("\n");
             store_row(

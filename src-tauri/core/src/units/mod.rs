@@ -8,11 +8,14 @@
 pub mod book;
 pub mod names;
 
-pub use names::{Directory, NameMatch, norm, split_names};
+pub use names::{
+    Choices, ChosenName, Decided, Directory, NameAction, NameChoice, NameMatch, UnitGuess,
+    UnknownUnit, norm, split_names,
+};
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -30,14 +33,87 @@ pub const KIND_TOWN: &str = "乡镇街道";
 pub const KIND_OTHER: &str = "其他";
 pub const KINDS: &[&str] = &[KIND_ENFORCEMENT, KIND_OTHER_DEPT, KIND_TOWN, KIND_OTHER];
 
-/// Roster size the rule asks of a unit of `kind`: 行政执法单位 3, 非行政执法单位 2; 乡镇街道 2
-/// (the rule names neither; a town is at least a 非行政执法 body); 其他 no requirement.
-pub fn required_roster(kind: &str) -> i64 {
-    match kind {
-        KIND_ENFORCEMENT => 3,
-        KIND_OTHER_DEPT | KIND_TOWN => 2,
-        _ => 0,
+/// The 明白人 rule of a campaign: how many members a unit of each kind needs. The document
+/// says 行政执法单位不少于3人、非行政执法单位不少于2人; 乡镇街道 count as 行政执法 by default (since
+/// the 综合行政执法 reform gave towns and streets enforcement powers); 其他 (courts,
+/// procuratorates, schools) have no requirement. Each campaign may set its own numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RosterRule {
+    #[ts(type = "number")]
+    pub enforcement: i64,
+    #[ts(type = "number")]
+    pub other_dept: i64,
+    #[ts(type = "number")]
+    pub town: i64,
+    #[ts(type = "number")]
+    pub other: i64,
+}
+
+impl Default for RosterRule {
+    fn default() -> Self {
+        RosterRule {
+            enforcement: 3,
+            other_dept: 2,
+            town: 3,
+            other: 0,
+        }
     }
+}
+
+impl RosterRule {
+    /// Members required of a unit of `kind`.
+    pub fn required(&self, kind: &str) -> i64 {
+        match kind {
+            KIND_ENFORCEMENT => self.enforcement,
+            KIND_OTHER_DEPT => self.other_dept,
+            KIND_TOWN => self.town,
+            _ => self.other,
+        }
+    }
+
+    /// The rule in words: "行政执法单位不少于3人、非行政执法单位不少于2人、乡镇街道不少于3人".
+    pub fn text(&self) -> String {
+        let parts: Vec<String> = [
+            (KIND_ENFORCEMENT, self.enforcement),
+            (KIND_OTHER_DEPT, self.other_dept),
+            (KIND_TOWN, self.town),
+            (KIND_OTHER, self.other),
+        ]
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{k}不少于{n}人"))
+        .collect();
+        if parts.is_empty() {
+            "不要求明白人人数".into()
+        } else {
+            parts.join("、")
+        }
+    }
+
+    /// The setting key of a campaign's rule (no migration: the `setting` table).
+    fn key(campaign_id: i64) -> String {
+        format!("roster_rule:{campaign_id}")
+    }
+
+    /// The rule stored for a campaign, or the default.
+    pub fn load(conn: &Connection, campaign_id: i64) -> Result<RosterRule> {
+        let v: Option<String> = conn
+            .query_row(
+                "SELECT value FROM setting WHERE key = ?1",
+                [RosterRule::key(campaign_id)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(v.and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default())
+    }
+}
+
+/// Roster size the default rule asks of a unit of `kind` (see [`RosterRule`]).
+pub fn required_roster(kind: &str) -> i64 {
+    RosterRule::default().required(kind)
 }
 
 /// 单位: one unit of a campaign.
@@ -58,6 +134,8 @@ pub struct UnitInfo {
     /// 联系人 and 联系电话 of the unit.
     pub contact: String,
     pub phone: String,
+    /// 分管领导 of the unit (may be empty).
+    pub leader: String,
     pub note: String,
     /// Number of roster members (明白人).
     #[ts(type = "number")]
@@ -126,6 +204,9 @@ pub struct UnitInput {
     pub contact: String,
     #[serde(default)]
     pub phone: String,
+    /// 分管领导.
+    #[serde(default)]
+    pub leader: String,
     #[serde(default)]
     pub note: String,
 }
@@ -188,6 +269,7 @@ pub fn kind_from_name(name: &str) -> &'static str {
 // Storage.
 
 pub fn list(conn: &Connection, campaign_id: i64) -> Result<Vec<UnitInfo>> {
+    let rule = RosterRule::load(conn, campaign_id)?;
     let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
     {
         let mut st = conn.prepare(
@@ -203,7 +285,7 @@ pub fn list(conn: &Connection, campaign_id: i64) -> Result<Vec<UnitInfo>> {
         }
     }
     let mut st = conn.prepare(
-        "SELECT u.id, u.name, u.short_name, u.kind, u.contact, u.phone, u.note,
+        "SELECT u.id, u.name, u.short_name, u.kind, u.contact, u.phone, u.note, u.leader,
            (SELECT count(*) FROM roster_member m WHERE m.unit_id = u.id),
            (SELECT count(*) FROM assignment_unit x WHERE x.unit_id = u.id AND x.role = 'lead'),
            (SELECT count(*) FROM assignment_unit x WHERE x.unit_id = u.id AND x.role = 'support')
@@ -218,14 +300,15 @@ pub fn list(conn: &Connection, campaign_id: i64) -> Result<Vec<UnitInfo>> {
                 name: r.get(1)?,
                 short_name: r.get(2)?,
                 aliases: Vec::new(),
-                roster_required: required_roster(&kind),
+                roster_required: rule.required(&kind),
                 kind,
                 contact: r.get(4)?,
                 phone: r.get(5)?,
                 note: r.get(6)?,
-                roster_count: r.get(7)?,
-                lead_count: r.get(8)?,
-                support_count: r.get(9)?,
+                leader: r.get(7)?,
+                roster_count: r.get(8)?,
+                lead_count: r.get(9)?,
+                support_count: r.get(10)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -273,8 +356,8 @@ pub fn insert(tx: &Transaction<'_>, campaign_id: i64, u: &UnitInput) -> Result<i
         |r| r.get(0),
     )?;
     tx.execute(
-        "INSERT INTO unit (campaign_id, name, short_name, kind, contact, phone, note, position)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO unit (campaign_id, name, short_name, kind, contact, phone, note, leader, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             campaign_id,
             u.name,
@@ -283,6 +366,7 @@ pub fn insert(tx: &Transaction<'_>, campaign_id: i64, u: &UnitInput) -> Result<i
             u.contact,
             u.phone,
             u.note,
+            u.leader,
             pos
         ],
     )?;
@@ -293,9 +377,19 @@ pub fn insert(tx: &Transaction<'_>, campaign_id: i64, u: &UnitInput) -> Result<i
 
 pub(crate) fn update(tx: &Transaction<'_>, id: i64, u: &UnitInput) -> Result<()> {
     tx.execute(
-        "UPDATE unit SET name = ?2, short_name = ?3, kind = ?4, contact = ?5, phone = ?6, note = ?7
+        "UPDATE unit SET name = ?2, short_name = ?3, kind = ?4, contact = ?5, phone = ?6, note = ?7,
+           leader = ?8
          WHERE id = ?1",
-        params![id, u.name, u.short_name, u.kind, u.contact, u.phone, u.note],
+        params![
+            id,
+            u.name,
+            u.short_name,
+            u.kind,
+            u.contact,
+            u.phone,
+            u.note,
+            u.leader
+        ],
     )?;
     set_aliases(tx, id, &u.aliases)
 }
@@ -308,6 +402,25 @@ fn set_aliases(tx: &Transaction<'_>, id: i64, aliases: &[String]) -> Result<()> 
             params![id, a],
         )?;
     }
+    Ok(())
+}
+
+/// Add one 别名 to a unit (a name the user confirmed in an import preview), unless it is the
+/// unit's name or already one of its names.
+pub(crate) fn add_alias(tx: &Transaction<'_>, id: i64, alias: &str) -> Result<()> {
+    let alias = alias.trim();
+    let (name, short): (String, String) = tx.query_row(
+        "SELECT name, short_name FROM unit WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if alias.is_empty() || norm(alias) == norm(&name) || norm(alias) == norm(&short) {
+        return Ok(());
+    }
+    tx.execute(
+        "INSERT OR IGNORE INTO unit_alias (unit_id, alias) VALUES (?1, ?2)",
+        params![id, alias],
+    )?;
     Ok(())
 }
 
@@ -379,6 +492,7 @@ fn validate(u: &UnitInput) -> Result<UnitInput> {
         kind: kind.to_string(),
         contact: u.contact.trim().to_string(),
         phone: u.phone.trim().to_string(),
+        leader: u.leader.trim().to_string(),
         note: u.note.trim().to_string(),
     })
 }
@@ -432,7 +546,39 @@ impl Workspace {
         roster(self.store().conn(), c.id, unit_id)
     }
 
-    /// Units that fall short of "行政执法单位不少于3人、非行政执法单位不少于2人".
+    /// The 明白人 rule of the active campaign.
+    pub fn roster_rule(&self) -> Result<RosterRule> {
+        let c = campaign::active(self.store().conn())?;
+        RosterRule::load(self.store().conn(), c.id)
+    }
+
+    /// Set the 明白人 rule of the active campaign (members per kind, 0–99).
+    pub fn set_roster_rule(&mut self, rule: &RosterRule) -> Result<RosterRule> {
+        let c = campaign::active(self.store().conn())?;
+        for (kind, n) in [
+            (KIND_ENFORCEMENT, rule.enforcement),
+            (KIND_OTHER_DEPT, rule.other_dept),
+            (KIND_TOWN, rule.town),
+            (KIND_OTHER, rule.other),
+        ] {
+            if !(0..=99).contains(&n) {
+                return Err(Error::Invalid(format!(
+                    "{kind}的明白人人数“{n}”无效，应为 0 到 99 之间的整数。"
+                )));
+            }
+        }
+        let value = serde_json::to_string(rule)
+            .map_err(|e| Error::Invalid(format!("明白人规则无法保存（{e}）。")))?;
+        let detail = format!("明白人规则：{}", rule.text());
+        self.store_mut().write(
+            Action::SetSetting,
+            |_| detail,
+            |tx| crate::store::set_setting(tx, &RosterRule::key(c.id), &value),
+        )?;
+        Ok(*rule)
+    }
+
+    /// Units that fall short of the campaign's 明白人 rule ([`RosterRule`]).
     pub fn roster_check(&self) -> Result<Vec<RosterShortfall>> {
         Ok(self
             .list_units()?

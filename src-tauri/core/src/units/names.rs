@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 
 use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::{KIND_ENFORCEMENT, KIND_OTHER_DEPT, KIND_TOWN, list};
 use crate::error::Result;
@@ -22,15 +24,13 @@ pub fn norm(s: &str) -> String {
 /// The core of a name: without the district ("曾都区"), a leading 区/县/市, parenthesised
 /// remarks and the suffixes 办事处 / 人民政府.
 fn core(s: &str, district: &str) -> String {
-    let mut n = norm(s);
+    core_of_norm(&norm(s), district)
+}
+
+/// [`core`] of a name already through [`norm`].
+fn core_of_norm(normed: &str, district: &str) -> String {
     // Parenthesised parts: "区市场监管局(区知识产权局)" → "区市场监管局".
-    while let (Some(a), Some(b)) = (n.find('('), n.find(')')) {
-        if b > a {
-            n.replace_range(a..b + 1, "");
-        } else {
-            break;
-        }
-    }
+    let mut n = strip_brackets(normed);
     let d = norm(district);
     if !d.is_empty() {
         let stem: String = d
@@ -63,20 +63,6 @@ fn core(s: &str, district: &str) -> String {
     n
 }
 
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 /// Digits and Chinese numerals of a name: "第二中学" and "第三中学" are different units.
 fn numerals(s: &str) -> String {
     s.chars()
@@ -84,17 +70,92 @@ fn numerals(s: &str) -> String {
         .collect()
 }
 
-fn similarity(a: &str, b: &str) -> f64 {
-    if numerals(a) != numerals(b) {
-        return 0.0;
+/// The compass points of a name: 东城街道 and 西城街道, 南山镇 and 北山镇 are different units.
+fn directions(s: &str) -> String {
+    s.chars().filter(|c| "东西南北".contains(*c)).collect()
+}
+
+/// Words that join the parts of a name and are written either way ("政务服务和数据管理局",
+/// "政务服务与数据管理局").
+fn without_fillers(s: &str) -> String {
+    s.chars()
+        .filter(|c| !"和与及暨、·的".contains(*c))
+        .collect()
+}
+
+/// Whether the characters of `short` appear in `long` in order.
+fn is_subsequence(short: &str, long: &str) -> bool {
+    let mut it = long.chars();
+    short.chars().all(|c| it.any(|l| l == c))
+}
+
+/// The endings a short form of `name` keeps: its last character, and for the long suffixes the
+/// word offices shorten them to ("东城街道办事处" → 街道, "区发展和改革委员会" → 委,
+/// "区政府办公室" → 办, "南山镇人民政府" → 镇).
+fn endings(normed: &str) -> Vec<String> {
+    let n = strip_brackets(normed);
+    let mut v: Vec<String> = n
+        .chars()
+        .last()
+        .map(|c| c.to_string())
+        .into_iter()
+        .collect();
+    for (long, short) in [
+        ("街道办事处", "街道"),
+        ("委员会", "委"),
+        ("办公室", "办"),
+        ("镇人民政府", "镇"),
+        ("乡人民政府", "乡"),
+        ("人民政府", "政府"),
+    ] {
+        if n.ends_with(long) {
+            v.push(short.to_string());
+        }
     }
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let n = a.len().max(b.len());
-    if n == 0 {
-        return 0.0;
+    v
+}
+
+fn strip_brackets(s: &str) -> String {
+    let mut n = s.to_string();
+    while let (Some(a), Some(b)) = (n.find('('), n.find(')')) {
+        if b > a {
+            n.replace_range(a..b + 1, "");
+        } else {
+            break;
+        }
     }
-    1.0 - levenshtein(&a, &b) as f64 / n as f64
+    n
+}
+
+/// One name of a unit (its name, 简称 or an alias) as the guesses compare it.
+#[derive(Debug, Clone)]
+struct Form {
+    /// See [`core`].
+    core: String,
+    /// The core without joining words.
+    plain: String,
+    /// What a short form must end with.
+    endings: Vec<String>,
+    /// Characters in `core`.
+    len: usize,
+}
+
+impl Form {
+    fn new(name: &str, district: &str) -> Form {
+        let n = norm(name);
+        let core = core_of_norm(&n, district);
+        Form {
+            plain: without_fillers(&core),
+            endings: endings(&n),
+            len: core.chars().count(),
+            core,
+        }
+    }
+}
+
+/// Whether two names agree in what tells units apart: their numbers and compass points.
+fn same_distinctive(a: &str, b: &str) -> bool {
+    numerals(a) == numerals(b) && directions(a) == directions(b)
 }
 
 /// How one written name resolves.
@@ -116,8 +177,8 @@ struct DirEntry {
     id: i64,
     name: String,
     kind: String,
-    /// The `core` of every name (name, short name, aliases), computed once.
-    cores: Vec<String>,
+    /// Every name (name, short name, aliases) as compared, computed once.
+    forms: Vec<Form>,
 }
 
 /// The units of a campaign as a lookup for written names.
@@ -127,6 +188,8 @@ pub struct Directory {
     entries: Vec<DirEntry>,
     /// `norm` of every name → the first unit bearing it (exact matches without a scan).
     exact: HashMap<String, i64>,
+    /// How many entries, from the first, are stored units (planned creations follow).
+    stored: usize,
 }
 
 impl Directory {
@@ -143,6 +206,7 @@ impl Directory {
             others.extend(u.aliases.iter().cloned());
             d.add_planned_names(u.id, &u.name, &others, &u.kind);
         }
+        d.stored = d.entries.len();
         Ok(d)
     }
 
@@ -163,7 +227,7 @@ impl Directory {
             id,
             name: name.to_string(),
             kind: kind.to_string(),
-            cores: names.iter().map(|x| core(x, &self.district)).collect(),
+            forms: names.iter().map(|x| Form::new(x, &self.district)).collect(),
         });
     }
 
@@ -191,67 +255,93 @@ impl Directory {
 
     /// Resolve one written name.
     pub fn resolve(&self, raw: &str) -> NameMatch {
+        self.resolve_in(raw, false)
+    }
+
+    /// [`Self::resolve`] among the stored units only, leaving out the creations an import
+    /// plans (a row of a unit list may be a stored unit written by its 简称, never another row
+    /// of the same list).
+    pub fn resolve_stored(&self, raw: &str) -> NameMatch {
+        self.resolve_in(raw, true)
+    }
+
+    fn resolve_in(&self, raw: &str, stored_only: bool) -> NameMatch {
         let n = norm(raw);
         if n.is_empty() {
             return NameMatch::Unknown;
         }
-        if let Some(id) = self.exact.get(&n) {
+        if let Some(id) = self.exact.get(&n)
+            && (!stored_only || *id > 0)
+        {
             return NameMatch::Exact(*id);
         }
         if let Some(m) = self.catch_all(&n) {
             return m;
         }
         let c = core(raw, &self.district);
-        let same_core: Vec<&DirEntry> = self
-            .entries
-            .iter()
-            .filter(|e| e.cores.contains(&c))
-            .collect();
-        if same_core.len() == 1 {
+        let unique = |ids: Vec<i64>| -> Option<i64> {
+            let first = *ids.first()?;
+            ids.iter().all(|i| *i == first).then_some(first)
+        };
+        // Same core: "司法局", "曾都区司法局", "县司法局", "区市场监管局（知识产权局）".
+        if let Some(id) = unique(self.matching(stored_only, |f| f.core == c)) {
+            return NameMatch::Guess(id, "去掉区县名称、“区/县”前缀或括号内文字后一致".into());
+        }
+        if c.chars().count() < 2 {
+            return NameMatch::Unknown;
+        }
+        // Joining words written otherwise: "政务服务与数据管理局" for "政务服务和数据管理局".
+        let plain = without_fillers(&c);
+        if let Some(id) = unique(self.matching(stored_only, |f| f.plain == plain)) {
+            return NameMatch::Guess(id, "名称仅“和/与/及”等连接字不同".into());
+        }
+        // A 简称: the characters of the full name in order, with its ending ("区城管局" for
+        // "区城市管理执法局", "区编办" for "区委编办", "东城街道" for "东城街道办事处"), never
+        // dropping or changing a number or a compass point.
+        let written = strip_brackets(&n);
+        let c_len = c.chars().count();
+        let abbreviates = |f: &Form| {
+            f.len > c_len
+                && f.endings.iter().any(|e| written.ends_with(e.as_str()))
+                && is_subsequence(&c, &f.core)
+                && same_distinctive(&c, &f.core)
+        };
+        let short_of = self.matching(stored_only, abbreviates);
+        if let Some(id) = unique(short_of.clone()) {
             return NameMatch::Guess(
-                same_core[0].id,
-                "去掉区县名称、“区/县”前缀或括号内文字后一致".into(),
+                id,
+                format!("简称：字序与“{}”一致、结尾相同", self.name_of(id)),
             );
         }
-        if c.chars().count() >= 3 {
-            let c_numerals = numerals(&c);
-            let mut contained: Vec<i64> = self
-                .entries
-                .iter()
-                .filter(|e| {
-                    e.cores.iter().any(|k| {
-                        k.chars().count() >= 3
-                            && (k.contains(&c) || c.contains(k.as_str()))
-                            && numerals(k) == c_numerals
-                    })
-                })
-                .map(|e| e.id)
-                .collect();
-            contained.dedup();
-            if contained.len() == 1 {
-                return NameMatch::Guess(contained[0], "名称包含关系".into());
-            }
+        if !short_of.is_empty() {
+            return NameMatch::Unknown; // Two units fit: "区资源局".
         }
-        let mut scored: Vec<(f64, i64)> = self
-            .entries
-            .iter()
-            .map(|e| {
-                let s = e
-                    .cores
-                    .iter()
-                    .map(|x| similarity(x, &c))
-                    .fold(0.0, f64::max);
-                (s, e.id)
-            })
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        if let Some(&(s, id)) = scored.first()
-            && s >= 0.7
-            && scored.get(1).is_none_or(|x| x.0 < s)
+        // One contains the other ("区市场监管局" in "区市场监管局执法大队"), same numbers and
+        // compass points.
+        if c_len >= 3
+            && let Some(id) = unique(self.matching(stored_only, |f| {
+                f.len >= 3
+                    && (f.core.contains(&c) || c.contains(f.core.as_str()))
+                    && same_distinctive(&f.core, &c)
+            }))
         {
-            return NameMatch::Guess(id, format!("名称相近（相似度 {:.0}%）", s * 100.0));
+            return NameMatch::Guess(id, "名称包含关系".into());
         }
         NameMatch::Unknown
+    }
+
+    /// Ids of the units with a name form satisfying `pred` (each unit once, in list order).
+    fn matching(&self, stored_only: bool, pred: impl Fn(&Form) -> bool) -> Vec<i64> {
+        let entries = if stored_only {
+            &self.entries[..self.stored.min(self.entries.len())]
+        } else {
+            &self.entries[..]
+        };
+        entries
+            .iter()
+            .filter(|e| e.forms.iter().any(&pred))
+            .map(|e| e.id)
+            .collect()
     }
 
     fn catch_all(&self, n: &str) -> Option<NameMatch> {
@@ -288,7 +378,276 @@ impl Directory {
     }
 }
 
-/// Split a cell naming several units: 、，,；;/ line breaks and spaces.
+impl Directory {
+    /// Split a cell naming several units ([`split_names`]), and a piece holding spaces or
+    /// full-width spaces ("区司法局 区财政局", "区司法局　区财政局") at them when every part is a
+    /// name `known` accepts; otherwise the piece is one name whose spaces are a typing slip
+    /// ("区 财政局").
+    pub fn split_cell(&self, cell: &str, known: impl Fn(&str) -> bool) -> Vec<String> {
+        let mut out = Vec::new();
+        for piece in split_names(cell) {
+            let parts: Vec<&str> = piece.split_whitespace().collect();
+            if parts.len() > 1 && parts.iter().all(|p| known(p)) {
+                out.extend(parts.into_iter().map(str::to_string));
+            } else {
+                out.push(piece);
+            }
+        }
+        out
+    }
+
+    /// Whether `raw` names a unit (exactly, by guess or as a catch-all), for [`Self::split_cell`].
+    pub fn knows(&self, raw: &str) -> bool {
+        matches!(
+            self.resolve(raw),
+            NameMatch::Exact(_) | NameMatch::Guess(..) | NameMatch::CatchAll(..)
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The user's choices for names an import did not match exactly.
+
+/// What the user chose, in the preview, for a written unit name that did not match exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum NameAction {
+    /// The name means the unit `unit`; applying saves it as that unit's 别名, so the next file
+    /// matches exactly.
+    Map,
+    /// The name is a unit of its own: it is created.
+    Create,
+    /// Neither: the import is refused until the file or the choice changes.
+    Refuse,
+}
+
+/// One choice: `written` as in the file (compared after width and space folding).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct NameChoice {
+    pub written: String,
+    pub action: NameAction,
+    /// With `map`: the unit, by its name (or 简称/别名).
+    #[serde(default)]
+    pub unit: String,
+}
+
+/// A unit name that did not match exactly and was guessed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UnitGuess {
+    pub written: String,
+    pub unit_name: String,
+    pub reason: String,
+    /// Places where it is written ("工作表“Sheet1”第5行 G列").
+    pub places: Vec<String>,
+}
+
+/// A unit name that matches no unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UnknownUnit {
+    pub name: String,
+    /// Kind it would be created with.
+    pub kind: String,
+    pub places: Vec<String>,
+}
+
+/// A choice as the preview applied it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ChosenName {
+    pub written: String,
+    pub action: NameAction,
+    /// With `map`: the unit's full name.
+    pub unit_name: String,
+    /// Where the name is written ("工作表“Sheet1”第5行 C列").
+    pub places: Vec<String>,
+}
+
+/// How one written name resolves once the user's choices are taken into account.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decided {
+    /// No choice for it: what [`Directory::resolve`] says.
+    Resolved(NameMatch),
+    /// The user mapped it to this unit.
+    Mapped(i64),
+    /// The user wants it created.
+    Create,
+    /// The user refused it.
+    Refused,
+    /// A choice for a name that already matches exactly (or is a catch-all); the text says why
+    /// it cannot apply.
+    Conflict(String),
+}
+
+#[derive(Debug, Clone)]
+struct Choice {
+    written: String,
+    action: NameAction,
+    unit: Option<i64>,
+    places: Vec<String>,
+}
+
+/// The user's choices of one import, looked up by written name.
+#[derive(Debug, Clone, Default)]
+pub struct Choices {
+    by_name: HashMap<String, Choice>,
+    order: Vec<String>,
+}
+
+impl Choices {
+    /// Check `list` against `dir`: a mapping must name a unit of the list. Returns the choices
+    /// and the problems, each a complete sentence.
+    pub fn new(list: &[NameChoice], dir: &Directory) -> (Choices, Vec<String>) {
+        let mut c = Choices::default();
+        let mut problems = Vec::new();
+        for x in list {
+            let key = norm(&x.written);
+            if key.is_empty() {
+                continue;
+            }
+            let unit = match x.action {
+                NameAction::Map => match dir.exact(&x.unit) {
+                    Some(id) => Some(id),
+                    None => {
+                        problems.push(format!(
+                            "“{}”要对应的单位“{}”不在单位名单中，请重新选择。",
+                            x.written.trim(),
+                            x.unit.trim()
+                        ));
+                        continue;
+                    }
+                },
+                _ => None,
+            };
+            if !c.by_name.contains_key(&key) {
+                c.order.push(key.clone());
+            }
+            c.by_name.insert(
+                key,
+                Choice {
+                    written: x.written.trim().to_string(),
+                    action: x.action,
+                    unit,
+                    places: Vec::new(),
+                },
+            );
+        }
+        (c, problems)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+
+    /// Whether the user chose something for `raw` that makes it a name (map or create).
+    pub fn accepts(&self, raw: &str) -> bool {
+        self.by_name
+            .get(&norm(raw))
+            .is_some_and(|c| c.action != NameAction::Refuse)
+    }
+
+    /// Resolve `raw` written at `place` (made only when a choice uses it): the user's choice
+    /// when there is one, else `dir`.
+    pub fn decide(
+        &mut self,
+        dir: &Directory,
+        raw: &str,
+        place: impl FnOnce() -> String,
+    ) -> Decided {
+        self.decide_match(dir, raw, dir.resolve(raw), place)
+    }
+
+    /// [`Self::decide`] for a name the caller resolved already (`m`).
+    pub fn decide_match(
+        &mut self,
+        dir: &Directory,
+        raw: &str,
+        m: NameMatch,
+        place: impl FnOnce() -> String,
+    ) -> Decided {
+        if self.by_name.is_empty() {
+            return Decided::Resolved(m);
+        }
+        let Some(choice) = self.by_name.get_mut(&norm(raw)) else {
+            return Decided::Resolved(m);
+        };
+        match (&m, choice.action, choice.unit) {
+            (NameMatch::Exact(id), NameAction::Map, Some(u)) if *id == u => {
+                return Decided::Resolved(m);
+            }
+            // Written again after this import planned to create it.
+            (NameMatch::Exact(id), NameAction::Create, _) if *id < 0 => {
+                choice.places.push(place());
+                return Decided::Create;
+            }
+            (NameMatch::Exact(id), ..) => {
+                return Decided::Conflict(format!(
+                    "“{}”与单位“{}”的名称（或简称、别名）完全一致，不能再另作选择。",
+                    raw.trim(),
+                    dir.name_of(*id)
+                ));
+            }
+            (NameMatch::CatchAll(_, meaning), ..) => {
+                return Decided::Conflict(format!(
+                    "“{}”指{meaning}，不能对应到一个单位或新建为单位。",
+                    raw.trim()
+                ));
+            }
+            _ => {}
+        }
+        choice.places.push(place());
+        match (choice.action, choice.unit) {
+            (NameAction::Map, Some(u)) => Decided::Mapped(u),
+            (NameAction::Create, _) => Decided::Create,
+            _ => Decided::Refused,
+        }
+    }
+
+    /// The choices that were used, in the order given, as the preview shows them.
+    pub fn used(&self, dir: &Directory) -> Vec<ChosenName> {
+        self.order
+            .iter()
+            .filter_map(|k| self.by_name.get(k))
+            .filter(|c| !c.places.is_empty())
+            .map(|c| ChosenName {
+                written: c.written.clone(),
+                action: c.action,
+                unit_name: c.unit.map(|u| dir.name_of(u)).unwrap_or_default(),
+                places: c.places.clone(),
+            })
+            .collect()
+    }
+
+    /// Written names of choices that matched nothing in the file.
+    pub fn unused(&self) -> Vec<String> {
+        self.order
+            .iter()
+            .filter_map(|k| self.by_name.get(k))
+            .filter(|c| c.places.is_empty())
+            .map(|c| c.written.clone())
+            .collect()
+    }
+
+    /// (unit id, written name) of every mapping used: saved as 别名 when the import applies.
+    pub fn aliases(&self) -> Vec<(i64, String)> {
+        self.order
+            .iter()
+            .filter_map(|k| self.by_name.get(k))
+            .filter(|c| c.action == NameAction::Map && !c.places.is_empty())
+            .filter_map(|c| c.unit.map(|u| (u, c.written.clone())))
+            .collect()
+    }
+}
+
+/// Split a cell naming several units: 、，,；;/ and line breaks (spaces: see
+/// [`Directory::split_cell`]).
 pub fn split_names(cell: &str) -> Vec<String> {
     let t = to_half_width(cell);
     // Separators inside parentheses are part of the name: "区市场监管局(知识产权局、质监)".
@@ -402,5 +761,162 @@ mod tests {
                 "区市场监管局（知识产权局、质监）"
             ]
         );
+    }
+
+    /// The base district of the fidelity corpus: full names only, no 西城街道, 北山镇 or
+    /// 区第二中学.
+    fn district() -> Directory {
+        let mut d = Directory {
+            district: "曾都区".into(),
+            ..Directory::default()
+        };
+        for (i, n) in [
+            "区司法局",
+            "区人民法院",
+            "区人民检察院",
+            "区自然资源和规划局",
+            "区政务服务和大数据管理局",
+            "区城市管理执法局",
+            "区委编办",
+            "区财政局",
+            "区人力资源和社会保障局",
+            "区市场监督管理局",
+            "区住房和城乡建设局",
+            "区卫生健康局",
+            "区教育局",
+            "区信访局",
+            "区政府办公室",
+            "区第三中学",
+            "东城街道办事处",
+            "南郊街道办事处",
+            "南山镇",
+            "府河镇",
+            "区发展和改革委员会",
+        ]
+        .iter()
+        .enumerate()
+        {
+            d.add_planned(i as i64 + 1, n, super::super::kind_from_name(n));
+        }
+        d
+    }
+
+    #[test]
+    fn short_names_resolve_to_their_one_full_name_and_near_names_never_do() {
+        let d = district();
+        // (written, the unit it must be guessed as; None: never a guess)
+        let table: &[(&str, Option<&str>)] = &[
+            ("区城管局", Some("区城市管理执法局")),
+            ("区城管执法局", Some("区城市管理执法局")),
+            ("区法院", Some("区人民法院")),
+            ("区检察院", Some("区人民检察院")),
+            ("区自规局", Some("区自然资源和规划局")),
+            ("区政数局", Some("区政务服务和大数据管理局")),
+            ("区编办", Some("区委编办")),
+            ("区人社局", Some("区人力资源和社会保障局")),
+            ("区市监局", Some("区市场监督管理局")),
+            ("区卫健局", Some("区卫生健康局")),
+            ("区住建局", Some("区住房和城乡建设局")),
+            ("东城街道", Some("东城街道办事处")),
+            ("南郊街道", Some("南郊街道办事处")),
+            ("区政府办", Some("区政府办公室")),
+            ("区发改委", Some("区发展和改革委员会")),
+            ("曾都区法院", Some("区人民法院")),
+            ("区政务服务与大数据管理局", Some("区政务服务和大数据管理局")),
+            // Another unit's neighbour is not that unit.
+            ("西城街道", None),
+            ("西城街道办事处", None),
+            ("北山镇", None),
+            ("区第二中学", None),
+            ("区中学", None),
+            ("城街道", None),
+            // Two candidates: unknown.
+            ("区资源局", None),
+            // Not an ending of the full name.
+            ("区城管", None),
+            ("区退役军人事务局", None),
+            ("区气象局", None),
+        ];
+        let mut wrong = Vec::new();
+        for (written, want) in table {
+            let got = match d.resolve(written) {
+                NameMatch::Guess(id, _) => Some(d.name_of(id)),
+                NameMatch::Exact(id) => Some(format!("exact {}", d.name_of(id))),
+                _ => None,
+            };
+            if got.as_deref() != *want {
+                wrong.push(format!("{written}: {got:?}, want {want:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn spaces_split_a_cell_only_when_every_part_is_a_unit() {
+        let d = district();
+        let split = |s: &str| d.split_cell(s, |p| d.knows(p));
+        assert_eq!(split("区司法局 区财政局"), ["区司法局", "区财政局"]);
+        assert_eq!(split("区司法局\u{3000}区财政局"), ["区司法局", "区财政局"]);
+        assert_eq!(
+            split("区司法局  区财政局\u{3000}区教育局"),
+            ["区司法局", "区财政局", "区教育局"]
+        );
+        assert_eq!(
+            split("区司法局、区财政局 区教育局"),
+            ["区司法局", "区财政局", "区教育局"]
+        );
+        assert_eq!(split("区 财政局"), ["区 财政局"]);
+        assert_eq!(d.resolve("区 财政局"), NameMatch::Exact(8));
+        assert_eq!(split("区司法局 区气象局"), ["区司法局 区气象局"]);
+    }
+
+    #[test]
+    fn choices_map_create_or_refuse_names_that_did_not_match_exactly() {
+        let d = district();
+        let (mut c, problems) = Choices::new(
+            &[
+                NameChoice {
+                    written: "区资源局".into(),
+                    action: NameAction::Map,
+                    unit: "区自然资源和规划局".into(),
+                },
+                NameChoice {
+                    written: "西城街道".into(),
+                    action: NameAction::Create,
+                    unit: String::new(),
+                },
+                NameChoice {
+                    written: "区法院".into(),
+                    action: NameAction::Refuse,
+                    unit: String::new(),
+                },
+                NameChoice {
+                    written: "区司法局".into(),
+                    action: NameAction::Map,
+                    unit: "区财政局".into(),
+                },
+                NameChoice {
+                    written: "区气象局".into(),
+                    action: NameAction::Map,
+                    unit: "区气象台".into(),
+                },
+            ],
+            &d,
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("区气象台"));
+        assert_eq!(c.decide(&d, "区资源局", || "A".into()), Decided::Mapped(4));
+        assert_eq!(c.decide(&d, "西城街道", || "B".into()), Decided::Create);
+        assert_eq!(c.decide(&d, "区法院", || "C".into()), Decided::Refused);
+        assert!(matches!(
+            c.decide(&d, "区司法局", || "D".into()),
+            Decided::Conflict(_)
+        ));
+        assert!(matches!(
+            c.decide(&d, "区教育局", || "E".into()),
+            Decided::Resolved(NameMatch::Exact(13))
+        ));
+        assert_eq!(c.aliases(), vec![(4, "区资源局".to_string())]);
+        assert_eq!(c.used(&d).len(), 3);
     }
 }
