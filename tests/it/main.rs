@@ -3,6 +3,7 @@
 
 mod campaigns;
 mod faults;
+mod fidelity_sheets;
 mod hostile;
 mod indicator_export;
 mod indicator_import;
