@@ -32,6 +32,15 @@ use crate::text::clean_cell;
 
 /// Largest part read besides the body (numbering, styles).
 const PART_LIMIT: u64 = 16 * 1024 * 1024;
+/// Tables nested deeper than this are not returned (layouts nest two or three levels).
+const MAX_NESTING: usize = 6;
+/// Paragraphs kept as the caption of a nested table (the last ones before it).
+const CAPTION_KEPT: usize = 20;
+
+/// How deep a table name is nested: "表格1" 0, "表格1-2" 1.
+fn tables_depth(name: &str) -> usize {
+    name.matches('-').count()
+}
 
 #[derive(Default)]
 struct RawCell {
@@ -112,15 +121,27 @@ pub fn read_tables(file: &str, bytes: &[u8]) -> Result<Vec<Grid>, Error> {
     let xml = read_part(&mut zip, "word/document.xml", 200 * 1024 * 1024)
         .ok_or_else(|| bad("缺少正文（word/document.xml）。".into()))?
         .map_err(bad)?;
-    // Numbering and styles only add to what is read: a damaged one is ignored.
-    let numbering = read_part(&mut zip, "word/numbering.xml", PART_LIMIT)
-        .and_then(Result::ok)
-        .map(|x| Numbering::parse(&x))
-        .unwrap_or_default();
-    let styles = read_part(&mut zip, "word/styles.xml", PART_LIMIT)
-        .and_then(Result::ok)
-        .map(|x| Styles::parse(&x))
-        .unwrap_or_default();
+    // Numbering and styles only add to what is read (a damaged one is ignored), and are only
+    // read when the body can use them: styles.xml is often bigger than the body.
+    let uses_styles = xml.contains("<w:pStyle ");
+    let numbering = if xml.contains("<w:numPr") || uses_styles {
+        read_part(&mut zip, "word/numbering.xml", PART_LIMIT)
+            .and_then(Result::ok)
+            .map(|x| Numbering::parse(&x))
+            .unwrap_or_default()
+    } else {
+        Numbering::default()
+    };
+    let controls = xml.contains("<w:sdt>") || xml.contains("<w:sdt ");
+    let styles = if controls || (uses_styles && !numbering.nums.is_empty()) {
+        read_part(&mut zip, "word/styles.xml", PART_LIMIT)
+            .and_then(Result::ok)
+            .filter(|x| x.contains("w:numId") || x.contains("Placeholder"))
+            .map(|x| Styles::parse(&x))
+            .unwrap_or_default()
+    } else {
+        Styles::default()
+    };
     parse_document_with(&xml, numbering, &styles)
         .map_err(|e| bad(format!("正文 XML 有误（{e}）。")))
 }
@@ -230,7 +251,9 @@ impl Numbering {
                             match name.as_ref() {
                                 "w:start" => level.start = v.and_then(|v| v.parse().ok()),
                                 "w:numFmt" => level.fmt = v,
-                                _ => level.text = v,
+                                // A label is a few characters; a hostile one is not repeated
+                                // on every paragraph.
+                                _ => level.text = v.filter(|t| t.chars().count() <= 64),
                             }
                         }
                         _ => {}
@@ -304,7 +327,7 @@ impl Numbering {
         let counters = self.counters.entry(key).or_insert([None; 9]);
         let i = ilvl as usize;
         counters[i] = Some(match counters[i] {
-            Some(v) if !restart => v + 1,
+            Some(v) if !restart => v.saturating_add(1),
             _ => start,
         });
         for deeper in counters.iter_mut().skip(i + 1) {
@@ -381,7 +404,8 @@ fn format_counter(n: i64, fmt: &str) -> String {
             .nth(n as usize - 1)
             .map(String::from)
             .unwrap_or_default(),
-        "lowerLetter" | "upperLetter" if n >= 1 => {
+        // Beyond ZZZ…: a counter from a hostile start value must not ask for gigabytes.
+        "lowerLetter" | "upperLetter" if (1..=26 * 8).contains(&n) => {
             let base = if fmt == "lowerLetter" { b'a' } else { b'A' };
             let c = char::from(base + ((n - 1) % 26) as u8);
             std::iter::repeat_n(c, ((n - 1) / 26 + 1) as usize).collect()
@@ -563,6 +587,8 @@ impl Styles {
 struct TableState {
     slot: usize,
     name: String,
+    /// Nested deeper than layouts go: read as structure only, not returned.
+    discard: bool,
     top_level: bool,
     caption: Vec<String>,
     rows: Vec<RawRow>,
@@ -648,11 +674,25 @@ fn parse_document_with(
                     let state = match tables.last_mut() {
                         Some(parent) => {
                             parent.nested += 1;
-                            let mut caption = parent.caption.clone();
-                            caption.extend(parent.seen.iter().cloned());
+                            // Tables nested deeper than layouts go are read as structure only
+                            // and not returned.
+                            let discard =
+                                parent.discard || tables_depth(&parent.name) >= MAX_NESTING;
+                            let mut caption = Vec::new();
+                            if !discard {
+                                caption.extend(parent.caption.iter().cloned());
+                                caption.extend(parent.seen.iter().cloned());
+                                let keep = caption.len().saturating_sub(CAPTION_KEPT);
+                                caption.drain(..keep);
+                            }
                             TableState {
                                 slot,
-                                name: format!("{}-{}", parent.name, parent.nested),
+                                name: if discard {
+                                    parent.name.clone()
+                                } else {
+                                    format!("{}-{}", parent.name, parent.nested)
+                                },
+                                discard,
                                 top_level: false,
                                 caption,
                                 rows: Vec::new(),
@@ -670,6 +710,7 @@ fn parse_document_with(
                             TableState {
                                 slot,
                                 name: format!("表格{top_count}"),
+                                discard: false,
                                 top_level: true,
                                 caption: std::mem::take(&mut captions),
                                 rows: Vec::new(),
@@ -828,12 +869,15 @@ fn parse_document_with(
                         if let Some(t) = tables.pop() {
                             let top = t.top_level;
                             let slot = t.slot;
+                            let deep = t.discard;
                             let counts = Counts {
                                 revisions: t.revisions,
                                 placeholders: t.placeholders,
                                 numbered: t.numbered,
                             };
-                            if let Some(s) = out.get_mut(slot) {
+                            if let Some(s) = out.get_mut(slot)
+                                && !deep
+                            {
                                 let g = build_grid(t.name, t.rows, t.caption);
                                 *s = Some((g, top, counts));
                             }
@@ -980,6 +1024,9 @@ fn end_paragraph(
         Some(t) if t.cell.is_some() => {
             let cleaned = clean_cell(&text);
             if !cleaned.is_empty() {
+                if t.seen.len() >= CAPTION_KEPT {
+                    t.seen.remove(0);
+                }
                 t.seen.push(cleaned);
             }
             if let Some(c) = t.cell.as_mut() {
@@ -1484,6 +1531,20 @@ mod tests {
         assert_eq!((g[1].text(1, 0), g[1].text(1, 1)), ("1", "甲"));
         assert_eq!(g[1].caption, vec!["附件1", "某区指标体系", "说明"]);
         assert_eq!(g[1].place(1, Some(1)), "表格1-1第2行第2列");
+    }
+
+    #[test]
+    fn tables_nested_beyond_layouts_are_not_returned() {
+        let mut body = String::new();
+        for _ in 0..50 {
+            body.push_str("<w:tbl><w:tr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p>");
+        }
+        for _ in 0..50 {
+            body.push_str("</w:tc></w:tr></w:tbl>");
+        }
+        let g = parse_document(&doc(&body)).expect("xml");
+        assert_eq!(g.len(), 1 + MAX_NESTING);
+        assert_eq!(g.last().map(|g| g.name.as_str()), Some("表格1-1-1-1-1-1-1"));
     }
 
     #[test]
