@@ -133,19 +133,6 @@ fn main() {
         });
         println!("  {f:<34} {t:>10.2?}（其中读取 {read:.2?}）");
     }
-    let ods = std::fs::read(fixture("indicators/libreoffice-made.ods")).expect("ods");
-    let t = time(40, || {
-        shifan_core::sheet::xlsx_meta::scan_ods(&ods, 1 << 30);
-    });
-    println!("  （libreoffice-made.ods 的隐藏行列与公式扫描 {t:.2?}）");
-    let t = time(40, || {
-        use std::io::Read;
-        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&ods)).expect("zip");
-        let mut f = z.by_name("content.xml").expect("content");
-        let mut v = Vec::new();
-        f.read_to_end(&mut v).expect("read");
-    });
-    println!("  （其中解压 content.xml {t:.2?}）");
     let big = d.path().join("big-100000.xlsx");
     big_sheet(&big, 100_000);
     let imp = IndicatorImport::new(&big, false);
