@@ -379,6 +379,16 @@ fn fuzz_importer_entry_points_with_mutated_fixtures() {
         "indicators/official-table.docx",
         "indicators/official-table-gridspan.docx",
         "hostile/dates-ten-formats.xlsx",
+        // Word revisions, content controls, automatic numbering, nested and continued tables,
+        // hidden rows and columns, a system over several sheets (tests/fixtures/fidelity/).
+        "fidelity/indicators/indicators-word-tracked-changes-python-docx.docx",
+        "fidelity/indicators/indicators-word-content-controls-python-docx.docx",
+        "fidelity/indicators/indicators-word-auto-numbering-python-docx.docx",
+        "fidelity/indicators/indicators-word-nested-layout-table-python-docx.docx",
+        "fidelity/indicators/indicators-word-continued-table-python-docx.docx",
+        "fidelity/indicators/indicators-hidden-withdrawn-row-openpyxl.xlsx",
+        "fidelity/indicators/indicators-one-sheet-per-aspect-libreoffice.xlsx",
+        "fidelity-variants/indicators/ods-hidden-row-and-column-libreoffice.ods",
     ];
     let (cases, budget) = fuzz_limits(240, 35);
     let started = Instant::now();

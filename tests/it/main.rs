@@ -5,6 +5,7 @@ mod campaigns;
 mod faults;
 mod fidelity;
 mod fidelity_collect;
+mod fidelity_sheets;
 mod hostile;
 mod indicator_export;
 mod indicator_import;

@@ -26,7 +26,9 @@ use crate::error::{Error, Result};
 use crate::model::{ImportIssue, IndicatorImportPreview, IndicatorNode, Severity, SystemInfo};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
-use crate::sheet::layout::{Issues, is_note_text, is_total_text, scan_header, short};
+use crate::sheet::layout::{
+    Issues, Uncalculated, is_note_text, is_total_text, scan_header, short, uncalculated_issue,
+};
 use crate::sheet::{Grid, display_name, read_file, read_tables_from_bytes};
 use crate::text::{header_key, parse_number_label, split_heading, to_half_width};
 use crate::workspace::Workspace;
@@ -179,23 +181,56 @@ struct Header {
     methods: Option<usize>,
     veto: Option<usize>,
     score_quality: usize,
+    /// The smallest ordinal a level header names ("二级指标" → 2): above 1, the upper levels
+    /// are not in the table (an aspect per sheet).
+    top_ordinal: Option<u32>,
 }
 
-fn header_from(names: &[(usize, String)], row: usize) -> Option<Header> {
+impl Header {
+    fn used(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = self.levels.iter().map(|(c, _)| *c).collect();
+        v.push(self.text);
+        v.extend(
+            [self.no, self.score, self.methods, self.veto]
+                .into_iter()
+                .flatten(),
+        );
+        v
+    }
+}
+
+/// A header from the names of one row (column, text). Visible columns are read first: a hidden
+/// column only takes a role no visible column takes (a hidden 原序号 beside the real 序号).
+fn header_from(g: &Grid, names: &[(usize, String)], row: usize) -> Option<Header> {
     let mut no = None;
     let mut levels: Vec<(Option<u32>, usize, String)> = Vec::new();
     let mut text: Option<(usize, String)> = None;
     let (mut score, mut methods, mut veto) = (None, None, None);
     let mut quality = 0;
-    for (c, name) in names {
+    let mut top_ordinal: Option<u32> = None;
+    let mut visible_levels = false;
+    let ordered = names
+        .iter()
+        .filter(|(c, _)| !g.col_hidden(*c))
+        .chain(names.iter().filter(|(c, _)| g.col_hidden(*c)));
+    for (c, name) in ordered {
         let Some(role) = classify(name) else { continue };
         let clean = header_key(name);
+        let hidden = g.col_hidden(*c);
         match role {
             Role::No if no.is_none() => no = Some(*c),
             Role::Level(n) if !levels.iter().any(|(_, cc, _)| cc == c) => {
                 // The same ordinal twice (merged header copied across) counts once.
                 if n.is_some() && levels.iter().any(|(m, _, _)| *m == n) {
                     continue;
+                }
+                // A hidden named level ("类别") beside visible levels is not a level.
+                if hidden && n.is_none() && visible_levels {
+                    continue;
+                }
+                visible_levels |= !hidden;
+                if let Some(o) = n {
+                    top_ordinal = Some(top_ordinal.map_or(o, |t| t.min(o)));
                 }
                 levels.push((n, *c, clean));
             }
@@ -231,6 +266,7 @@ fn header_from(names: &[(usize, String)], row: usize) -> Option<Header> {
         methods,
         veto,
         score_quality: quality,
+        top_ordinal,
     })
 }
 
@@ -254,7 +290,7 @@ fn find_header(g: &Grid) -> Option<Header> {
                 .enumerate()
                 .collect(),
         };
-        header_from(&names, r).map(|h| (h.score_quality, h))
+        header_from(g, &names, r).map(|h| (h.score_quality, h))
     })
 }
 
@@ -276,33 +312,43 @@ fn heading_style(code: &str) -> &'static str {
     }
 }
 
-/// Result of reading one table.
-struct TableResult {
-    draft_roots: Vec<IndicatorNode>,
-    level_names: Vec<String>,
-    issues: Vec<ImportIssue>,
-    leaves: usize,
-    title: Option<String>,
+/// One indicator read from a table.
+struct Row {
+    no: i64,
+    /// Index of its table among the tables read together.
+    table: usize,
+    row: usize,
+    path: Vec<String>,
+    text: String,
+    score: Option<f64>,
+    methods: Option<String>,
+    veto: bool,
 }
 
-fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
-    let mut issues = Issues::new(file);
-    // Title: the first line above the header that names a system.
-    let mut title = None;
-    let above: Vec<String> = g
-        .caption
-        .iter()
-        .cloned()
-        .chain((0..h.row).flat_map(|r| {
-            let mut vals: Vec<String> = (0..g.width())
-                .map(|c| g.text(r, c).to_string())
-                .filter(|t| !t.is_empty())
-                .collect();
-            vals.dedup();
-            vals
-        }))
-        .collect();
-    for t in &above {
+/// What one table holds.
+struct TableRows {
+    rows: Vec<Row>,
+    issues: Vec<ImportIssue>,
+    title: Option<String>,
+    /// An error was found (so "no indicators under the header" would only repeat it).
+    has_errors: bool,
+}
+
+/// How hidden rows skipped are listed: one warning each up to this many, then one for the rest.
+const HIDDEN_ROWS_LISTED: usize = 20;
+
+/// The title of a table: the first line above the header that names a system.
+fn table_title(g: &Grid, h: &Header) -> Option<String> {
+    let width = g.width();
+    let above = g.caption.iter().cloned().chain((0..h.row).flat_map(|r| {
+        let mut vals: Vec<String> = (0..width)
+            .map(|c| g.text(r, c).to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        vals.dedup();
+        vals
+    }));
+    for t in above {
         let t1 = t.replace('\n', "");
         let generic = ["指标体系", "指标", "体系"].contains(&t1.trim());
         if (t1.contains("指标") || t1.contains("体系"))
@@ -310,21 +356,81 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
             && t1.chars().count() <= 60
             && classify(&t1).is_none()
         {
-            title = Some(t1.trim().to_string());
-            break;
+            return Some(t1.trim().to_string());
         }
     }
+    None
+}
 
-    struct Row {
-        no: i64,
-        row: usize,
-        path: Vec<String>,
-        text: String,
-        score: Option<f64>,
-        methods: Option<String>,
-        veto: bool,
+/// The heading a table stands for when a system is split into one table per aspect: a heading
+/// ("一、…") above the header or in the paragraphs before a Word table, else the sheet name.
+fn table_heading(g: &Grid, h: &Header) -> String {
+    let width = g.width();
+    let cells = (0..h.row).flat_map(|r| (0..width).map(move |c| (r, c)));
+    let in_sheet = cells
+        .map(|(r, c)| g.text(r, c))
+        .find(|t| !t.is_empty() && !split_heading(t).0.is_empty() && t.chars().count() <= 40);
+    let in_caption = g
+        .caption
+        .iter()
+        .rev()
+        .map(String::as_str)
+        .find(|t| !split_heading(t).0.is_empty() && t.chars().count() <= 40);
+    in_sheet
+        .or(in_caption)
+        .map(|t| t.replace('\n', ""))
+        .unwrap_or_else(|| g.name.clone())
+}
+
+fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
+    let mut issues = Issues::new(file);
+    let title = table_title(g, h);
+    let width = g.width();
+    let used = h.used();
+    // Hidden columns the header does not use are not part of the table.
+    let cols: Vec<usize> = (0..width)
+        .filter(|c| !g.col_hidden(*c) || used.contains(c))
+        .collect();
+    for note in &g.read_notes {
+        issues.at(Severity::Warning, g, None, None, note);
     }
+    header_notes(&mut issues, g, h, &used, width);
+
+    // Formulas never calculated read as empty cells: say so once per column, not per row.
+    let column_names: Vec<(usize, String, bool)> =
+        std::iter::once((h.no, "序号".to_string(), true))
+            .chain(std::iter::once((Some(h.text), h.text_name.clone(), true)))
+            .chain(h.levels.iter().map(|(c, n)| (Some(*c), n.clone(), true)))
+            .chain([
+                (h.score, "分值".to_string(), false),
+                (h.methods, "评估方式".to_string(), false),
+                (h.veto, "一票否决".to_string(), false),
+            ])
+            .filter_map(|(c, n, needed)| c.map(|c| (c, n, needed)))
+            .collect();
+    let mut no_uncalculated = None;
+    let mut text_uncalculated = None;
+    for (c, name, needed) in &column_names {
+        let Some(u) = uncalculated_issue(g, *c, Some(h.row), name) else {
+            continue;
+        };
+        let severity = if *needed {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        issues.at(severity, g, Some(u.first_row()), Some(*c), &u.message);
+        if Some(*c) == h.no {
+            no_uncalculated = Some(u);
+        } else if *c == h.text {
+            text_uncalculated = Some(u);
+        }
+    }
+    let uncalculated =
+        |u: &Option<Uncalculated>, r: usize| u.as_ref().is_some_and(|u| u.contains(r));
+
     let mut rows: Vec<Row> = Vec::new();
+    let mut hidden_skipped: Vec<usize> = Vec::new();
     let mut styles: Vec<&'static str> = Vec::new();
     let mut heading_path: Vec<String> = Vec::new();
     let mut last_levels: Vec<String> = vec![String::new(); h.levels.len()];
@@ -333,10 +439,16 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
         if g.row_is_blank(r) {
             continue;
         }
+        // A hidden row is not live data (a withdrawn indicator kept out of sight).
+        if g.row_hidden(r) {
+            hidden_skipped.push(r);
+            continue;
+        }
         let text = g.text(r, h.text).to_string();
         let no_raw = h.no.map(|c| g.text(r, c).to_string()).unwrap_or_default();
-        let mut distinct: Vec<&str> = (0..g.width())
-            .map(|c| g.text(r, c))
+        let mut distinct: Vec<&str> = cols
+            .iter()
+            .map(|&c| g.text(r, c))
             .filter(|t| !t.is_empty())
             .collect();
         let filled = distinct.len();
@@ -405,7 +517,10 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
             }
         }
         if text.is_empty() {
-            if !no_raw.is_empty() && parse_number_label(&no_raw).is_some() {
+            if !no_raw.is_empty()
+                && parse_number_label(&no_raw).is_some()
+                && !uncalculated(&text_uncalculated, r)
+            {
                 issues.at(
                     Severity::Error,
                     g,
@@ -441,6 +556,8 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
                 let (code, rest) = split_heading(&text);
                 match parse_number_label(&code) {
                     Some(n) if !rest.is_empty() => (Some(n), rest),
+                    // Said once for the whole column above.
+                    _ if uncalculated(&no_uncalculated, r) => (None, text),
                     _ => {
                         let col = h.no.unwrap_or(h.text);
                         issues.at(Severity::Error, g, Some(r), Some(col), "缺少指标序号。");
@@ -484,6 +601,7 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
         });
         rows.push(Row {
             no,
+            table,
             row: r,
             path,
             text,
@@ -492,125 +610,401 @@ fn read_table(file: &str, g: &Grid, h: &Header) -> TableResult {
             veto,
         });
     }
-
-    // Duplicate numbers: name every row that carries one.
-    let mut by_no: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
-    for r in &rows {
-        by_no.entry(r.no).or_default().push(r.row);
+    hidden_rows_note(&mut issues, g, h, &hidden_skipped);
+    TableRows {
+        has_errors: issues.has_errors(),
+        rows,
+        issues: issues.list,
+        title,
     }
-    let no_col = h.no.unwrap_or(h.text);
-    for (no, at) in by_no.iter().filter(|(_, v)| v.len() > 1) {
-        let list: Vec<String> = at.iter().map(|r| format!("第{}行", r + 1)).collect();
+}
+
+/// The header text of column `c` (in the header row, or the row above it for two-row headers).
+fn header_text(g: &Grid, h: &Header, c: usize) -> String {
+    let t = g.text(h.row, c);
+    let t = if t.is_empty() && h.row > 0 {
+        g.text(h.row - 1, c)
+    } else {
+        t
+    };
+    t.replace('\n', "")
+}
+
+/// "C列“牵头单位”" / "第3列“牵头单位”".
+fn col_named(g: &Grid, c: usize, name: &str) -> String {
+    if g.is_word_table {
+        format!("第{}列“{}”", c + 1, short(name))
+    } else {
+        format!("{}列“{}”", g.col_label(c), short(name))
+    }
+}
+
+/// Columns of the header the import does not read, and hidden columns it does or does not read:
+/// never silently.
+fn header_notes(issues: &mut Issues, g: &Grid, h: &Header, used: &[usize], width: usize) {
+    let used_names: Vec<String> = used.iter().map(|&c| header_text(g, h, c)).collect();
+    let (mut unused, mut hidden_unused) = (Vec::new(), Vec::new());
+    for c in 0..width {
+        let name = header_text(g, h, c);
+        if name.is_empty() || used.contains(&c) {
+            continue;
+        }
+        // A merged header cell copied across a used column is not a column of its own.
+        if g.cell(h.row, c).is_some_and(|cell| cell.merged_copy) && used_names.contains(&name) {
+            continue;
+        }
+        if g.col_hidden(c) {
+            hidden_unused.push(col_named(g, c, &name));
+        } else {
+            unused.push(col_named(g, c, &name));
+        }
+    }
+    if !hidden_unused.is_empty() {
         issues.at(
-            Severity::Error,
+            Severity::Warning,
             g,
-            Some(at[1]),
-            Some(no_col),
+            Some(h.row),
+            None,
             &format!(
-                "指标序号 {no} 重复出现（{}），每个序号只能对应一项指标。",
+                "隐藏的列不导入：{}（隐藏的内容不作为指标体系的一部分；如需导入，请在 Excel 或 WPS 中取消隐藏）。",
+                hidden_unused.join("、")
+            ),
+        );
+    }
+    if !unused.is_empty() {
+        issues.at(
+            Severity::Warning,
+            g,
+            Some(h.row),
+            None,
+            &format!(
+                "未导入的列：{}（指标体系只读取序号、各级指标、分值、评估方式和一票否决）。",
+                unused.join("、")
+            ),
+        );
+    }
+    let hidden_used: Vec<String> = used
+        .iter()
+        .filter(|c| g.col_hidden(**c))
+        .map(|&c| col_named(g, c, &header_text(g, h, c)))
+        .collect();
+    if !hidden_used.is_empty() {
+        issues.at(
+            Severity::Warning,
+            g,
+            Some(h.row),
+            None,
+            &format!(
+                "{}是隐藏的列，没有其他同名的列，仍按其内容导入，请核对。",
+                hidden_used.join("、")
+            ),
+        );
+    }
+}
+
+/// Hidden rows skipped: each named, with what it holds.
+fn hidden_rows_note(issues: &mut Issues, g: &Grid, h: &Header, rows: &[usize]) {
+    for &r in rows.iter().take(HIDDEN_ROWS_LISTED) {
+        let no = h.no.map(|c| g.text(r, c)).unwrap_or("");
+        let text = g.text(r, h.text);
+        let what = [no, text]
+            .iter()
+            .filter(|t| !t.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let what = if what.is_empty() {
+            String::new()
+        } else {
+            format!("（“{}”）", short(&what))
+        };
+        issues.at(
+            Severity::Warning,
+            g,
+            Some(r),
+            None,
+            &format!(
+                "这一行是隐藏行{what}，已跳过，未导入。如果它应当导入，请在 Excel 或 WPS 中取消隐藏后重新导入。"
+            ),
+        );
+    }
+    if rows.len() > HIDDEN_ROWS_LISTED {
+        let rest: Vec<String> = rows[HIDDEN_ROWS_LISTED..]
+            .iter()
+            .take(50)
+            .map(|r| format!("第{}行", r + 1))
+            .collect();
+        issues.at(
+            Severity::Warning,
+            g,
+            None,
+            None,
+            &format!(
+                "另有 {} 个隐藏行已跳过，未导入：{}{}。如果是筛选隐藏的，请先取消筛选再导入。",
+                rows.len() - HIDDEN_ROWS_LISTED,
+                rest.join("、"),
+                if rows.len() - HIDDEN_ROWS_LISTED > 50 {
+                    "等"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+}
+
+/// One table with an indicator header.
+struct Found<'g> {
+    g: &'g Grid,
+    h: Header,
+    t: TableRows,
+}
+
+impl Found<'_> {
+    fn numbers(&self) -> std::collections::BTreeSet<i64> {
+        self.t.rows.iter().map(|r| r.no).collect()
+    }
+
+    fn depth(&self) -> usize {
+        self.t.rows.iter().map(|r| r.path.len()).max().unwrap_or(0)
+    }
+
+    /// "工作表“2019版”（104 项，序号 1—104）".
+    fn describe(&self) -> String {
+        let n = self.numbers();
+        match (n.first(), n.last()) {
+            (Some(a), Some(b)) if a != b => format!(
+                "{}（{} 项，序号 {a}—{b}）",
+                self.g.label(),
+                self.t.rows.len()
+            ),
+            _ => format!("{}（{} 项）", self.g.label(), self.t.rows.len()),
+        }
+    }
+}
+
+fn norm(t: &str) -> String {
+    to_half_width(t)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"，。；、,.;".contains(*c))
+        .collect()
+}
+
+/// Whether `other` repeats indicators of `best` (a 任务分解 sheet or a copy beside the system):
+/// its numbers are among those of `best` and nearly all its texts are the same.
+fn repeats(best: &Found<'_>, other: &Found<'_>) -> bool {
+    let texts: BTreeMap<i64, String> = best.t.rows.iter().map(|r| (r.no, norm(&r.text))).collect();
+    let mut same = 0usize;
+    for r in &other.t.rows {
+        match texts.get(&r.no) {
+            Some(t) if *t == norm(&r.text) => same += 1,
+            Some(_) => {}
+            None => return false,
+        }
+    }
+    !other.t.rows.is_empty() && same * 10 >= other.t.rows.len() * 9
+}
+
+/// Whether no number is in two of the tables (a number twice in one table is reported there).
+fn pairwise_disjoint(found: &[Found<'_>], keep: &[usize]) -> bool {
+    let mut all = std::collections::BTreeSet::new();
+    keep.iter().all(|&i| {
+        let n = found[i].numbers();
+        let ok = n.is_disjoint(&all);
+        all.extend(n);
+        ok
+    })
+}
+
+/// Which tables make the system: one, or several read together in order (a system split into
+/// one sheet or table per aspect). Hidden sheets give way to visible ones; copies of the
+/// system's indicators are left out; tables whose numbers clash are refused. Returns the
+/// chosen tables (indexes into `found`) and the issues about the choice (an error refuses).
+fn choose(file: &str, found: &[Found<'_>]) -> (Vec<usize>, Vec<ImportIssue>) {
+    let mut issues = Issues::new(file);
+    let live: Vec<usize> = (0..found.len())
+        .filter(|&i| !found[i].t.rows.is_empty())
+        .collect();
+    if live.is_empty() {
+        // Nothing read: the first table with something to say, else none.
+        let first = (0..found.len()).find(|&i| !found[i].t.issues.is_empty());
+        return (first.into_iter().collect(), issues.list);
+    }
+    let visible: Vec<usize> = live
+        .iter()
+        .copied()
+        .filter(|&i| !found[i].g.hidden)
+        .collect();
+    let mut keep = if visible.is_empty() {
+        for &i in &live {
+            issues.at(
+                Severity::Warning,
+                found[i].g,
+                None,
+                None,
+                "这是隐藏的工作表，文件中没有其他可见的指标体系，已按其内容导入，请核对。",
+            );
+        }
+        live.clone()
+    } else {
+        for &i in live.iter().filter(|i| found[**i].g.hidden) {
+            issues.at(
+                Severity::Warning,
+                found[i].g,
+                None,
+                None,
+                &format!(
+                    "隐藏的工作表不导入（其中有 {} 项指标）；导入的是可见的工作表。",
+                    found[i].t.rows.len()
+                ),
+            );
+        }
+        visible
+    };
+    if keep.len() == 1 {
+        return (keep, issues.list);
+    }
+    // The biggest (most indicators, then deepest): copies of its indicators are left out.
+    let best = keep
+        .iter()
+        .copied()
+        .max_by_key(|&i| {
+            (
+                found[i].t.rows.len(),
+                found[i].depth(),
+                std::cmp::Reverse(i),
+            )
+        })
+        .unwrap_or(keep[0]);
+    keep.retain(|&i| {
+        if i == best || !repeats(&found[best], &found[i]) {
+            return true;
+        }
+        issues.at(
+            Severity::Warning,
+            found[i].g,
+            None,
+            None,
+            &format!(
+                "列出的 {} 项指标与{}相同，视为其副本，不重复导入。",
+                found[i].t.rows.len(),
+                found[best].g.label()
+            ),
+        );
+        false
+    });
+    if !pairwise_disjoint(found, &keep) {
+        // Small tables whose numbers clash with the system's (a 评分说明 with its own 1, 2, 3).
+        keep.retain(|&i| {
+            let small = found[i].t.rows.len() * 5 <= found[best].t.rows.len();
+            let clash = !found[i].numbers().is_disjoint(&found[best].numbers());
+            if i == best || !(small && clash) {
+                return true;
+            }
+            issues.at(
+                Severity::Warning,
+                found[i].g,
+                None,
+                None,
+                &format!(
+                    "这里也有带序号的 {} 行，但序号与{}重复，不作为指标体系导入。",
+                    found[i].t.rows.len(),
+                    found[best].g.label()
+                ),
+            );
+            false
+        });
+    }
+    let what = if keep.iter().all(|&i| found[i].g.is_word_table) {
+        "表格"
+    } else {
+        "工作表"
+    };
+    if keep.len() > 1 && !pairwise_disjoint(found, &keep) {
+        let list: Vec<String> = keep.iter().map(|&i| found[i].describe()).collect();
+        let fix = if what == "表格" {
+            "请删除不需要导入的表格（或把要导入的表格单独另存为一个文件）后重试"
+        } else {
+            "请删除或隐藏不需要导入的工作表（或把要导入的工作表单独另存为一个文件）后重试"
+        };
+        issues.file(
+            Severity::Error,
+            &format!(
+                "有 {} 个{what}都像指标体系，但序号相互重叠，无法判断应当导入哪一个，也不能合并：{}。{fix}。",
+                keep.len(),
+                list.join("、")
+            ),
+        );
+        return (vec![best], issues.list);
+    }
+    if keep.len() > 1 {
+        let list: Vec<String> = keep.iter().map(|&i| found[i].describe()).collect();
+        issues.file(
+            Severity::Warning,
+            &format!(
+                "指标体系分在 {} 个{what}中，已按顺序合并导入：{}。",
+                keep.len(),
                 list.join("、")
             ),
         );
     }
-    if let (Some(first), Some(last)) = (by_no.keys().next(), by_no.keys().last()) {
-        let missing: Vec<String> = (*first..=*last)
-            .filter(|n| !by_no.contains_key(n))
-            .map(|n| n.to_string())
-            .collect();
-        if !missing.is_empty() && missing.len() <= 50 {
-            issues.at(
-                Severity::Warning,
-                g,
-                None,
-                None,
-                &format!("指标序号不连续，缺少：{}。", missing.join("、")),
-            );
-        }
-    }
+    (keep, issues.list)
+}
 
-    // Build the tree: headings keyed by their full path text.
-    let depth_max = rows.iter().map(|r| r.path.len()).max().unwrap_or(0);
-    if rows.iter().any(|r| r.path.len() != depth_max) && depth_max > 0 {
-        let r = rows
+/// Tables without a header that continue the system (same columns, numbered rows whose
+/// numbers were not read): a continuation whose header was not repeated. Reading on without
+/// them would import part of the system, so each is an error that says how to fix the file.
+fn orphans(file: &str, first: &Found<'_>, headerless: &[&Grid], rows: &[Row]) -> Vec<ImportIssue> {
+    let mut issues = Issues::new(file);
+    let Some(no_col) = first.h.no else {
+        return issues.list;
+    };
+    let read: std::collections::BTreeSet<i64> = rows.iter().map(|r| r.no).collect();
+    let width = first.g.width();
+    for g in headerless
+        .iter()
+        .filter(|g| !g.hidden && g.width() == width)
+    {
+        let numbered: Vec<(usize, i64)> = (0..g.rows.len())
+            .filter(|&r| !g.row_hidden(r) && !g.text(r, first.h.text).is_empty())
+            .filter_map(|r| parse_number_label(g.text(r, no_col)).map(|n| (r, n)))
+            .collect();
+        let new: Vec<i64> = numbered
             .iter()
-            .find(|r| r.path.len() != depth_max)
-            .map(|r| r.row);
+            .map(|(_, n)| *n)
+            .filter(|n| !read.contains(n))
+            .collect();
+        if numbered.len() < 3 || new.is_empty() {
+            continue;
+        }
+        let (lo, hi) = (
+            new.iter().min().copied().unwrap_or(0),
+            new.iter().max().copied().unwrap_or(0),
+        );
+        let fix = if g.is_word_table {
+            format!(
+                "请在 Word 中删除两个表格之间的文字使其合并，或在这个表格第一行加上与{}相同的表头",
+                first.g.label()
+            )
+        } else {
+            format!(
+                "请给这个工作表加上与{}相同的表头（或把内容移到同一个工作表中）",
+                first.g.label()
+            )
+        };
         issues.at(
-            Severity::Warning,
+            Severity::Error,
             g,
-            r,
-            None,
-            "部分指标的上级层次不完整（缺少上级指标），已按实际层次导入。",
+            Some(numbered[0].0),
+            Some(no_col),
+            &format!(
+                "这里没有表头，但列数与{}相同，有 {} 行带序号的指标（序号 {lo}—{hi}）不在已读取的指标中，像是没有重复表头的续表。为免只导入一部分指标，已停止导入。{fix}，然后重新导入。",
+                first.g.label(),
+                numbered.len()
+            ),
         );
     }
-    let mut roots: Vec<IndicatorNode> = Vec::new();
-    for row in &rows {
-        let mut level: &mut Vec<IndicatorNode> = &mut roots;
-        let mut uid = String::from("h:");
-        for (d, seg) in row.path.iter().enumerate() {
-            let (code, name) = split_heading(seg);
-            let key = if code.is_empty() {
-                name.clone()
-            } else {
-                code.clone()
-            };
-            if d > 0 {
-                uid.push('/');
-            }
-            uid.push_str(&key);
-            let pos = match level.iter().position(|n| !n.is_leaf && n.uid == uid) {
-                Some(p) => p,
-                None => {
-                    level.push(IndicatorNode {
-                        id: 0,
-                        uid: uid.clone(),
-                        depth: d as i64,
-                        code,
-                        title: name,
-                        is_leaf: false,
-                        no: None,
-                        score: None,
-                        methods: None,
-                        veto: false,
-                        children: Vec::new(),
-                    });
-                    level.len() - 1
-                }
-            };
-            level = &mut level[pos].children;
-        }
-        level.push(leaf(
-            row.path.len() as i64,
-            row.no,
-            row.text.clone(),
-            row.score,
-            row.methods.clone(),
-            row.veto,
-        ));
-    }
-    // Level names: ordinal headers ("一级指标") or named ones ("方面"), then the text column.
-    let mut level_names: Vec<String> = h.levels.iter().map(|(_, n)| n.clone()).collect();
-    let depth = depth_max + 1;
-    let ordinal = h
-        .levels
-        .iter()
-        .all(|(_, n)| matches!(classify(n), Some(Role::Level(Some(_)))));
-    if level_names.len() + 1 != depth || ordinal {
-        level_names = default_level_names(depth);
-        if !ordinal && !h.levels.is_empty() && h.levels.len() + 1 == depth {
-            level_names = h.levels.iter().map(|(_, n)| n.clone()).collect();
-            level_names.push(h.text_name.clone());
-        }
-    } else {
-        level_names.push(h.text_name.clone());
-    }
-    TableResult {
-        leaves: rows.len(),
-        draft_roots: roots,
-        level_names,
-        issues: issues.list,
-        title,
-    }
+    issues.list
 }
 
 /// A parsed file: the system and everything found on the way.
@@ -634,6 +1028,150 @@ pub fn plan(path: &Path) -> Result<Parsed> {
     let sha = format!("{:x}", Sha256::digest(&bytes));
     let grids = read_tables_from_bytes(&file, bytes)?;
     plan_grids(&file, path, &grids, sha)
+}
+
+/// The tree, level names and issues of the rows of the chosen tables.
+struct Built {
+    roots: Vec<IndicatorNode>,
+    level_names: Vec<String>,
+    issues: Vec<ImportIssue>,
+}
+
+fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) -> Built {
+    let mut issues = Issues::new(file);
+    let one = tables.len() == 1;
+    let place = |row: &Row| -> String {
+        let g = tables[row.table].g;
+        if one && g.continued.is_empty() {
+            format!("第{}行", row.row + 1)
+        } else {
+            g.place(row.row, None)
+        }
+    };
+    // Duplicate numbers: name every row that carries one.
+    let mut by_no: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        by_no.entry(r.no).or_default().push(i);
+    }
+    for (no, at) in by_no.iter().filter(|(_, v)| v.len() > 1) {
+        let list: Vec<String> = at.iter().map(|&i| place(&rows[i])).collect();
+        let second = &rows[at[1]];
+        let t = tables[second.table];
+        issues.at(
+            Severity::Error,
+            t.g,
+            Some(second.row),
+            Some(t.h.no.unwrap_or(t.h.text)),
+            &format!(
+                "指标序号 {no} 重复出现（{}），每个序号只能对应一项指标。",
+                list.join("、")
+            ),
+        );
+    }
+    if let (Some(first), Some(last)) = (by_no.keys().next(), by_no.keys().last()) {
+        let missing: Vec<String> = (*first..=*last)
+            .filter(|n| !by_no.contains_key(n))
+            .map(|n| n.to_string())
+            .collect();
+        if !missing.is_empty() && missing.len() <= 50 {
+            let what = format!("指标序号不连续，缺少：{}。", missing.join("、"));
+            if one {
+                issues.at(Severity::Warning, tables[0].g, None, None, &what);
+            } else {
+                issues.file(Severity::Warning, &what);
+            }
+        }
+    }
+
+    // Build the tree: headings keyed by their full path text.
+    let depth_max = rows.iter().map(|r| r.path.len()).max().unwrap_or(0);
+    if let Some(r) = rows.iter().find(|r| r.path.len() != depth_max) {
+        issues.at(
+            Severity::Warning,
+            tables[r.table].g,
+            Some(r.row),
+            None,
+            "部分指标的上级层次不完整（缺少上级指标），已按实际层次导入。",
+        );
+    }
+    let mut roots: Vec<IndicatorNode> = Vec::new();
+    // Where each heading (by uid) sits among its siblings: a 100 000-row sheet must not search
+    // its siblings row by row.
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for row in rows.iter_mut() {
+        let mut level: &mut Vec<IndicatorNode> = &mut roots;
+        let mut uid = String::from("h:");
+        for (d, seg) in row.path.iter().enumerate() {
+            let (code, name) = split_heading(seg);
+            let key = if code.is_empty() {
+                name.clone()
+            } else {
+                code.clone()
+            };
+            if d > 0 {
+                uid.push('/');
+            }
+            uid.push_str(&key);
+            let pos = match index.get(&uid) {
+                Some(&p) if level.get(p).is_some_and(|n| !n.is_leaf && n.uid == uid) => p,
+                _ => {
+                    level.push(IndicatorNode {
+                        id: 0,
+                        uid: uid.clone(),
+                        depth: d as i64,
+                        code,
+                        title: name,
+                        is_leaf: false,
+                        no: None,
+                        score: None,
+                        methods: None,
+                        veto: false,
+                        children: Vec::new(),
+                    });
+                    index.insert(uid.clone(), level.len() - 1);
+                    level.len() - 1
+                }
+            };
+            level = &mut level[pos].children;
+        }
+        level.push(leaf(
+            row.path.len() as i64,
+            row.no,
+            std::mem::take(&mut row.text),
+            row.score,
+            row.methods.take(),
+            row.veto,
+        ));
+    }
+    // Level names: ordinal headers ("一级指标") or named ones ("方面"), then the text column;
+    // a level taken from sheet names (one sheet per aspect) is named by its ordinal.
+    let h = &tables[0].h;
+    let depth = depth_max + 1;
+    let mut named: Vec<String> = h.levels.iter().map(|(_, n)| n.clone()).collect();
+    if prefixed {
+        named.insert(
+            0,
+            default_level_names(depth)
+                .first()
+                .cloned()
+                .unwrap_or_default(),
+        );
+    }
+    let ordinal = h
+        .levels
+        .iter()
+        .all(|(_, n)| matches!(classify(n), Some(Role::Level(Some(_)))));
+    let level_names = if named.len() + 1 != depth || ordinal {
+        default_level_names(depth)
+    } else {
+        named.push(h.text_name.clone());
+        named
+    };
+    Built {
+        roots,
+        level_names,
+        issues: issues.list,
+    }
 }
 
 fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Parsed> {
@@ -661,37 +1199,78 @@ fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Pa
         };
         return Err(no_table(format!("“{file}”：{what}，无法导入指标体系。")));
     }
-    let mut best: Option<(&Grid, TableResult)> = None;
-    for g in grids {
-        let Some(h) = find_header(g) else { continue };
-        let t = read_table(file, g, &h);
-        let better = match &best {
-            None => true,
-            Some((_, b)) => t.leaves > b.leaves,
-        };
-        if better {
-            best = Some((g, t));
-        }
-    }
-    let Some((grid, t)) = best.filter(|(_, t)| t.leaves > 0 || !t.issues.is_empty()) else {
+    let mut headerless: Vec<&Grid> = Vec::new();
+    let found: Vec<Found<'_>> = grids
+        .iter()
+        .filter_map(|g| match find_header(g) {
+            Some(h) => Some((g, h)),
+            None => {
+                headerless.push(g);
+                None
+            }
+        })
+        .enumerate()
+        .map(|(i, (g, h))| Found {
+            t: read_rows(file, g, &h, i),
+            g,
+            h,
+        })
+        .collect();
+    let (chosen, choice_issues) = choose(file, &found);
+    let tables: Vec<&Found<'_>> = chosen.iter().map(|&i| &found[i]).collect();
+    let Some(first) = tables.first().copied() else {
         let names: Vec<String> = grids.iter().map(|g| format!("“{}”", g.name)).collect();
         return Err(no_table(format!(
             "“{file}”：在{}中没有找到指标体系的表头。请确认表格有“序号”“一级指标”“二级指标”“三级指标”（或“指标内容”）等列名；该文件可能不是指标体系表，或选错了文件。",
             names.join("、")
         )));
     };
+    // Several tables: each one's upper level comes from its sheet (or heading) when its header
+    // starts below the top ("二级指标") or it has no hierarchy at all.
+    let prefix = tables.len() > 1
+        && (tables
+            .iter()
+            .any(|t| t.h.top_ordinal.is_some_and(|o| o > 1))
+            || tables.iter().all(|t| t.depth() == 0));
+    let mut rows: Vec<Row> = Vec::new();
+    let mut issues: Vec<ImportIssue> = choice_issues;
+    for (k, t) in tables.iter().enumerate() {
+        let heading = prefix.then(|| table_heading(t.g, &t.h));
+        issues.extend(t.t.issues.iter().cloned());
+        rows.extend(t.t.rows.iter().map(|r| {
+            Row {
+                no: r.no,
+                table: k,
+                row: r.row,
+                path: heading
+                    .iter()
+                    .cloned()
+                    .chain(r.path.iter().cloned())
+                    .collect(),
+                text: r.text.clone(),
+                score: r.score,
+                methods: r.methods.clone(),
+                veto: r.veto,
+            }
+        }));
+    }
+    let leaves = rows.len();
+    issues.extend(orphans(file, first, &headerless, &rows));
+    let built = build(file, &tables, rows, prefix);
+    issues.extend(built.issues);
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let name = t
+    let name = first
+        .t
         .title
         .clone()
         .map(|t| strip_annex(&t))
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| {
-            if grid.name.contains("体系") {
-                grid.name.clone()
+            if tables.len() == 1 && first.g.name.contains("体系") {
+                first.g.name.clone()
             } else {
                 stem.clone()
             }
@@ -700,20 +1279,24 @@ fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Pa
         .or_else(|| find_version(&stem))
         .unwrap_or_else(|| "未标注版本".to_string());
     let key = format!("import:{}@{}", name, version);
-    let mut issues = t.issues;
-    if t.leaves == 0 {
+    if leaves == 0 && !tables.iter().any(|t| t.t.has_errors) {
         issues.push(ImportIssue {
             severity: Severity::Error,
             message: format!(
                 "“{file}”{}：找到了表头，但表头下没有任何指标。",
-                grid.label()
+                first.g.label()
             ),
             file: file.to_string(),
-            sheet: Some(grid.name.clone()),
+            sheet: Some(first.g.name.clone()),
             row: None,
             col: None,
         });
     }
+    let source = tables
+        .iter()
+        .map(|t| t.g.name.clone())
+        .collect::<Vec<_>>()
+        .join("、");
     Ok(Parsed {
         draft: SystemDraft {
             key,
@@ -722,12 +1305,12 @@ fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Pa
             issuer: String::new(),
             is_demo: false,
             embedded: false,
-            level_names: t.level_names,
-            roots: t.draft_roots,
+            level_names: built.level_names,
+            roots: built.roots,
             imported_from: Some(file.to_string()),
             source_sha256: Some(sha),
         },
-        source: grid.name.clone(),
+        source,
         issues,
     })
 }
@@ -972,6 +1555,195 @@ mod tests {
             "{msgs:?}"
         );
         assert!(p.has_errors());
+    }
+
+    fn named(name: &str, rows: &[&[&str]]) -> Grid {
+        Grid {
+            name: name.into(),
+            ..grid(rows)
+        }
+    }
+
+    fn plan_of(grids: &[Grid]) -> Parsed {
+        plan_grids("t.xlsx", Path::new("t.xlsx"), grids, String::new()).expect("plan")
+    }
+
+    fn messages(p: &Parsed) -> Vec<&str> {
+        p.issues.iter().map(|i| i.message.as_str()).collect()
+    }
+
+    #[test]
+    fn a_system_split_into_one_sheet_per_aspect_is_read_whole() {
+        let a = named(
+            "一、甲方面",
+            &[
+                &["一、甲方面", "", ""],
+                &["序号", "二级指标", "三级指标"],
+                &["1", "（一）子一", "a"],
+                &["2", "（一）子一", "b"],
+            ],
+        );
+        let b = named(
+            "二、乙方面",
+            &[&["序号", "二级指标", "三级指标"], &["3", "（一）子二", "c"]],
+        );
+        let p = plan_of(&[a, b]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        assert_eq!(counts(&p.draft.roots), (3, vec![2, 2]));
+        assert_eq!(p.draft.roots[1].title, "乙方面");
+        assert_eq!(p.draft.level_names.len(), 3);
+        assert_eq!(p.source, "一、甲方面、二、乙方面");
+        assert!(
+            messages(&p)
+                .iter()
+                .any(|m| m.contains("合并") && m.contains("2 个")),
+            "{:?}",
+            messages(&p)
+        );
+    }
+
+    #[test]
+    fn sheets_whose_numbers_clash_are_refused_naming_them() {
+        let old = named("2019版", &[&["序号", "指标"], &["1", "旧a"], &["2", "旧b"]]);
+        let new = named("2021版", &[&["序号", "指标"], &["1", "新a"], &["2", "新b"]]);
+        let p = plan_of(&[old, new]);
+        assert!(p.has_errors());
+        let m = messages(&p);
+        assert!(
+            m.iter()
+                .any(|m| m.contains("2019版") && m.contains("2021版") && m.contains("重叠")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn a_sheet_repeating_the_indicators_is_not_read_twice() {
+        let system = named(
+            "指标体系",
+            &[
+                &["序号", "一级指标", "三级指标"],
+                &["1", "一、甲", "a"],
+                &["2", "一、甲", "b"],
+            ],
+        );
+        let tasks = named("任务分解", &[&["序号", "指标内容"], &["2", "b。"]]);
+        let p = plan_of(&[system, tasks]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        assert_eq!(p.source, "指标体系");
+        assert!(
+            messages(&p)
+                .iter()
+                .any(|m| m.contains("任务分解") && m.contains("副本"))
+        );
+    }
+
+    #[test]
+    fn hidden_rows_columns_and_sheets_are_not_live_data() {
+        let mut g = named(
+            "指标",
+            &[
+                &["原序号", "序号", "一级指标", "三级指标", "牵头单位"],
+                &["64", "1", "一、甲", "a", ""],
+                &["1", "2", "一、甲", "【已取消】旧", ""],
+                &["2", "2", "一、甲", "b", ""],
+            ],
+        );
+        g.hidden_cols.insert(0);
+        g.hidden_rows.insert(2);
+        let mut old = named(
+            "旧版",
+            &[&["序号", "指标"], &["1", "x"], &["2", "y"], &["3", "z"]],
+        );
+        old.hidden = true;
+        let p = plan_of(&[old, g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        assert_eq!(p.source, "指标");
+        let mut got: Vec<(i64, String)> = Vec::new();
+        crate::indicators::walk(&p.draft.roots, &mut |n, _| {
+            if n.is_leaf {
+                got.push((n.no.unwrap_or(0), n.title.clone()));
+            }
+        });
+        assert_eq!(got, vec![(1, "a".to_string()), (2, "b".to_string())]);
+        let m = messages(&p);
+        let hidden_row = p
+            .issues
+            .iter()
+            .find(|i| i.row == Some(3))
+            .expect("row 3 named");
+        assert!(hidden_row.message.contains("隐藏"), "{m:?}");
+        assert!(
+            m.iter()
+                .any(|m| m.contains("隐藏的列") && m.contains("A列“原序号”")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter()
+                .any(|m| m.contains("未导入的列") && m.contains("E列“牵头单位”"))
+        );
+        assert!(
+            m.iter()
+                .any(|m| m.contains("旧版") && m.contains("隐藏的工作表")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn numbers_made_by_formulas_never_calculated_are_one_error_with_the_fix() {
+        let mut g = named(
+            "指标",
+            &[
+                &["序号", "一级指标", "三级指标"],
+                &["", "一、甲", "a"],
+                &["", "一、甲", "b"],
+            ],
+        );
+        g.uncalculated = vec![(1, 0), (2, 0)];
+        let p = plan_of(&[g]);
+        let errors: Vec<&ImportIssue> = p
+            .issues
+            .iter()
+            .filter(|i| i.severity == Severity::Error)
+            .collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            (errors[0].row, errors[0].col.as_deref()),
+            (Some(2), Some("A"))
+        );
+        assert!(errors[0].message.contains("公式") && errors[0].message.contains("保存"));
+    }
+
+    #[test]
+    fn a_continuation_without_its_header_is_not_left_out_silently() {
+        let head = named(
+            "一、甲方面",
+            &[
+                &["序号", "一级指标", "三级指标"],
+                &["1", "一、甲", "a"],
+                &["2", "一、甲", "b"],
+            ],
+        );
+        let rest = named(
+            "二、乙方面",
+            &[
+                &["3", "二、乙", "c"],
+                &["4", "二、乙", "d"],
+                &["5", "二、乙", "e"],
+            ],
+        );
+        let p = plan_of(&[head, rest]);
+        assert!(p.has_errors());
+        let e = p
+            .issues
+            .iter()
+            .find(|i| i.severity == Severity::Error)
+            .expect("error");
+        assert_eq!((e.sheet.as_deref(), e.row), (Some("二、乙方面"), Some(1)));
+        assert!(
+            e.message.contains("续表") && e.message.contains("3—5"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -103,11 +103,21 @@ impl<'a> Keys<'a> {
     }
 }
 
-fn match_row(names: &[String], keys: &Keys<'_>) -> HashMap<&'static str, usize> {
+/// Columns a header row names. Visible columns come first: a hidden column (an old numbering
+/// kept beside the new one) only names a key that no visible column names.
+fn match_row(g: &Grid, names: &[String], keys: &Keys<'_>) -> HashMap<&'static str, usize> {
     let mut cols = HashMap::new();
-    for (c, name) in names.iter().enumerate() {
-        if let Some(spec) = keys.find(&header_key(name), &cols) {
-            cols.insert(spec.key, c);
+    for hidden in [false, true] {
+        for (c, name) in names.iter().enumerate() {
+            if g.col_hidden(c) != hidden {
+                continue;
+            }
+            if let Some(spec) = keys.find(&header_key(name), &cols) {
+                cols.insert(spec.key, c);
+            }
+        }
+        if g.hidden_cols.is_empty() {
+            break;
         }
     }
     cols
@@ -120,39 +130,57 @@ pub const HEADER_SEARCH_ROWS: usize = 20;
 /// `judge` sees the row's cells alone and, from the second row on, the row read together with
 /// the one above it (`Some(above)`: a merged top cell such as "责任分工" over "牵头单位 |
 /// 责任单位"). `judge` returns a header and its score; the best score wins (the first on ties).
+///
+/// Hidden rows are passed over (an old header kept above the new one, hidden): they are only
+/// read when no visible row makes a header.
 pub fn scan_header<T>(
     g: &Grid,
     mut judge: impl FnMut(usize, &[String], Option<&[String]>) -> Option<(usize, T)>,
 ) -> Option<T> {
     let width = g.width();
-    let mut best: Option<(usize, T)> = None;
+    let rows = g.rows.len().min(HEADER_SEARCH_ROWS);
     let row_texts =
         |r: usize| -> Vec<String> { (0..width).map(|c| g.text(r, c).to_string()).collect() };
-    let mut above: Option<Vec<String>> = None;
-    for r in 0..g.rows.len().min(HEADER_SEARCH_ROWS) {
-        let cells = row_texts(r);
-        for candidate in [
-            judge(r, &cells, None),
-            above.as_deref().and_then(|a| judge(r, &cells, Some(a))),
-        ] {
-            if let Some((score, t)) = candidate
-                && best.as_ref().is_none_or(|(b, _)| score > *b)
-            {
-                best = Some((score, t));
-            }
+    let any_hidden = (0..rows).any(|r| g.row_hidden(r));
+    for with_hidden in [false, true] {
+        if with_hidden && !any_hidden {
+            break;
         }
-        above = Some(cells);
+        let mut best: Option<(usize, T)> = None;
+        let mut above: Option<Vec<String>> = None;
+        for r in 0..rows {
+            if !with_hidden && g.row_hidden(r) {
+                above = None;
+                continue;
+            }
+            let cells = row_texts(r);
+            for candidate in [
+                judge(r, &cells, None),
+                above.as_deref().and_then(|a| judge(r, &cells, Some(a))),
+            ] {
+                if let Some((score, t)) = candidate
+                    && best.as_ref().is_none_or(|(b, _)| score > *b)
+                {
+                    best = Some((score, t));
+                }
+            }
+            above = Some(cells);
+        }
+        if let Some((_, t)) = best {
+            return Some(t);
+        }
     }
-    best.map(|(_, t)| t)
+    None
 }
 
 /// Find the header of `layout` (see [`scan_header`]). The best row holding every `required`
-/// key wins: the one naming the most columns.
+/// key wins: the one naming the most columns. A hidden column names a key only when no visible
+/// column does (see [`hidden_header_cols`] to mention the others).
 pub fn find_header(g: &Grid, layout: &[Column], required: &[&str]) -> Option<Found> {
     let keys = Keys::new(layout);
     scan_header(g, |r, cells, above| {
         let cols = match above {
-            None => match_row(cells, &keys),
+            None => match_row(g, cells, &keys),
             Some(high) => {
                 let combined: Vec<String> = cells
                     .iter()
@@ -167,9 +195,9 @@ pub fn find_header(g: &Grid, layout: &[Column], required: &[&str]) -> Option<Fou
                         }
                     })
                     .collect();
-                let mut m = match_row(&combined, &keys);
+                let mut m = match_row(g, &combined, &keys);
                 // Keys only the upper row names (a vertically merged "序号" A1:A2).
-                for (k, c) in match_row(high, &keys) {
+                for (k, c) in match_row(g, high, &keys) {
                     if !m.contains_key(k) && !m.values().any(|v| *v == c) {
                         m.insert(k, c);
                     }
@@ -235,6 +263,29 @@ pub fn unread_columns(g: &Grid, found: &Found) -> Vec<IgnoredColumn> {
             col: g.col_label(c),
             hidden,
         });
+    }
+    out
+}
+
+/// Hidden columns whose header cell (in `found.row`, or the row above it) names a column of
+/// `layout` but that are not read because a visible column names it: (column, header text).
+/// An importer lists them in the preview ("隐藏的A列“原序号”未读取").
+pub fn hidden_header_cols(g: &Grid, layout: &[Column], found: &Found) -> Vec<(usize, String)> {
+    let used: Vec<usize> = found.cols.values().copied().collect();
+    let mut out = Vec::new();
+    for &c in &g.hidden_cols {
+        if used.contains(&c) {
+            continue;
+        }
+        let rows = [Some(found.row), found.row.checked_sub(1)];
+        if let Some(text) = rows
+            .into_iter()
+            .flatten()
+            .map(|r| g.text(r, c))
+            .find(|t| layout.iter().any(|col| col.matches(t)))
+        {
+            out.push((c, text.to_string()));
+        }
     }
     out
 }
@@ -312,6 +363,73 @@ pub fn is_total_row(g: &Grid, r: usize) -> bool {
         .is_some_and(|row| row.iter().any(|c| is_total_text(&c.text)))
 }
 
+/// A column whose cells are formulas never calculated (see [`Grid::uncalculated`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncalculated {
+    /// 0-based rows of those cells, in order.
+    pub rows: Vec<usize>,
+    /// What to tell the user, without the place: the count, why the cells read empty and how
+    /// to fix it (open and save in Excel/WPS).
+    pub message: String,
+}
+
+impl Uncalculated {
+    pub fn first_row(&self) -> usize {
+        self.rows.first().copied().unwrap_or(0)
+    }
+
+    pub fn contains(&self, row: usize) -> bool {
+        self.rows.binary_search(&row).is_ok()
+    }
+}
+
+/// The cells of column `col` below row `below` (pass the header row; `None` for the whole
+/// column) that hold a formula never calculated, and the message for them; None when there are
+/// none. `column` names the column in the message ("序号").
+///
+/// ```ignore
+/// if let Some(u) = uncalculated_issue(g, no_col, Some(header_row), "序号") {
+///     issues.at(Severity::Error, g, Some(u.first_row()), Some(no_col), &u.message);
+///     // and skip the per-row "缺少序号" for rows where u.contains(r)
+/// }
+/// ```
+pub fn uncalculated_issue(
+    g: &Grid,
+    col: usize,
+    below: Option<usize>,
+    column: &str,
+) -> Option<Uncalculated> {
+    if g.uncalculated.is_empty() {
+        return None;
+    }
+    let mut rows: Vec<usize> = g
+        .uncalculated
+        .iter()
+        .filter(|(r, c)| *c == col && below.is_none_or(|b| *r > b))
+        .map(|(r, _)| *r)
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    rows.sort_unstable();
+    rows.dedup();
+    let n = rows.len();
+    let name = if column.is_empty() {
+        "这一列".to_string()
+    } else {
+        format!("“{column}”一栏")
+    };
+    let message = format!(
+        "{name}{}是公式，但文件中没有保存公式的计算结果（文件可能由不计算公式的程序生成），读出来是空的。请在 Excel 或 WPS 中打开该文件并保存，再重新导入。",
+        if n == 1 {
+            "的这个单元格".to_string()
+        } else {
+            format!("从这里起共有 {n} 个单元格")
+        }
+    );
+    Some(Uncalculated { rows, message })
+}
+
 /// Text that opens a note under (or above) a table: "注：…", "说明：…", "填表人：…".
 pub fn is_note_text(text: &str) -> bool {
     let t = text.trim_start();
@@ -375,12 +493,20 @@ impl Issues {
             Some(r) => g.place(r, col),
             None => g.label(),
         };
+        // A row of a continued Word table is named after the table the user sees.
+        let (sheet, row) = match row {
+            Some(r) => {
+                let (t, r) = g.locate(r);
+                (t.to_string(), Some(r as u32 + 1))
+            }
+            None => (g.name.clone(), None),
+        };
         self.list.push(ImportIssue {
             severity,
             message: format!("“{}”{}：{}", self.file, place, what),
             file: self.file.clone(),
-            sheet: Some(g.name.clone()),
-            row: row.map(|r| r as u32 + 1),
+            sheet: Some(sheet),
+            row,
             col: col.map(|c| g.col_label(c)),
         });
     }
@@ -414,5 +540,113 @@ pub fn short(s: &str) -> String {
         format!("{}…", s.chars().take(30).collect::<String>())
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sheet::Cell;
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        Grid {
+            name: "任务分解".into(),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|t| Cell {
+                            text: t.to_string(),
+                            ..Cell::default()
+                        })
+                        .collect()
+                })
+                .collect(),
+            ..Grid::default()
+        }
+    }
+
+    const LAYOUT: &[Column] = &[
+        Column::new("no", "序号", &["指标序号", "三级指标序号"], 6.0),
+        Column::new("lead", "牵头单位", &[], 20.0),
+    ];
+
+    #[test]
+    fn a_hidden_column_names_a_key_only_when_no_visible_column_does() {
+        let mut g = grid(&[&["指标序号", "序号", "牵头单位"], &["64", "1", "区司法局"]]);
+        assert_eq!(
+            find_header(&g, LAYOUT, &["no"]).and_then(|f| f.col("no")),
+            Some(0)
+        );
+        g.hidden_cols.insert(0);
+        let f = find_header(&g, LAYOUT, &["no"]).expect("header");
+        assert_eq!(f.col("no"), Some(1));
+        assert_eq!(
+            hidden_header_cols(&g, LAYOUT, &f),
+            vec![(0, "指标序号".to_string())]
+        );
+        // The only numbering column is read even when hidden.
+        let mut g = grid(&[&["序号", "牵头单位"], &["1", "区司法局"]]);
+        g.hidden_cols.insert(0);
+        assert_eq!(
+            find_header(&g, LAYOUT, &["no"]).and_then(|f| f.col("no")),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn a_hidden_row_is_a_header_only_when_no_visible_row_is() {
+        let mut g = grid(&[
+            &["序号", "牵头单位"],
+            &["说明", ""],
+            &["三级指标序号", "牵头单位"],
+            &["1", "区司法局"],
+        ]);
+        g.hidden_rows.insert(0);
+        assert_eq!(find_header(&g, LAYOUT, &["no"]).map(|f| f.row), Some(2));
+        let mut g = grid(&[&["序号", "牵头单位"], &["1", "区司法局"]]);
+        g.hidden_rows.insert(0);
+        assert_eq!(find_header(&g, LAYOUT, &["no"]).map(|f| f.row), Some(0));
+    }
+
+    #[test]
+    fn formulas_never_calculated_are_one_message_with_the_fix() {
+        let mut g = grid(&[
+            &["序号", "牵头单位"],
+            &["", "甲"],
+            &["", "乙"],
+            &["3", "丙"],
+        ]);
+        assert_eq!(uncalculated_issue(&g, 0, Some(0), "序号"), None);
+        g.uncalculated = vec![(2, 0), (1, 0), (1, 1)];
+        let u = uncalculated_issue(&g, 0, Some(0), "序号").expect("found");
+        assert_eq!(u.rows, vec![1, 2]);
+        assert_eq!(u.first_row(), 1);
+        assert!(u.contains(2) && !u.contains(3));
+        for w in ["“序号”", "2 个", "公式", "计算结果", "打开", "保存"] {
+            assert!(u.message.contains(w), "{w}: {}", u.message);
+        }
+        assert_eq!(
+            uncalculated_issue(&g, 1, Some(0), "").map(|u| u.message.starts_with("这一列")),
+            Some(true)
+        );
+        assert_eq!(uncalculated_issue(&g, 0, Some(2), "序号"), None);
+    }
+
+    #[test]
+    fn issues_in_a_continued_word_table_name_the_table_the_user_sees() {
+        let mut g = grid(&[&["序号"], &["1"], &["2"]]);
+        g.name = "表格1".into();
+        g.is_word_table = true;
+        g.continued.push(crate::sheet::Continuation {
+            from_row: 2,
+            table: "表格2".into(),
+            table_row: 1,
+        });
+        let mut issues = Issues::new("a.docx");
+        issues.at(Severity::Error, &g, Some(2), Some(0), "x");
+        let i = &issues.list[0];
+        assert_eq!((i.sheet.as_deref(), i.row), (Some("表格2"), Some(2)));
+        assert!(i.message.contains("表格2第2行第1列"), "{}", i.message);
     }
 }

@@ -79,7 +79,40 @@ pub fn sniff(bytes: &[u8]) -> FileKind {
     if !head.is_empty() && (std::str::from_utf8(head).is_ok() || head.iter().all(|&b| b >= 0x09)) {
         return FileKind::Text;
     }
+    if utf16_text(bytes) {
+        return FileKind::Text;
+    }
     FileKind::Unknown
+}
+
+/// UTF-16 text: what Excel and WPS write as "Unicode 文本" (UTF-16LE with a BOM, tab
+/// separated), or UTF-16 without a BOM whose start decodes to text with line breaks or tabs.
+pub fn utf16_text(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    if head.len() < 8 || !head.contains(&0) {
+        return false;
+    }
+    let mut units: Vec<u16> = head
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .collect();
+    // A character cut at the 4 KB boundary.
+    if units.last().is_some_and(|u| (0xD800..0xDC00).contains(u)) {
+        units.pop();
+    }
+    let mut breaks = 0;
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok('\t' | '\n' | '\r') => breaks += 1,
+            Ok(c) if c.is_control() => return false,
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+    breaks > 0
 }
 
 /// One cell of a grid.
@@ -111,6 +144,21 @@ pub struct Grid {
     pub hidden_cols: BTreeSet<usize>,
     /// Cells holding a formula that was never calculated (no cached value): they read empty.
     pub uncalculated: Vec<(usize, usize)>,
+    /// A Word table continued after a page break is read as one grid: where each continuing
+    /// table starts (in order), so that places are named after the table the user sees.
+    pub continued: Vec<Continuation>,
+    /// How the reader read what is not plain text, as full Chinese sentences for the preview
+    /// (a Word table read with its tracked changes accepted, automatic numbers written out…).
+    pub read_notes: Vec<String>,
+}
+
+/// Rows from `from_row` on come from the Word table `table` (its own row `table_row` first:
+/// the header rows it repeats are not part of the grid).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Continuation {
+    pub from_row: usize,
+    pub table: String,
+    pub table_row: usize,
 }
 
 impl Grid {
@@ -150,14 +198,37 @@ impl Grid {
         }
     }
 
-    /// "工作表“附件1”第12行 C列" / "表格2 第12行第3列".
+    /// The table a row is in and its 0-based row there: the grid itself, or the Word table
+    /// that continues it ("表格2", 4).
+    pub fn locate(&self, row: usize) -> (&str, usize) {
+        match self.continued.iter().rev().find(|c| row >= c.from_row) {
+            Some(c) => (c.table.as_str(), row - c.from_row + c.table_row),
+            None => (self.name.as_str(), row),
+        }
+    }
+
+    /// "工作表“附件1”第12行 C列" / "表格2第12行第3列".
     pub fn place(&self, row: usize, col: Option<usize>) -> String {
-        let sheet = self.label();
+        let (table, row) = self.locate(row);
+        let sheet = if self.is_word_table {
+            table.to_string()
+        } else {
+            self.label()
+        };
         match col {
             Some(c) if self.is_word_table => format!("{sheet}第{}行第{}列", row + 1, c + 1),
             Some(c) => format!("{sheet}第{}行 {}列", row + 1, self.col_label(c)),
             None => format!("{sheet}第{}行", row + 1),
         }
+    }
+
+    /// Whether row `r` / column `c` is hidden in the workbook.
+    pub fn row_hidden(&self, r: usize) -> bool {
+        self.hidden_rows.contains(&r)
+    }
+
+    pub fn col_hidden(&self, c: usize) -> bool {
+        self.hidden_cols.contains(&c)
     }
 }
 
@@ -188,8 +259,9 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
     std::fs::read(path).map_err(|e| Error::io("读取文件", path, &e))
 }
 
-fn kind_error(file: &str, kind: FileKind) -> Error {
+fn kind_error(file: &str, kind: FileKind, bytes: &[u8]) -> Error {
     let why = match kind {
+        FileKind::Text if utf16_text(bytes) => "这是文本文件（Excel 或 WPS 另存的“Unicode 文本”，以制表符分隔），不是 Excel 工作簿。请在 Excel 或 WPS 中打开它，另存为“Excel 工作簿（*.xlsx）”后再导入。".to_string(),
         FileKind::Encrypted => "该文件设置了打开密码（已加密），请在 Excel 或 WPS 中取消密码后另存，再导入。".to_string(),
         FileKind::Doc => "这是旧版 Word（.doc）文件，请在 Word 或 WPS 中另存为 .docx 后再导入。".to_string(),
         FileKind::Text => "这是文本文件（如 CSV），不是 Excel 工作簿，请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。".to_string(),
@@ -255,11 +327,13 @@ fn read_tables_inner(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, Error> {
             if kind != FileKind::Xls {
                 check_zip_sizes(file, &bytes)?;
             }
-            let meta = if kind == FileKind::Xlsx {
-                check_xlsx_extent(file, &bytes)?;
-                xlsx_meta::scan(&bytes, 1024 * 1024 * 1024)
-            } else {
-                xlsx_meta::WorkbookMeta::new()
+            let meta = match kind {
+                FileKind::Xlsx => {
+                    check_xlsx_extent(file, &bytes)?;
+                    xlsx_meta::scan(&bytes, 1024 * 1024 * 1024)
+                }
+                FileKind::Ods => xlsx_meta::scan_ods(&bytes, 1024 * 1024 * 1024),
+                _ => xlsx_meta::WorkbookMeta::new(),
             };
             if kind == FileKind::Xls {
                 match xls_guard::check(&bytes, MAX_BOX_CELLS) {
@@ -288,7 +362,7 @@ fn read_tables_inner(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, Error> {
             }?;
             workbook_grids(file, sheets, meta)
         }
-        other => Err(kind_error(file, other)),
+        other => Err(kind_error(file, other, &bytes)),
     }
 }
 
@@ -433,6 +507,12 @@ fn workbook_grids<RS: Read + Seek>(
                 .collect();
         }
         let m = meta.remove(&name).unwrap_or_default();
+        // A formula never calculated has no value; a placeholder 0 is not one either.
+        for &(r, c) in &m.uncalculated {
+            if let Some(cell) = rows.get_mut(r).and_then(|row| row.get_mut(c)) {
+                *cell = Cell::default();
+            }
+        }
         let mut grid = Grid {
             name: name.clone(),
             rows,
@@ -556,6 +636,33 @@ mod tests {
             FileKind::Unknown
         );
         assert_eq!(sniff(b""), FileKind::Unknown);
+    }
+
+    #[test]
+    fn unicode_text_is_a_text_file_not_a_damaged_one() {
+        let utf16 = |s: &str, bom: bool| -> Vec<u8> {
+            let mut v: Vec<u8> = if bom { vec![0xFF, 0xFE] } else { Vec::new() };
+            v.extend(s.encode_utf16().flat_map(u16::to_le_bytes));
+            v
+        };
+        let text = "序号\t一级指标\t三级指标\r\n1\t一、政府职能\t政务服务事项全部纳入\r\n";
+        assert_eq!(sniff(&utf16(text, true)), FileKind::Text);
+        assert_eq!(sniff(&utf16(text, false)), FileKind::Text);
+        let err = read_tables_from_bytes("单位名单.xls", utf16(text, true)).expect_err("text");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("文本文件") && msg.contains("Unicode 文本"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("单位名单.xls") && !msg.contains("损坏"),
+            "{msg}"
+        );
+        // Binary data with zero bytes is still unknown.
+        assert_eq!(
+            sniff(&[0x89, 0, 0xff, 0, 1, 0, 0, 0, 0xc3, 0x28]),
+            FileKind::Unknown
+        );
     }
 
     #[test]

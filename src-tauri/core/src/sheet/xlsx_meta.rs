@@ -1,8 +1,15 @@
-//! What calamine does not tell about an .xlsx, read from the package itself in the same pass
-//! that bounds each sheet's extent: which rows and columns are hidden, which sheets are hidden,
-//! and which cells hold a formula that was never calculated (no cached value: files written by
-//! scripts). An office hides a withdrawn indicator or an old numbering column and sends the file
-//! on; the importers must know, so that hidden content is not taken as live data silently.
+//! What calamine does not tell about an .xlsx (or an .ods), read from the package itself in the
+//! same pass that bounds each sheet's extent: which rows and columns are hidden, which sheets
+//! are hidden, and which cells hold a formula that was never calculated (no cached value: files
+//! written by scripts). An office hides a withdrawn indicator or an old numbering column and
+//! sends the file on; the importers must know, so that hidden content is not taken as live data
+//! silently.
+//!
+//! A formula is "never calculated" when its cell has no value (openpyxl, pandas and other
+//! writers that cannot calculate leave `<v>` empty), or when the workbook asks to be
+//! recalculated on opening (`fullCalcOnLoad`, which xlsxwriter and openpyxl write) and the value
+//! is the placeholder 0 that xlsxwriter stores for every formula. Excel and WPS drop
+//! `fullCalcOnLoad` when they save, so a file saved there keeps its real values.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::{Cursor, Read};
@@ -57,8 +64,9 @@ fn read_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, limit: u64) -
     Some(buf)
 }
 
-/// Sheet name → worksheet part ("xl/worksheets/sheet1.xml"), from workbook.xml and its rels.
-fn sheet_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Vec<(String, String)> {
+/// Sheet name → worksheet part ("xl/worksheets/sheet1.xml"), from workbook.xml and its rels,
+/// and whether the workbook asks to be recalculated when opened (`fullCalcOnLoad`).
+fn sheet_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> (Vec<(String, String)>, bool) {
     let limit = 64 * 1024 * 1024;
     let mut rels: HashMap<String, String> = HashMap::new();
     if let Some(xml) = read_part(zip, "xl/_rels/workbook.xml.rels", limit) {
@@ -85,11 +93,15 @@ fn sheet_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Vec<(String, String)
         }
     }
     let mut out = Vec::new();
+    let mut full_calc = false;
     if let Some(xml) = read_part(zip, "xl/workbook.xml", limit) {
         let mut r = Reader::from_reader(xml.as_slice());
         let mut buf = Vec::new();
         loop {
             match r.read_event_into(&mut buf) {
+                Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == "calcPr" => {
+                    full_calc = attr(&e, "fullCalcOnLoad").is_some_and(|v| v == "1" || v == "true");
+                }
                 Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == "sheet" => {
                     let name = attr(&e, "name");
                     let id = attr(&e, "id");
@@ -104,17 +116,26 @@ fn sheet_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Vec<(String, String)
             buf.clear();
         }
     }
-    out
+    (out, full_calc)
 }
 
 /// Scan one worksheet part.
 pub fn scan_sheet(xml: &[u8]) -> SheetMeta {
+    scan_sheet_with(xml, false)
+}
+
+/// Scan one worksheet part of a workbook that is (`full_calc_on_load`) or is not marked to be
+/// recalculated when opened.
+pub fn scan_sheet_with(xml: &[u8], full_calc_on_load: bool) -> SheetMeta {
     let mut m = SheetMeta::default();
     let mut r = Reader::from_reader(xml);
     let mut buf = Vec::new();
     // The cell being read: its place, whether it has a formula and a non-empty value.
     let mut cell: Option<(usize, usize)> = None;
     let (mut formula, mut value) = (false, false);
+    // The cell's value is text (t="str"/"s"/"inlineStr"/"b"/"e"), and whether it is the
+    // placeholder 0.
+    let (mut text_type, mut zero) = (false, false);
     let mut in_v = false;
     let (mut max_row, mut max_col) = (0u64, 0u64);
     let mut note_extent = |pos: (usize, usize)| {
@@ -152,6 +173,8 @@ pub fn scan_sheet(xml: &[u8]) -> SheetMeta {
                 }
                 formula = false;
                 value = false;
+                zero = false;
+                text_type = attr(&e, "t").is_some_and(|t| t != "n");
             }
             Ok(Event::Empty(e)) if e.local_name().as_ref() == "c" => {
                 if let Some(p) = attr(&e, "r").and_then(|v| cell_ref(&v)) {
@@ -164,12 +187,14 @@ pub fn scan_sheet(xml: &[u8]) -> SheetMeta {
             Ok(Event::Start(e)) if e.local_name().as_ref() == "v" => in_v = true,
             Ok(Event::Text(t)) if in_v && !t.as_ref().trim().is_empty() => {
                 value = true;
+                zero = t.as_ref().trim() == "0";
             }
             Ok(Event::End(e)) => match e.local_name().as_ref() {
                 "v" => in_v = false,
                 "c" => {
+                    let placeholder = full_calc_on_load && zero && !text_type;
                     if formula
-                        && !value
+                        && (!value || placeholder)
                         && let Some(p) = cell
                     {
                         m.uncalculated.push(p);
@@ -194,12 +219,201 @@ pub fn scan(bytes: &[u8], limit: u64) -> WorkbookMeta {
         return WorkbookMeta::new();
     };
     let mut out = WorkbookMeta::new();
-    for (name, part) in sheet_parts(&mut zip) {
+    let (parts, full_calc) = sheet_parts(&mut zip);
+    for (name, part) in parts {
         if let Some(xml) = read_part(&mut zip, &part, limit) {
-            out.insert(name, scan_sheet(&xml));
+            out.insert(name, scan_sheet_with(&xml, full_calc));
         }
     }
     out
+}
+
+/// Rows of one table in an .ods are counted as calamine counts them: every `table:table-row`
+/// element with its `table:number-rows-repeated`; so are the cells of a row.
+const ODS_MAX_ROWS: usize = 1_048_576;
+/// At most this many uncalculated cells are listed per table (a formula repeated over a
+/// million rows must not fill the memory).
+const ODS_MAX_UNCALCULATED: usize = 200_000;
+/// Hidden runs longer than this (LibreOffice's "all the rest" rows) are only recorded when
+/// they hold content.
+const ODS_LONG_RUN: usize = 1000;
+
+/// Metadata of every table of an .ods package (`content.xml`): rows and columns with
+/// `table:visibility="collapse"` or `"filter"`, and formulas without a value (a cell with
+/// `table:formula` but no `office:value-type`: written by a program that does not calculate).
+/// Hidden sheets come from calamine.
+pub fn scan_ods(bytes: &[u8], limit: u64) -> WorkbookMeta {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return WorkbookMeta::new();
+    };
+    match read_part(&mut zip, "content.xml", limit) {
+        Some(xml) => scan_ods_content(&xml),
+        None => WorkbookMeta::new(),
+    }
+}
+
+/// The value of attribute `name` inside one start tag (`<table:table-row …>`), raw.
+fn tag_attr<'a>(tag: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    let mut i = 0;
+    while let Some(p) = tag[i..].windows(name.len()).position(|w| w == name) {
+        let at = i + p;
+        let end = at + name.len();
+        let before_ok = at > 0 && tag[at - 1].is_ascii_whitespace();
+        if before_ok && tag.get(end) == Some(&b'=') {
+            let q = *tag.get(end + 1)?;
+            if q == b'"' || q == b'\'' {
+                let start = end + 2;
+                let len = tag[start..].iter().position(|&c| c == q)?;
+                return Some(&tag[start..start + len]);
+            }
+        }
+        i = end;
+    }
+    None
+}
+
+fn tag_repeat(tag: &[u8], name: &[u8]) -> usize {
+    tag_attr(tag, name)
+        .and_then(|v| std::str::from_utf8(v).ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+fn tag_collapsed(tag: &[u8]) -> bool {
+    matches!(
+        tag_attr(tag, b"table:visibility"),
+        Some(b"collapse" | b"filter")
+    )
+}
+
+/// Scan an .ods `content.xml` (see [`scan_ods`]). A plain byte scan over the `table:` tags
+/// (text cannot hold a raw `<`), several times faster than a full XML parse: it runs beside
+/// calamine's own parse on every .ods.
+pub fn scan_ods_content(xml: &[u8]) -> WorkbookMeta {
+    let mut out = WorkbookMeta::new();
+    let mut sheet: Option<(String, SheetMeta)> = None;
+    let (mut row, mut col, mut cols_seen) = (0usize, 0usize, 0usize);
+    // The row being read: first index, repeats, hidden, holds content.
+    let mut cur: Option<(usize, usize, bool, bool)> = None;
+    let max_cols = 16_384usize;
+    let mut i = 0usize;
+    while let Some(p) = xml[i..].iter().position(|&b| b == b'<') {
+        let start = i + p + 1;
+        // The tag ends at the first '>' outside quotes.
+        let mut j = start;
+        let mut quote = 0u8;
+        while j < xml.len() {
+            let c = xml[j];
+            if quote != 0 {
+                if c == quote {
+                    quote = 0;
+                }
+            } else if c == b'"' || c == b'\'' {
+                quote = c;
+            } else if c == b'>' {
+                break;
+            }
+            j += 1;
+        }
+        let tag = &xml[start..j.min(xml.len())];
+        i = (j + 1).min(xml.len());
+        let (closing, body) = match tag.strip_prefix(b"/") {
+            Some(b) => (true, b),
+            None => (false, tag),
+        };
+        let Some(rest) = body.strip_prefix(b"table:") else {
+            continue;
+        };
+        let name_len = rest
+            .iter()
+            .position(|c| c.is_ascii_whitespace() || *c == b'/')
+            .unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        let self_closing = tag.last() == Some(&b'/');
+        match (closing, name) {
+            // calamine reads neither an empty table nor an empty row.
+            (false, b"table" | b"table-row") if self_closing => {}
+            (false, b"table") => {
+                let n = tag_attr(tag, b"table:name")
+                    .map(unescape)
+                    .unwrap_or_default();
+                sheet = Some((n, SheetMeta::default()));
+                (row, col, cols_seen) = (0, 0, 0);
+            }
+            (true, b"table") => {
+                if let Some((n, mut m)) = sheet.take() {
+                    m.extent = (row as u64, (cols_seen as u64).max(1));
+                    out.insert(n, m);
+                }
+            }
+            (false, b"table-column") => {
+                let n = tag_repeat(tag, b"table:number-columns-repeated");
+                if let Some((_, m)) = sheet.as_mut()
+                    && tag_collapsed(tag)
+                {
+                    for c in col..(col + n).min(super::MAX_COLS) {
+                        m.hidden_cols.insert(c);
+                    }
+                }
+                col = (col + n).min(max_cols);
+            }
+            (false, b"table-row") => {
+                let n = tag_repeat(tag, b"table:number-rows-repeated")
+                    .min(ODS_MAX_ROWS.saturating_sub(row));
+                cur = Some((row, n, tag_collapsed(tag), false));
+                col = 0;
+            }
+            (true, b"table-row") => {
+                if let Some((first, n, hidden, content)) = cur.take() {
+                    if hidden
+                        && (n <= ODS_LONG_RUN || content)
+                        && let Some((_, m)) = sheet.as_mut()
+                    {
+                        for r in first..(first + n).min(super::MAX_ROWS) {
+                            m.hidden_rows.insert(r);
+                        }
+                    }
+                    row = first.saturating_add(n);
+                }
+                cols_seen = cols_seen.max(col);
+            }
+            (false, b"table-cell" | b"covered-table-cell") => {
+                let n = tag_repeat(tag, b"table:number-columns-repeated");
+                let formula = tag_attr(tag, b"table:formula").is_some();
+                let typed = tag_attr(tag, b"office:value-type").is_some();
+                if let Some(c) = cur.as_mut()
+                    && (typed || formula)
+                {
+                    c.3 = true;
+                }
+                if formula
+                    && !typed
+                    && let (Some((first, rows, _, _)), Some((_, m))) = (cur, sheet.as_mut())
+                {
+                    'cells: for r in first..(first + rows).min(super::MAX_ROWS) {
+                        for c in col..(col + n).min(super::MAX_COLS) {
+                            if m.uncalculated.len() >= ODS_MAX_UNCALCULATED {
+                                break 'cells;
+                            }
+                            m.uncalculated.push((r, c));
+                        }
+                    }
+                }
+                col = (col + n).min(max_cols);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A raw attribute value as text (`&amp;` and the other entities of sheet names resolved).
+fn unescape(v: &[u8]) -> String {
+    let s = String::from_utf8_lossy(v);
+    quick_xml::escape::unescape(&s)
+        .map(|c| c.into_owned())
+        .unwrap_or_else(|_| s.into_owned())
 }
 
 #[cfg(test)]
@@ -219,6 +433,52 @@ mod tests {
         assert_eq!(m.hidden_cols, BTreeSet::from([1, 2]));
         assert_eq!(m.uncalculated, vec![(4, 0), (6, 2)]);
         assert_eq!(m.extent, (7, 3));
+    }
+
+    #[test]
+    fn placeholder_zeros_of_workbooks_never_calculated_count_as_uncalculated() {
+        let xml = br#"<worksheet><sheetData>
+              <row r="1"><c r="A1"><f>ROW()</f><v>0</v></c><c r="B1" t="str"><f>""&amp;""</f><v></v></c><c r="C1"><f>1+1</f><v>2</v></c></row>
+            </sheetData></worksheet>"#;
+        // xlsxwriter: every formula stores 0 and the workbook asks to be recalculated.
+        assert_eq!(
+            scan_sheet_with(xml, true).uncalculated,
+            vec![(0, 0), (0, 1)]
+        );
+        // Saved by Excel/WPS (no fullCalcOnLoad): 0 is a real value, "" a real empty text.
+        assert_eq!(scan_sheet_with(xml, false).uncalculated, vec![(0, 1)]);
+    }
+
+    #[test]
+    fn ods_hidden_rows_columns_and_formulas_without_values_are_found() {
+        let xml = r#"<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet>
+            <table:table table:name="other"><table:table-row><table:table-cell/></table:table-row></table:table>
+            <table:table table:name="指标体系">
+              <table:table-column table:visibility="collapse"/>
+              <table:table-column table:number-columns-repeated="3"/>
+              <table:table-column table:number-columns-repeated="16380" table:visibility="collapse"/>
+              <table:table-row><table:table-cell office:value-type="string"><text:p>原序号</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>序号</text:p></table:table-cell></table:table-row>
+              <table:table-row table:number-rows-repeated="2" table:visibility="collapse"><table:table-cell table:number-columns-repeated="2"/></table:table-row>
+              <table:table-row><table:table-cell table:number-columns-repeated="2"/><table:covered-table-cell/><table:table-cell table:formula="of:=ROW()-2"/><table:table-cell table:formula="of:=1+1" office:value-type="float" office:value="2"/></table:table-row>
+              <table:table-row table:visibility="filter"><table:table-cell office:value-type="float" office:value="7"/></table:table-row>
+              <table:table-row table:number-rows-repeated="1048000" table:visibility="collapse"><table:table-cell/></table:table-row>
+            </table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let m = scan_ods_content(xml.as_bytes());
+        let s = &m["指标体系"];
+        assert_eq!(
+            s.hidden_rows,
+            BTreeSet::from([1, 2, 4]),
+            "long empty runs are not listed"
+        );
+        assert!(s.hidden_cols.contains(&0) && !s.hidden_cols.contains(&1));
+        assert!(s.hidden_cols.contains(&4) && s.hidden_cols.len() <= 1 + super::super::MAX_COLS);
+        assert_eq!(s.uncalculated, vec![(3, 3)]);
+        assert!(m["other"].hidden_rows.is_empty());
+        // A '>' inside a quoted attribute, an entity in the name, an empty row element.
+        let xml = r#"<table:table table:name="A&amp;B"><table:table-row/><table:table-row table:visibility='collapse'><table:table-cell table:formula="of:=IF([.A1]>0;1;0)"/><table:table-cell office:value-type="float"/></table:table-row></table:table>"#;
+        let m = scan_ods_content(xml.as_bytes());
+        assert_eq!(m["A&B"].uncalculated, vec![(0, 0)]);
+        assert_eq!(m["A&B"].hidden_rows, BTreeSet::from([0]));
     }
 
     #[test]
