@@ -48,6 +48,18 @@ pub enum Action {
     SetSetting,
     /// 建立演示数据.
     CreateDemo,
+    /// 添加佐证材料 (an evidence intake: files, folders, zips).
+    AddEvidence,
+    /// 归类佐证材料 (indicators assigned or removed by hand).
+    AssignEvidence,
+    /// 修改佐证材料 (title, 形成日期, 文号, category, method …).
+    EditEvidence,
+    /// 审核佐证材料 (已通过 / 退回 / back to 待审核).
+    ReviewEvidence,
+    /// 删除佐证材料.
+    RemoveEvidence,
+    /// 重新关联证据文件 (a missing or altered object restored from a file).
+    RelinkEvidence,
 }
 
 impl Action {
@@ -70,6 +82,12 @@ impl Action {
         Action::Repair,
         Action::SetOperator,
         Action::SetSetting,
+        Action::AddEvidence,
+        Action::AssignEvidence,
+        Action::EditEvidence,
+        Action::ReviewEvidence,
+        Action::RemoveEvidence,
+        Action::RelinkEvidence,
         Action::CreateDemo,
         Action::LoadEmbeddedSystem,
     ];
@@ -96,6 +114,12 @@ impl Action {
             Action::SetOperator => "设置操作人",
             Action::SetSetting => "修改设置",
             Action::CreateDemo => "建立演示数据",
+            Action::AddEvidence => "添加佐证材料",
+            Action::AssignEvidence => "归类佐证材料",
+            Action::EditEvidence => "修改佐证材料",
+            Action::ReviewEvidence => "审核佐证材料",
+            Action::RemoveEvidence => "删除佐证材料",
+            Action::RelinkEvidence => "重新关联证据文件",
         }
     }
 
@@ -121,6 +145,12 @@ impl Action {
             Action::SetOperator => "setOperator",
             Action::SetSetting => "setSetting",
             Action::CreateDemo => "createDemo",
+            Action::AddEvidence => "addEvidence",
+            Action::AssignEvidence => "assignEvidence",
+            Action::EditEvidence => "editEvidence",
+            Action::ReviewEvidence => "reviewEvidence",
+            Action::RemoveEvidence => "removeEvidence",
+            Action::RelinkEvidence => "relinkEvidence",
         }
     }
 
@@ -136,6 +166,7 @@ impl Action {
                 | Action::ImportUnits
                 | Action::ImportTasks
                 | Action::CollectUnitSheets
+                | Action::AddEvidence
         )
     }
 }
