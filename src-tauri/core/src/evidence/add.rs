@@ -895,9 +895,12 @@ fn intake_display_name(p: &Path) -> String {
 fn summary(p: &EvidenceAddPreview, exact: bool) -> String {
     let mut parts = vec![format!("共 {} 个文件", p.file_count)];
     let maybe = if exact { "" } else { "约" };
-    parts.push(format!("新增材料 {maybe}{} 份", p.new_count));
+    parts.push(format!("新增材料{maybe} {} 份", p.new_count));
     if p.known_count > 0 {
-        parts.push(format!("库中已有 {} 份（只记来源）", p.known_count));
+        parts.push(format!("库中已有 {} 份", p.known_count));
+    }
+    if p.applied && p.sources_added > 0 {
+        parts.push(format!("记录来源 {} 条", p.sources_added));
     }
     if p.repeat_count > 0 {
         parts.push(format!("本次重复 {} 份", p.repeat_count));

@@ -688,7 +688,8 @@ impl Workspace {
         rels.push("总目录.docx".into());
         let mut works: Vec<VolumeWork> = Vec::new();
         for (vi, (title, _, _, placed)) in volumes.iter().enumerate() {
-            let folder = format!("{:02}-{}", vi + 1, title);
+            // One component each: a title may hold "/" ("决策：目录/公开").
+            let folder = winpath::safe_name(&format!("{:02}-{}", vi + 1, title));
             rels.push(format!("{folder}/{:02}-卷内目录.xlsx", vi + 1));
             rels.push(format!("{folder}/{:02}-卷内目录.docx", vi + 1));
             rels.push(format!("{folder}/{:02}-合订本.pdf", vi + 1));
@@ -696,13 +697,14 @@ impl Workspace {
             for (no, r, _) in placed {
                 let n = seq.entry(*no).or_default();
                 *n += 1;
-                rels.push(format!(
-                    "{folder}/{:02}-{:0width$}-{:02}-{}",
+                let name = winpath::safe_name(&format!(
+                    "{:02}-{:0width$}-{:02}-{}",
                     vi + 1,
                     no,
                     n,
                     r.file_name
                 ));
+                rels.push(format!("{folder}/{name}"));
             }
         }
         let refs: Vec<&str> = rels.iter().map(String::as_str).collect();
