@@ -273,7 +273,8 @@ pub const MIGRATIONS: &[&str] = &[
         INSERT INTO search_index (rowid, kind, ref_id, scope, text)
         VALUES ((1 << 40) + new.id, 'indicator', new.id, new.system_id, new.title);
     END;
-    CREATE TRIGGER search_indicator_upd AFTER UPDATE OF title, system_id ON indicator BEGIN
+    CREATE TRIGGER search_indicator_upd AFTER UPDATE OF title, system_id ON indicator
+    WHEN old.title IS NOT new.title OR old.system_id IS NOT new.system_id BEGIN
         DELETE FROM search_index WHERE rowid = (1 << 40) + old.id;
         INSERT INTO search_index (rowid, kind, ref_id, scope, text)
         VALUES ((1 << 40) + new.id, 'indicator', new.id, new.system_id, new.title);
@@ -286,7 +287,9 @@ pub const MIGRATIONS: &[&str] = &[
         VALUES ((2 << 40) + new.id, 'unit', new.id, new.campaign_id,
                 new.name || ' ' || new.short_name);
     END;
-    CREATE TRIGGER search_unit_upd AFTER UPDATE OF name, short_name, campaign_id ON unit BEGIN
+    CREATE TRIGGER search_unit_upd AFTER UPDATE OF name, short_name, campaign_id ON unit
+    WHEN old.name IS NOT new.name OR old.short_name IS NOT new.short_name
+      OR old.campaign_id IS NOT new.campaign_id BEGIN
         DELETE FROM search_index WHERE rowid = (2 << 40) + old.id;
         INSERT INTO search_index (rowid, kind, ref_id, scope, text)
         VALUES ((2 << 40) + new.id, 'unit', new.id, new.campaign_id,
@@ -310,7 +313,10 @@ pub const MIGRATIONS: &[&str] = &[
                 || ' ' || new.case_no || ' ' || new.note);
     END;
     CREATE TRIGGER search_evidence_upd
-    AFTER UPDATE OF title, file_name, doc_no, keywords, case_no, note ON evidence BEGIN
+    AFTER UPDATE OF title, file_name, doc_no, keywords, case_no, note ON evidence
+    WHEN old.title IS NOT new.title OR old.file_name IS NOT new.file_name
+      OR old.doc_no IS NOT new.doc_no OR old.keywords IS NOT new.keywords
+      OR old.case_no IS NOT new.case_no OR old.note IS NOT new.note BEGIN
         DELETE FROM search_index WHERE rowid = (3 << 40) + old.id;
         INSERT INTO search_index (rowid, kind, ref_id, scope, text)
         VALUES ((3 << 40) + new.id, 'evidence', new.id, new.campaign_id,
