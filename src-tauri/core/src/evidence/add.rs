@@ -553,7 +553,7 @@ fn plan_intake(
                 g.unit_name = unit_name.clone();
                 g.unit_from = from.to_string();
             }
-            if !from_name.is_empty() && from_name != g.name && g.note.is_empty() {
+            if !from_name.is_empty() && from_name != names::stem(&g.name) && g.note.is_empty() {
                 g.note = format!("单位取自其中的“{from_name}”");
             }
         }

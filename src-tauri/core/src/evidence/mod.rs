@@ -38,6 +38,8 @@
 
 pub mod add;
 pub mod archive;
+#[doc(hidden)]
+pub mod bench;
 pub mod cas;
 pub mod classify;
 pub mod completeness;

@@ -387,6 +387,13 @@ impl Workspace {
             )));
         }
         let store = ObjectStore::open(self.data_dir())?;
+        if store.verify(&hash, &crate::progress::Cancel::new())? == Verdict::Intact {
+            return Ok(RelinkResult {
+                hash: hash.to_hex(),
+                items: n,
+                message: format!("证据库中的这个文件完好（{n} 份材料使用它），无需重新关联。"),
+            });
+        }
         let target = store.path_of(&hash);
         if target.exists() {
             let damaged = self.data_dir().join("evidence").join("damaged");
