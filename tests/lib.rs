@@ -82,7 +82,7 @@ pub fn fingerprint(ws: &Workspace) -> String {
 pub fn english_in(msg: &str) -> Option<String> {
     const KNOWN: &[&str] = &[
         "Excel", "WPS", "Word", "CSV", "TXT", "PDF", "xlsx", "xlsm", "xls", "ods", "docx", "doc",
-        "zip", "shifan", "SQLite",
+        "zip", "shifan", "SQLite", "RAR",
     ];
     let (mut quoted, mut bracket) = (0i32, 0i32);
     let mut word = String::new();

@@ -7,6 +7,14 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+use shifan_core::evidence::archive::{ArchivePlan, ArchiveReport};
+use shifan_core::evidence::completeness::CompletenessReport;
+use shifan_core::evidence::search::SearchHit;
+use shifan_core::evidence::store_check::{EvidenceFile, EvidenceVerifyReport, RelinkResult};
+use shifan_core::evidence::{
+    EvidenceAddOptions, EvidenceAddPreview, EvidenceAssign, EvidenceDetail, EvidenceEdit,
+    EvidenceFilter, EvidenceIntake, EvidenceItem, EvidenceReview,
+};
 use shifan_core::model::{
     AppStatus, BackupInfo, BackupReason, CampaignInfo, HandoverManifest, HandoverReport,
     HealthReport, IndicatorImportPreview, IndicatorTree, NewCampaign, OplogFilter, OplogPage,
@@ -293,6 +301,47 @@ crate::commands! {
     call set_phase_gates(to: PhaseKey, gates: Vec<GateKind>) -> Vec<Phase> => |ws| ws.set_phase_gates(to, &gates);
     call save_phase_event(input: PhaseEventInput) -> Vec<Phase> => |ws| ws.save_phase_event(&input);
     call delete_phase_event(id: i64) -> Vec<Phase> => |ws| ws.delete_phase_event(id);
+
+    // ----- Evidence (佐证材料库) and the one search ---------------------------------------
+    /// `paths`: files, folders and zips dropped or picked. Reads names and sizes (hashing only
+    /// possible duplicates); nothing is stored.
+    job "清点佐证材料"
+    preview_evidence_add(paths: Vec<PathBuf>, options: EvidenceAddOptions) -> EvidenceAddPreview
+        => |ws, job| ws.preview(&EvidenceIntake::new(paths, options), job);
+    /// Copies the content into the evidence store (both cores), then records items and sources
+    /// in one transaction.
+    job "添加佐证材料"
+    apply_evidence_add(paths: Vec<PathBuf>, options: EvidenceAddOptions) -> EvidenceAddPreview
+        => |ws, job| ws.apply(&EvidenceIntake::ingesting(paths, options), job);
+    /// `filter.queue`: the 待归类 queue.
+    call list_evidence(filter: EvidenceFilter) -> Vec<EvidenceItem> => |ws| ws.list_evidence(&filter);
+    call evidence_detail(id: i64) -> EvidenceDetail => |ws| ws.evidence_detail(id);
+    call update_evidence(id: i64, edit: EvidenceEdit) -> EvidenceItem
+        => |ws| ws.update_evidence(id, &edit);
+    /// 归类 many items at once; returns how many changed.
+    call assign_evidence(input: EvidenceAssign) -> i64 => |ws| ws.assign_evidence(&input);
+    call unassign_evidence(input: EvidenceAssign) -> i64 => |ws| ws.unassign_evidence(&input);
+    /// 审核: approve, return (with a reason) or reset; returns how many changed.
+    call review_evidence(input: EvidenceReview) -> i64 => |ws| ws.review_evidence(&input);
+    call remove_evidence(ids: Vec<i64>) -> i64 => |ws| ws.remove_evidence(&ids);
+    call evidence_completeness() -> CompletenessReport => |ws| ws.evidence_completeness();
+    /// Returns the path actually written.
+    call export_return_list(unit_id: i64, path: PathBuf) -> String
+        => |ws| ws.export_return_list(unit_id, &path).map(shown);
+    job "校验证据库" verify_evidence() -> EvidenceVerifyReport => |ws, job| ws.verify_evidence(job);
+    /// `path` must hold the original content (same content hash).
+    call relink_evidence(hash: String, path: PathBuf) -> RelinkResult
+        => |ws| ws.relink_evidence(&hash, &path);
+    /// The default volumes; `level` null: the deepest heading level giving at most 41.
+    call archive_plan(level: Option<i64>) -> ArchivePlan => |ws| ws.archive_plan(level);
+    /// `target`: a folder (new, empty, or an earlier archive) or a path ending in .zip.
+    job "导出案卷"
+    export_archive(target: PathBuf, plan: ArchivePlan) -> ArchiveReport
+        => |ws, job| ws.export_archive(&target, &plan, job);
+    /// An item's file for the viewer: its path (always inside the evidence store) and MIME type.
+    call evidence_file(id: i64) -> EvidenceFile => |ws| ws.evidence_file(id);
+    /// Indicators, units and evidence by any part of their text.
+    call search(query: String) -> Vec<SearchHit> => |ws| ws.search(&query);
 
     // ----- Data safety: backups, hand-over, 操作日志, integrity --------------------------
     /// Result of the quick check made when the data folder was opened (or of the last check).

@@ -586,3 +586,132 @@ fn a_damaged_data_folder_starts_on_the_recovery_screen_and_a_restore_opens_it() 
     let e = desk.err("apply_recovery", json!({ "source": backup.id }));
     assert_error(&e, "invalid");
 }
+
+fn fixture(rel: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+/// The evidence pages' data through IPC: add (preview, apply) a unit's Windows zip, the list
+/// and the 待归类 queue, filing, editing, review, completeness, the 退回清单, verification,
+/// the file for the viewer, search, and the archive export.
+#[test]
+fn the_evidence_library_reaches_the_ui() {
+    let desk = Desk::new();
+    {
+        let state = desk.window.state::<Mutex<Workspace>>();
+        let mut ws = state.lock().expect("lock");
+        shifan_core::demo::create(&mut ws).expect("demo campaign");
+    }
+    let before = desk.ok("list_evidence", json!({ "filter": {} }));
+    let n0 = before.as_array().map(Vec::len).expect("array");
+    assert!(n0 >= 15, "the demo evidence");
+
+    let zip = fixture("evidence/区司法局-佐证材料.zip");
+    let p = desk.ok(
+        "preview_evidence_add",
+        json!({ "paths": [zip], "options": { "unit": "区司法局", "indicatorNos": [] } }),
+    );
+    assert_eq!(p["canApply"], json!(true));
+    assert_eq!(p["fileCount"], json!(6));
+    assert_eq!(p["groups"][0]["unitFrom"], json!("given"));
+    assert_eq!(
+        desk.ok("list_evidence", json!({ "filter": {} }))
+            .as_array()
+            .map(Vec::len),
+        Some(n0),
+        "a preview stores nothing"
+    );
+    let a = desk.ok(
+        "apply_evidence_add",
+        json!({ "paths": [zip], "options": { "unit": "区司法局" }, "job": "job-1" }),
+    );
+    assert_eq!(a["applied"], json!(true));
+    let added = a["newCount"].as_i64().expect("n");
+    assert!(added >= 5, "{a}");
+
+    let queue = desk.ok("list_evidence", json!({ "filter": { "queue": true } }));
+    let ids: Vec<Value> = queue
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|i| i["id"].clone())
+        .collect();
+    assert!(!ids.is_empty());
+    let n = desk.ok(
+        "assign_evidence",
+        json!({ "input": { "ids": ids, "indicatorNos": [12], "replace": false } }),
+    );
+    assert_eq!(n, json!(ids.len()));
+    let one = ids[0].clone();
+    let it = desk.ok(
+        "update_evidence",
+        json!({ "id": one, "edit": { "formedOn": "2025年4月15日", "method": "网络检索", "url": "https://www.example.gov.cn/a" } }),
+    );
+    assert_eq!(it["formedOn"], json!("2025-04-15"));
+    let e = desk.err(
+        "update_evidence",
+        json!({ "id": one, "edit": { "category": "杂项" } }),
+    );
+    assert_error(&e, "invalid");
+    let d = desk.ok("evidence_detail", json!({ "id": one }));
+    assert!(!d["sources"].as_array().expect("sources").is_empty());
+
+    let r = desk.ok(
+        "review_evidence",
+        json!({ "input": { "ids": [one], "decision": "return", "reason": "截图不清晰" } }),
+    );
+    assert_eq!(r, json!(1));
+    let e = desk.err(
+        "review_evidence",
+        json!({ "input": { "ids": [one], "decision": "return", "reason": "" } }),
+    );
+    assert_error(&e, "invalid");
+    let c = desk.ok("evidence_completeness", json!({}));
+    assert_eq!(c["indicators"].as_array().map(Vec::len), Some(100));
+    assert!(c["summary"].as_str().is_some_and(|s| s.contains("待归类")));
+    let unit = desk.ok("list_units", json!({}));
+    let sfj = unit
+        .as_array()
+        .expect("units")
+        .iter()
+        .find(|u| u["name"] == json!("区司法局"))
+        .expect("区司法局")["id"]
+        .clone();
+    let list = desk.dir.path().join("退回清单.xlsx");
+    let written = desk.ok(
+        "export_return_list",
+        json!({ "unitId": sfj, "path": list.display().to_string() }),
+    );
+    assert!(std::path::Path::new(written.as_str().expect("path")).is_file());
+
+    let v = desk.ok("verify_evidence", json!({}));
+    assert_eq!(v["ok"], json!(true));
+    let f = desk.ok("evidence_file", json!({ "id": one }));
+    assert!(f["path"].as_str().is_some_and(|p| p.contains("evidence")));
+    assert!(f["mime"].as_str().is_some_and(|m| m.contains('/')));
+    let e = desk.err("evidence_file", json!({ "id": 999_999 }));
+    assert_error(&e, "notFound");
+    let e = desk.err("relink_evidence", json!({ "hash": "xyz", "path": zip }));
+    assert_error(&e, "invalid");
+
+    let hits = desk.ok("search", json!({ "query": "复议" }));
+    let hits = hits.as_array().expect("hits");
+    assert!(hits.iter().any(|h| h["kind"] == json!("indicator")));
+    assert!(hits.iter().any(|h| h["kind"] == json!("evidence")));
+
+    let plan = desk.ok("archive_plan", json!({ "level": null }));
+    assert_eq!(plan["volumes"].as_array().map(Vec::len), Some(24));
+    let out = desk.dir.path().join("案卷.zip");
+    let report = desk.ok(
+        "export_archive",
+        json!({ "target": out.display().to_string(), "plan": plan, "job": "job-2" }),
+    );
+    assert_eq!(report["volumes"].as_array().map(Vec::len), Some(25));
+    assert!(std::fs::read(&out).expect("zip").starts_with(b"PK"));
+    let removed = desk.ok("remove_evidence", json!({ "ids": [one] }));
+    assert_eq!(removed, json!(1));
+}

@@ -1173,3 +1173,443 @@ fn fuzz_collecting_with_mutated_sheets_and_zips() {
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(run >= 20, "ran only {run} cases within the budget");
 }
+
+// ----------------------------------------------------------------------------------------------
+// The evidence intake (添加佐证材料) and the archive export: hostile archives and folders
+// (hostile/evidence, made by fixtures/make/make_evidence_fixtures.py), the collect zips, and
+// every generic hostile file dropped on its own; then the mutation fuzzer over real packages.
+
+/// What the evidence intake did with a drop.
+enum EvDone {
+    Added(shifan_core::evidence::EvidenceAddPreview),
+    Refused {
+        message: String,
+        issues: Vec<shifan_core::model::ImportIssue>,
+    },
+}
+
+/// Top-level names a data folder may hold after an intake: nothing else may appear (a zip's
+/// `../` or absolute entry is never written anywhere).
+fn data_folder_is_clean(ws: &Workspace) -> Result<(), String> {
+    for e in std::fs::read_dir(ws.data_dir())
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let ok = n.starts_with("shifan.db")
+            || n.starts_with("shifan.lock")
+            || n == "backups"
+            || n == "evidence";
+        if !ok {
+            return Err(format!("unexpected “{n}” in the data folder"));
+        }
+    }
+    let ev = ws.data_dir().join("evidence");
+    if let Ok(rd) = std::fs::read_dir(&ev) {
+        for e in rd.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n != "objects" {
+                return Err(format!("unexpected “evidence/{n}”"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Preview, then apply (or apply alone when the preview refuses), checking what every drop must
+/// hold: no panic; Chinese messages naming the file; a refusal leaves the database unchanged;
+/// an applied drop leaves every item's file whole in the store and nothing outside it.
+fn try_evidence(ws: &mut Workspace, path: &Path, name: &str) -> Result<EvDone, String> {
+    use shifan_core::evidence::{EvidenceAddOptions, EvidenceIntake};
+    let before = fingerprint(ws);
+    let what = format!("evidence {}", path.display());
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        let p = ws.preview(
+            &EvidenceIntake::new([path], EvidenceAddOptions::default()),
+            &shifan_core::Job::quiet(),
+        );
+        let previewed = p.as_ref().map(|p| p.can_apply).unwrap_or(false);
+        let applied = ws.apply(
+            &EvidenceIntake::ingesting([path], EvidenceAddOptions::default()),
+            &shifan_core::Job::quiet(),
+        );
+        (p.map(|_| previewed), applied)
+    }));
+    let (previewed, applied) = r.map_err(|_| format!("{what}: PANIC"))?;
+    let chinese = |m: &str| -> Result<(), String> {
+        if !has_cjk(m) {
+            return Err(format!("{what}: message not Chinese: {m}"));
+        }
+        if let Some(w) = shifan_tests::english_in(m) {
+            return Err(format!("{what}: English “{w}” in: {m}"));
+        }
+        Ok(())
+    };
+    data_folder_is_clean(ws).map_err(|e| format!("{what}: {e}"))?;
+    assert!(!Path::new("/tmp/shifan-evil.txt").exists());
+    match applied {
+        Ok(p) => {
+            if matches!(previewed, Ok(false)) {
+                return Err(format!(
+                    "{what}: the preview refused but apply went through"
+                ));
+            }
+            for i in &p.issues {
+                chinese(&i.message)?;
+            }
+            let v = ws
+                .verify_evidence(&shifan_core::Job::quiet())
+                .map_err(|e| format!("{what}: verify: {e}"))?;
+            if !v.ok {
+                return Err(format!(
+                    "{what}: an item without its whole file: {:?}",
+                    v.problems
+                ));
+            }
+            Ok(EvDone::Added(p))
+        }
+        Err(e) => {
+            let message = e.to_string();
+            chinese(&message)?;
+            let issues = e.issues().to_vec();
+            for i in &issues {
+                chinese(&i.message)?;
+            }
+            if !message.contains(name) && !issues.iter().any(|i| i.message.contains(name)) {
+                return Err(format!(
+                    "{what}: the refusal does not name “{name}”: {message}"
+                ));
+            }
+            if fingerprint(ws) != before {
+                return Err(format!("{what}: database changed although refused"));
+            }
+            Ok(EvDone::Refused { message, issues })
+        }
+    }
+}
+
+fn evidence_verdict(case: &Case, done: &EvDone) -> Result<(), String> {
+    let what = format!("evidence {}", case.path.display());
+    let words = case.spec["message"].as_str();
+    let says = |msgs: Vec<&String>| words.is_none_or(|w| msgs.iter().any(|m| m.contains(w)));
+    match (done, case.expect.as_str()) {
+        (EvDone::Added(p), "ok" | "any") => {
+            if let Some(n) = case.spec["items"].as_i64()
+                && p.new_count != n
+            {
+                return Err(format!("{what}: {} new items, want {n}", p.new_count));
+            }
+            if let Some(n) = case.spec["failed"].as_i64()
+                && p.failed_count != n
+            {
+                return Err(format!("{what}: {} failed, want {n}", p.failed_count));
+            }
+            if !says(p.issues.iter().map(|i| &i.message).collect()) {
+                return Err(format!(
+                    "{what}: no issue says “{}”: {:?}",
+                    words.unwrap_or(""),
+                    p.issues
+                ));
+            }
+            Ok(())
+        }
+        (EvDone::Refused { message, issues }, "error" | "any") => {
+            if !says(
+                std::iter::once(message)
+                    .chain(issues.iter().map(|i| &i.message))
+                    .collect(),
+            ) {
+                return Err(format!(
+                    "{what}: the refusal lacks “{}”: {message}",
+                    words.unwrap_or("")
+                ));
+            }
+            Ok(())
+        }
+        (EvDone::Added(p), want) => Err(format!("{what}: added ({}), expected {want}", p.summary)),
+        (EvDone::Refused { message, .. }, want) => {
+            Err(format!("{what}: refused, expected {want}: {message}"))
+        }
+    }
+}
+
+#[test]
+fn hostile_catalog_through_the_evidence_intake() {
+    let base = Base::new(shifan_tests::with_tasks);
+    let mut cases = specific_cases("evidence");
+    assert!(cases.len() >= 15, "evidence fixtures");
+    // The collect zips (bombs, passwords, `../`, symlinks, truncated, GBK) as evidence packages.
+    for c in specific_cases("collect") {
+        if c.path.extension().is_some_and(|e| e == "zip") {
+            let expect = match c.name.as_str() {
+                "zip-dotdot-and-absolute-entries.zip"
+                | "zip-bomb.zip"
+                | "zip-bomb-lying-sizes.zip"
+                | "zip-password.zip"
+                | "zip-truncated.zip" => "error",
+                _ => "ok",
+            };
+            cases.push(Case {
+                expect: expect.into(),
+                spec: serde_json::Value::Null,
+                ..c
+            });
+        }
+    }
+    // Every generic hostile file dropped on its own: evidence takes any file as it is.
+    for c in generic_cases("collect") {
+        cases.push(Case {
+            expect: "ok".into(),
+            spec: serde_json::json!({ "items": 1 }),
+            ..c
+        });
+    }
+    let (mut _d, mut ws) = base.open();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let start = Instant::now();
+        let r = try_evidence(&mut ws, &case.path, &case.name);
+        let took = start.elapsed();
+        let v = r.and_then(|done| {
+            let v = evidence_verdict(case, &done);
+            if matches!(done, EvDone::Added(_)) {
+                drop(std::mem::replace(&mut ws, base.open().1));
+            }
+            v
+        });
+        let v = v.and_then(|()| {
+            if took > Duration::from_secs(20) {
+                Err(format!("{}: took {took:?}", case.path.display()))
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(f) = v {
+            failures.push(f);
+        }
+    }
+    report("添加佐证材料", cases.len(), &failures);
+}
+
+/// A folder holding a symlink to /etc, a symlinked file and a loop: nothing followed.
+#[cfg(unix)]
+#[test]
+fn the_evidence_intake_follows_no_symlink_out_of_a_dropped_folder() {
+    use std::os::unix::fs::symlink;
+    let (d, mut ws) = shifan_tests::with_tasks();
+    let dir = d.path().join("区司法局");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("通知.pdf"), b"%PDF-1.4 a notice").expect("w");
+    symlink("/etc", dir.join("系统文件夹")).expect("link");
+    symlink("/etc/passwd", dir.join("用户名单.pdf")).expect("link");
+    symlink(&dir, dir.join("循环")).expect("loop");
+    match try_evidence(&mut ws, &dir, "区司法局").unwrap_or_else(|f| panic!("{f}")) {
+        EvDone::Added(p) => {
+            assert_eq!(p.new_count, 1, "{:?}", p.files);
+            assert_eq!(
+                p.issues
+                    .iter()
+                    .filter(|i| i.message.contains("符号链接"))
+                    .count(),
+                3
+            );
+        }
+        EvDone::Refused { message, .. } => panic!("refused: {message}"),
+    }
+}
+
+/// The importer's bounds, lowered: too many files, too many entries, too deep.
+#[test]
+fn the_evidence_intake_stops_at_its_bounds_with_a_clear_message() {
+    use shifan_core::evidence::{EvidenceAddOptions, EvidenceIntake, Limits};
+    let (d, mut ws) = shifan_tests::with_tasks();
+    let dir = d.path().join("很多文件");
+    std::fs::create_dir(&dir).expect("mkdir");
+    for i in 0..30 {
+        std::fs::write(
+            dir.join(format!("扫描件{i:03}.pdf")),
+            format!("%PDF-1.4 {i}"),
+        )
+        .expect("w");
+    }
+    let limits = Limits {
+        max_files: 10,
+        ..Limits::default()
+    };
+    let before = fingerprint(&ws);
+    let p = ws
+        .apply(
+            &EvidenceIntake::ingesting([&dir], EvidenceAddOptions::default()).with_limits(limits),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("the first 10");
+    assert_eq!(p.new_count, 10);
+    assert!(
+        p.issues.iter().any(|i| i.message.contains("超过 10 个")),
+        "{:?}",
+        p.issues
+    );
+    assert_ne!(fingerprint(&ws), before);
+    let zip = fixture("evidence/区司法局-佐证材料.zip");
+    let limits = Limits {
+        max_archive_entries: 5,
+        ..Limits::default()
+    };
+    let e = ws
+        .apply(
+            &EvidenceIntake::ingesting([&zip], EvidenceAddOptions::default()).with_limits(limits),
+            &shifan_core::Job::quiet(),
+        )
+        .expect_err("refused whole");
+    assert!(e.to_string().contains("区司法局-佐证材料.zip"), "{e}");
+}
+
+#[test]
+fn hostile_files_in_the_library_never_stop_the_archive_export() {
+    let base = Base::new(shifan_tests::with_tasks);
+    let (d, mut ws) = base.open();
+    // Damaged, disguised and encrypted files, all filed under one indicator and approved.
+    let mut paths: Vec<PathBuf> = generic_cases("collect")
+        .into_iter()
+        .map(|c| c.path)
+        .collect();
+    paths.push(fixture("evidence/区司法局-佐证材料.zip"));
+    let p = ws
+        .apply(
+            &shifan_core::evidence::EvidenceIntake::ingesting(
+                paths,
+                shifan_core::evidence::EvidenceAddOptions {
+                    indicator_nos: vec![27],
+                    ..Default::default()
+                },
+            ),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("added");
+    assert!(p.new_count > 40);
+    let ids: Vec<i64> = ws
+        .list_evidence(&Default::default())
+        .expect("list")
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    ws.review_evidence(&shifan_core::evidence::EvidenceReview {
+        ids,
+        decision: shifan_core::evidence::ReviewDecision::Approve,
+        reason: String::new(),
+    })
+    .expect("approve");
+    let plan = ws.archive_plan(None).expect("plan");
+    let out = d.path().join("案卷");
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        ws.export_archive(&out, &plan, &shifan_core::Job::quiet())
+    }))
+    .expect("no panic")
+    .expect("exported");
+    let v = r
+        .volumes
+        .iter()
+        .find(|v| v.indicator_nos.contains(&27))
+        .expect("27");
+    assert_eq!(v.items, p.new_count);
+    for s in &v.skipped {
+        assert!(has_cjk(s), "{s}");
+    }
+    println!(
+        "archive of hostile files: {} items, {} left out of the merged PDF",
+        v.items,
+        v.skipped.len()
+    );
+}
+
+#[test]
+fn fuzz_the_evidence_intake_and_archive_with_mutated_packages() {
+    let base = Base::new(shifan_tests::with_tasks);
+    let seeds = [
+        "evidence/区司法局-佐证材料.zip",
+        "evidence/区司法局-补充材料.zip",
+        "hostile/evidence/zip-windows-illegal-names.zip",
+        "hostile/evidence/zip-inside-zip.zip",
+        "evidence/法治政府建设年度报告（2025年）.pdf",
+    ];
+    let (cases, budget) = fuzz_limits(60, 15);
+    let started = Instant::now();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (mut _d, mut ws) = base.open();
+    let mut rng = Rng(0xE71D_E4CE);
+    let (mut run, mut added, mut refused) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for i in 0..cases {
+        if started.elapsed() > budget {
+            break;
+        }
+        let seed = seeds[i % seeds.len()];
+        let bytes = std::fs::read(fixture(seed)).expect("seed");
+        let m = mutate(&bytes, &mut rng);
+        let ext = Path::new(seed)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("zip");
+        let name = format!("变异{i}.{ext}");
+        let path = tmp.path().join(&name);
+        std::fs::write(&path, &m).expect("write");
+        let kept = std::env::var_os("SHIFAN_FUZZ_KEEP").map(|d| {
+            let k = PathBuf::from(d).join(format!("evidence-{i}-{name}"));
+            let _ = std::fs::write(&k, &m);
+            k
+        });
+        let r = try_evidence(&mut ws, &path, &name);
+        let r = r.and_then(|done| {
+            if let EvDone::Added(p) = &done {
+                // Bound whatever was taken: the archive export reads every file in full.
+                let ids: Vec<i64> = p.files.iter().filter_map(|f| f.evidence_id).collect();
+                if !ids.is_empty() {
+                    ws.review_evidence(&shifan_core::evidence::EvidenceReview {
+                        ids,
+                        decision: shifan_core::evidence::ReviewDecision::Approve,
+                        reason: String::new(),
+                    })
+                    .map_err(|e| format!("review: {e}"))?;
+                }
+                let plan = ws.archive_plan(None).map_err(|e| e.to_string())?;
+                let out = tmp.path().join(format!("案卷{i}.zip"));
+                let x = catch_unwind(AssertUnwindSafe(|| {
+                    ws.export_archive(&out, &plan, &shifan_core::Job::quiet())
+                }))
+                .map_err(|_| "archive export: PANIC".to_string())?;
+                if let Err(e) = x
+                    && !has_cjk(&e.to_string())
+                {
+                    return Err(format!("archive export: {e}"));
+                }
+                let _ = std::fs::remove_file(&out);
+            }
+            Ok(done)
+        });
+        match r {
+            Ok(EvDone::Added(_)) => {
+                added += 1;
+                drop(std::mem::replace(&mut ws, base.open().1));
+                if let Some(k) = &kept {
+                    let _ = std::fs::remove_file(k);
+                }
+            }
+            Ok(EvDone::Refused { .. }) => {
+                refused += 1;
+                if let Some(k) = &kept {
+                    let _ = std::fs::remove_file(k);
+                }
+            }
+            Err(f) => failures.push(format!("case {i} ({seed}): {f}")),
+        }
+        let _ = std::fs::remove_file(&path);
+        run += 1;
+    }
+    println!(
+        "fuzz (evidence): {run} cases in {:?} ({added} added, {refused} refused), {} failures",
+        started.elapsed(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(run >= 20, "ran only {run} cases within the budget");
+}

@@ -18,6 +18,7 @@ use serde::Serialize;
 use shifan_core::model::NewCampaign;
 use shifan_core::{Error, Workspace};
 
+mod evidence;
 mod phases;
 mod tasks;
 mod units;
@@ -77,6 +78,16 @@ enum Cmd {
     Phases {
         #[command(subcommand)]
         cmd: phases::PhasesCmd,
+    },
+    /// 佐证材料库：添加、归类、审核、齐全情况、退回清单、校验、导出案卷。
+    Evidence {
+        #[command(subcommand)]
+        cmd: evidence::EvidenceCmd,
+    },
+    /// 搜索指标、单位和佐证材料（任意部分文字，如“复议”）。
+    Search {
+        #[arg(required = true)]
+        text: Vec<String>,
     },
     /// 在数据文件夹中建立演示项目（演示数据，不与正式项目混用）。
     Demo,
@@ -468,6 +479,8 @@ fn run(cli: Cli) -> Result<Out, Error> {
         Cmd::Roster { cmd } => units::roster(&mut ws, cmd)?,
         Cmd::Tasks { cmd } => tasks::tasks(&mut ws, cmd)?,
         Cmd::Phases { cmd } => phases::phases(&mut ws, cmd)?,
+        Cmd::Evidence { cmd } => evidence::evidence(&mut ws, cmd)?,
+        Cmd::Search { text } => evidence::search(&ws, &text)?,
         Cmd::Backup { cmd } => safety::backup(&mut ws, cmd)?,
         Cmd::Handover { cmd } => safety::handover(&mut ws, cmd)?,
         Cmd::Log { cmd } => safety::log(&mut ws, cmd)?,

@@ -839,3 +839,212 @@ fn check_repair_restores_the_newest_good_backup_of_a_damaged_folder() {
     assert!(shifan(&dir, &["check", "--repair"]).status.success());
     assert!(dir.join("shifan.db").exists());
 }
+
+/// A campaign with the 20 units and the 任务分解 of the fixtures.
+fn with_tasks(d: &Path) {
+    for args in [
+        vec!["init", "--name", "曾都区"],
+        vec![
+            "units",
+            "import",
+            fixture("tasks/units.xlsx").to_str().expect("utf8"),
+        ],
+        vec![
+            "tasks",
+            "import",
+            fixture("tasks/tasks-libreoffice.xlsx")
+                .to_str()
+                .expect("utf8"),
+        ],
+    ] {
+        let o = shifan(d, &args);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn evidence_is_added_filed_reviewed_counted_searched_verified_and_archived_from_the_command_line() {
+    let d = tempfile::tempdir().expect("tmp");
+    let data = d.path().join("数据");
+    with_tasks(&data);
+    let zip = fixture("evidence/区司法局-佐证材料.zip");
+    let folder = fixture("evidence/区财政局");
+    let (zip, folder) = (zip.to_str().expect("utf8"), folder.to_str().expect("utf8"));
+
+    // add --preview: nothing stored, the plan as JSON.
+    let p = json(&shifan(
+        &data,
+        &["evidence", "add", zip, folder, "--preview", "--json"],
+    ));
+    assert_eq!(p["canApply"], true);
+    assert_eq!(p["fileCount"], 11);
+    assert_eq!(p["groups"][0]["unitName"], "区司法局");
+    assert_eq!(p["junkSkipped"], 8);
+    let listed = json(&shifan(&data, &["evidence", "list", "--json"]));
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(0),
+        "the preview stored nothing"
+    );
+
+    // add: stored; list is a top-level array, filtered by indicator, unit and status.
+    let a = json(&shifan(&data, &["evidence", "add", zip, folder, "--json"]));
+    assert_eq!(a["applied"], true);
+    assert_eq!(a["newCount"], 10);
+    let all = json(&shifan(&data, &["evidence", "list", "--json"]));
+    let all = all.as_array().expect("top-level array");
+    assert_eq!(all.len(), 10);
+    let on27 = json(&shifan(
+        &data,
+        &["evidence", "list", "--indicator", "27", "--json"],
+    ));
+    assert_eq!(on27.as_array().map(Vec::len), Some(1));
+    let by_unit = json(&shifan(
+        &data,
+        &["evidence", "list", "--unit", "区财政局", "--json"],
+    ));
+    assert_eq!(
+        by_unit.as_array().map(Vec::len),
+        Some(5),
+        "with the shared 审核意见书"
+    );
+    let queue = json(&shifan(&data, &["evidence", "list", "--queue", "--json"]));
+    let queue_ids: Vec<String> = queue
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|i| i["id"].to_string())
+        .collect();
+    assert!(!queue_ids.is_empty());
+
+    // assign the queue to 指标12, review: return one, approve the rest.
+    let mut assign = vec!["evidence", "assign", "--indicator", "12"];
+    assign.extend(queue_ids.iter().map(String::as_str));
+    let o = shifan(&data, &assign);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        json(&shifan(&data, &["evidence", "list", "--queue", "--json"]))
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+    let first = on27[0]["id"].to_string();
+    let o = shifan(
+        &data,
+        &["evidence", "review", &first, "--return", "缺少盖章页"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = shifan(&data, &["evidence", "review", &first]);
+    assert!(!o.status.success(), "a decision is required");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--approve"));
+    let rest: Vec<String> = all
+        .iter()
+        .map(|i| i["id"].to_string())
+        .filter(|i| *i != first)
+        .collect();
+    let mut review = vec!["evidence", "review", "--approve"];
+    review.extend(rest.iter().map(String::as_str));
+    assert!(shifan(&data, &review).status.success());
+    let returned = json(&shifan(
+        &data,
+        &["evidence", "list", "--status", "退回", "--json"],
+    ));
+    assert_eq!(returned.as_array().map(Vec::len), Some(1));
+    assert_eq!(returned[0]["returnReason"], "缺少盖章页");
+
+    // completeness, 退回清单, verify, search.
+    let c = json(&shifan(&data, &["evidence", "completeness", "--json"]));
+    assert_eq!(c["indicators"].as_array().map(Vec::len), Some(100));
+    assert_eq!(c["returned"], 1);
+    assert_eq!(c["indicators"][0]["state"], "none", "nothing yet first");
+    let list = d.path().join("退回清单.xlsx");
+    let o = shifan(
+        &data,
+        &[
+            "evidence",
+            "return-list",
+            "--unit",
+            "区司法局",
+            list.to_str().expect("utf8"),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(list.is_file());
+    let v = json(&shifan(&data, &["evidence", "verify", "--json"]));
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["checked"], 10);
+    let hits = json(&shifan(&data, &["search", "复议", "--json"]));
+    let hits = hits.as_array().expect("top-level array");
+    assert!(hits.iter().any(|h| h["kind"] == "indicator"));
+    assert!(
+        hits.iter()
+            .any(|h| h["kind"] == "evidence" && h["title"] == "行政复议决定书")
+    );
+    let o = shifan(&data, &["evidence", "open", &rest[0]]);
+    assert!(o.status.success());
+    let path = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    assert!(Path::new(&path).is_file(), "{path}");
+
+    // export-archive to a folder and to a zip.
+    let out = d.path().join("案卷");
+    let r = json(&shifan(
+        &data,
+        &[
+            "evidence",
+            "export-archive",
+            out.to_str().expect("utf8"),
+            "--json",
+        ],
+    ));
+    assert_eq!(r["volumes"].as_array().map(Vec::len), Some(25));
+    assert_eq!(r["items"], 9, "approved only");
+    assert!(out.join("总目录.xlsx").is_file());
+    let z = d.path().join("案卷.zip");
+    let o = shifan(
+        &data,
+        &[
+            "evidence",
+            "export-archive",
+            z.to_str().expect("utf8"),
+            "--no-merge",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("已导出 25 卷"));
+    assert!(z.is_file());
+}
+
+#[test]
+fn a_drop_with_nothing_to_take_exits_with_1_and_names_the_archive() {
+    let d = tempfile::tempdir().expect("tmp");
+    with_tasks(d.path());
+    let bad = fixture("hostile/evidence/zip-dotdot-entry.zip");
+    let o = shifan(
+        d.path(),
+        &["evidence", "add", bad.to_str().expect("utf8"), "--json"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let e = json(&o);
+    assert_eq!(e["kind"], "import");
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("zip-dotdot-entry.zip"))
+    );
+    let o = shifan(
+        d.path(),
+        &[
+            "evidence",
+            "add",
+            "--unit",
+            "区不存在局",
+            bad.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("区不存在局"));
+}

@@ -8,7 +8,11 @@
 //! the per-unit sheets to a folder and to a zip, backups (in the data folder and to another
 //! folder), restore, restore into a folder whose shifan.db is damaged (never neither the damaged
 //! nor the restored file under shifan.db, the damaged bytes never lost), hand-over export and
-//! import. Each is first run once to the end (its
+//! import, adding evidence (40 MB of files, a Windows
+//! zip and a junk folder: after a kill no item may point at a missing or half-copied file,
+//! `evidence verify` passes, and a re-run completes the ingest), and the archive export to a
+//! folder and to a zip (whole or absent: what exists under the target name lists exactly the
+//! files of a complete run). Each is first run once to the end (its
 //! duration sets the kill window, its result is the "after" state). Bounded by time
 //! (`SHIFAN_CRASH_SECS`, default 40 s); prints runs, kills and failures per operation.
 
@@ -128,6 +132,11 @@ fn counts(dir: &Path) -> Result<Counts, String> {
     let c = rusqlite::Connection::open(dir.join("shifan.db")).map_err(|e| e.to_string())?;
     let mut out = Counts::new();
     for t in shifan_core::store::table_names(&c).map_err(|e| e.to_string())? {
+        // The search index's own b-tree pages (FTS5 shadow tables) depend on the history of
+        // writes, not on what is stored; the index itself (`search_index`) is counted.
+        if t.starts_with("search_index_") {
+            continue;
+        }
         let n: i64 = c
             .query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))
             .map_err(|e| format!("{t}: {e}"))?;
@@ -171,6 +180,9 @@ enum Op {
     Collect,
     ExportUnitsDir,
     ExportUnitsZip,
+    EvidenceAdd,
+    ArchiveDir,
+    ArchiveZip,
 }
 
 impl Op {
@@ -183,7 +195,12 @@ impl Op {
                 | Op::Collect
                 | Op::ExportUnitsDir
                 | Op::ExportUnitsZip
+                | Op::EvidenceAdd
         )
+    }
+
+    fn exports_archive(self) -> bool {
+        matches!(self, Op::ArchiveDir | Op::ArchiveZip)
     }
 
     fn exports_units(self) -> bool {
@@ -203,6 +220,24 @@ struct Templates {
     exported: PathBuf,
     handover: PathBuf,
     backup_id: String,
+    /// What `evidence add` takes: a folder of 40 files of 1 MB, the 司法局's zip, a junk folder.
+    evidence: Vec<PathBuf>,
+    /// `tasks` plus that evidence, all approved.
+    with_evidence: PathBuf,
+}
+
+/// `n` pseudo-random bytes (distinct per `seed`): content nothing else in the store has.
+fn noise(seed: u64, n: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut v = Vec::with_capacity(n);
+    while v.len() < n {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        v.extend_from_slice(&x.to_le_bytes());
+    }
+    v.truncate(n);
+    v
 }
 
 fn templates(root: &Path) -> Templates {
@@ -243,6 +278,36 @@ fn templates(root: &Path) -> Templates {
         "模板-已导出",
         &["tasks", "export-units", sent.to_str().expect("utf8")],
     );
+    // Evidence: a unit's folder of scans (1 MB each), a Windows zip and a junk folder.
+    let scans = root.join("区住房和城乡建设局");
+    std::fs::create_dir_all(scans.join("指标27")).expect("mkdir");
+    for i in 0..40 {
+        let mut b = b"%PDF-1.4\n".to_vec();
+        b.extend(noise(i + 1, 1 << 20));
+        std::fs::write(scans.join(format!("指标27/扫描件{i:02}.pdf")), b).expect("scan");
+    }
+    let evidence = vec![
+        scans,
+        fixture("evidence/区司法局-佐证材料.zip"),
+        fixture("evidence/区财政局"),
+    ];
+    let mut add: Vec<String> = vec!["evidence".into(), "add".into()];
+    add.extend(evidence.iter().map(|p| p.display().to_string()));
+    let add: Vec<&str> = add.iter().map(String::as_str).collect();
+    let with_evidence = step(&tasks, "模板-证据", &add);
+    // The archive takes the real files (the 1 MB scans are not PDFs a reader could open).
+    let ids: Vec<String> = run_json(&with_evidence, &["evidence", "list"])
+        .expect("list")
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|i| !i["fileName"].as_str().unwrap_or("").starts_with("扫描件"))
+        .filter_map(|i| i["id"].as_i64())
+        .map(|i| i.to_string())
+        .collect();
+    let mut review: Vec<&str> = vec!["evidence", "review", "--approve"];
+    review.extend(ids.iter().map(String::as_str));
+    run_ok(&with_evidence, &review).expect("approve");
     Templates {
         plain,
         units,
@@ -250,6 +315,65 @@ fn templates(root: &Path) -> Templates {
         exported,
         handover,
         backup_id,
+        evidence,
+        with_evidence,
+    }
+}
+
+/// Every file under `dir` (relative, sorted), or of the zip at `dir`.
+fn listing(target: &Path) -> Result<Option<Vec<String>>, String> {
+    if !target.exists() {
+        return Ok(None);
+    }
+    if target.is_file() {
+        let f = std::fs::File::open(target).map_err(|e| e.to_string())?;
+        let z = zip::ZipArchive::new(f)
+            .map_err(|e| format!("a partial zip under its final name: {e}"))?;
+        let mut v: Vec<String> = z
+            .file_names()
+            .map(|n| n.map(|s| s.into_owned()).unwrap_or_default())
+            .collect();
+        v.sort();
+        return Ok(Some(v));
+    }
+    fn walk(base: &Path, d: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else if let Ok(r) = p.strip_prefix(base) {
+                out.push(r.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let mut v = Vec::new();
+    walk(target, target, &mut v);
+    v.sort();
+    Ok(Some(v))
+}
+
+/// Objects under evidence/objects that are temp files (a put killed midway): allowed after a
+/// kill, gone after a re-run.
+fn temp_objects(data: &Path) -> usize {
+    std::fs::read_dir(data.join("evidence").join("objects"))
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with(".shifan-"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// `evidence verify` passes: every item's file is whole in the store.
+fn evidence_whole(data: &Path) -> Result<(), String> {
+    let v = run_json(data, &["evidence", "verify"])?;
+    if v["ok"] == true {
+        Ok(())
+    } else {
+        Err(format!(
+            "an item points at a missing or half-copied file: {}",
+            v["problems"]
+        ))
     }
 }
 
@@ -261,7 +385,8 @@ fn setup(op: Op, t: &Templates, work: &Path, out_dir: &Path) -> (PathBuf, Vec<St
         Op::HandoverImport => None,
         Op::UnitsImport => Some(&t.plain),
         Op::TasksImport => Some(&t.units),
-        Op::ExportUnitsDir | Op::ExportUnitsZip => Some(&t.tasks),
+        Op::ExportUnitsDir | Op::ExportUnitsZip | Op::EvidenceAdd => Some(&t.tasks),
+        Op::ArchiveDir | Op::ArchiveZip => Some(&t.with_evidence),
         Op::Collect => Some(&t.exported),
         _ => Some(&t.plain),
     };
@@ -312,8 +437,30 @@ fn setup(op: Op, t: &Templates, work: &Path, out_dir: &Path) -> (PathBuf, Vec<St
             "export-units".into(),
             s(&out_dir.join("各单位工作表.zip")),
         ],
+        Op::EvidenceAdd => {
+            let mut v: Vec<String> = vec!["evidence".into(), "add".into()];
+            v.extend(t.evidence.iter().map(|p| s(p)));
+            v
+        }
+        Op::ArchiveDir => vec![
+            "evidence".into(),
+            "export-archive".into(),
+            s(&archive_target(op, out_dir)),
+        ],
+        Op::ArchiveZip => vec![
+            "evidence".into(),
+            "export-archive".into(),
+            s(&archive_target(op, out_dir)),
+        ],
     };
     (data, args)
+}
+
+fn archive_target(op: Op, out_dir: &Path) -> PathBuf {
+    match op {
+        Op::ArchiveZip => out_dir.join("案卷.zip"),
+        _ => out_dir.join("案卷"),
+    }
 }
 
 /// The per-unit sheets under their final names (a folder's .xlsx, or the zip) collect back:
@@ -383,6 +530,8 @@ struct Reference {
     took: Duration,
     before: Counts,
     after: Counts,
+    /// For an archive export: the files a complete run writes.
+    listing: Option<Vec<String>>,
 }
 
 #[derive(Default)]
@@ -416,6 +565,9 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
         Op::RecoverDamaged,
         Op::HandoverExport,
         Op::HandoverImport,
+        Op::EvidenceAdd,
+        Op::ArchiveDir,
+        Op::ArchiveZip,
     ];
     let mut references: BTreeMap<Op, Reference> = BTreeMap::new();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
@@ -454,7 +606,15 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
             } else {
                 Counts::new()
             };
+            let archive = if op.exports_archive() {
+                listing(&archive_target(op, &out_dir)).ok().flatten()
+            } else {
+                None
+            };
             match r {
+                Ok(()) if op.exports_archive() && archive.as_ref().is_none_or(|l| l.len() < 50) => {
+                    failures.push(format!("{op:?}: the reference run wrote {archive:?}"));
+                }
                 Ok(()) if !op.changes_tables() || without_log(&after) != without_log(&before) => {
                     references.insert(
                         op,
@@ -462,6 +622,7 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
                             took,
                             before,
                             after,
+                            listing: archive,
                         },
                     );
                 }
@@ -501,6 +662,20 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
             }
             if op.exports_units() {
                 exported_sheets(&data, &out_dir, op)?;
+            }
+            if op == Op::EvidenceAdd {
+                evidence_whole(&data)?;
+            }
+            if op.exports_archive() {
+                let target = archive_target(op, &out_dir);
+                if let Some(l) = listing(&target)?
+                    && Some(&l) != reference.listing.as_ref()
+                {
+                    return Err(format!(
+                        "a partial archive under its final name: {} files",
+                        l.len()
+                    ));
+                }
             }
             if out_file.exists() {
                 // A hand-over file under its final name is always whole.
@@ -547,6 +722,25 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
                     match exported_sheets(&data, &out_dir, op)? {
                         Some(20) => Ok(()),
                         other => Err(format!("re-run exported {other:?} sheets, not 20")),
+                    }
+                }
+                Op::EvidenceAdd => {
+                    let now = counts(&data)?;
+                    if without_log(&now) != without_log(&reference.after) {
+                        return Err(format!("re-run ends at {now:?}, not {:?}", reference.after));
+                    }
+                    evidence_whole(&data)?;
+                    match temp_objects(&data) {
+                        0 => Ok(()),
+                        n => Err(format!("{n} temp files left in the store after the re-run")),
+                    }
+                }
+                Op::ArchiveDir | Op::ArchiveZip => {
+                    let l = listing(&archive_target(op, &out_dir))?;
+                    if l.as_ref() == reference.listing.as_ref() {
+                        Ok(())
+                    } else {
+                        Err(format!("re-run wrote {:?} files", l.map(|l| l.len())))
                     }
                 }
                 _ => Ok(()),

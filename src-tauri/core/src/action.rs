@@ -52,6 +52,18 @@ pub enum Action {
     SetPhases,
     /// 强制进入阶段 (past a failing gate, with the reason).
     OverridePhaseGate,
+    /// 添加佐证材料 (an evidence intake: files, folders, zips).
+    AddEvidence,
+    /// 归类佐证材料 (indicators assigned or removed by hand).
+    AssignEvidence,
+    /// 修改佐证材料 (title, 形成日期, 文号, category, method …).
+    EditEvidence,
+    /// 审核佐证材料 (已通过 / 退回 / back to 待审核).
+    ReviewEvidence,
+    /// 删除佐证材料.
+    RemoveEvidence,
+    /// 重新关联证据文件 (a missing or altered object restored from a file).
+    RelinkEvidence,
 }
 
 impl Action {
@@ -74,6 +86,12 @@ impl Action {
         Action::Repair,
         Action::SetOperator,
         Action::SetSetting,
+        Action::AddEvidence,
+        Action::AssignEvidence,
+        Action::EditEvidence,
+        Action::ReviewEvidence,
+        Action::RemoveEvidence,
+        Action::RelinkEvidence,
         Action::CreateDemo,
         Action::SetPhases,
         Action::OverridePhaseGate,
@@ -104,6 +122,12 @@ impl Action {
             Action::CreateDemo => "建立演示数据",
             Action::SetPhases => "修改创建阶段",
             Action::OverridePhaseGate => "强制进入阶段",
+            Action::AddEvidence => "添加佐证材料",
+            Action::AssignEvidence => "归类佐证材料",
+            Action::EditEvidence => "修改佐证材料",
+            Action::ReviewEvidence => "审核佐证材料",
+            Action::RemoveEvidence => "删除佐证材料",
+            Action::RelinkEvidence => "重新关联证据文件",
         }
     }
 
@@ -131,6 +155,12 @@ impl Action {
             Action::CreateDemo => "createDemo",
             Action::SetPhases => "setPhases",
             Action::OverridePhaseGate => "overridePhaseGate",
+            Action::AddEvidence => "addEvidence",
+            Action::AssignEvidence => "assignEvidence",
+            Action::EditEvidence => "editEvidence",
+            Action::ReviewEvidence => "reviewEvidence",
+            Action::RemoveEvidence => "removeEvidence",
+            Action::RelinkEvidence => "relinkEvidence",
         }
     }
 
@@ -146,6 +176,7 @@ impl Action {
                 | Action::ImportUnits
                 | Action::ImportTasks
                 | Action::CollectUnitSheets
+                | Action::AddEvidence
         )
     }
 }

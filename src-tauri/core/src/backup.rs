@@ -45,6 +45,16 @@ pub fn table_label(t: &str) -> Option<&'static str> {
         "roster_member" => "明白人",
         "task" | "assignment" => "任务分解",
         "evidence" => "佐证材料",
+        "evidence_object" => "证据库文件",
+        "evidence_source" => "材料来源",
+        "evidence_link" => "材料归类",
+        "evidence_candidate" => "待归类建议",
+        "search_index" => "搜索索引",
+        "search_index_data" => "搜索索引数据",
+        "search_index_idx" => "搜索索引目录",
+        "search_index_content" => "搜索索引内容",
+        "search_index_docsize" => "搜索索引长度",
+        "search_index_config" => "搜索索引设置",
         "problem" => "问题",
         "assignment_unit" => "任务分工",
         "unit_export" => "工作表导出记录",
@@ -283,6 +293,7 @@ pub fn create(
     snapshot(conn, &tmp, job)?;
     let info = (|| -> Result<BackupInfo> {
         let (summary, _) = inspect(&tmp)?;
+        let evidence = crate::evidence::store_check::manifest(&open_read_only(&tmp)?)?;
         let (sha256, size) = hash_file(&tmp)?;
         let db_file = format!("{id}.db");
         let final_db = dir.join(&db_file);
@@ -299,7 +310,7 @@ pub fn create(
             size,
             sha256,
             summary,
-            evidence: Vec::new(),
+            evidence,
             path: final_db.display().to_string(),
             kept_because: String::new(),
         };
@@ -478,7 +489,9 @@ pub fn find(data_dir: &Path, id_or_file: &str) -> Result<BackupInfo> {
         size,
         sha256,
         summary,
-        evidence: Vec::new(),
+        evidence: open_read_only(p)
+            .and_then(|c| crate::evidence::store_check::manifest(&c))
+            .unwrap_or_default(),
         path: p.display().to_string(),
         kept_because: "备份文件".into(),
     })
@@ -520,6 +533,7 @@ pub fn create_in_folder(
     let local = work.path().join("snapshot.db");
     snapshot(conn, &local, job)?;
     let (summary, _) = inspect(&local)?;
+    let evidence = crate::evidence::store_check::manifest(&open_read_only(&local)?)?;
     let (sha256, size) = hash_file(&local)?;
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
     let mut stem = format!("示范创建工作台备份-{stamp}");
@@ -551,7 +565,7 @@ pub fn create_in_folder(
         size,
         sha256,
         summary,
-        evidence: Vec::new(),
+        evidence,
         path: db.display().to_string(),
         kept_because: String::new(),
     };

@@ -136,36 +136,8 @@ fn unpack(path: &Path, work: &Path, job: &Job) -> Result<(HandoverReport, std::p
             (size + 1023) / 1024
         ));
     }
-    // Evidence: every listed file re-hashed from the zip.
-    let mut evidence_bad = Vec::new();
-    for ev in &manifest.evidence {
-        let name = format!("evidence/{}", ev.path);
-        let ok = match zip.by_name(&name) {
-            Ok(mut e) => {
-                let mut h = Sha256::new();
-                let mut n = 0i64;
-                let mut buf = vec![0u8; 64 * 1024];
-                loop {
-                    match e.read(&mut buf) {
-                        Ok(0) => break,
-                        Ok(k) => {
-                            n += k as i64;
-                            h.update(&buf[..k]);
-                        }
-                        Err(_) => {
-                            n = -1;
-                            break;
-                        }
-                    }
-                }
-                n == ev.size && format!("{:x}", h.finalize()) == ev.sha256
-            }
-            Err(_) => false,
-        };
-        if !ok {
-            evidence_bad.push(ev.path.clone());
-        }
-    }
+    // Evidence: every listed file re-hashed (BLAKE3, its name in the store) from the zip.
+    let evidence_bad = evidence_part(&mut zip, &manifest, None, job)?;
     notes.push(if manifest.evidence.is_empty() {
         "佐证材料：交接文件中没有佐证材料文件。".to_string()
     } else {
@@ -192,6 +164,135 @@ fn unpack(path: &Path, work: &Path, job: &Job) -> Result<(HandoverReport, std::p
     ))
 }
 
+/// The evidence objects of a hand-over file: each listed entry `evidence/objects/ab/cd…` read,
+/// its size and BLAKE3 hash checked against the manifest (the hash is also its name, so an
+/// entry is only ever used by its hash, never as a path). With `store`, each good object is
+/// also put into that store (hashed again while copied; content-addressed, so a good object
+/// can only land under its own name). Returns the paths that are missing or differ.
+fn evidence_part<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    manifest: &HandoverManifest,
+    store: Option<&crate::evidence::ObjectStore>,
+    job: &Job,
+) -> Result<Vec<String>> {
+    use crate::evidence::ContentHash;
+    let mut bad = Vec::new();
+    let total = manifest.evidence.len() as u64;
+    for (i, ev) in manifest.evidence.iter().enumerate() {
+        job.check()?;
+        job.report(i as u64, total, "校验交接文件中的佐证材料");
+        let expected = ContentHash::from_hex(&ev.hash);
+        let named_by_hash =
+            expected.is_some_and(|h| crate::evidence::store_check::manifest_path(&h) == ev.path);
+        let ok = match (
+            expected,
+            named_by_hash,
+            zip.by_name(&format!("evidence/{}", ev.path)),
+        ) {
+            (Some(want), true, Ok(mut e)) if e.size() == ev.size.max(0) as u64 => {
+                let what = format!("交接文件中的“{}”", ev.path);
+                let cancel = job.cancel();
+                match store {
+                    None => match crate::evidence::cas::hash_reader(&mut e, &what, cancel) {
+                        Ok((h, n)) => h == want && n == ev.size as u64,
+                        Err(Error::Cancelled) => return Err(Error::Cancelled),
+                        Err(_) => false,
+                    },
+                    Some(s) => {
+                        use crate::evidence::PutError;
+                        match s.put_with(&mut e, &what, Some(ev.size as u64), cancel, &mut |_| {}) {
+                            Ok(st) => st.hash == want,
+                            Err(PutError::Source(_)) => false,
+                            Err(PutError::Store(e)) => return Err(e),
+                            Err(PutError::Cancelled) => return Err(Error::Cancelled),
+                        }
+                    }
+                }
+            }
+            _ => false,
+        };
+        if !ok {
+            bad.push(ev.path.clone());
+        }
+    }
+    Ok(bad)
+}
+
+/// Puts the evidence objects of the hand-over file at `path` into `store` (after the file
+/// was verified); any object that does not match refuses the import.
+fn store_evidence(
+    path: &Path,
+    manifest: &HandoverManifest,
+    store: &crate::evidence::ObjectStore,
+    job: &Job,
+) -> Result<()> {
+    if manifest.evidence.is_empty() {
+        return Ok(());
+    }
+    let file = display_name(path);
+    let f = std::fs::File::open(path).map_err(|e| Error::io("读取交接文件", path, &e))?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(f))
+        .map_err(|_| bad(&file, "文件在校验之后被修改或损坏。"))?;
+    let wrong = evidence_part(&mut zip, manifest, Some(store), job)?;
+    if let Some(first) = wrong.first() {
+        return Err(bad(
+            &file,
+            &format!(
+                "其中的佐证材料“{first}”等 {} 个文件与说明不一致（文件在校验之后被修改或损坏）。",
+                wrong.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes the objects of `entries` from the data folder's store into the hand-over zip.
+fn write_evidence<W: Write + std::io::Seek>(
+    z: &mut zip::ZipWriter<W>,
+    dir: &Path,
+    entries: &[crate::model::EvidenceFileEntry],
+    path: &Path,
+    job: &Job,
+) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let store = crate::evidence::ObjectStore::open(dir)?;
+    let total: u64 = entries
+        .iter()
+        .map(|e| e.size.max(0) as u64)
+        .sum::<u64>()
+        .max(1);
+    let mut done = 0u64;
+    for ev in entries {
+        job.check()?;
+        let hash: crate::evidence::ContentHash = ev.hash.parse()?;
+        let src = store.path_of(&hash);
+        let mut f = std::fs::File::open(&src).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::NotFound(format!(
+                    "证据库中缺少文件“{}”，交接文件未生成；请先运行“校验证据库”并重新关联缺失的文件。",
+                    ev.path
+                ))
+            } else {
+                Error::io("读取证据文件", &src, &e)
+            }
+        })?;
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(ev.size >= u32::MAX as i64);
+        z.start_file(format!("evidence/{}", ev.path), opts)
+            .map_err(|e| match e {
+                zip::result::ZipError::Io(io) => write_error(path, &io),
+                other => Error::Io(format!("写入交接文件“{}”失败：{other}", path.display())),
+            })?;
+        std::io::copy(&mut f, z).map_err(|e| write_error(path, &e))?;
+        done += ev.size.max(0) as u64;
+        job.report(done, total, "写入交接文件中的佐证材料");
+    }
+    Ok(())
+}
+
 impl Workspace {
     /// Write the whole data folder to one `.shifan` file at `path` (appears whole or not at all).
     pub fn export_handover(&self, path: &Path, job: &Job) -> Result<HandoverManifest> {
@@ -203,6 +304,7 @@ impl Workspace {
         backup::snapshot(self.store.conn(), &db, job)?;
         let (summary, _) = backup::inspect(&db)?;
         let (sha, size) = backup::hash_file(&db)?;
+        let evidence = crate::evidence::store_check::manifest(&backup::open_read_only(&db)?)?;
         let manifest = HandoverManifest {
             format: FORMAT.into(),
             format_version: FORMAT_VERSION,
@@ -213,7 +315,7 @@ impl Workspace {
             database_sha256: sha,
             database_size: size,
             summary,
-            evidence: Vec::new(),
+            evidence,
         };
         let mut tmp = crate::atomic::temp_beside(path)?;
         {
@@ -246,6 +348,7 @@ impl Workspace {
                 done += n as u64;
                 job.report(done, size.max(1) as u64, "写入交接文件");
             }
+            write_evidence(&mut z, &self.dir, &manifest.evidence, path, job)?;
             let mut w = z.finish().map_err(zerr)?;
             w.flush().map_err(|e| write_error(path, &e))?;
         }
@@ -366,6 +469,9 @@ impl Workspace {
             )));
         }
         job.check()?;
+        // The evidence first: content-addressed objects, harmless if the import stops here.
+        let store = crate::evidence::ObjectStore::open(&self.dir)?;
+        store_evidence(path, &report.manifest, &store, job)?;
         let staged = self.stage_file(&db)?;
         let safety = match self.backup_now(BackupReason::BeforeHandover, job) {
             Ok(b) => b,

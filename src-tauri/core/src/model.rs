@@ -296,16 +296,19 @@ pub struct DataCount {
     pub count: i64,
 }
 
-/// One evidence file listed in a backup or hand-over manifest (filled once evidence exists).
+/// One evidence file listed in a backup or hand-over manifest: an object of the evidence
+/// store the library refers to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct EvidenceFileEntry {
-    /// Path relative to the evidence store, with '/' separators.
+    /// Path relative to the `evidence/` folder, with '/' separators ("objects/ab/cdef…").
     pub path: String,
     #[ts(type = "number")]
     pub size: i64,
-    pub sha256: String,
+    /// BLAKE3 of the content, 64 hex digits: the object's name in the store (no manifest
+    /// listed evidence before this field existed, so there is nothing older to read).
+    pub hash: String,
 }
 
 /// What a database snapshot contains: shown in backup lists and restore/hand-over previews.

@@ -225,6 +225,157 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE unit ADD COLUMN leader TEXT NOT NULL DEFAULT '';
     "#,
+    // v7: the evidence library (佐证材料库). `evidence_object` describes every content stored
+    // in the object store (`evidence/objects/`, named by BLAKE3); `evidence` is one item per
+    // content per campaign (the same bytes sent twice or by two units are one item), with what
+    // the office records about it (title, 形成日期, 文号, category, assessment method, review);
+    // `evidence_source` every time it was sent (original name and path, unit, when, by whom);
+    // `evidence_link` the indicators it supports (several allowed), `evidence_candidate` the
+    // classifier's suggestions for items in the 待归类 queue. Deleting a unit keeps its items
+    // (unit_id set to NULL, the source keeps the name); deleting an indicator drops its links
+    // (the item goes back to the queue when it has no other).
+    //
+    // `search_index` is the one search (FTS5, trigram tokenizer: any 3+ characters of Chinese
+    // text; shorter queries use LIKE on the same table) over indicators, units, unit aliases
+    // and evidence, kept by triggers, so every writer of those tables keeps it current. Rows
+    // have fixed rowids (kind << 40 | id). A later module joins the search by adding its own
+    // kind and triggers (a migration recreating one of these tables must recreate its
+    // triggers too).
+    r#"
+    CREATE TABLE evidence_object (
+        hash      TEXT PRIMARY KEY,
+        size      INTEGER NOT NULL,
+        stored_at TEXT NOT NULL
+    );
+    CREATE TABLE evidence (
+        id            INTEGER PRIMARY KEY,
+        campaign_id   INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+        hash          TEXT NOT NULL REFERENCES evidence_object(hash),
+        title         TEXT NOT NULL,
+        file_name     TEXT NOT NULL,
+        unit_id       INTEGER REFERENCES unit(id) ON DELETE SET NULL,
+        formed_on     TEXT,
+        doc_no        TEXT NOT NULL DEFAULT '',
+        category      TEXT NOT NULL DEFAULT '' CHECK (category IN ('', '记录', '审核', '公示')),
+        method        TEXT NOT NULL DEFAULT '' CHECK (method IN ('', '材料查证', '网络检索', '案卷评查')),
+        url           TEXT NOT NULL DEFAULT '',
+        keywords      TEXT NOT NULL DEFAULT '',
+        captured_on   TEXT,
+        screenshot_id INTEGER REFERENCES evidence(id) ON DELETE SET NULL,
+        case_no       TEXT NOT NULL DEFAULT '',
+        case_type     TEXT NOT NULL DEFAULT '',
+        note          TEXT NOT NULL DEFAULT '',
+        status        TEXT NOT NULL DEFAULT '待审核' CHECK (status IN ('待审核', '已通过', '退回')),
+        return_reason TEXT NOT NULL DEFAULT '',
+        reviewed_at   TEXT,
+        reviewer      TEXT NOT NULL DEFAULT '',
+        answers_id    INTEGER REFERENCES evidence(id) ON DELETE SET NULL,
+        queue_note    TEXT NOT NULL DEFAULT '',
+        added_at      TEXT NOT NULL,
+        UNIQUE (campaign_id, hash)
+    );
+    CREATE INDEX evidence_unit ON evidence(unit_id);
+    CREATE INDEX evidence_status ON evidence(campaign_id, status);
+    CREATE INDEX evidence_answers ON evidence(answers_id);
+    CREATE TABLE evidence_source (
+        id            INTEGER PRIMARY KEY,
+        evidence_id   INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+        unit_id       INTEGER REFERENCES unit(id) ON DELETE SET NULL,
+        unit_name     TEXT NOT NULL DEFAULT '',
+        original_name TEXT NOT NULL,
+        original_path TEXT NOT NULL,
+        added_at      TEXT NOT NULL,
+        operator      TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX evidence_source_once
+        ON evidence_source(evidence_id, original_path, ifnull(unit_id, 0));
+    CREATE INDEX evidence_source_unit ON evidence_source(unit_id);
+    CREATE TABLE evidence_link (
+        evidence_id  INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+        indicator_id INTEGER NOT NULL REFERENCES indicator(id) ON DELETE CASCADE,
+        confidence   INTEGER NOT NULL,
+        reason       TEXT NOT NULL DEFAULT '',
+        by_user      INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (evidence_id, indicator_id)
+    );
+    CREATE INDEX evidence_link_indicator ON evidence_link(indicator_id);
+    CREATE TABLE evidence_candidate (
+        evidence_id  INTEGER NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+        indicator_id INTEGER NOT NULL REFERENCES indicator(id) ON DELETE CASCADE,
+        confidence   INTEGER NOT NULL,
+        reason       TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (evidence_id, indicator_id)
+    );
+    CREATE INDEX evidence_candidate_indicator ON evidence_candidate(indicator_id);
+
+    CREATE VIRTUAL TABLE search_index USING fts5(
+        kind UNINDEXED, ref_id UNINDEXED, scope UNINDEXED, text, tokenize = 'trigram'
+    );
+    CREATE TRIGGER search_indicator_ins AFTER INSERT ON indicator BEGIN
+        INSERT INTO search_index (rowid, kind, ref_id, scope, text)
+        VALUES ((1 << 40) + new.id, 'indicator', new.id, new.system_id, new.title);
+    END;
+    CREATE TRIGGER search_indicator_upd AFTER UPDATE OF title, system_id ON indicator
+    WHEN old.title IS NOT new.title OR old.system_id IS NOT new.system_id BEGIN
+        DELETE FROM search_index WHERE rowid = (1 << 40) + old.id;
+        INSERT INTO search_index (rowid, kind, ref_id, scope, text)
+        VALUES ((1 << 40) + new.id, 'indicator', new.id, new.system_id, new.title);
+    END;
+    CREATE TRIGGER search_indicator_del AFTER DELETE ON indicator BEGIN
+        DELETE FROM search_index WHERE rowid = (1 << 40) + old.id;
+    END;
+    CREATE TRIGGER search_unit_ins AFTER INSERT ON unit BEGIN
+        INSERT INTO search_index (rowid, kind, ref_id, scope, text)
+        VALUES ((2 << 40) + new.id, 'unit', new.id, new.campaign_id,
+                new.name || ' ' || new.short_name);
+    END;
+    CREATE TRIGGER search_unit_upd AFTER UPDATE OF name, short_name, campaign_id ON unit
+    WHEN old.name IS NOT new.name OR old.short_name IS NOT new.short_name
+      OR old.campaign_id IS NOT new.campaign_id BEGIN
+        DELETE FROM search_index WHERE rowid = (2 << 40) + old.id;
+        INSERT INTO search_index (rowid, kind, ref_id, scope, text)
+        VALUES ((2 << 40) + new.id, 'unit', new.id, new.campaign_id,
+                new.name || ' ' || new.short_name);
+    END;
+    CREATE TRIGGER search_unit_del AFTER DELETE ON unit BEGIN
+        DELETE FROM search_index WHERE rowid = (2 << 40) + old.id;
+    END;
+    CREATE TRIGGER search_alias_ins AFTER INSERT ON unit_alias BEGIN
+        INSERT INTO search_index (rowid, kind, ref_id, scope, text)
+        SELECT (4 << 40) + new.rowid, 'unit', new.unit_id, u.campaign_id, new.alias
+        FROM unit u WHERE u.id = new.unit_id;
+    END;
+    CREATE TRIGGER search_alias_del AFTER DELETE ON unit_alias BEGIN
+        DELETE FROM search_index WHERE rowid = (4 << 40) + old.rowid;
+    END;
+    CREATE TRIGGER search_evidence_ins AFTER INSERT ON evidence BEGIN
+        INSERT INTO search_index (rowid, kind, ref_id, scope, text)
+        VALUES ((3 << 40) + new.id, 'evidence', new.id, new.campaign_id,
+                new.title || ' ' || new.file_name || ' ' || new.doc_no || ' ' || new.keywords
+                || ' ' || new.case_no || ' ' || new.note);
+    END;
+    CREATE TRIGGER search_evidence_upd
+    AFTER UPDATE OF title, file_name, doc_no, keywords, case_no, note ON evidence
+    WHEN old.title IS NOT new.title OR old.file_name IS NOT new.file_name
+      OR old.doc_no IS NOT new.doc_no OR old.keywords IS NOT new.keywords
+      OR old.case_no IS NOT new.case_no OR old.note IS NOT new.note BEGIN
+        DELETE FROM search_index WHERE rowid = (3 << 40) + old.id;
+        INSERT INTO search_index (rowid, kind, ref_id, scope, text)
+        VALUES ((3 << 40) + new.id, 'evidence', new.id, new.campaign_id,
+                new.title || ' ' || new.file_name || ' ' || new.doc_no || ' ' || new.keywords
+                || ' ' || new.case_no || ' ' || new.note);
+    END;
+    CREATE TRIGGER search_evidence_del AFTER DELETE ON evidence BEGIN
+        DELETE FROM search_index WHERE rowid = (3 << 40) + old.id;
+    END;
+    INSERT INTO search_index (rowid, kind, ref_id, scope, text)
+        SELECT (1 << 40) + id, 'indicator', id, system_id, title FROM indicator;
+    INSERT INTO search_index (rowid, kind, ref_id, scope, text)
+        SELECT (2 << 40) + id, 'unit', id, campaign_id, name || ' ' || short_name FROM unit;
+    INSERT INTO search_index (rowid, kind, ref_id, scope, text)
+        SELECT (4 << 40) + a.rowid, 'unit', a.unit_id, u.campaign_id, a.alias
+        FROM unit_alias a JOIN unit u ON u.id = a.unit_id;
+    "#,
 ];
 
 /// The database of one data folder.

@@ -2,12 +2,25 @@
 // (src-tauri/tests/commands.rs). Do not edit: change the declaration instead.
 
 import type { AppStatus } from './AppStatus'
+import type { ArchivePlan } from './ArchivePlan'
+import type { ArchiveReport } from './ArchiveReport'
 import type { Assignment } from './Assignment'
 import type { AssignmentFilter } from './AssignmentFilter'
 import type { BackupInfo } from './BackupInfo'
 import type { CampaignInfo } from './CampaignInfo'
 import type { CollectOptions } from './CollectOptions'
 import type { CollectPreview } from './CollectPreview'
+import type { CompletenessReport } from './CompletenessReport'
+import type { EvidenceAddOptions } from './EvidenceAddOptions'
+import type { EvidenceAddPreview } from './EvidenceAddPreview'
+import type { EvidenceAssign } from './EvidenceAssign'
+import type { EvidenceDetail } from './EvidenceDetail'
+import type { EvidenceEdit } from './EvidenceEdit'
+import type { EvidenceFile } from './EvidenceFile'
+import type { EvidenceFilter } from './EvidenceFilter'
+import type { EvidenceItem } from './EvidenceItem'
+import type { EvidenceReview } from './EvidenceReview'
+import type { EvidenceVerifyReport } from './EvidenceVerifyReport'
 import type { GateKind } from './GateKind'
 import type { HandoverManifest } from './HandoverManifest'
 import type { HandoverReport } from './HandoverReport'
@@ -25,12 +38,14 @@ import type { PhaseKey } from './PhaseKey'
 import type { PhaseMove } from './PhaseMove'
 import type { RecoveryReport } from './RecoveryReport'
 import type { RecoveryStatus } from './RecoveryStatus'
+import type { RelinkResult } from './RelinkResult'
 import type { RestorePreview } from './RestorePreview'
 import type { RestoreReport } from './RestoreReport'
 import type { RosterInput } from './RosterInput'
 import type { RosterMember } from './RosterMember'
 import type { RosterRule } from './RosterRule'
 import type { RosterShortfall } from './RosterShortfall'
+import type { SearchHit } from './SearchHit'
 import type { SystemInfo } from './SystemInfo'
 import type { TasksImportOptions } from './TasksImportOptions'
 import type { TasksImportPreview } from './TasksImportPreview'
@@ -84,6 +99,23 @@ export interface Commands {
   set_phase_gates: { args: { to: PhaseKey; gates: Array<GateKind> }; result: Array<Phase> }
   save_phase_event: { args: { input: PhaseEventInput }; result: Array<Phase> }
   delete_phase_event: { args: { id: number }; result: Array<Phase> }
+  preview_evidence_add: { args: { paths: Array<string>; options: EvidenceAddOptions }; result: EvidenceAddPreview }
+  apply_evidence_add: { args: { paths: Array<string>; options: EvidenceAddOptions }; result: EvidenceAddPreview }
+  list_evidence: { args: { filter: EvidenceFilter }; result: Array<EvidenceItem> }
+  evidence_detail: { args: { id: number }; result: EvidenceDetail }
+  update_evidence: { args: { id: number; edit: EvidenceEdit }; result: EvidenceItem }
+  assign_evidence: { args: { input: EvidenceAssign }; result: number }
+  unassign_evidence: { args: { input: EvidenceAssign }; result: number }
+  review_evidence: { args: { input: EvidenceReview }; result: number }
+  remove_evidence: { args: { ids: Array<number> }; result: number }
+  evidence_completeness: { args: Record<string, never>; result: CompletenessReport }
+  export_return_list: { args: { unitId: number; path: string }; result: string }
+  verify_evidence: { args: Record<string, never>; result: EvidenceVerifyReport }
+  relink_evidence: { args: { hash: string; path: string }; result: RelinkResult }
+  archive_plan: { args: { level: number | null }; result: ArchivePlan }
+  export_archive: { args: { target: string; plan: ArchivePlan }; result: ArchiveReport }
+  evidence_file: { args: { id: number }; result: EvidenceFile }
+  search: { args: { query: string }; result: Array<SearchHit> }
   get_health: { args: Record<string, never>; result: HealthReport }
   check_data: { args: { full: boolean }; result: HealthReport }
   repair_data: { args: Record<string, never>; result: HealthReport }
@@ -116,6 +148,10 @@ export const JOB_TITLES: Partial<Record<CommandName, string>> = {
   export_unit_sheets: '导出各单位工作表',
   preview_collect: '读取各单位交回的工作表',
   apply_collect: '收回各单位工作表',
+  preview_evidence_add: '清点佐证材料',
+  apply_evidence_add: '添加佐证材料',
+  verify_evidence: '校验证据库',
+  export_archive: '导出案卷',
   backup_now: '备份',
   backup_to_folder: '备份到指定文件夹',
   apply_restore: '从备份恢复',
@@ -170,6 +206,23 @@ export const COMMAND_FUNCTIONS = [
   'setPhaseGates',
   'savePhaseEvent',
   'deletePhaseEvent',
+  'previewEvidenceAdd',
+  'applyEvidenceAdd',
+  'listEvidence',
+  'evidenceDetail',
+  'updateEvidence',
+  'assignEvidence',
+  'unassignEvidence',
+  'reviewEvidence',
+  'removeEvidence',
+  'evidenceCompleteness',
+  'exportReturnList',
+  'verifyEvidence',
+  'relinkEvidence',
+  'archivePlan',
+  'exportArchive',
+  'evidenceFile',
+  'search',
   'getHealth',
   'checkData',
   'repairData',
@@ -365,6 +418,85 @@ export function savePhaseEvent(input: PhaseEventInput): Promise<Array<Phase>> {
 
 export function deletePhaseEvent(id: number): Promise<Array<Phase>> {
   return call('delete_phase_event', { id })
+}
+
+/** `paths`: files, folders and zips dropped or picked. Reads names and sizes (hashing only possible duplicates); nothing is stored. */
+export function previewEvidenceAdd(paths: Array<string>, options: EvidenceAddOptions): Promise<EvidenceAddPreview> {
+  return tracked('preview_evidence_add', { paths, options })
+}
+
+/** Copies the content into the evidence store (both cores), then records items and sources in one transaction. */
+export function applyEvidenceAdd(paths: Array<string>, options: EvidenceAddOptions): Promise<EvidenceAddPreview> {
+  return tracked('apply_evidence_add', { paths, options })
+}
+
+/** `filter.queue`: the 待归类 queue. */
+export function listEvidence(filter: EvidenceFilter): Promise<Array<EvidenceItem>> {
+  return call('list_evidence', { filter })
+}
+
+export function evidenceDetail(id: number): Promise<EvidenceDetail> {
+  return call('evidence_detail', { id })
+}
+
+export function updateEvidence(id: number, edit: EvidenceEdit): Promise<EvidenceItem> {
+  return call('update_evidence', { id, edit })
+}
+
+/** 归类 many items at once; returns how many changed. */
+export function assignEvidence(input: EvidenceAssign): Promise<number> {
+  return call('assign_evidence', { input })
+}
+
+export function unassignEvidence(input: EvidenceAssign): Promise<number> {
+  return call('unassign_evidence', { input })
+}
+
+/** 审核: approve, return (with a reason) or reset; returns how many changed. */
+export function reviewEvidence(input: EvidenceReview): Promise<number> {
+  return call('review_evidence', { input })
+}
+
+export function removeEvidence(ids: Array<number>): Promise<number> {
+  return call('remove_evidence', { ids })
+}
+
+export function evidenceCompleteness(): Promise<CompletenessReport> {
+  return call('evidence_completeness', {})
+}
+
+/** Returns the path actually written. */
+export function exportReturnList(unitId: number, path: string): Promise<string> {
+  return call('export_return_list', { unitId, path })
+}
+
+export function verifyEvidence(): Promise<EvidenceVerifyReport> {
+  return tracked('verify_evidence', {})
+}
+
+/** `path` must hold the original content (same content hash). */
+export function relinkEvidence(hash: string, path: string): Promise<RelinkResult> {
+  return call('relink_evidence', { hash, path })
+}
+
+/** The default volumes; `level` null: the deepest heading level giving at most 41. */
+export function archivePlan(level: number | null): Promise<ArchivePlan> {
+  return call('archive_plan', { level })
+}
+
+/** `target`: a folder (new, empty, or an earlier archive) or a path ending in .zip. */
+export function exportArchive(target: string, plan: ArchivePlan): Promise<ArchiveReport> {
+  return tracked('export_archive', { target, plan })
+}
+
+/** An item's file for the viewer: its path (always inside the evidence store) and MIME type. */
+export function evidenceFile(id: number): Promise<EvidenceFile> {
+  return call('evidence_file', { id })
+}
+
+/** Indicators, units and evidence by any part of their text. */
+export function search(query: string): Promise<Array<SearchHit>> {
+  return call('search', { query })
 }
 
 /** Result of the quick check made when the data folder was opened (or of the last check). */

@@ -36,19 +36,35 @@
 //! abandoned (cancelled before the database records them) are unreferenced but harmless, and
 //! a later garbage collection over [`cas::ObjectStore::list`] can remove them.
 
+pub mod add;
+pub mod archive;
+#[doc(hidden)]
+pub mod bench;
 pub mod cas;
 pub mod classify;
+pub mod completeness;
+pub mod demo;
 pub mod ingest;
 pub mod intake;
+pub mod library;
+pub mod names;
 pub mod pdf;
+pub mod returns;
+pub mod search;
+pub mod store_check;
 pub mod winpath;
 
 #[cfg(test)]
 pub(crate) mod testzip;
 
+pub use add::{EvidenceAddOptions, EvidenceAddPreview, EvidenceIntake};
 pub use cas::{ContentHash, ObjectStore, PutError, Stored, Verdict};
 pub use ingest::{IngestReport, Outcome, ingest};
 pub use intake::{Entry, Limits, Plan, scan};
+pub use library::{
+    EvidenceAssign, EvidenceDetail, EvidenceEdit, EvidenceFilter, EvidenceItem, EvidenceReview,
+    ReviewDecision,
+};
 
 use crate::model::{ImportIssue, Severity};
 
