@@ -8,7 +8,6 @@
 //! write anywhere; names without the UTF-8 flag are decoded as GBK (Windows zip tools).
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -16,8 +15,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::unit_sheets::{
-    Fill, FillField, STAMP_MARK, STAMP_NAME, STATUSES, SentRow, UNIT_SHEET_COLUMNS, parse_stamp,
-    stamp_key,
+    Fill, FillField, STAMP_MARK, STATUSES, SentRow, UNIT_SHEET_COLUMNS, parse_stamp, stamp_key,
 };
 use super::{Assignment, assignment_id, load};
 use crate::action::Action;
@@ -27,7 +25,8 @@ use crate::model::{ImportIssue, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Issues, find_header, short};
-use crate::sheet::{FileKind, Grid, display_name, read_file, read_tables_from_bytes, sniff};
+use crate::sheet::stamp::{TASK_SHEETS, gather, other_kind};
+use crate::sheet::{Grid, display_name, read_tables_from_bytes};
 use crate::text::parse_number_label;
 use crate::units::{UnitInfo, norm};
 use crate::workspace::Workspace;
@@ -122,151 +121,9 @@ struct ReportWrite {
     fill: Fill,
 }
 
-/// Spreadsheet files of a folder or a zip: (display name, bytes).
-fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut out = Vec::new();
-    let meta = std::fs::metadata(path).map_err(|e| Error::io("读取", path, &e))?;
-    if meta.is_dir() {
-        let mut stack = vec![(path.to_path_buf(), 0)];
-        while let Some((d, depth)) = stack.pop() {
-            let rd = std::fs::read_dir(&d).map_err(|e| Error::io("读取文件夹", &d, &e))?;
-            let mut entries: Vec<_> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-            entries.sort();
-            for p in entries {
-                let name = display_name(&p);
-                if name.starts_with("~$") || name.starts_with('.') {
-                    continue;
-                }
-                if p.is_dir() {
-                    if depth < 3 {
-                        stack.push((p, depth + 1));
-                    }
-                    continue;
-                }
-                let lower = name.to_lowercase();
-                if SHEET_EXTENSIONS.iter().any(|e| lower.ends_with(e)) {
-                    out.push((name, read_file(&p)?));
-                }
-            }
-        }
-        return Ok(out);
-    }
-    let bytes = read_file(path)?;
-    let file = display_name(path);
-    let lower = file.to_lowercase();
-    match sniff(&bytes) {
-        FileKind::Xlsx | FileKind::Xls | FileKind::Ods => return Ok(vec![(file, bytes)]),
-        // Named like a workbook but something else (encrypted, a CSV, damaged): read as one,
-        // so the reader says what it really is.
-        _ if SHEET_EXTENSIONS.iter().any(|e| lower.ends_with(e)) => {
-            return Ok(vec![(file, bytes)]);
-        }
-        FileKind::Unknown if bytes.starts_with(b"PK") => {}
-        _ => {
-            return Err(Error::BadFile(format!(
-                "无法收回“{file}”：请选择存放各单位工作表的文件夹、一个 .zip 压缩包或一个 Excel 文件。"
-            )));
-        }
-    }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| Error::BadFile(format!("无法读取压缩包“{file}”：文件已损坏（{e}）。")))?;
-    let mut total = 0u64;
-    for i in 0..zip.len() {
-        // Look at the entry before inflating or decrypting anything.
-        let (encrypted, symlink, raw_name) = match zip.by_index_raw(i) {
-            Ok(f) => (f.encrypted(), f.is_symlink(), f.name_raw().to_vec()),
-            Err(_) => (false, false, Vec::new()),
-        };
-        if encrypted {
-            return Err(Error::BadFile(format!(
-                "无法读取压缩包“{file}”：其中的文件设置了密码（加密压缩）。请解压后直接选择文件夹，或重新压缩时不设密码。"
-            )));
-        }
-        if symlink {
-            issues.push(ImportIssue::about_file(
-                &file,
-                Severity::Warning,
-                format!(
-                    "压缩包“{file}”中的“{}”是符号链接（指向其他位置），已跳过。",
-                    entry_name(&raw_name)
-                ),
-            ));
-            continue;
-        }
-        let Ok(mut f) = zip.by_index(i) else {
-            issues.push(ImportIssue::about_file(
-                &file,
-                Severity::Warning,
-                format!("压缩包“{file}”中第 {} 个文件已损坏，已跳过。", i + 1),
-            ));
-            continue;
-        };
-        if f.is_dir() {
-            continue;
-        }
-        let full = entry_name(f.name_raw());
-        // Only the last path component is used, and only for display and name matching.
-        let base = full.rsplit(['/', '\\']).next().unwrap_or("").to_string();
-        if base.is_empty()
-            || base.starts_with("~$")
-            || base.starts_with('.')
-            || full.starts_with("__MACOSX")
-        {
-            continue;
-        }
-        let lower = base.to_lowercase();
-        if !SHEET_EXTENSIONS.iter().any(|e| lower.ends_with(e)) {
-            continue;
-        }
-        const MAX: u64 = 50 * 1024 * 1024;
-        let too_big = || {
-            Error::BadFile(format!(
-                "压缩包“{file}”中的“{base}”解压后过大（可能是异常或恶意文件），已拒绝读取。"
-            ))
-        };
-        if f.size() > MAX || total + f.size() > 10 * MAX {
-            return Err(too_big());
-        }
-        // The declared size may lie: count what really comes out.
-        let mut buf = Vec::with_capacity(f.size().min(MAX) as usize);
-        f.by_ref()
-            .take(MAX + 1)
-            .read_to_end(&mut buf)
-            .map_err(|_| {
-                Error::BadFile(format!(
-                    "无法读取压缩包“{file}”中的“{base}”：文件已损坏，或解压后的大小与压缩包记录的不符（可能是异常或恶意文件）。"
-                ))
-            })?;
-        total += buf.len() as u64;
-        if buf.len() as u64 > MAX || total > 10 * MAX {
-            return Err(too_big());
-        }
-        out.push((format!("{file}/{base}"), buf));
-    }
-    Ok(out)
-}
-
-/// File names a returned sheet may have.
-const SHEET_EXTENSIONS: [&str; 5] = [".xlsx", ".xlsm", ".xls", ".ods", ".et"];
-
-/// A zip entry's name: UTF-8, else GBK (Windows zip tools write GBK without the UTF-8 flag).
-fn entry_name(raw: &[u8]) -> String {
-    match std::str::from_utf8(raw) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GBK.decode(raw).0.into_owned(),
-    }
-}
-
 /// The stamp text of a workbook: the stamp sheet, else the defined name.
 fn find_stamp(grids: &[Grid], bytes: &[u8]) -> Option<String> {
-    for g in grids {
-        for r in 0..g.rows.len().min(5) {
-            if g.text(r, 0) == STAMP_MARK && !g.text(r, 1).is_empty() {
-                return Some(g.text(r, 1).to_string());
-            }
-        }
-    }
-    crate::sheet::defined_name(bytes, STAMP_NAME)
+    TASK_SHEETS.find(grids, bytes)
 }
 
 /// The unit whose name (or short name / alias, 3+ characters) appears in one of `texts`;
@@ -361,8 +218,18 @@ fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<CollectPreview, C
                 continue;
             }
         };
+        let stamp_text = find_stamp(&grids, &bytes);
+        // A file of another kind (a 问题整改表) picked by mistake.
+        if let Some(k) = other_kind(&TASK_SHEETS, &grids, &bytes, stamp_text.is_some()) {
+            issues.file(
+                Severity::Error,
+                &format!("这是从示范创建工作台导出的{}，不是创建任务工作表，请在相应页面收回。", k.what),
+            );
+            all_issues.extend(issues.list);
+            continue;
+        }
         // Which unit, which export.
-        let stamp = find_stamp(&grids, &bytes).and_then(|s| parse_stamp(&s));
+        let stamp = stamp_text.and_then(|s| parse_stamp(&s));
         let mut matched_by = "stamp";
         let mut unit: Option<&UnitInfo> = None;
         let mut export_id: Option<i64> = None;
