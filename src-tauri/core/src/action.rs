@@ -48,6 +48,32 @@ pub enum Action {
     SetSetting,
     /// 建立演示数据.
     CreateDemo,
+    /// 新增督察轮次.
+    AddRound,
+    /// 修改督察轮次.
+    EditRound,
+    /// 删除督察轮次.
+    DeleteRound,
+    /// 导入问题清单.
+    ImportProblems,
+    /// 新增问题.
+    AddProblem,
+    /// 修改问题.
+    EditProblem,
+    /// 更新整改状态.
+    SetProblemStatus,
+    /// 问题销号.
+    CloseProblem,
+    /// 导出问题整改表.
+    ExportProblemSheets,
+    /// 收回问题整改表.
+    CollectProblemSheets,
+    /// 生成反馈函.
+    IssueLetters,
+    /// 修改自查评价.
+    SetSelfAssessment,
+    /// 审核自查评价.
+    ReviewSelfAssessment,
 }
 
 impl Action {
@@ -72,6 +98,19 @@ impl Action {
         Action::SetSetting,
         Action::CreateDemo,
         Action::LoadEmbeddedSystem,
+        Action::AddRound,
+        Action::EditRound,
+        Action::DeleteRound,
+        Action::ImportProblems,
+        Action::AddProblem,
+        Action::EditProblem,
+        Action::SetProblemStatus,
+        Action::CloseProblem,
+        Action::ExportProblemSheets,
+        Action::CollectProblemSheets,
+        Action::IssueLetters,
+        Action::SetSelfAssessment,
+        Action::ReviewSelfAssessment,
     ];
 
     /// The Chinese name shown in the 操作日志.
@@ -96,6 +135,19 @@ impl Action {
             Action::SetOperator => "设置操作人",
             Action::SetSetting => "修改设置",
             Action::CreateDemo => "建立演示数据",
+            Action::AddRound => "新增督察轮次",
+            Action::EditRound => "修改督察轮次",
+            Action::DeleteRound => "删除督察轮次",
+            Action::ImportProblems => "导入问题清单",
+            Action::AddProblem => "新增问题",
+            Action::EditProblem => "修改问题",
+            Action::SetProblemStatus => "更新整改状态",
+            Action::CloseProblem => "问题销号",
+            Action::ExportProblemSheets => "导出问题整改表",
+            Action::CollectProblemSheets => "收回问题整改表",
+            Action::IssueLetters => "生成反馈函",
+            Action::SetSelfAssessment => "修改自查评价",
+            Action::ReviewSelfAssessment => "审核自查评价",
         }
     }
 
@@ -121,6 +173,19 @@ impl Action {
             Action::SetOperator => "setOperator",
             Action::SetSetting => "setSetting",
             Action::CreateDemo => "createDemo",
+            Action::AddRound => "addRound",
+            Action::EditRound => "editRound",
+            Action::DeleteRound => "deleteRound",
+            Action::ImportProblems => "importProblems",
+            Action::AddProblem => "addProblem",
+            Action::EditProblem => "editProblem",
+            Action::SetProblemStatus => "setProblemStatus",
+            Action::CloseProblem => "closeProblem",
+            Action::ExportProblemSheets => "exportProblemSheets",
+            Action::CollectProblemSheets => "collectProblemSheets",
+            Action::IssueLetters => "issueLetters",
+            Action::SetSelfAssessment => "setSelfAssessment",
+            Action::ReviewSelfAssessment => "reviewSelfAssessment",
         }
     }
 
@@ -136,6 +201,8 @@ impl Action {
                 | Action::ImportUnits
                 | Action::ImportTasks
                 | Action::CollectUnitSheets
+                | Action::ImportProblems
+                | Action::CollectProblemSheets
         )
     }
 }

@@ -128,7 +128,7 @@ fn find_stamp(grids: &[Grid], bytes: &[u8]) -> Option<String> {
 
 /// The unit whose name (or short name / alias, 3+ characters) appears in one of `texts`;
 /// the longest match wins.
-fn unit_by_name<'a>(units: &'a [UnitInfo], texts: &[String]) -> Option<&'a UnitInfo> {
+pub(crate) fn unit_by_name<'a>(units: &'a [UnitInfo], texts: &[String]) -> Option<&'a UnitInfo> {
     let mut best: Option<(usize, &UnitInfo)> = None;
     for t in texts {
         let t = norm(t);
