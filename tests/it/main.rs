@@ -6,6 +6,7 @@ mod faults;
 mod hostile;
 mod indicator_export;
 mod indicator_import;
+mod problems;
 mod safety;
 mod tasks;
 mod tidy;

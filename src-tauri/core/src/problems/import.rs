@@ -345,27 +345,27 @@ fn heading(text: &str) -> (Option<&'static str>, String) {
     (None, n.trim().to_string())
 }
 
-/// Whether row `r` is a heading: every non-empty cell holds the same text (a row merged
-/// across), or only the first cell is filled.
+/// Whether row `r` is a block heading ("一、共性问题", "（一）行政执法方面"): one text merged
+/// across the row, or a heading written alone in the first, 序号, 问题类型 or 问题描述 column.
+/// A row holding only a unit name is not a heading (it is a problem without a description,
+/// refused at its place).
 fn heading_text(g: &Grid, r: usize, h: &Found) -> Option<String> {
-    let texts: Vec<&str> = (0..g.width())
-        .map(|c| g.text(r, c))
-        .filter(|t| !t.is_empty())
+    let filled: Vec<(usize, &str)> = (0..g.width())
+        .map(|c| (c, g.text(r, c)))
+        .filter(|(_, t)| !t.is_empty())
         .collect();
-    let first = *texts.first()?;
-    if texts.iter().all(|t| *t == first) {
+    let &(c0, first) = filled.first()?;
+    let looks = |t: &str| {
+        t.chars().count() <= 40
+            && (!split_heading(t).0.is_empty() || t.contains("问题") || t.contains("方面"))
+    };
+    if filled.len() >= 2 && filled.iter().all(|(_, t)| *t == first) {
+        // Merged across the row (every column got the same text).
         return Some(first.to_string());
     }
-    // "一、共性问题" in the description column with nothing else of a problem.
-    let d = h.col("description").map(|c| g.text(r, c)).unwrap_or("");
-    let u = h.col("units").map(|c| g.text(r, c)).unwrap_or("");
-    let (code, _) = split_heading(d);
-    if u.is_empty()
-        && !code.is_empty()
-        && d.chars().count() <= 30
-        && (d.contains("问题") || d.contains("方面"))
-    {
-        return Some(d.to_string());
+    let heading_cols = [h.col("seq"), h.col("kind"), h.col("description"), h.col("category"), Some(0)];
+    if filled.len() == 1 && heading_cols.contains(&Some(c0)) && looks(first) {
+        return Some(first.to_string());
     }
     None
 }

@@ -16,6 +16,7 @@
 
 pub mod collect;
 pub mod deadline;
+pub(crate) mod demo;
 pub mod export;
 pub mod import;
 pub mod letters;
@@ -1258,6 +1259,26 @@ impl Workspace {
             tx.execute("DELETE FROM round WHERE id = ?1", [id])?;
             Ok(())
         })
+    }
+
+    /// A unit of the active campaign by number, name, 简称 or 别名 (a unique guess is accepted).
+    pub fn unit_by_key(&self, key: &str) -> Result<crate::units::UnitInfo> {
+        let conn = self.store().conn();
+        let c = campaign::active(conn)?;
+        let units = crate::units::list(conn, c.id)?;
+        let key = key.trim();
+        if let Ok(id) = key.parse::<i64>()
+            && let Some(u) = units.iter().find(|u| u.id == id)
+        {
+            return Ok(u.clone());
+        }
+        let dir = crate::units::Directory::load(conn, c.id, &c.district)?;
+        let id = match dir.resolve(key) {
+            crate::units::NameMatch::Exact(id) | crate::units::NameMatch::Guess(id, _) => Some(id),
+            _ => None,
+        };
+        id.and_then(|id| units.into_iter().find(|u| u.id == id))
+            .ok_or_else(|| Error::NotFound(format!("单位名单中没有“{key}”。")))
     }
 
     /// The problem ledger, filtered, 逾期 first.
