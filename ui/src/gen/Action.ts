@@ -3,4 +3,4 @@
 /**
  * One kind of recorded change.
  */
-export type Action = "loadEmbeddedSystem" | "createCampaign" | "switchCampaign" | "setCampaignSystem" | "importIndicators" | "importUnits" | "importTasks" | "collectUnitSheets" | "exportUnitSheets" | "addUnit" | "editUnit" | "deleteUnit" | "setRoster" | "restoreBackup" | "importHandover" | "repair" | "setOperator" | "setSetting" | "createDemo";
+export type Action = "loadEmbeddedSystem" | "createCampaign" | "switchCampaign" | "setCampaignSystem" | "importIndicators" | "importUnits" | "importTasks" | "collectUnitSheets" | "exportUnitSheets" | "addUnit" | "editUnit" | "deleteUnit" | "setRoster" | "restoreBackup" | "importHandover" | "repair" | "setOperator" | "setSetting" | "createDemo" | "addRound" | "editRound" | "deleteRound" | "importProblems" | "addProblem" | "editProblem" | "setProblemStatus" | "closeProblem" | "exportProblemSheets" | "collectProblemSheets" | "issueLetters" | "setSelfAssessment" | "reviewSelfAssessment";
