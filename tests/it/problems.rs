@@ -181,7 +181,7 @@ fn an_existing_ledger_brings_its_statuses_and_the_units_columns() {
         assert_eq!(x.status, status.as_str().expect("s"), "problem {seq}");
     }
     assert_eq!(v[0].units[0].measures, "补齐台账资料");
-    assert!(v[0].units[0].closed_on.is_some(), "已销号 has a 销号 date");
+    assert_eq!(v[0].units[0].closed_on.as_deref(), Some("2023-06-28"), "the 销号 date written with it");
     assert_eq!(v[2].progress_text, "0/2 已整改");
 }
 

@@ -258,6 +258,8 @@ struct Planned {
     deadline: Deadline,
     note: String,
     status: Option<&'static str>,
+    /// The 销号 date written with 已销号 ("已销号（2025-09-05，依法治区办审核）").
+    closed_on: Option<String>,
     measures: Option<String>,
     progress: Option<String>,
     completion: Option<String>,
@@ -890,6 +892,10 @@ fn plan(
                 }
             }
         };
+        let closed_on = (status == Some(super::STATUS_CLOSED))
+            .then(|| deadline::period_in(status_raw).0)
+            .flatten()
+            .and_then(|d| date_text(Some(d)));
         let opt = |k: &str| h.col(k).map(|col| g.text(r, col).to_string());
         let p = Planned {
             rows: vec![r],
@@ -906,6 +912,7 @@ fn plan(
             deadline: dl,
             note: get(r, "note").to_string(),
             status,
+            closed_on,
             measures: opt("measures"),
             progress: opt("progress"),
             completion: opt("completion"),
@@ -1240,7 +1247,8 @@ impl Importer for ProblemsImport {
                     let pid = tx.last_insert_rowid();
                     set_indicators(tx, pid, &p.indicator_ids)?;
                     let status = p.status.unwrap_or(STATUS_TODO);
-                    let closed = (status == super::STATUS_CLOSED).then_some(import_day.as_str());
+                    let closed = (status == super::STATUS_CLOSED)
+                        .then(|| p.closed_on.as_deref().unwrap_or(import_day.as_str()));
                     for (i, u) in p.units.iter().enumerate() {
                         let u = real(*u);
                         ins_part.execute(params![
@@ -1336,7 +1344,7 @@ fn update_existing(
                 pid,
                 u,
                 s,
-                (s == super::STATUS_CLOSED).then_some(day),
+                (s == super::STATUS_CLOSED).then(|| p.closed_on.as_deref().unwrap_or(day)),
                 from,
                 "import",
             )?;
