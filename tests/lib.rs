@@ -134,3 +134,33 @@ pub fn xlsx_part(path: &Path, part: &str) -> String {
         .expect("read");
     s
 }
+
+/// A demo campaign with the 20 units of `tasks/units.xlsx` and the 11 problems of
+/// `problems/problems-openpyxl.xlsx` imported into a new round (round 1).
+pub fn with_problems() -> (tempfile::TempDir, Workspace) {
+    let (d, mut ws) = with_demo_campaign();
+    ws.apply(
+        &shifan_core::UnitsImport::new(fixture("tasks/units.xlsx")),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("units import");
+    ws.apply(
+        &shifan_core::ProblemsImport::new(
+            fixture("problems/problems-openpyxl.xlsx"),
+            shifan_core::problems::import::ProblemsImportOptions::default(),
+        ),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("problems import");
+    (d, ws)
+}
+
+/// The state the per-unit 问题整改表 under `problems/collect` were exported from (see
+/// fixtures/make/make_problem_fixtures.py): [`with_problems`] plus one export of every unit's
+/// sheet of round 1 (revision 1) into `<tmp>/sent`.
+pub fn problems_exported() -> (tempfile::TempDir, Workspace) {
+    let (d, mut ws) = with_problems();
+    ws.export_problem_sheets(1, &d.path().join("sent"), &shifan_core::Job::quiet())
+        .expect("export");
+    (d, ws)
+}

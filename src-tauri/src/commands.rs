@@ -21,6 +21,16 @@ use shifan_core::model::{
     RestorePreview, RestoreReport, SystemInfo, UndoInfo,
 };
 use shifan_core::phases::{GateKind, Phase, PhaseEventInput, PhaseInput, PhaseKey, PhaseMove};
+use shifan_core::problems::collect::ProblemsCollectPreview;
+use shifan_core::problems::import::{ProblemsImportOptions, ProblemsImportPreview};
+use shifan_core::problems::letters::{LetterSettings, LettersExport};
+use shifan_core::problems::remind::{RemindOptions, RemindResult};
+use shifan_core::problems::selfcheck::{SelfAssessment, SelfAssessmentInput};
+use shifan_core::problems::unit_sheets::ProblemSheetsExport;
+use shifan_core::problems::{
+    PartEdit, ProblemDetail, ProblemEdit, ProblemFilter, ProblemInfo, ProblemInput, RoundInfo,
+    RoundInput, StatusChange, UnitStanding,
+};
 use shifan_core::recovery::{Recovery, RecoveryReport, RecoveryStatus};
 use shifan_core::tasks::collect::{CollectOptions, CollectPreview};
 use shifan_core::tasks::import::{TasksImportOptions, TasksImportPreview};
@@ -31,7 +41,8 @@ use shifan_core::units::{
     NameChoice, RosterInput, RosterMember, RosterRule, RosterShortfall, UnitInfo, UnitInput,
 };
 use shifan_core::{
-    CollectImport, Error, IndicatorImport, Job, TasksImport, UnitsImport, Workspace,
+    CollectImport, Error, IndicatorImport, Job, ProblemsCollect, ProblemsImport, TasksImport,
+    UnitsImport, Workspace,
 };
 use tauri::ipc::JavaScriptChannelId;
 use tauri::{AppHandle, Manager, Runtime, State, Webview};
@@ -342,6 +353,55 @@ crate::commands! {
     call evidence_file(id: i64) -> EvidenceFile => |ws| ws.evidence_file(id);
     /// Indicators, units and evidence by any part of their text.
     call search(query: String) -> Vec<SearchHit> => |ws| ws.search(&query);
+
+    // ----- 督察 rounds, the 问题清单/整改台账, 反馈函, 催办 and 自查 ---------------------------
+    call list_rounds() -> Vec<RoundInfo> => |ws| ws.list_rounds();
+    /// New when `input.id` is null.
+    call save_round(input: RoundInput) -> RoundInfo => |ws| ws.save_round(&input);
+    call delete_round(id: i64) -> () => |ws| ws.delete_round(id);
+    /// 逾期 first; `filter.today` null: today.
+    call list_problems(filter: ProblemFilter) -> Vec<ProblemInfo> => |ws| ws.list_problems(&filter);
+    /// A problem with its history, newest first.
+    call problem_detail(id: i64) -> ProblemDetail => |ws| ws.problem_detail(id, None);
+    call add_problem(input: ProblemInput) -> ProblemInfo => |ws| ws.add_problem(&input);
+    call edit_problem(edit: ProblemEdit) -> ProblemInfo => |ws| ws.edit_problem(&edit);
+    /// 整改措施 / 整改进展 / 完成情况 / evidence of one unit's part.
+    call edit_problem_part(edit: PartEdit) -> ProblemInfo => |ws| ws.edit_problem_part(&edit);
+    /// Status of one unit's part (or of every part); 已销号 with its date; reopening recorded.
+    call set_problem_status(change: StatusChange) -> ProblemInfo => |ws| ws.set_problem_status(&change);
+    /// `roundId` null: every round.
+    call problem_league(round_id: Option<i64>) -> Vec<UnitStanding> => |ws| ws.problem_league(round_id, None);
+    job "读取问题清单"
+    preview_problems_import(path: PathBuf, options: ProblemsImportOptions) -> ProblemsImportPreview
+        => |ws, job| ws.preview(&ProblemsImport::new(path, options), job);
+    job "导入问题清单"
+    apply_problems_import(path: PathBuf, options: ProblemsImportOptions) -> ProblemsImportPreview
+        => |ws, job| ws.apply(&ProblemsImport::new(path, options), job);
+    /// The 反馈意见整改表 of a round; returns the path written.
+    call export_problems(round_id: i64, path: PathBuf) -> String
+        => |ws| ws.export_problems(round_id, &path).map(shown);
+    /// `target` is a folder (one .xlsx per unit) or a path ending in .zip.
+    job "导出各单位问题整改表"
+    export_problem_sheets(round_id: i64, target: PathBuf) -> ProblemSheetsExport
+        => |ws, job| ws.export_problem_sheets(round_id, &target, job);
+    job "读取各单位交回的问题整改表"
+    preview_problems_collect(path: PathBuf) -> ProblemsCollectPreview
+        => |ws, job| ws.preview(&ProblemsCollect::new(path), job);
+    job "收回问题整改表"
+    apply_problems_collect(path: PathBuf) -> ProblemsCollectPreview
+        => |ws, job| ws.apply(&ProblemsCollect::new(path), job);
+    call letter_settings() -> LetterSettings => |ws| ws.letter_settings();
+    call set_letter_settings(settings: LetterSettings) -> LetterSettings
+        => |ws| ws.set_letter_settings(&settings);
+    /// One .docx per unit into a folder, or a path ending in .zip.
+    job "生成反馈函"
+    export_letters(round_id: i64, target: PathBuf) -> LettersExport
+        => |ws, job| ws.export_letters(round_id, &target, job);
+    /// 催办 messages ready to paste.
+    call remind(options: RemindOptions) -> RemindResult => |ws| ws.remind(&options);
+    call list_self_assessments() -> Vec<SelfAssessment> => |ws| ws.list_self_assessments();
+    call save_self_assessment(input: SelfAssessmentInput) -> SelfAssessment
+        => |ws| ws.save_self_assessment(&input);
 
     // ----- Data safety: backups, hand-over, 操作日志, integrity --------------------------
     /// Result of the quick check made when the data folder was opened (or of the last check).

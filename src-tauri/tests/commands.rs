@@ -246,6 +246,105 @@ fn units_roster_and_assignments_reach_the_ui() {
     );
 }
 
+/// The 问题整改 and 自查自纠 pages' data through IPC on the demo campaign: rounds, the ledger
+/// (overdue first), a problem's drawer with its history, a status change and 销号, the league
+/// table, 催办, letters into a zip, a 问题清单 import preview, and the self-assessments.
+#[test]
+fn problems_letters_reminders_and_self_checks_reach_the_ui() {
+    let desk = Desk::new();
+    {
+        let state = desk.window.state::<Mutex<Workspace>>();
+        let mut ws = state.lock().expect("lock");
+        shifan_core::demo::create(&mut ws).expect("demo campaign");
+    }
+    let rounds = desk.ok("list_rounds", json!({}));
+    let round = &rounds.as_array().expect("array")[0];
+    assert_eq!(round["kind"], json!("专项督察"));
+    assert!(
+        round["overdueCount"].as_i64().unwrap_or(0) > 0,
+        "some demo problems are overdue"
+    );
+    let round_id = round["id"].clone();
+    let ledger = desk.ok(
+        "list_problems",
+        json!({ "filter": { "roundId": round_id } }),
+    );
+    let ledger = ledger.as_array().expect("array");
+    assert!(ledger.len() >= 30);
+    assert!(ledger[0]["overdueDays"].as_i64().is_some(), "overdue first");
+    let statuses: std::collections::HashSet<&str> = ledger
+        .iter()
+        .flat_map(|p| p["units"].as_array().into_iter().flatten())
+        .filter_map(|u| u["status"].as_str())
+        .collect();
+    assert_eq!(statuses.len(), 4, "every status in the demo: {statuses:?}");
+    let common = ledger
+        .iter()
+        .find(|p| p["kind"] == json!("共性"))
+        .expect("a 共性 problem");
+    assert!(
+        common["progressText"]
+            .as_str()
+            .is_some_and(|t| t.contains("已整改"))
+    );
+    let id = common["id"].clone();
+    let unit = common["units"][0]["unitId"].clone();
+    let p = desk.ok(
+        "set_problem_status",
+        json!({ "change": { "problemId": id, "unitId": unit, "status": "已销号", "closedOn": "2025-06-30", "note": "核验通过" } }),
+    );
+    assert_eq!(p["units"][0]["status"], json!("已销号"));
+    let d = desk.ok("problem_detail", json!({ "id": id }));
+    assert_eq!(d["history"][0]["field"], json!("close"));
+    assert_eq!(d["history"][0]["note"], json!("核验通过"));
+    let e = desk.err(
+        "set_problem_status",
+        json!({ "change": { "problemId": id, "status": "已销号" } }),
+    );
+    assert_error(&e, "invalid");
+    let league = desk.ok("problem_league", json!({ "roundId": null }));
+    assert!(league.as_array().is_some_and(|v| v.len() > 30));
+    let r = desk.ok("remind", json!({ "options": { "overdueOnly": true } }));
+    assert!(
+        r["combined"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("【催办】"))
+    );
+    let zip = desk.dir.path().join("反馈函.zip");
+    let letters = desk.ok(
+        "export_letters",
+        json!({ "roundId": round_id, "target": zip.display().to_string() }),
+    );
+    assert!(
+        letters["letters"][0]["docNo"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("演法办函〔"))
+    );
+    assert!(std::fs::read(&zip).expect("zip").starts_with(b"PK"));
+    let settings = desk.ok("letter_settings", json!({}));
+    assert_eq!(settings["contact"], json!("王晓明"));
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/problems/problems-headings-wps.xlsx");
+    let preview = desk.ok(
+        "preview_problems_import",
+        json!({ "path": fixture.display().to_string(), "options": { "createUnits": true } }),
+    );
+    assert_eq!(preview["problemCount"], json!(4));
+    assert_eq!(preview["round"]["isNew"], json!(true));
+    let checks = desk.ok("list_self_assessments", json!({}));
+    let checks = checks.as_array().expect("array");
+    assert_eq!(checks.len(), 100);
+    assert!(
+        checks.iter().filter(|a| a["rating"] != json!("")).count() > 80,
+        "most indicators assessed"
+    );
+    let a = desk.ok(
+        "save_self_assessment",
+        json!({ "input": { "no": 1, "review": "退回", "reviewNote": "请补充材料" } }),
+    );
+    assert_eq!(a["review"], json!("退回"));
+}
+
 /// The 单位 form of the UI: save_unit with a camelCase input (new, then edited by id),
 /// the core's clash message as `{kind, message}`, and delete_unit refusing a unit with tasks.
 #[test]

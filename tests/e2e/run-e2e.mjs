@@ -32,6 +32,8 @@ const FIXTURE = path.resolve(
 const UNITS_FIXTURE = path.join(ROOT, 'tests/fixtures/tasks/units.xlsx')
 const TASKS_FIXTURE = path.join(ROOT, 'tests/fixtures/tasks/tasks-two-row-header-wps.xlsx')
 const TASKS_FULL_FIXTURE = path.join(ROOT, 'tests/fixtures/tasks/tasks-libreoffice.xlsx')
+// An office's 问题清单 (tests/fixtures/problems/manifest.json): 11 problems of 16 units.
+const PROBLEMS_FIXTURE = path.join(ROOT, 'tests/fixtures/problems/problems-openpyxl.xlsx')
 const DEMO_SYSTEM = JSON.parse(fs.readFileSync(path.join(ROOT, 'assets/systems/demo.json'), 'utf8'))
 const PORT = Number(process.env.E2E_PORT ?? 4444)
 const DRIVER_URL = `http://127.0.0.1:${PORT}`
@@ -514,6 +516,7 @@ async function story() {
   await tasksStory(exportPath)
   await refusedDeleteStory()
   await collectAndUndoStory(exportPath)
+  await problemsStory(exportPath)
 }
 
 /** Row of the units table for `name`, found through the page's search box. */
@@ -841,6 +844,122 @@ async function collectAndUndoStory(exportPath) {
     return t === before ? t : null
   }).catch(async () => text(await find(css('tasks-count'))))
   check('undo: the 任务分解 is as before the import', back === before, `${back} (expected ${before})`)
+}
+
+// 26–33: 问题整改 — the office's 问题清单 in (a new round from its title), the ledger overdue
+// first, a unit's part moved on and 销号 with its history, the 反馈意见整改表, the per-unit
+// 问题整改表 out and back, the 反馈函, 催办, and the 自查自纠 grid.
+async function problemsStory(exportPath) {
+  const dir = path.dirname(exportPath)
+  await click(await find(css('nav-rectification')))
+  await find(css('rect-empty'), 20000)
+  await pickNext(PROBLEMS_FIXTURE)
+  await click(await find(css('btn-import-problems')))
+  const pv = await text(await find(css('problems-import-preview'), 30000))
+  check('problems import: a new round named by the title', pv.includes('2023年曾都区法治政府建设示范创建专项督察') && pv.includes('将新建'), pv.slice(0, 300))
+  check('problems import: 11 problems, 4 共性', pv.includes('问题 11 个（共性 4、个性 7）'), pv.slice(0, 400))
+  check('problems import: the guessed unit is shown with its place', pv.includes('曾都区信访局') && pv.includes('第13行 E列'))
+  check('problems import: assumed years are shown', pv.includes('5月底前') && pv.includes('未写年份'))
+  await screenshot('26-problems-import')
+  await click(await find(css('btn-apply-problems-import')))
+  await waitForText('已导入', 30000)
+  const count = await waitFor('the ledger', async () => {
+    const t = await text(await find(css('problems-count')))
+    return t.includes('共 11 个问题') ? t : null
+  }, { timeout: 20000 }).catch(() => '')
+  check('ledger: every problem listed, overdue ones counted', count.includes('共 11 个问题') && count.includes('逾期'), count)
+  const rows = await tableRows('problems-table')
+  check('ledger: overdue first', rows.length === 11 && rows[0].includes('逾期') && !rows[rows.length - 1].includes('逾期'), rows[0])
+  await screenshot('27-problems-ledger')
+
+  // The first (most overdue) problem: move a part on, then 销号 it.
+  await click((await findAll(`${css('problems-table')} .el-table__body-wrapper tbody tr`))[0])
+  await find(css('drawer-parts'), 20000)
+  const statusBtn = await find('[data-testid^="btn-status-"]')
+  await click(statusBtn)
+  await clickText('.el-dropdown-menu__item', '整改中')
+  await waitForText('整改中', 20000)
+  await click(await find('[data-testid^="btn-close-"]:not([data-testid="btn-close-all"])'))
+  await typeInto('close-note', '经核验，整改到位')
+  await click(await find(css('btn-confirm-close')))
+  const history = await waitFor('the history to show 销号', async () => {
+    const t = await text(await find(css('drawer-history')))
+    return t.includes('销号') && t.includes('经核验，整改到位') ? t : null
+  }, { timeout: 20000 }).catch(() => '')
+  check('drawer: 销号 with its note is in the history', !!history, history.slice(0, 300))
+  check('drawer: the status change is in the history', history.includes('整改状态'), history.slice(0, 300))
+  await screenshot('28-problem-drawer')
+  await exec(`document.querySelector('[data-testid="problem-drawer"]')?.closest('.el-drawer')?.querySelector('.el-drawer__close-btn')?.click()`)
+  await sleep(500)
+
+  // 反馈意见整改表.
+  const table = path.join(dir, '反馈意见整改表.xlsx')
+  await pickNext(table)
+  await click(await find(css('btn-export-feedback')))
+  await waitFor('the 反馈意见整改表', () => fs.existsSync(table) && fs.statSync(table).size > 0, { timeout: 30000 })
+  await sleep(300)
+  const xml = xlsxText(table)
+  check('feedback table: titled and with the units’ columns', xml.includes('反馈意见整改表') && xml.includes('整改措施') && xml.includes('完成时限'))
+
+  // Per-unit 问题整改表 to a folder, collected back unchanged.
+  const sheets = path.join(dir, '各单位问题整改表')
+  fs.mkdirSync(sheets, { recursive: true })
+  await click(await find(css('btn-export-problem-sheets')))
+  await pickNext(sheets)
+  await click(await find(css('problem-sheets-to-folder')))
+  await waitForText('个单位生成问题整改表', 30000)
+  const files = fs.readdirSync(sheets).filter((f) => f.endsWith('.xlsx'))
+  check('problem sheets: one file per responsible unit', files.length === 16, files.join(', '))
+  await click(await find(css('btn-collect-problems')))
+  await pickNext(sheets)
+  await click(await find(css('problems-collect-from-folder')))
+  const cp = await text(await find(css('problems-collect-preview'), 30000))
+  check('problem sheets: every one found by its stamp, nothing changed', cp.includes('按导出标记识别') && /修改\s*0 处/.test(cp), cp.slice(0, 300))
+  await screenshot('29-problems-collect')
+  await click(await find(css('btn-apply-problems-collect')))
+  await waitForText('已收回', 30000)
+
+  // 反馈函 into a folder.
+  const letters = path.join(dir, '反馈函')
+  fs.mkdirSync(letters, { recursive: true })
+  await click(await find(css('btn-letters')))
+  await find(css('letters-dialog'), 20000)
+  await typeInto('letters-contact', '王晓明')
+  await click(await find(css('btn-make-letters')))
+  await pickNext(letters)
+  await click(await find(css('letters-to-folder')))
+  const made = await waitFor('the letters', async () => {
+    const t = await exec(`return document.querySelector('[data-testid="letters-result"]')?.innerText ?? ''`)
+    return t.includes('〔') ? t : null
+  }, { timeout: 60000 }).catch(() => '')
+  const docs = fs.readdirSync(letters).filter((f) => f.endsWith('.docx'))
+  check('letters: one .docx per unit, numbered', docs.length === 16 && made.includes('曾法办函〔'), `${docs.length} files; ${made.slice(0, 200)}`)
+  await screenshot('30-letters')
+  await exec(`[...document.querySelectorAll('.el-dialog__headerbtn')].forEach((b) => b.offsetParent && b.click())`)
+  await sleep(500)
+
+  // 催办.
+  await click(await find(css('btn-remind')))
+  const remind = await waitFor('the 催办 message', async () => {
+    const t = await exec(`return document.querySelector('[data-testid="remind-all"]')?.innerText ?? ''`)
+    return t.includes('【催办】') ? t : null
+  }, { timeout: 20000 }).catch(() => '')
+  check('remind: one message for every unit with overdue items', remind.includes('以下') && remind.includes('逾期'), remind.slice(0, 300))
+  await screenshot('31-remind')
+  await exec(`[...document.querySelectorAll('.el-dialog__headerbtn')].forEach((b) => b.offsetParent && b.click())`)
+  await sleep(500)
+  await clickText('.el-tabs__item', '单位排名')
+  const league = await tableRows('league-table')
+  check('league: units ranked, with their overdue count', league.length === 16, league[0])
+  await screenshot('32-league')
+
+  await click(await find(css('nav-self-check')))
+  const self = await waitFor('the 自查 grid', async () => {
+    const r = await tableRows('self-table')
+    return r.length ? r : null
+  }, { timeout: 20000 }).catch(() => [])
+  check('self-check: every indicator has a row', self.length > 0, `${self.length} rows`)
+  await screenshot('33-self-check')
 }
 
 async function main() {

@@ -446,6 +446,10 @@ enum Importer {
     Units,
     Tasks,
     Collect,
+    /// 导入问题清单.
+    Problems,
+    /// 收回问题整改表.
+    ProblemsCollect,
 }
 
 /// A prepared data folder; each case that imports gets a fresh copy (refusals leave it as it
@@ -557,6 +561,27 @@ fn run_importer(
                 &shifan_core::CollectImport::new(path),
                 &shifan_core::Job::quiet(),
             )?;
+            (p.can_apply, json!(&p))
+        }
+        (Importer::Problems, apply) => {
+            let imp = shifan_core::ProblemsImport::new(
+                path,
+                shifan_core::problems::import::ProblemsImportOptions::default(),
+            );
+            let p = if apply {
+                ws.apply(&imp, &shifan_core::Job::quiet())?
+            } else {
+                ws.preview(&imp, &shifan_core::Job::quiet())?
+            };
+            (p.can_apply, json!(&p))
+        }
+        (Importer::ProblemsCollect, apply) => {
+            let imp = shifan_core::ProblemsCollect::new(path);
+            let p = if apply {
+                ws.apply(&imp, &shifan_core::Job::quiet())?
+            } else {
+                ws.preview(&imp, &shifan_core::Job::quiet())?
+            };
             (p.can_apply, json!(&p))
         }
     })
@@ -1020,7 +1045,16 @@ fn fuzz_importer(
 ) -> (usize, usize, usize, Vec<String>) {
     let started = Instant::now();
     let tmp = tempfile::tempdir().expect("tmp");
-    let companion = fixture("hostile/collect/companion-区住房和城乡建设局.xlsx");
+    let companion = match importer {
+        Importer::ProblemsCollect => {
+            fixture("problems/collect/区市场监督管理局-督察问题整改表.xlsx")
+        }
+        _ => fixture("hostile/collect/companion-区住房和城乡建设局.xlsx"),
+    };
+    let companion_name = match importer {
+        Importer::ProblemsCollect => "区市场监督管理局-督察问题整改表.xlsx",
+        _ => "区住房和城乡建设局-创建任务工作表.xlsx",
+    };
     let (mut _d, mut ws) = base.open();
     let mut rng = Rng(seed);
     let (mut run, mut imported, mut refused) = (0, 0, 0);
@@ -1038,14 +1072,11 @@ fn fuzz_importer(
             .unwrap_or("xlsx");
         let name = format!("变异{i}.{ext}");
         // Collecting: every third sheet mutant goes into a folder beside a good sheet.
-        let path = if importer == Importer::Collect && ext != "zip" && i % 3 == 2 {
+        let collecting = matches!(importer, Importer::Collect | Importer::ProblemsCollect);
+        let path = if collecting && ext != "zip" && i % 3 == 2 {
             let dir = tmp.path().join(format!("文件夹{i}"));
             std::fs::create_dir(&dir).expect("mkdir");
-            std::fs::copy(
-                &companion,
-                dir.join("区住房和城乡建设局-创建任务工作表.xlsx"),
-            )
-            .expect("cp");
+            std::fs::copy(&companion, dir.join(companion_name)).expect("cp");
             std::fs::write(dir.join(&name), &m).expect("write");
             dir
         } else {
@@ -1609,6 +1640,88 @@ fn fuzz_the_evidence_intake_and_archive_with_mutated_packages() {
         "fuzz (evidence): {run} cases in {:?} ({added} added, {refused} refused), {} failures",
         started.elapsed(),
         failures.len()
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(run >= 20, "ran only {run} cases within the budget");
+}
+
+// The 问题清单 import and collecting per-unit 问题整改表: the generic files, the zips of
+// hostile/collect, and the layout-specific files of hostile/problems and hostile/problems-collect
+// (fixtures/make/make_hostile_problem_fixtures.py); then the mutation fuzzer over both.
+
+fn units_base() -> (tempfile::TempDir, Workspace) {
+    let (d, mut ws) = with_demo_campaign();
+    ws.apply(
+        &shifan_core::UnitsImport::new(fixture("tasks/units.xlsx")),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("units");
+    (d, ws)
+}
+
+#[test]
+fn hostile_catalog_through_the_problems_import() {
+    let base = Base::new(units_base);
+    let mut cases = generic_cases("problems");
+    let specific = specific_cases("problems");
+    assert!(specific.len() >= 8, "problems fixtures");
+    cases.extend(specific);
+    let (tried, failures) = run_catalog(&base, Importer::Problems, &cases);
+    report("问题清单", tried, &failures);
+}
+
+#[test]
+fn hostile_catalog_through_collecting_problem_sheets() {
+    let base = Base::new(shifan_tests::problems_exported);
+    let mut cases = generic_cases("problems_collect");
+    // The task sheets and zips of hostile/collect: all refused here (task sheets, bombs,
+    // passwords, broken zips), naming the file.
+    cases.extend(specific_cases("collect").into_iter().map(|mut c| {
+        c.expect = "error".into();
+        c.spec = serde_json::Value::Null;
+        c
+    }));
+    cases.extend(specific_cases("problems-collect"));
+    let (tried, failures) = run_catalog(&base, Importer::ProblemsCollect, &cases);
+    report("收回问题整改表", tried, &failures);
+}
+
+#[test]
+fn fuzz_the_problems_import_with_mutated_lists() {
+    let base = Base::new(units_base);
+    let seeds = [
+        "problems/problems-openpyxl.xlsx",
+        "problems/problems-libreoffice.xls",
+        "problems/problems-headings-wps.xlsx",
+        "problems/problems-ledger.xlsx",
+        "hostile/problems/problems-ods-renamed.xlsx",
+    ];
+    let (run, _, _, failures) = fuzz_importer(
+        Importer::Problems,
+        &base,
+        &seeds,
+        0x9B0B_1E75,
+        fuzz_limits(80, 12),
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(run >= 20, "ran only {run} cases within the budget");
+}
+
+#[test]
+fn fuzz_collecting_problem_sheets_with_mutated_sheets_and_zips() {
+    let base = Base::new(shifan_tests::problems_exported);
+    let seeds = [
+        "problems/collect/区司法局-督察问题整改表.xlsx",
+        "problems/collect/区财政局-整改情况（另存）.xlsx",
+        "hostile/problems-collect/zip-two-returns-one-unit.zip",
+        "problems/collect/区城市管理执法局-督察问题整改表.xlsx",
+    ];
+    let (run, _, _, failures) = fuzz_importer(
+        Importer::ProblemsCollect,
+        &base,
+        &seeds,
+        0x5EED_C011,
+        fuzz_limits(80, 12),
     );
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(run >= 20, "ran only {run} cases within the budget");

@@ -11,6 +11,7 @@ mod hostile;
 mod indicator_export;
 mod indicator_import;
 mod phases;
+mod problems;
 mod recovery;
 mod safety;
 mod tasks;

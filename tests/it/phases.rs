@@ -155,3 +155,38 @@ fn entering_a_phase_sets_its_dates_and_gates_are_configurable() {
             .any(|e| e.action == "修改创建阶段" && e.detail.contains("进入“整改提升”阶段"))
     );
 }
+
+#[test]
+fn the_gates_before_jizhong_shenbao_read_the_ledger_and_the_evidence_library() {
+    let (_d, mut ws) = shifan_tests::fresh();
+    shifan_core::demo::create(&mut ws).expect("demo");
+    // The demo's 专项督察 has parts still open after their deadlines, and most indicators
+    // have no approved evidence: both gates fail, each with its reason.
+    let far = day("2031-01-01");
+    let m = ws
+        .preview_phase_move(PhaseKey::Apply, far)
+        .expect("preview");
+    assert!(!m.can_enter);
+    let reason = |g: GateKind| {
+        m.failures
+            .iter()
+            .find(|f| f.gate == g)
+            .map(|f| f.reason.clone())
+    };
+    let overdue = reason(GateKind::OverdueProblems).expect("overdue gate");
+    assert!(overdue.contains("逾期"), "{overdue}");
+    let evidence = reason(GateKind::IndicatorWithoutEvidence).expect("evidence gate");
+    assert!(evidence.contains("尚无已通过的佐证材料"), "{evidence}");
+    // Long before any deadline nothing is overdue yet.
+    let early = ws
+        .preview_phase_move(PhaseKey::Apply, day("2000-01-01"))
+        .expect("preview");
+    assert!(
+        early
+            .failures
+            .iter()
+            .all(|f| f.gate != GateKind::OverdueProblems),
+        "{:?}",
+        early.failures
+    );
+}

@@ -4,6 +4,8 @@ import IndicatorsPage from './views/IndicatorsPage.vue'
 import OplogPage from './views/OplogPage.vue'
 import OverviewPage from './views/OverviewPage.vue'
 import PlaceholderPage from './views/PlaceholderPage.vue'
+import RectificationPage from './views/RectificationPage.vue'
+import SelfCheckPage from './views/SelfCheckPage.vue'
 import SettingsPage from './views/SettingsPage.vue'
 import TasksPage from './views/TasksPage.vue'
 import UnitsPage from './views/UnitsPage.vue'
@@ -26,6 +28,8 @@ const pages: Record<string, RouteRecordRaw['component']> = {
   '/indicators': IndicatorsPage,
   '/tasks': TasksPage,
   '/units': UnitsPage,
+  '/self-check': SelfCheckPage,
+  '/rectification': RectificationPage,
   '/settings': SettingsPage,
 }
 

@@ -20,6 +20,7 @@ use shifan_core::{Error, Workspace};
 
 mod evidence;
 mod phases;
+mod problems;
 mod tasks;
 mod units;
 
@@ -88,6 +89,41 @@ enum Cmd {
     Search {
         #[arg(required = true)]
         text: Vec<String>,
+    },
+    /// 督察轮次。
+    Rounds {
+        #[command(subcommand)]
+        cmd: problems::RoundsCmd,
+    },
+    /// 督察问题清单与整改台账。
+    Problems {
+        #[command(subcommand)]
+        cmd: problems::ProblemsCmd,
+    },
+    /// 生成一轮督察给各单位的督察问题反馈函（.docx）：到文件夹或一个 .zip。
+    Letters {
+        #[arg(long)]
+        round: String,
+        target: PathBuf,
+    },
+    /// 催办：生成可直接粘贴到微信群或短信的催办消息。
+    Remind {
+        /// 单位（名称、简称或编号）；不指定则为所有有未完成问题的单位。
+        #[arg(long)]
+        unit: Option<String>,
+        /// 只催办逾期的问题。
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long)]
+        round: Option<String>,
+        /// 按该日期判断逾期（默认今天）。
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// 自查自纠：各指标的自查评价与审核。
+    Selfcheck {
+        #[command(subcommand)]
+        cmd: problems::SelfcheckCmd,
     },
     /// 在数据文件夹中建立演示项目（演示数据，不与正式项目混用）。
     Demo,
@@ -481,6 +517,16 @@ fn run(cli: Cli) -> Result<Out, Error> {
         Cmd::Phases { cmd } => phases::phases(&mut ws, cmd)?,
         Cmd::Evidence { cmd } => evidence::evidence(&mut ws, cmd)?,
         Cmd::Search { text } => evidence::search(&ws, &text)?,
+        Cmd::Rounds { cmd } => problems::rounds(&mut ws, cmd)?,
+        Cmd::Problems { cmd } => problems::problems(&mut ws, cmd)?,
+        Cmd::Letters { round, target } => problems::letters(&mut ws, round, target)?,
+        Cmd::Remind {
+            unit,
+            overdue,
+            round,
+            today,
+        } => problems::remind(&mut ws, unit, overdue, round, today)?,
+        Cmd::Selfcheck { cmd } => problems::selfcheck(&mut ws, cmd)?,
         Cmd::Backup { cmd } => safety::backup(&mut ws, cmd)?,
         Cmd::Handover { cmd } => safety::handover(&mut ws, cmd)?,
         Cmd::Log { cmd } => safety::log(&mut ws, cmd)?,

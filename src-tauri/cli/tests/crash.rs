@@ -4,15 +4,15 @@
 //! import (every table either as before the operation or as after a complete run), hold no
 //! partial output file under its final name, and re-running the operation must complete it.
 //!
-//! Operations: indicator, 单位名单 and 任务分解表 imports, collecting returned sheets, exporting
-//! the per-unit sheets to a folder and to a zip, backups (in the data folder and to another
-//! folder), restore, restore into a folder whose shifan.db is damaged (never neither the damaged
-//! nor the restored file under shifan.db, the damaged bytes never lost), hand-over export and
-//! import, adding evidence (40 MB of files, a Windows
-//! zip and a junk folder: after a kill no item may point at a missing or half-copied file,
-//! `evidence verify` passes, and a re-run completes the ingest), and the archive export to a
-//! folder and to a zip (whole or absent: what exists under the target name lists exactly the
-//! files of a complete run). Each is first run once to the end (its
+//! Operations: indicator, 单位名单, 任务分解表 and 问题清单 imports, collecting returned task and
+//! problem sheets, exporting the per-unit sheets to a folder and to a zip, the per-unit
+//! 问题整改表 and the 反馈函 to a zip, backups (in the data folder and to another folder),
+//! restore, restore into a folder whose shifan.db is damaged (never neither the damaged nor the
+//! restored file under shifan.db, the damaged bytes never lost), hand-over export and import,
+//! adding evidence (40 MB of files, a Windows zip and a junk folder: after a kill no item may
+//! point at a missing or half-copied file, `evidence verify` passes, and a re-run completes the
+//! ingest), and the archive export to a folder and to a zip (whole or absent: what exists under
+//! the target name lists exactly the files of a complete run). Each is first run once to the end (its
 //! duration sets the kill window, its result is the "after" state). Bounded by time
 //! (`SHIFAN_CRASH_SECS`, default 40 s); prints runs, kills and failures per operation.
 
@@ -183,6 +183,10 @@ enum Op {
     EvidenceAdd,
     ArchiveDir,
     ArchiveZip,
+    ProblemsImport,
+    ProblemsCollect,
+    ProblemSheetsZip,
+    LettersZip,
 }
 
 impl Op {
@@ -196,6 +200,10 @@ impl Op {
                 | Op::ExportUnitsDir
                 | Op::ExportUnitsZip
                 | Op::EvidenceAdd
+                | Op::ProblemsImport
+                | Op::ProblemsCollect
+                | Op::ProblemSheetsZip
+                | Op::LettersZip
         )
     }
 
@@ -218,6 +226,11 @@ struct Templates {
     tasks: PathBuf,
     /// `tasks` plus one export of the per-unit sheets (the state tasks/collect was made from).
     exported: PathBuf,
+    /// `units` plus problems/problems-openpyxl.xlsx imported into round 1.
+    problems: PathBuf,
+    /// `problems` plus one export of the per-unit 问题整改表 (the state problems/collect was
+    /// made from).
+    problems_exported: PathBuf,
     handover: PathBuf,
     backup_id: String,
     /// What `evidence add` takes: a folder of 40 files of 1 MB, the 司法局's zip, a junk folder.
@@ -308,11 +321,31 @@ fn templates(root: &Path) -> Templates {
     let mut review: Vec<&str> = vec!["evidence", "review", "--approve"];
     review.extend(ids.iter().map(String::as_str));
     run_ok(&with_evidence, &review).expect("approve");
+    let problems_file = fixture("problems/problems-openpyxl.xlsx");
+    let problems = step(
+        &units,
+        "模板-问题",
+        &["problems", "import", problems_file.to_str().expect("utf8")],
+    );
+    let sent_problems = root.join("已发出问题整改表");
+    let problems_exported = step(
+        &problems,
+        "模板-问题已导出",
+        &[
+            "problems",
+            "export-units",
+            "--round",
+            "1",
+            sent_problems.to_str().expect("utf8"),
+        ],
+    );
     Templates {
         plain,
         units,
         tasks,
         exported,
+        problems,
+        problems_exported,
         handover,
         backup_id,
         evidence,
@@ -388,6 +421,9 @@ fn setup(op: Op, t: &Templates, work: &Path, out_dir: &Path) -> (PathBuf, Vec<St
         Op::ExportUnitsDir | Op::ExportUnitsZip | Op::EvidenceAdd => Some(&t.tasks),
         Op::ArchiveDir | Op::ArchiveZip => Some(&t.with_evidence),
         Op::Collect => Some(&t.exported),
+        Op::ProblemsImport => Some(&t.units),
+        Op::ProblemsCollect => Some(&t.problems_exported),
+        Op::ProblemSheetsZip | Op::LettersZip => Some(&t.problems),
         _ => Some(&t.plain),
     };
     let data = match from {
@@ -451,6 +487,29 @@ fn setup(op: Op, t: &Templates, work: &Path, out_dir: &Path) -> (PathBuf, Vec<St
             "evidence".into(),
             "export-archive".into(),
             s(&archive_target(op, out_dir)),
+        ],
+        Op::ProblemsImport => vec![
+            "problems".into(),
+            "import".into(),
+            file("problems/problems-openpyxl.xlsx"),
+        ],
+        Op::ProblemsCollect => vec![
+            "problems".into(),
+            "collect".into(),
+            file("problems/collect"),
+        ],
+        Op::ProblemSheetsZip => vec![
+            "problems".into(),
+            "export-units".into(),
+            "--round".into(),
+            "1".into(),
+            s(&out_dir.join("问题整改表.zip")),
+        ],
+        Op::LettersZip => vec![
+            "letters".into(),
+            "--round".into(),
+            "1".into(),
+            s(&out_dir.join("反馈函.zip")),
         ],
     };
     (data, args)
@@ -524,6 +583,52 @@ fn check_recovery(data: &Path, damaged: &[u8]) -> Result<(), String> {
     }
 }
 
+/// The per-unit 问题整改表 or the 反馈函 under their final name (a zip) are whole: the sheets
+/// collect back, the letters are all there as Word documents. Returns how many files, None
+/// when there is nothing.
+fn problem_files(data: &Path, out_dir: &Path, op: Op) -> Result<Option<usize>, String> {
+    let target = match op {
+        Op::ProblemSheetsZip => out_dir.join("问题整改表.zip"),
+        _ => out_dir.join("反馈函.zip"),
+    };
+    if !target.exists() {
+        return Ok(None);
+    }
+    if op == Op::ProblemSheetsZip {
+        let v = run_json(
+            data,
+            &[
+                "problems",
+                "collect",
+                target.to_str().unwrap_or(""),
+                "--preview",
+            ],
+        )
+        .map_err(|e| format!("a partial zip under its final name: {e}"))?;
+        if v["canApply"] != true {
+            return Err(format!(
+                "exported sheets do not collect back: {}",
+                v["issues"]
+            ));
+        }
+        return Ok(Some(v["sheets"].as_array().map_or(0, Vec::len)));
+    }
+    let f = std::fs::File::open(&target).map_err(|e| e.to_string())?;
+    let mut z = zip::ZipArchive::new(f).map_err(|e| format!("a partial zip of letters: {e}"))?;
+    for i in 0..z.len() {
+        use std::io::Read;
+        let mut entry = z.by_index(i).map_err(|e| e.to_string())?;
+        let mut bytes = Vec::new();
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("letter {i}: {e}"))?;
+        if !bytes.starts_with(b"PK") {
+            return Err(format!("letter {i} is not a Word document"));
+        }
+    }
+    Ok(Some(z.len()))
+}
+
 /// Per operation: its duration (sets the kill window) and the table counts before and after
 /// a complete run.
 struct Reference {
@@ -568,6 +673,10 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
         Op::EvidenceAdd,
         Op::ArchiveDir,
         Op::ArchiveZip,
+        Op::ProblemsImport,
+        Op::ProblemsCollect,
+        Op::ProblemSheetsZip,
+        Op::LettersZip,
     ];
     let mut references: BTreeMap<Op, Reference> = BTreeMap::new();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
@@ -677,6 +786,9 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
                     ));
                 }
             }
+            if matches!(op, Op::ProblemSheetsZip | Op::LettersZip) {
+                problem_files(&data, &out_dir, op)?;
+            }
             if out_file.exists() {
                 // A hand-over file under its final name is always whole.
                 let probe = work.join("probe");
@@ -710,7 +822,11 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
             match op {
                 Op::Import if leaves != 104 => Err("import not completed on re-run".into()),
                 Op::HandoverExport if !out_file.exists() => Err("export not completed".into()),
-                Op::UnitsImport | Op::TasksImport | Op::Collect => {
+                Op::UnitsImport
+                | Op::TasksImport
+                | Op::Collect
+                | Op::ProblemsImport
+                | Op::ProblemsCollect => {
                     let now = counts(&data)?;
                     if without_log(&now) == without_log(&reference.after) {
                         Ok(())
@@ -741,6 +857,12 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
                         Ok(())
                     } else {
                         Err(format!("re-run wrote {:?} files", l.map(|l| l.len())))
+                    }
+                }
+                Op::ProblemSheetsZip | Op::LettersZip => {
+                    match problem_files(&data, &out_dir, op)? {
+                        Some(16) => Ok(()),
+                        other => Err(format!("re-run wrote {other:?} files, not 16")),
                     }
                 }
                 _ => Ok(()),

@@ -64,6 +64,32 @@ pub enum Action {
     RemoveEvidence,
     /// 重新关联证据文件 (a missing or altered object restored from a file).
     RelinkEvidence,
+    /// 新增督察轮次.
+    AddRound,
+    /// 修改督察轮次.
+    EditRound,
+    /// 删除督察轮次.
+    DeleteRound,
+    /// 导入问题清单.
+    ImportProblems,
+    /// 新增问题.
+    AddProblem,
+    /// 修改问题.
+    EditProblem,
+    /// 更新整改状态.
+    SetProblemStatus,
+    /// 问题销号.
+    CloseProblem,
+    /// 导出问题整改表.
+    ExportProblemSheets,
+    /// 收回问题整改表.
+    CollectProblemSheets,
+    /// 生成反馈函.
+    IssueLetters,
+    /// 修改自查评价.
+    SetSelfAssessment,
+    /// 审核自查评价.
+    ReviewSelfAssessment,
 }
 
 impl Action {
@@ -96,6 +122,19 @@ impl Action {
         Action::SetPhases,
         Action::OverridePhaseGate,
         Action::LoadEmbeddedSystem,
+        Action::AddRound,
+        Action::EditRound,
+        Action::DeleteRound,
+        Action::ImportProblems,
+        Action::AddProblem,
+        Action::EditProblem,
+        Action::SetProblemStatus,
+        Action::CloseProblem,
+        Action::ExportProblemSheets,
+        Action::CollectProblemSheets,
+        Action::IssueLetters,
+        Action::SetSelfAssessment,
+        Action::ReviewSelfAssessment,
     ];
 
     /// The Chinese name shown in the 操作日志.
@@ -128,6 +167,19 @@ impl Action {
             Action::ReviewEvidence => "审核佐证材料",
             Action::RemoveEvidence => "删除佐证材料",
             Action::RelinkEvidence => "重新关联证据文件",
+            Action::AddRound => "新增督察轮次",
+            Action::EditRound => "修改督察轮次",
+            Action::DeleteRound => "删除督察轮次",
+            Action::ImportProblems => "导入问题清单",
+            Action::AddProblem => "新增问题",
+            Action::EditProblem => "修改问题",
+            Action::SetProblemStatus => "更新整改状态",
+            Action::CloseProblem => "问题销号",
+            Action::ExportProblemSheets => "导出问题整改表",
+            Action::CollectProblemSheets => "收回问题整改表",
+            Action::IssueLetters => "生成反馈函",
+            Action::SetSelfAssessment => "修改自查评价",
+            Action::ReviewSelfAssessment => "审核自查评价",
         }
     }
 
@@ -161,6 +213,19 @@ impl Action {
             Action::ReviewEvidence => "reviewEvidence",
             Action::RemoveEvidence => "removeEvidence",
             Action::RelinkEvidence => "relinkEvidence",
+            Action::AddRound => "addRound",
+            Action::EditRound => "editRound",
+            Action::DeleteRound => "deleteRound",
+            Action::ImportProblems => "importProblems",
+            Action::AddProblem => "addProblem",
+            Action::EditProblem => "editProblem",
+            Action::SetProblemStatus => "setProblemStatus",
+            Action::CloseProblem => "closeProblem",
+            Action::ExportProblemSheets => "exportProblemSheets",
+            Action::CollectProblemSheets => "collectProblemSheets",
+            Action::IssueLetters => "issueLetters",
+            Action::SetSelfAssessment => "setSelfAssessment",
+            Action::ReviewSelfAssessment => "reviewSelfAssessment",
         }
     }
 
@@ -177,6 +242,8 @@ impl Action {
                 | Action::ImportTasks
                 | Action::CollectUnitSheets
                 | Action::AddEvidence
+                | Action::ImportProblems
+                | Action::CollectProblemSheets
         )
     }
 }

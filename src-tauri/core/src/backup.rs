@@ -62,6 +62,15 @@ pub fn table_label(t: &str) -> Option<&'static str> {
         "unit_report" => "单位填报",
         "phase" => "创建阶段",
         "phase_event" => "阶段工作",
+        "round" => "督察轮次",
+        "round_unit" => "被督察单位",
+        "problem_indicator" => "问题所涉指标",
+        "problem_unit" => "问题整改责任",
+        "problem_event" => "整改记录",
+        "problem_export" => "问题整改表导出记录",
+        "problem_export_row" => "问题整改表导出明细",
+        "problem_letter" => "反馈函文号",
+        "self_assessment" => "自查评价",
         _ => return None,
     })
 }

@@ -96,6 +96,7 @@ pub fn create(ws: &mut Workspace) -> Result<CampaignInfo> {
     seed_units_and_tasks(ws, &c)?;
     crate::phases::seed_demo(ws, crate::store::today())?;
     crate::evidence::demo::seed(ws)?;
+    crate::problems::demo::seed(ws, &c)?;
     Ok(c)
 }
 

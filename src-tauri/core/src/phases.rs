@@ -302,16 +302,11 @@ fn gate_failure(
 ) -> Result<Option<String>> {
     match gate {
         GateKind::OverdueProblems => {
-            if !table_exists(conn, "problem_unit")? {
-                return Ok(None);
-            }
-            let n: i64 = conn.query_row(
-                "SELECT count(*) FROM problem_unit pu JOIN problem p ON p.id = pu.problem_id
-                 WHERE p.campaign_id = ?1 AND pu.status <> '已销号' AND pu.status <> '已整改待核验'
-                   AND p.deadline_date IS NOT NULL AND p.deadline_date < ?2",
-                params![campaign_id, today.format("%Y-%m-%d").to_string()],
-                |r| r.get(0),
-            )?;
+            // 逾期 as the 整改台账 judges it (a unit's own deadline, 立行立改, the round's end).
+            let n: i64 = crate::problems::load(conn, campaign_id, None, today)?
+                .iter()
+                .map(|p| p.overdue_count)
+                .sum();
             Ok((n > 0).then(|| format!("还有 {n} 项整改任务已逾期未完成")))
         }
         GateKind::IndicatorWithoutEvidence => {

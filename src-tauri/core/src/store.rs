@@ -376,6 +376,127 @@ pub const MIGRATIONS: &[&str] = &[
         SELECT (4 << 40) + a.rowid, 'unit', a.unit_id, u.campaign_id, a.alias
         FROM unit_alias a JOIN unit u ON u.id = a.unit_id;
     "#,
+    // v8: 督察 rounds and their problems (问题清单/整改台账): a round of a campaign with the
+    // units inspected; problems with the indicators they touch; one row per responsible unit
+    // (a 共性 problem is tracked, and closed, unit by unit); the history of every change;
+    // per-unit 问题整改表 exports with a snapshot of what was sent; the 文号 of the 反馈函
+    // issued to each unit; the 自查 self-assessment of each indicator. A unit still named in a
+    // problem cannot be deleted (RESTRICT).
+    r#"
+    CREATE TABLE round (
+        id          INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+        name        TEXT NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('专项督察', '实地督查', '自查', '模拟评估', '其他')),
+        start_date  TEXT,
+        end_date    TEXT,
+        team        TEXT NOT NULL DEFAULT '',
+        note        TEXT NOT NULL DEFAULT '',
+        created_at  TEXT NOT NULL,
+        UNIQUE (campaign_id, name)
+    );
+    CREATE TABLE round_unit (
+        round_id INTEGER NOT NULL REFERENCES round(id) ON DELETE CASCADE,
+        unit_id  INTEGER NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+        PRIMARY KEY (round_id, unit_id)
+    );
+    CREATE TABLE problem (
+        id              INTEGER PRIMARY KEY,
+        round_id        INTEGER NOT NULL REFERENCES round(id) ON DELETE CASCADE,
+        seq             INTEGER NOT NULL,
+        kind            TEXT NOT NULL CHECK (kind IN ('共性', '个性')),
+        category        TEXT NOT NULL DEFAULT '',
+        source_no       TEXT NOT NULL DEFAULT '',
+        description     TEXT NOT NULL,
+        indicators_text TEXT NOT NULL DEFAULT '',
+        requirement     TEXT NOT NULL DEFAULT '',
+        deadline_text   TEXT NOT NULL DEFAULT '',
+        deadline_date   TEXT,
+        deadline_kind   TEXT NOT NULL DEFAULT 'none'
+                        CHECK (deadline_kind IN ('date', 'immediate', 'standing', 'text', 'none')),
+        note            TEXT NOT NULL DEFAULT '',
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        UNIQUE (round_id, seq)
+    );
+    CREATE TABLE problem_indicator (
+        problem_id   INTEGER NOT NULL REFERENCES problem(id) ON DELETE CASCADE,
+        indicator_id INTEGER NOT NULL REFERENCES indicator(id) ON DELETE CASCADE,
+        PRIMARY KEY (problem_id, indicator_id)
+    );
+    CREATE INDEX problem_indicator_indicator ON problem_indicator(indicator_id);
+    CREATE TABLE problem_unit (
+        id          INTEGER PRIMARY KEY,
+        problem_id  INTEGER NOT NULL REFERENCES problem(id) ON DELETE CASCADE,
+        unit_id     INTEGER NOT NULL REFERENCES unit(id) ON DELETE RESTRICT,
+        position    INTEGER NOT NULL DEFAULT 0,
+        status      TEXT NOT NULL DEFAULT '待整改'
+                    CHECK (status IN ('待整改', '整改中', '已整改待核验', '已销号')),
+        measures    TEXT NOT NULL DEFAULT '',
+        progress    TEXT NOT NULL DEFAULT '',
+        completion  TEXT NOT NULL DEFAULT '',
+        evidence    TEXT NOT NULL DEFAULT '',
+        closed_on   TEXT,
+        close_note  TEXT NOT NULL DEFAULT '',
+        updated_at  TEXT NOT NULL,
+        UNIQUE (problem_id, unit_id)
+    );
+    CREATE INDEX problem_unit_unit ON problem_unit(unit_id);
+    CREATE TABLE problem_event (
+        id         INTEGER PRIMARY KEY,
+        problem_id INTEGER NOT NULL REFERENCES problem(id) ON DELETE CASCADE,
+        unit_id    INTEGER REFERENCES unit(id) ON DELETE CASCADE,
+        at         TEXT NOT NULL,
+        operator   TEXT NOT NULL,
+        field      TEXT NOT NULL,
+        old        TEXT NOT NULL DEFAULT '',
+        new        TEXT NOT NULL DEFAULT '',
+        note       TEXT NOT NULL DEFAULT '',
+        source     TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX problem_event_problem ON problem_event(problem_id);
+    CREATE TABLE problem_export (
+        id          INTEGER PRIMARY KEY,
+        round_id    INTEGER NOT NULL REFERENCES round(id) ON DELETE CASCADE,
+        unit_id     INTEGER NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+        revision    INTEGER NOT NULL,
+        file_name   TEXT NOT NULL,
+        exported_at TEXT NOT NULL,
+        UNIQUE (round_id, unit_id, revision)
+    );
+    CREATE TABLE problem_export_row (
+        export_id       INTEGER NOT NULL REFERENCES problem_export(id) ON DELETE CASCADE,
+        problem_unit_id INTEGER NOT NULL REFERENCES problem_unit(id) ON DELETE CASCADE,
+        status          TEXT NOT NULL DEFAULT '',
+        measures        TEXT NOT NULL DEFAULT '',
+        progress        TEXT NOT NULL DEFAULT '',
+        completion      TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (export_id, problem_unit_id)
+    );
+    CREATE TABLE problem_letter (
+        round_id  INTEGER NOT NULL REFERENCES round(id) ON DELETE CASCADE,
+        unit_id   INTEGER NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+        number    INTEGER NOT NULL,
+        doc_no    TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        PRIMARY KEY (round_id, unit_id)
+    );
+    CREATE TABLE self_assessment (
+        campaign_id  INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+        indicator_id INTEGER NOT NULL REFERENCES indicator(id) ON DELETE CASCADE,
+        rating       TEXT NOT NULL DEFAULT ''
+                     CHECK (rating IN ('', '达标', '基本达标', '未达标', '不适用')),
+        score        REAL,
+        explanation  TEXT NOT NULL DEFAULT '',
+        evidence     TEXT NOT NULL DEFAULT '',
+        review       TEXT NOT NULL DEFAULT '' CHECK (review IN ('', '同意', '退回')),
+        review_note  TEXT NOT NULL DEFAULT '',
+        reviewed_at  TEXT,
+        updated_at   TEXT NOT NULL,
+        PRIMARY KEY (campaign_id, indicator_id)
+    );
+    "#,
 ];
 
 /// The database of one data folder.

@@ -199,6 +199,93 @@ pub fn split_heading(raw: &str) -> (String, String) {
     (String::new(), s.to_string())
 }
 
+/// Every number a reference cell names, as offices write lists of indicators: "第43项",
+/// "指标15、16", "第36、37项", "15,16", "12-14" / "12至14" / "12～14" (ranges, up to 50 long),
+/// "第四十三项". Numbers are returned once each, in the order written; a cell without any
+/// number gives an empty list.
+pub fn number_refs(raw: &str) -> Vec<i64> {
+    let t = to_half_width(raw);
+    let is_cn = |c: char| "零〇一二三四五六七八九十百两".contains(c);
+    // Tokens: runs of digits or Chinese numerals, and the range marks between them.
+    enum Tok {
+        Num(i64),
+        Range,
+        Other,
+    }
+    let mut toks: Vec<Tok> = Vec::new();
+    let chars: Vec<char> = t.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            // A decimal ("1.5分") is not a reference.
+            if i + 1 < chars.len() && chars[i] == '.' && chars[i + 1].is_ascii_digit() {
+                while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                    i += 1;
+                }
+                toks.push(Tok::Other);
+                continue;
+            }
+            let s: String = chars[start..i].iter().collect();
+            match s.parse() {
+                Ok(n) => toks.push(Tok::Num(n)),
+                Err(_) => toks.push(Tok::Other),
+            }
+            continue;
+        }
+        if is_cn(c) {
+            let start = i;
+            while i < chars.len() && is_cn(chars[i]) {
+                i += 1;
+            }
+            let s: String = chars[start..i].iter().collect();
+            // Chinese numerals only as "第…项": "一级指标" names no indicator.
+            let marked = (start > 0 && chars[start - 1] == '第')
+                || chars.get(i).is_some_and(|c| "项条号".contains(*c));
+            match chinese_numeral(&s) {
+                Some(n) if marked => toks.push(Tok::Num(n)),
+                _ => toks.push(Tok::Other),
+            }
+            continue;
+        }
+        match c {
+            '-' | '~' | '～' | '—' | '–' | '至' | '到' => toks.push(Tok::Range),
+            '、' | ',' | '，' | ';' | '；' | ' ' | '\n' | '/' | '第' | '项' | '条' | '号'
+            | '和' | '及' | '与' | '(' | ')' | '（' | '）' => {}
+            _ => toks.push(Tok::Other),
+        }
+        i += 1;
+    }
+    let mut out: Vec<i64> = Vec::new();
+    let push = |n: i64, out: &mut Vec<i64>| {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    };
+    let mut k = 0;
+    while k < toks.len() {
+        if let Tok::Num(a) = toks[k] {
+            if let (Some(Tok::Range), Some(Tok::Num(b))) = (toks.get(k + 1), toks.get(k + 2))
+                && *b > a
+                && *b - a <= 50
+            {
+                for n in a..=*b {
+                    push(n, &mut out);
+                }
+                k += 3;
+                continue;
+            }
+            push(a, &mut out);
+        }
+        k += 1;
+    }
+    out
+}
+
 /// Rough display width of text in Excel's default font: CJK and full-width characters count 2,
 /// others 1. Used for column widths (rust_xlsxwriter's autofit counts CJK as narrow).
 pub fn display_width(s: &str) -> f64 {
@@ -259,6 +346,27 @@ mod tests {
             ("注：", None),
         ] {
             assert_eq!(parse_number_label(raw), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn indicator_references_in_every_form() {
+        for (raw, want) in [
+            ("第43项", vec![43]),
+            ("指标15、16", vec![15, 16]),
+            ("第36、37项", vec![36, 37]),
+            ("第36项、第37项", vec![36, 37]),
+            ("15,16；17", vec![15, 16, 17]),
+            ("12-14", vec![12, 13, 14]),
+            ("第12至14项", vec![12, 13, 14]),
+            ("第四十三项", vec![43]),
+            ("一级指标", vec![]),
+            ("43", vec![43]),
+            ("无", vec![]),
+            ("", vec![]),
+            ("1.5分", vec![]),
+        ] {
+            assert_eq!(number_refs(raw), want, "{raw}");
         }
     }
 

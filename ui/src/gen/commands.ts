@@ -27,25 +27,44 @@ import type { HandoverReport } from './HandoverReport'
 import type { HealthReport } from './HealthReport'
 import type { IndicatorImportPreview } from './IndicatorImportPreview'
 import type { IndicatorTree } from './IndicatorTree'
+import type { LetterSettings } from './LetterSettings'
+import type { LettersExport } from './LettersExport'
 import type { NameChoice } from './NameChoice'
 import type { NewCampaign } from './NewCampaign'
 import type { OplogFilter } from './OplogFilter'
 import type { OplogPage } from './OplogPage'
+import type { PartEdit } from './PartEdit'
 import type { Phase } from './Phase'
 import type { PhaseEventInput } from './PhaseEventInput'
 import type { PhaseInput } from './PhaseInput'
 import type { PhaseKey } from './PhaseKey'
 import type { PhaseMove } from './PhaseMove'
+import type { ProblemDetail } from './ProblemDetail'
+import type { ProblemEdit } from './ProblemEdit'
+import type { ProblemFilter } from './ProblemFilter'
+import type { ProblemInfo } from './ProblemInfo'
+import type { ProblemInput } from './ProblemInput'
+import type { ProblemSheetsExport } from './ProblemSheetsExport'
+import type { ProblemsCollectPreview } from './ProblemsCollectPreview'
+import type { ProblemsImportOptions } from './ProblemsImportOptions'
+import type { ProblemsImportPreview } from './ProblemsImportPreview'
 import type { RecoveryReport } from './RecoveryReport'
 import type { RecoveryStatus } from './RecoveryStatus'
 import type { RelinkResult } from './RelinkResult'
+import type { RemindOptions } from './RemindOptions'
+import type { RemindResult } from './RemindResult'
 import type { RestorePreview } from './RestorePreview'
 import type { RestoreReport } from './RestoreReport'
 import type { RosterInput } from './RosterInput'
 import type { RosterMember } from './RosterMember'
 import type { RosterRule } from './RosterRule'
 import type { RosterShortfall } from './RosterShortfall'
+import type { RoundInfo } from './RoundInfo'
+import type { RoundInput } from './RoundInput'
 import type { SearchHit } from './SearchHit'
+import type { SelfAssessment } from './SelfAssessment'
+import type { SelfAssessmentInput } from './SelfAssessmentInput'
+import type { StatusChange } from './StatusChange'
 import type { SystemInfo } from './SystemInfo'
 import type { TasksImportOptions } from './TasksImportOptions'
 import type { TasksImportPreview } from './TasksImportPreview'
@@ -53,6 +72,7 @@ import type { UndoInfo } from './UndoInfo'
 import type { UnitInfo } from './UnitInfo'
 import type { UnitInput } from './UnitInput'
 import type { UnitSheetsExport } from './UnitSheetsExport'
+import type { UnitStanding } from './UnitStanding'
 import type { UnitTaskSummary } from './UnitTaskSummary'
 import type { UnitsImportPreview } from './UnitsImportPreview'
 import { call, tracked } from '../ipc'
@@ -116,6 +136,28 @@ export interface Commands {
   export_archive: { args: { target: string; plan: ArchivePlan }; result: ArchiveReport }
   evidence_file: { args: { id: number }; result: EvidenceFile }
   search: { args: { query: string }; result: Array<SearchHit> }
+  list_rounds: { args: Record<string, never>; result: Array<RoundInfo> }
+  save_round: { args: { input: RoundInput }; result: RoundInfo }
+  delete_round: { args: { id: number }; result: null }
+  list_problems: { args: { filter: ProblemFilter }; result: Array<ProblemInfo> }
+  problem_detail: { args: { id: number }; result: ProblemDetail }
+  add_problem: { args: { input: ProblemInput }; result: ProblemInfo }
+  edit_problem: { args: { edit: ProblemEdit }; result: ProblemInfo }
+  edit_problem_part: { args: { edit: PartEdit }; result: ProblemInfo }
+  set_problem_status: { args: { change: StatusChange }; result: ProblemInfo }
+  problem_league: { args: { roundId: number | null }; result: Array<UnitStanding> }
+  preview_problems_import: { args: { path: string; options: ProblemsImportOptions }; result: ProblemsImportPreview }
+  apply_problems_import: { args: { path: string; options: ProblemsImportOptions }; result: ProblemsImportPreview }
+  export_problems: { args: { roundId: number; path: string }; result: string }
+  export_problem_sheets: { args: { roundId: number; target: string }; result: ProblemSheetsExport }
+  preview_problems_collect: { args: { path: string }; result: ProblemsCollectPreview }
+  apply_problems_collect: { args: { path: string }; result: ProblemsCollectPreview }
+  letter_settings: { args: Record<string, never>; result: LetterSettings }
+  set_letter_settings: { args: { settings: LetterSettings }; result: LetterSettings }
+  export_letters: { args: { roundId: number; target: string }; result: LettersExport }
+  remind: { args: { options: RemindOptions }; result: RemindResult }
+  list_self_assessments: { args: Record<string, never>; result: Array<SelfAssessment> }
+  save_self_assessment: { args: { input: SelfAssessmentInput }; result: SelfAssessment }
   get_health: { args: Record<string, never>; result: HealthReport }
   check_data: { args: { full: boolean }; result: HealthReport }
   repair_data: { args: Record<string, never>; result: HealthReport }
@@ -152,6 +194,12 @@ export const JOB_TITLES: Partial<Record<CommandName, string>> = {
   apply_evidence_add: '添加佐证材料',
   verify_evidence: '校验证据库',
   export_archive: '导出案卷',
+  preview_problems_import: '读取问题清单',
+  apply_problems_import: '导入问题清单',
+  export_problem_sheets: '导出各单位问题整改表',
+  preview_problems_collect: '读取各单位交回的问题整改表',
+  apply_problems_collect: '收回问题整改表',
+  export_letters: '生成反馈函',
   backup_now: '备份',
   backup_to_folder: '备份到指定文件夹',
   apply_restore: '从备份恢复',
@@ -223,6 +271,28 @@ export const COMMAND_FUNCTIONS = [
   'exportArchive',
   'evidenceFile',
   'search',
+  'listRounds',
+  'saveRound',
+  'deleteRound',
+  'listProblems',
+  'problemDetail',
+  'addProblem',
+  'editProblem',
+  'editProblemPart',
+  'setProblemStatus',
+  'problemLeague',
+  'previewProblemsImport',
+  'applyProblemsImport',
+  'exportProblems',
+  'exportProblemSheets',
+  'previewProblemsCollect',
+  'applyProblemsCollect',
+  'letterSettings',
+  'setLetterSettings',
+  'exportLetters',
+  'remind',
+  'listSelfAssessments',
+  'saveSelfAssessment',
   'getHealth',
   'checkData',
   'repairData',
@@ -497,6 +567,104 @@ export function evidenceFile(id: number): Promise<EvidenceFile> {
 /** Indicators, units and evidence by any part of their text. */
 export function search(query: string): Promise<Array<SearchHit>> {
   return call('search', { query })
+}
+
+export function listRounds(): Promise<Array<RoundInfo>> {
+  return call('list_rounds', {})
+}
+
+/** New when `input.id` is null. */
+export function saveRound(input: RoundInput): Promise<RoundInfo> {
+  return call('save_round', { input })
+}
+
+export function deleteRound(id: number): Promise<null> {
+  return call('delete_round', { id })
+}
+
+/** 逾期 first; `filter.today` null: today. */
+export function listProblems(filter: ProblemFilter): Promise<Array<ProblemInfo>> {
+  return call('list_problems', { filter })
+}
+
+/** A problem with its history, newest first. */
+export function problemDetail(id: number): Promise<ProblemDetail> {
+  return call('problem_detail', { id })
+}
+
+export function addProblem(input: ProblemInput): Promise<ProblemInfo> {
+  return call('add_problem', { input })
+}
+
+export function editProblem(edit: ProblemEdit): Promise<ProblemInfo> {
+  return call('edit_problem', { edit })
+}
+
+/** 整改措施 / 整改进展 / 完成情况 / evidence of one unit's part. */
+export function editProblemPart(edit: PartEdit): Promise<ProblemInfo> {
+  return call('edit_problem_part', { edit })
+}
+
+/** Status of one unit's part (or of every part); 已销号 with its date; reopening recorded. */
+export function setProblemStatus(change: StatusChange): Promise<ProblemInfo> {
+  return call('set_problem_status', { change })
+}
+
+/** `roundId` null: every round. */
+export function problemLeague(roundId: number | null): Promise<Array<UnitStanding>> {
+  return call('problem_league', { roundId })
+}
+
+export function previewProblemsImport(path: string, options: ProblemsImportOptions): Promise<ProblemsImportPreview> {
+  return tracked('preview_problems_import', { path, options })
+}
+
+export function applyProblemsImport(path: string, options: ProblemsImportOptions): Promise<ProblemsImportPreview> {
+  return tracked('apply_problems_import', { path, options })
+}
+
+/** The 反馈意见整改表 of a round; returns the path written. */
+export function exportProblems(roundId: number, path: string): Promise<string> {
+  return call('export_problems', { roundId, path })
+}
+
+/** `target` is a folder (one .xlsx per unit) or a path ending in .zip. */
+export function exportProblemSheets(roundId: number, target: string): Promise<ProblemSheetsExport> {
+  return tracked('export_problem_sheets', { roundId, target })
+}
+
+export function previewProblemsCollect(path: string): Promise<ProblemsCollectPreview> {
+  return tracked('preview_problems_collect', { path })
+}
+
+export function applyProblemsCollect(path: string): Promise<ProblemsCollectPreview> {
+  return tracked('apply_problems_collect', { path })
+}
+
+export function letterSettings(): Promise<LetterSettings> {
+  return call('letter_settings', {})
+}
+
+export function setLetterSettings(settings: LetterSettings): Promise<LetterSettings> {
+  return call('set_letter_settings', { settings })
+}
+
+/** One .docx per unit into a folder, or a path ending in .zip. */
+export function exportLetters(roundId: number, target: string): Promise<LettersExport> {
+  return tracked('export_letters', { roundId, target })
+}
+
+/** 催办 messages ready to paste. */
+export function remind(options: RemindOptions): Promise<RemindResult> {
+  return call('remind', { options })
+}
+
+export function listSelfAssessments(): Promise<Array<SelfAssessment>> {
+  return call('list_self_assessments', {})
+}
+
+export function saveSelfAssessment(input: SelfAssessmentInput): Promise<SelfAssessment> {
+  return call('save_self_assessment', { input })
 }
 
 /** Result of the quick check made when the data folder was opened (or of the last check). */

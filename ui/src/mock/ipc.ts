@@ -26,6 +26,15 @@ import type { UnitInput } from '../gen/UnitInput'
 import type { RecoveryReport } from '../gen/RecoveryReport'
 import type { RecoveryStatus } from '../gen/RecoveryStatus'
 import { createUnitsStore } from './units'
+import { createProblemsStore } from './problems'
+import type { LetterSettings } from '../gen/LetterSettings'
+import type { PartEdit } from '../gen/PartEdit'
+import type { ProblemEdit } from '../gen/ProblemEdit'
+import type { ProblemFilter } from '../gen/ProblemFilter'
+import type { RemindOptions } from '../gen/RemindOptions'
+import type { RoundInput } from '../gen/RoundInput'
+import type { SelfAssessmentInput } from '../gen/SelfAssessmentInput'
+import type { StatusChange } from '../gen/StatusChange'
 import { DEMO_LEVEL_NAMES, demoRoots, demoSystemInfo, type DemoFile } from './demoSystem'
 
 const national = nationalJson as unknown as DemoFile
@@ -193,6 +202,10 @@ export function installMockIpc(): void {
   }
 
   const u = createUnitsStore()
+  const pr = createProblemsStore(
+    () => u.units,
+    () => u.listAssignments({ aspect: null, unitId: null, unassignedOnly: false }),
+  )
   const hasCampaign = () => active() ?? fail('notFound', '尚未创建创建项目。')
 
   mockIPC((cmd, payload) => {
@@ -287,6 +300,51 @@ export function installMockIpc(): void {
         return args.path
       case 'export_unit_sheets':
         return { path: args.target, files: u.units.map((x) => `${x.name}.xlsx`), unitCount: u.units.length }
+      case 'list_rounds':
+        hasCampaign()
+        return pr.listRounds()
+      case 'save_round':
+        return pr.saveRound(args.input as RoundInput)
+      case 'delete_round':
+        return null
+      case 'list_problems':
+        hasCampaign()
+        return pr.listProblems(args.filter as ProblemFilter)
+      case 'problem_detail':
+        return pr.problemDetail(args.id as number)
+      case 'add_problem':
+        return fail('invalid', '演示后端不支持新增问题。')
+      case 'edit_problem':
+        return pr.editProblem(args.edit as ProblemEdit)
+      case 'edit_problem_part':
+        return pr.editPart(args.edit as PartEdit)
+      case 'set_problem_status':
+        return pr.setStatus(args.change as StatusChange)
+      case 'problem_league':
+        return pr.league((args.roundId as number | null) ?? null)
+      case 'preview_problems_import':
+      case 'apply_problems_import':
+        return pr.importPreview(args.path as string)
+      case 'export_problems':
+        return args.path
+      case 'export_problem_sheets':
+        return { path: args.target, files: u.units.map((x) => `${x.name}-督察问题整改表.xlsx`), unitCount: u.units.length, problemCount: 20 }
+      case 'preview_problems_collect':
+      case 'apply_problems_collect':
+        return pr.collectPreview(args.path as string)
+      case 'letter_settings':
+        return pr.letterSettings()
+      case 'set_letter_settings':
+        return pr.setLetterSettings(args.settings as LetterSettings)
+      case 'export_letters':
+        return pr.letters(args.roundId as number, args.target as string)
+      case 'remind':
+        return pr.remind(args.options as RemindOptions)
+      case 'list_self_assessments':
+        hasCampaign()
+        return pr.selfAssessments()
+      case 'save_self_assessment':
+        return pr.saveSelfAssessment(args.input as SelfAssessmentInput)
       case 'plugin:dialog|open':
         return 'C:\\Users\\演示用户\\Documents\\市县法治政府建设示范指标体系.xlsx'
       case 'plugin:dialog|save':

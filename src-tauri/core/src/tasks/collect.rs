@@ -31,8 +31,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::unit_sheets::{
-    Fill, FillField, STAMP_MARK, STAMP_NAME, STATUSES, SentRow, TITLE_SUFFIX, UNIT_SHEET_COLUMNS,
-    parse_stamp, stamp_key,
+    Fill, FillField, STAMP_MARK, STATUSES, SentRow, TITLE_SUFFIX, UNIT_SHEET_COLUMNS, parse_stamp,
+    stamp_key,
 };
 use super::{Assignment, assignment_id, load};
 use crate::action::Action;
@@ -42,6 +42,7 @@ use crate::model::{ImportIssue, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Found, Issues, find_header, short};
+use crate::sheet::stamp::{TASK_SHEETS, other_kind};
 use crate::sheet::{FileKind, Grid, display_name, read_file, read_tables_from_bytes, sniff};
 use crate::text::parse_number_label;
 use crate::units::{UnitInfo, norm};
@@ -495,14 +496,13 @@ fn entry_name(raw: &[u8]) -> String {
 
 /// The stamp text of a workbook: the stamp sheet, else the defined name.
 fn find_stamp(grids: &[Grid], bytes: &[u8]) -> Option<String> {
-    for g in grids {
-        for r in 0..g.rows.len().min(5) {
-            if g.text(r, 0) == STAMP_MARK && !g.text(r, 1).is_empty() {
-                return Some(g.text(r, 1).to_string());
-            }
-        }
-    }
-    crate::sheet::defined_name(bytes, STAMP_NAME)
+    TASK_SHEETS.find(grids, bytes)
+}
+
+/// The unit one of `texts` names (the first that names one): the per-unit problem sheets
+/// read their 填报单位 and title the same way.
+pub(crate) fn unit_named_in<'a>(units: &'a [UnitInfo], texts: &[String]) -> Option<&'a UnitInfo> {
+    texts.iter().find_map(|t| unit_by_name(units, t))
 }
 
 /// The unit whose name (or short name / alias, 3+ characters) appears in `text`; the longest
@@ -686,8 +686,20 @@ fn identify(ctx: &Ctx<'_>, src: Source) -> Result<std::result::Result<Returned, 
             )]));
         }
     };
+    let stamp_text = find_stamp(&grids, &src.bytes);
+    // A file of another kind (a 问题整改表) picked by mistake.
+    if let Some(k) = other_kind(&TASK_SHEETS, &grids, &src.bytes, stamp_text.is_some()) {
+        issues.file(
+            Severity::Error,
+            &format!(
+                "这是从示范创建工作台导出的{}，不是创建任务工作表，请在相应页面收回。",
+                k.what
+            ),
+        );
+        return Ok(Err(issues.list));
+    }
     let mut stamped = None;
-    if let Some((sc, su, sr, sk)) = find_stamp(&grids, &src.bytes).and_then(|s| parse_stamp(&s)) {
+    if let Some((sc, su, sr, sk)) = stamp_text.and_then(|s| parse_stamp(&s)) {
         if sc != ctx.campaign_id {
             issues.file(
                 Severity::Error,

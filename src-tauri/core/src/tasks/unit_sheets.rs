@@ -6,21 +6,19 @@
 //! title and file name carry the unit name for when both are lost. Every export stores a
 //! snapshot of what was sent, so collecting can tell the unit's edits from the office's.
 
-use std::io::Write;
 use std::path::Path;
 
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use super::Assignment;
 use crate::action::Action;
-use crate::atomic::{write_all_atomic, write_atomic};
 use crate::campaign;
 use crate::error::{Error, Result};
 use crate::progress::Job;
 use crate::sheet::layout::Column;
+use crate::sheet::stamp::{TASK_SHEETS, write_bundle};
 use crate::sheet::write::{Book, Style, wrapped_height};
 use crate::units::UnitInfo;
 use crate::workspace::Workspace;
@@ -28,10 +26,10 @@ use crate::workspace::Workspace;
 /// Values of 完成情况.
 pub const STATUSES: &[&str] = &["已完成", "推进中", "未启动", "不适用"];
 
-/// Name of the very hidden stamp sheet and of the defined name.
-pub const STAMP_SHEET: &str = "_shifan_stamp";
-pub const STAMP_NAME: &str = "ShifanStamp";
-pub const STAMP_MARK: &str = "SHIFAN-STAMP";
+/// Name of the very hidden stamp sheet and of the defined name (see `sheet::stamp`).
+pub const STAMP_SHEET: &str = TASK_SHEETS.sheet;
+pub const STAMP_NAME: &str = TASK_SHEETS.name;
+pub const STAMP_MARK: &str = TASK_SHEETS.mark;
 
 /// The per-unit sheet layout. The first seven columns are locked.
 pub const UNIT_SHEET_COLUMNS: &[Column] = &[
@@ -192,50 +190,22 @@ impl Fill {
 
 /// The stamp text: campaign, unit, revision and a check key.
 pub fn stamp(campaign_id: i64, unit_id: i64, revision: i64) -> String {
-    format!(
-        "c={campaign_id};u={unit_id};r={revision};k={}",
-        stamp_key(campaign_id, unit_id, revision)
-    )
+    TASK_SHEETS.text(&[campaign_id, unit_id, revision])
 }
 
 pub(crate) fn stamp_key(campaign_id: i64, unit_id: i64, revision: i64) -> String {
-    let h = Sha256::digest(format!("shifan/{campaign_id}/{unit_id}/{revision}").as_bytes());
-    format!("{:x}", h).chars().take(10).collect()
+    TASK_SHEETS.key(&[campaign_id, unit_id, revision])
 }
 
 /// Parse a stamp text: (campaign, unit, revision, key).
 pub fn parse_stamp(s: &str) -> Option<(i64, i64, i64, String)> {
-    let s = s.trim().trim_matches('"');
-    let mut c = None;
-    let mut u = None;
-    let mut r = None;
-    let mut k = None;
-    for part in s.split(';') {
-        let (a, b) = part.split_once('=')?;
-        match a.trim() {
-            "c" => c = b.trim().parse().ok(),
-            "u" => u = b.trim().parse().ok(),
-            "r" => r = b.trim().parse().ok(),
-            "k" => k = Some(b.trim().to_string()),
-            _ => {}
-        }
-    }
-    Some((c?, u?, r?, k?))
+    let (v, k) = TASK_SHEETS.parse(s)?;
+    Some((v[0], v[1], v[2], k))
 }
 
 /// A file name Windows accepts.
 pub fn safe_file_name(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if "\\/:*?\"<>|".contains(c) || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    s.trim().trim_end_matches('.').to_string()
+    crate::sheet::stamp::safe_file_name(name)
 }
 
 pub(crate) const TITLE_SUFFIX: &str = "创建任务工作表";
@@ -306,15 +276,7 @@ fn build(
         ws.protect();
         ws.activate();
     }
-    {
-        let mut ws = book.sheet(STAMP_SHEET)?;
-        ws.text(0, 0, STAMP_MARK, Style::Body)?;
-        ws.text(0, 1, stamp_text, Style::Body)?;
-        ws.text(1, 0, "unit", Style::Body)?;
-        ws.text(1, 1, unit, Style::Body)?;
-        ws.very_hidden();
-    }
-    book.define_text_name(STAMP_NAME, stamp_text)?;
+    TASK_SHEETS.write(&mut book, stamp_text, unit)?;
     Ok(book)
 }
 
@@ -416,46 +378,11 @@ impl Workspace {
             ));
         }
         let total = sheets.len() as u64;
-        let is_zip = target
-            .extension()
-            .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("zip"));
-        if is_zip {
-            let mut buf = std::io::Cursor::new(Vec::new());
-            {
-                let mut z = zip::ZipWriter::new(&mut buf);
-                let opts = zip::write::SimpleFileOptions::default()
-                    .compression_method(zip::CompressionMethod::Deflated);
-                for (i, s) in sheets.iter().enumerate() {
-                    job.check()?;
-                    job.report(i as u64, total, &format!("正在压缩“{}”", s.file_name));
-                    z.start_file(s.file_name.as_str(), opts)
-                        .and_then(|_| z.write_all(&s.bytes).map_err(zip::result::ZipError::Io))
-                        .map_err(|e| {
-                            Error::Io(format!("生成压缩包“{}”失败：{e}", target.display()))
-                        })?;
-                }
-                z.finish()
-                    .map_err(|e| Error::Io(format!("生成压缩包“{}”失败：{e}", target.display())))?;
-            }
-            job.check()?;
-            job.report(total, total, &format!("正在保存“{}”", target.display()));
-            write_atomic(target, buf.get_ref())?;
-        } else {
-            std::fs::create_dir_all(target).map_err(|e| Error::io("创建文件夹", target, &e))?;
-            job.check()?;
-            job.report(
-                total,
-                total,
-                &format!("正在保存 {} 个文件到“{}”", sheets.len(), target.display()),
-            );
-            // All files or none: a failure halfway must not leave sheets of a revision the
-            // database never recorded (their stamps would clash with the next export's).
-            let files: Vec<(std::path::PathBuf, &[u8])> = sheets
-                .iter()
-                .map(|s| (target.join(&s.file_name), s.bytes.as_slice()))
-                .collect();
-            write_all_atomic(&files)?;
-        }
+        let files: Vec<(String, Vec<u8>)> = sheets
+            .iter()
+            .map(|s| (s.file_name.clone(), s.bytes.clone()))
+            .collect();
+        write_bundle(target, &files, job)?;
         job.report(total, total, "导出完成");
         let files: Vec<String> = sheets.iter().map(|s| s.file_name.clone()).collect();
         let detail = format!("{} 个单位，保存到“{}”", sheets.len(), target.display());

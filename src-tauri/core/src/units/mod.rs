@@ -646,6 +646,13 @@ impl Workspace {
                 u.support_count
             )));
         }
+        let parts = crate::problems::parts_of_unit(self.store().conn(), id)?;
+        if parts > 0 {
+            return Err(Error::Invalid(format!(
+                "单位“{}”是 {parts} 个督察问题的整改责任单位，不能删除。",
+                u.name
+            )));
+        }
         let name = u.name.clone();
         self.store_mut().write(
             Action::DeleteUnit,
