@@ -35,6 +35,7 @@ pub fn create(ws: &mut Workspace) -> Result<CampaignInfo> {
         system_file: None,
     })?;
     seed_units_and_tasks(ws, &c)?;
+    crate::evaluation::demo::seed(ws, &c)?;
     Ok(c)
 }
 

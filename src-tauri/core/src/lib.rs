@@ -13,6 +13,7 @@ pub mod backup;
 pub mod campaign;
 pub mod demo;
 pub mod error;
+pub mod evaluation;
 pub mod evidence;
 pub mod fault;
 pub mod handover;
@@ -34,6 +35,7 @@ pub mod workspace;
 
 pub use action::Action;
 pub use error::{Error, Result};
+pub use evaluation::{ScaleImport, ScoreSheetsImport};
 pub use indicators::import::IndicatorImport;
 pub use pipeline::{ImportReport, Importer};
 pub use progress::Job;

@@ -3,4 +3,4 @@
 /**
  * One kind of recorded change.
  */
-export type Action = "loadEmbeddedSystem" | "createCampaign" | "switchCampaign" | "setCampaignSystem" | "importIndicators" | "importUnits" | "importTasks" | "collectUnitSheets" | "exportUnitSheets" | "addUnit" | "editUnit" | "deleteUnit" | "setRoster" | "restoreBackup" | "importHandover" | "repair" | "setOperator" | "setSetting" | "createDemo";
+export type Action = "loadEmbeddedSystem" | "createCampaign" | "switchCampaign" | "setCampaignSystem" | "importIndicators" | "importUnits" | "importTasks" | "collectUnitSheets" | "exportUnitSheets" | "addUnit" | "editUnit" | "deleteUnit" | "setRoster" | "restoreBackup" | "importHandover" | "repair" | "setOperator" | "setSetting" | "createDemo" | "editEvalRound" | "editExperts" | "assignExperts" | "enterScores" | "editScoringModel" | "importScale" | "editCaseFiles" | "editVeto" | "editBonus" | "exportScoreSheets" | "collectScoreSheets";

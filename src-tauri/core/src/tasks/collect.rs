@@ -122,8 +122,9 @@ struct ReportWrite {
     fill: Fill,
 }
 
-/// Spreadsheet files of a folder or a zip: (display name, bytes).
-fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String, Vec<u8>)>> {
+/// Spreadsheet files of a folder or a zip: (display name, bytes). Also used to collect the
+/// experts' scoring sheets (`evaluation::collect`).
+pub(crate) fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     let meta = std::fs::metadata(path).map_err(|e| Error::io("读取", path, &e))?;
     if meta.is_dir() {

@@ -6,7 +6,6 @@
 //! title and file name carry the unit name for when both are lost. Every export stores a
 //! snapshot of what was sent, so collecting can tell the unit's edits from the office's.
 
-use std::io::Write;
 use std::path::Path;
 
 use rusqlite::params;
@@ -16,7 +15,6 @@ use ts_rs::TS;
 
 use super::Assignment;
 use crate::action::Action;
-use crate::atomic::{write_all_atomic, write_atomic};
 use crate::campaign;
 use crate::error::{Error, Result};
 use crate::progress::Job;
@@ -416,46 +414,11 @@ impl Workspace {
             ));
         }
         let total = sheets.len() as u64;
-        let is_zip = target
-            .extension()
-            .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("zip"));
-        if is_zip {
-            let mut buf = std::io::Cursor::new(Vec::new());
-            {
-                let mut z = zip::ZipWriter::new(&mut buf);
-                let opts = zip::write::SimpleFileOptions::default()
-                    .compression_method(zip::CompressionMethod::Deflated);
-                for (i, s) in sheets.iter().enumerate() {
-                    job.check()?;
-                    job.report(i as u64, total, &format!("正在压缩“{}”", s.file_name));
-                    z.start_file(s.file_name.as_str(), opts)
-                        .and_then(|_| z.write_all(&s.bytes).map_err(zip::result::ZipError::Io))
-                        .map_err(|e| {
-                            Error::Io(format!("生成压缩包“{}”失败：{e}", target.display()))
-                        })?;
-                }
-                z.finish()
-                    .map_err(|e| Error::Io(format!("生成压缩包“{}”失败：{e}", target.display())))?;
-            }
-            job.check()?;
-            job.report(total, total, &format!("正在保存“{}”", target.display()));
-            write_atomic(target, buf.get_ref())?;
-        } else {
-            std::fs::create_dir_all(target).map_err(|e| Error::io("创建文件夹", target, &e))?;
-            job.check()?;
-            job.report(
-                total,
-                total,
-                &format!("正在保存 {} 个文件到“{}”", sheets.len(), target.display()),
-            );
-            // All files or none: a failure halfway must not leave sheets of a revision the
-            // database never recorded (their stamps would clash with the next export's).
-            let files: Vec<(std::path::PathBuf, &[u8])> = sheets
-                .iter()
-                .map(|s| (target.join(&s.file_name), s.bytes.as_slice()))
-                .collect();
-            write_all_atomic(&files)?;
-        }
+        let files: Vec<(String, Vec<u8>)> = sheets
+            .iter()
+            .map(|s| (s.file_name.clone(), s.bytes.clone()))
+            .collect();
+        crate::sheet::stamp::save_bundle(target, &files, job)?;
         job.report(total, total, "导出完成");
         let files: Vec<String> = sheets.iter().map(|s| s.file_name.clone()).collect();
         let detail = format!("{} 个单位，保存到“{}”", sheets.len(), target.display());
