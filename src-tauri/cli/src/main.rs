@@ -18,6 +18,7 @@ use serde::Serialize;
 use shifan_core::model::NewCampaign;
 use shifan_core::{Error, Workspace};
 
+mod eval;
 mod tasks;
 mod units;
 
@@ -71,6 +72,11 @@ enum Cmd {
     Tasks {
         #[command(subcommand)]
         cmd: tasks::TasksCmd,
+    },
+    /// 模拟评估：评估轮次、专家组与分工、评分、评分表导出与收回、案卷评查、结果。
+    Eval {
+        #[command(subcommand)]
+        cmd: eval::EvalCmd,
     },
     /// 在数据文件夹中建立演示项目（演示数据，不与正式项目混用）。
     Demo,
@@ -455,6 +461,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
         Cmd::Units { cmd } => units::units(&mut ws, cmd)?,
         Cmd::Roster { cmd } => units::roster(&mut ws, cmd)?,
         Cmd::Tasks { cmd } => tasks::tasks(&mut ws, cmd)?,
+        Cmd::Eval { cmd } => eval::eval(&mut ws, cmd)?,
         Cmd::Backup { cmd } => safety::backup(&mut ws, cmd)?,
         Cmd::Handover { cmd } => safety::handover(&mut ws, cmd)?,
         Cmd::Log { cmd } => safety::log(&mut ws, cmd)?,
