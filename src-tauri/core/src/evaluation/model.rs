@@ -522,17 +522,17 @@ pub(crate) fn check_rule(no: i64, r: &RuleInput) -> Result<()> {
     Ok(())
 }
 
-/// Spread `total` over `weights` exactly (largest remainder, in tenths of a point): every
-/// share is a multiple of 0.1 and the shares add up to `total` exactly. Ties go to the earlier
-/// indicator.
-pub fn apportion(total: Points, weights: &[Points]) -> Result<Vec<Points>> {
+/// Spread `total` over `weights` (relative integers, any unit) exactly (largest remainder, in
+/// tenths of a point): every share is a multiple of 0.1 and the shares add up to `total`
+/// exactly. Ties go to the earlier indicator.
+pub fn apportion(total: Points, weights: &[i64]) -> Result<Vec<Points>> {
     if total.hundredths() % 10 != 0 || total.is_negative() {
         return Err(Error::Invalid(format!(
             "总分 {total} 应为不小于 0、最小单位 0.1 分的数。"
         )));
     }
     let units = (total.hundredths() / 10) as i128;
-    let w: Vec<i128> = weights.iter().map(|p| p.hundredths().max(0) as i128).collect();
+    let w: Vec<i128> = weights.iter().map(|p| (*p).max(0) as i128).collect();
     let sum: i128 = w.iter().sum();
     if sum == 0 {
         return Err(Error::Invalid("权重合计为 0，无法分配分值。".into()));
@@ -700,7 +700,7 @@ impl Workspace {
         if leaves.is_empty() {
             return Err(Error::Invalid("当前指标体系没有指标。".into()));
         }
-        let shares = apportion(total, &vec![Points::whole(1); leaves.len()])?;
+        let shares = apportion(total, &vec![1; leaves.len()])?;
         let items: Vec<(i64, Option<Points>)> = leaves
             .iter()
             .zip(shares)
@@ -802,16 +802,16 @@ mod tests {
 
     #[test]
     fn a_total_is_spread_exactly() {
-        let s = apportion(Points::whole(1000), &vec![Points::whole(1); 104]).expect("ok");
+        let s = apportion(Points::whole(1000), &[1; 104]).expect("ok");
         assert_eq!(s.iter().copied().sum::<Points>(), Points::whole(1000));
         assert!(s.iter().all(|p| p.hundredths() % 10 == 0));
         let s = apportion(
             Points::whole(100),
-            &[Points::whole(15), Points::whole(15), Points::whole(70)],
+            &[15, 15, 70],
         )
         .expect("ok");
         assert_eq!(s, vec![Points::whole(15), Points::whole(15), Points::whole(70)]);
-        let s = apportion(Points::whole(1), &vec![Points::whole(1); 3]).expect("ok");
+        let s = apportion(Points::whole(1), &[1; 3]).expect("ok");
         assert_eq!(
             s,
             vec![
@@ -820,7 +820,7 @@ mod tests {
                 Points::from_tenths(3)
             ]
         );
-        assert!(apportion(Points::from_hundredths(5), &[Points::whole(1)]).is_err());
-        assert!(apportion(Points::whole(1), &[Points::ZERO]).is_err());
+        assert!(apportion(Points::from_hundredths(5), &[1]).is_err());
+        assert!(apportion(Points::whole(1), &[0]).is_err());
     }
 }

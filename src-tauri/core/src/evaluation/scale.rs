@@ -141,6 +141,33 @@ fn rule_inputs(parsed: Vec<ParsedRule>) -> Vec<RuleInput> {
         .collect()
 }
 
+/// A 权重 cell as a relative integer (millionths): weights are relative, so finer values than
+/// 0.01 are fine; only the 分值 they give must be exact.
+fn weight_cell(g: &Grid, r: usize, c: usize) -> Option<std::result::Result<i64, String>> {
+    let cell = g.cell(r, c)?;
+    if g.uncalculated.contains(&(r, c)) {
+        return Some(Err("是没有计算结果的公式".into()));
+    }
+    let f = match cell.number {
+        Some(n) => n,
+        None => {
+            let t = crate::text::to_half_width(cell.text.trim());
+            let t = t.trim().trim_end_matches('%').trim();
+            if t.is_empty() {
+                return None;
+            }
+            match t.parse::<f64>() {
+                Ok(f) if t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') => f,
+                _ => return Some(Err(format!("“{}”不是数字", short(&cell.text)))),
+            }
+        }
+    };
+    if !f.is_finite() || f.abs() > 1e9 {
+        return Some(Err(format!("“{}”不是有效的权重", short(&cell.text))));
+    }
+    Some(Ok((f * 1e6).round() as i64))
+}
+
 fn number_cell(g: &Grid, r: usize, c: usize) -> Option<std::result::Result<Points, String>> {
     let cell = g.cell(r, c)?;
     if g.uncalculated.contains(&(r, c)) {
@@ -225,7 +252,12 @@ fn plan(
             continue;
         };
         let label = if by_points { "分值" } else { "权重" };
-        let value = match number_cell(g, r, val_col) {
+        let cell = if by_points {
+            number_cell(g, r, val_col).map(|v| v.map(|p| p.hundredths()))
+        } else {
+            weight_cell(g, r, val_col)
+        };
+        let value = match cell.map(|v| v.map(Points::from_hundredths)) {
             None => {
                 issues.at(Severity::Error, g, Some(r), Some(val_col), &format!("指标 {no} 的{label}为空。"));
                 continue;
@@ -235,10 +267,10 @@ fn plan(
                 continue;
             }
             Some(Ok(v)) if v.is_negative() => {
-                issues.at(Severity::Error, g, Some(r), Some(val_col), &format!("{label} {v} 不能为负数。"));
+                issues.at(Severity::Error, g, Some(r), Some(val_col), &format!("{label} {} 不能为负数。", short(g.text(r, val_col))));
                 continue;
             }
-            Some(Ok(v)) if v > Points::whole(10_000) => {
+            Some(Ok(v)) if by_points && v > Points::whole(10_000) => {
                 issues.at(Severity::Error, g, Some(r), Some(val_col), &format!("{label} {v} 过大。"));
                 continue;
             }
@@ -266,7 +298,7 @@ fn plan(
         rows.iter().map(|r| r.1).collect()
     } else {
         let total = opts.total.unwrap_or(Points::whole(1000));
-        match apportion(total, &rows.iter().map(|r| r.1).collect::<Vec<_>>()) {
+        match apportion(total, &rows.iter().map(|r| r.1.hundredths()).collect::<Vec<_>>()) {
             Ok(v) => v,
             Err(e) => {
                 issues.file(Severity::Error, &e.to_string());
