@@ -159,8 +159,11 @@ pub fn eval_setup() -> (tempfile::TempDir, Workspace) {
     })
     .expect("campaign on the provincial system");
     let q = shifan_core::Job::quiet();
-    ws.apply(&shifan_core::UnitsImport::new(fixture("tasks/units.xlsx")), &q)
-        .expect("units");
+    ws.apply(
+        &shifan_core::UnitsImport::new(fixture("tasks/units.xlsx")),
+        &q,
+    )
+    .expect("units");
     ws.apply(
         &shifan_core::TasksImport::new(
             fixture("tasks/tasks-libreoffice.xlsx"),

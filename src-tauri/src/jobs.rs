@@ -74,12 +74,15 @@ pub fn paced_progress(channel: Option<Channel<JobProgress>>, cancel: Cancel) -> 
     let channel = std::sync::Arc::new(channel);
     let sink = std::sync::Arc::clone(&channel);
     Paced {
-        throttled: Throttled::new(Duration::from_millis(100), Box::new(move |p: JobProgress| {
-            if let Some(ch) = sink.as_ref() {
-                // The window may be gone; nothing to do then.
-                let _ = ch.send(p);
-            }
-        })),
+        throttled: Throttled::new(
+            Duration::from_millis(100),
+            Box::new(move |p: JobProgress| {
+                if let Some(ch) = sink.as_ref() {
+                    // The window may be gone; nothing to do then.
+                    let _ = ch.send(p);
+                }
+            }),
+        ),
         channel,
         gate,
         cancel,

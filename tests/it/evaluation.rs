@@ -166,10 +166,7 @@ fn a_provincial_1000_point_system_is_scored_on_its_own_points_from_the_experts_s
         })
         .expect("average");
     assert_eq!(avg.source, ScoreSource::Average);
-    assert_eq!(
-        avg.score,
-        Points::mean(&[filled(0, 36), filled(1, 36)])
-    );
+    assert_eq!(avg.score, Points::mean(&[filled(0, 36), filled(1, 36)]));
 }
 
 #[test]
@@ -232,7 +229,10 @@ fn a_re_export_carries_the_marks_and_reads_back_unchanged() {
     let sheet = shifan_tests::xlsx_part(&out.join(&e.files[0]), "xl/worksheets/sheet1.xml");
     assert!(sheet.contains("<sheetProtection"), "protected");
     assert!(sheet.contains("type=\"decimal\""), "score cells validated");
-    assert!(sheet.contains("<formula2>10.5</formula2>"), "limited to a half-point 分值");
+    assert!(
+        sheet.contains("<formula2>10.5</formula2>"),
+        "limited to a half-point 分值"
+    );
 }
 
 #[test]
@@ -241,7 +241,10 @@ fn bad_scoring_sheets_are_refused_with_their_place_and_nothing_applied() {
     for (file, words) in [
         ("text-in-score-张卫东.xlsx", "第8行 H列：评分“良好”不是数字"),
         ("score-above-max-张卫东.xlsx", "超过该指标的分值 10"),
-        ("locked-points-edited-张卫东.xlsx", "第4行 E列：锁定栏目“分值”"),
+        (
+            "locked-points-edited-张卫东.xlsx",
+            "第4行 E列：锁定栏目“分值”",
+        ),
         ("wrong-expert-title-张卫东.xlsx", "标题写的是“李敏”"),
     ] {
         let before = fingerprint(&ws);
@@ -267,7 +270,11 @@ fn bad_scoring_sheets_are_refused_with_their_place_and_nothing_applied() {
 fn an_office_scale_for_a_system_without_points_is_labelled_reference() {
     let (_d, mut ws) = with_demo_campaign();
     let m = ws.scoring_model().expect("model");
-    assert_eq!(m.points_source, PointsSource::Office, "the demo system has no 分值");
+    assert_eq!(
+        m.points_source,
+        PointsSource::Office,
+        "the demo system has no 分值"
+    );
     assert!(m.reference);
     assert_eq!(m.missing, 100);
     assert!(
@@ -284,11 +291,18 @@ fn an_office_scale_for_a_system_without_points_is_labelled_reference() {
     // Spread 1000 exactly, then import a 分值表 with half points and 评分标准.
     let m = ws.distribute_points(Points::whole(1000)).expect("spread");
     assert_eq!(m.office_total, Points::whole(1000));
-    let imp = ScaleImport::new(fixture("eval/scale-points.xlsx"), ScaleImportOptions::default());
+    let imp = ScaleImport::new(
+        fixture("eval/scale-points.xlsx"),
+        ScaleImportOptions::default(),
+    );
     let prev = ws.preview(&imp, &Job::quiet()).expect("preview");
     assert!(prev.can_apply, "{:#?}", prev.issues);
     assert_eq!(prev.total, Points::whole(1000));
-    assert_eq!(prev.rows.len(), 100, "the 合计 and 注 rows are not indicators");
+    assert_eq!(
+        prev.rows.len(),
+        100,
+        "the 合计 and 注 rows are not indicators"
+    );
     ws.apply(&imp, &Job::quiet()).expect("apply");
     let m = ws.scoring_model().expect("model");
     let i3 = m.indicators.iter().find(|i| i.no == 3).expect("3");
@@ -401,7 +415,10 @@ fn rules_caps_floors_grades_and_case_files_through_the_workspace() {
     assert_eq!(row.score, Some(p("8.8")));
     // 不得分 with the rest: never below zero (扣完为止).
     let row = mark(&mut ws, vec![use_(0, 5), use_(2, 1)]);
-    assert_eq!((row.score, row.marks[0].deduction), (Some(Points::ZERO), Some(p("10.5"))));
+    assert_eq!(
+        (row.score, row.marks[0].deduction),
+        (Some(Points::ZERO), Some(p("10.5")))
+    );
     // A rule in use cannot be removed.
     let e = ws.save_rules(ind, &[]).expect_err("in use");
     assert!(e.to_string().contains("已被 1 条评分使用"), "{e}");
@@ -573,7 +590,11 @@ fn each_deduction_becomes_a_problem_draft_for_the_lead_unit_with_the_reason() {
         let a = tasks.iter().find(|a| a.no == d.no).expect("assignment");
         let leads: Vec<String> = a.leads.iter().map(|u| u.name.clone()).collect();
         assert_eq!(d.lead_units, leads, "indicator {}", d.no);
-        assert!(d.requirement.contains(&format!("指标{}", d.no)), "{}", d.requirement);
+        assert!(
+            d.requirement.contains(&format!("指标{}", d.no)),
+            "{}",
+            d.requirement
+        );
         assert!(d.description.starts_with(EVAL_ROUND));
     }
 }
@@ -587,7 +608,10 @@ fn the_demo_tells_a_story_the_second_round_better_two_indicators_still_losing_mo
     let r1 = ws.eval_results(rounds[0].id).expect("r1");
     let r2 = ws.eval_results(rounds[1].id).expect("r2");
     assert!(r2.total.score > r1.total.score);
-    assert!(r1.flagged && !r2.flagged, "the veto of round one is cleared");
+    assert!(
+        r1.flagged && !r2.flagged,
+        "the veto of round one is cleared"
+    );
     for r in [&r1, &r2] {
         let top: Vec<i64> = r.lost_ranking.iter().take(2).map(|l| l.no).collect();
         assert_eq!(top, vec![50, 68], "{}", r.round.name);
@@ -676,9 +700,13 @@ fn an_expert_with_marks_cannot_be_deleted_and_a_round_needs_assignments_to_expor
     let e = ws
         .export_score_sheets(r2.id, &d.path().join("二"), &Job::quiet())
         .expect_err("no assignments");
-    assert!(e.to_string().contains("还没有为任何专家分配评分指标"), "{e}");
     assert!(
-        ws.save_eval_round(&RoundInput::named("模拟评估二")).is_err(),
+        e.to_string().contains("还没有为任何专家分配评分指标"),
+        "{e}"
+    );
+    assert!(
+        ws.save_eval_round(&RoundInput::named("模拟评估二"))
+            .is_err(),
         "names are unique"
     );
 }

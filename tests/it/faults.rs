@@ -244,7 +244,9 @@ fn expert_scoring_sheets_and_the_scale_meet_the_same_faults() {
     std::fs::create_dir(&packed).expect("mkdir");
     std::fs::create_dir(&scale_dir).expect("mkdir");
     let q = shifan_core::Job::quiet();
-    let first = ws.export_score_sheets(round, &out, &q).expect("first export");
+    let first = ws
+        .export_score_sheets(round, &out, &q)
+        .expect("first export");
     ws.export_score_sheets(round, &zip, &q).expect("first zip");
     ws.export_scale(&scale).expect("first scale");
     assert_eq!(first.expert_count, 3);

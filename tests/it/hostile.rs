@@ -201,9 +201,12 @@ fn sheets_of_a_hundred_thousand_rows_go_through_every_importer_quickly() {
         vec!["已完成".into()]
     });
     let scores = d.path().join("模拟评估一-张卫东-十万行评分表.xlsx");
-    write_big_xlsx(&scores, 99_999, &["指标序号", "评估组评分"], |_| {
-        vec!["8".into()]
-    });
+    write_big_xlsx(
+        &scores,
+        99_999,
+        &["指标序号", "评估组评分"],
+        |_| vec!["8".into()],
+    );
     let (_t, mut ws) = shifan_tests::exported();
     let (_e, mut eval_ws) = shifan_tests::eval_exported();
     for (importer, path, expect, words) in [

@@ -8,8 +8,8 @@ use clap::{Args, Subcommand};
 use shifan_core::evaluation::model::{ModelInput, PointsSource, ScoringMethod};
 use shifan_core::evaluation::scale::ScaleImportOptions;
 use shifan_core::evaluation::{
-    BonusInput, CaseInput, ExpertInput, Grade, MarkInput, PickInput, Points, RoundInput,
-    RoundKind, VetoInput,
+    BonusInput, CaseInput, ExpertInput, Grade, MarkInput, PickInput, Points, RoundInput, RoundKind,
+    VetoInput,
 };
 use shifan_core::{Error, ScaleImport, ScoreSheetsImport, Workspace};
 
@@ -581,7 +581,10 @@ pub fn eval(ws: &mut Workspace, cmd: EvalCmd) -> Result<Out, Error> {
             if let Some(total) = &a.distribute {
                 ws.distribute_points(points(total, "总分")?)?;
             }
-            if a.source.is_some() || a.method.is_some() || a.weights.is_some() || a.bonus_cap.is_some()
+            if a.source.is_some()
+                || a.method.is_some()
+                || a.weights.is_some()
+                || a.bonus_cap.is_some()
             {
                 let m = ws.scoring_model()?;
                 let mut input = ModelInput {
@@ -614,9 +617,7 @@ pub fn eval(ws: &mut Workspace, cmd: EvalCmd) -> Result<Out, Error> {
                 if let Some(w) = &a.weights {
                     let parts: Vec<&str> = w.split([',', '，']).collect();
                     if parts.len() != 3 {
-                        return Err(Error::Invalid(
-                            "--weights 应为三个数，如 50,30,20。".into(),
-                        ));
+                        return Err(Error::Invalid("--weights 应为三个数，如 50,30,20。".into()));
                     }
                     input.weights.written = Some(points(parts[0], "权重")?);
                     input.weights.site = Some(points(parts[1], "权重")?);
@@ -750,9 +751,8 @@ pub fn eval(ws: &mut Workspace, cmd: EvalCmd) -> Result<Out, Error> {
                 ws.save_vetoes(&items)?;
             }
             if hit.is_some() || clear.is_some() {
-                let key = round.ok_or_else(|| {
-                    Error::Invalid("标记触发或取消否决项需要 --round。".into())
-                })?;
+                let key = round
+                    .ok_or_else(|| Error::Invalid("标记触发或取消否决项需要 --round。".into()))?;
                 let r = ws.eval_round_by_key(&key)?;
                 if let Some(id) = hit {
                     ws.set_veto_hit(r.id, id, true, &note)?;
@@ -769,7 +769,11 @@ pub fn eval(ws: &mut Workspace, cmd: EvalCmd) -> Result<Out, Error> {
                 .join("\n");
             out(&v, text)
         }
-        EvalCmd::Bonus { round, add, points: p } => {
+        EvalCmd::Bonus {
+            round,
+            add,
+            points: p,
+        } => {
             let r = ws.eval_round_by_key(&round)?;
             if let Some(text) = add {
                 let p = p

@@ -506,7 +506,13 @@ fn eval_rounds_experts_assign_score_sheets_results_and_problem_drafts() {
         o
     };
     let system = fixture("eval/provincial-1000.xlsx");
-    ok(&["init", "--name", "曾都区", "--system", system.to_str().expect("utf8")]);
+    ok(&[
+        "init",
+        "--name",
+        "曾都区",
+        "--system",
+        system.to_str().expect("utf8"),
+    ]);
     let units = fixture("tasks/units.xlsx");
     ok(&["units", "import", units.to_str().expect("utf8")]);
     let tasks = fixture("tasks/tasks-libreoffice.xlsx");
@@ -525,7 +531,14 @@ fn eval_rounds_experts_assign_score_sheets_results_and_problem_drafts() {
     assert_eq!(experts.as_array().map(Vec::len), Some(3));
     for (n, r) in [("张卫东", "1-40"), ("李敏", "35-75"), ("王建国", "70-100")] {
         ok(&[
-            "eval", "assign", "--round", "模拟评估一", "--expert", n, "--indicators", r,
+            "eval",
+            "assign",
+            "--round",
+            "模拟评估一",
+            "--expert",
+            n,
+            "--indicators",
+            r,
         ]);
     }
     let assign = json(&ok(&["eval", "assign", "--round", "模拟评估一", "--json"]));
@@ -573,23 +586,38 @@ fn eval_rounds_experts_assign_score_sheets_results_and_problem_drafts() {
     let aspects = res["aspects"].as_array().expect("aspects");
     assert_eq!(aspects.len(), 9);
     let ind = &aspects[0]["indicators"][2];
-    assert_eq!((ind["no"].clone(), ind["score"].clone()), (3.into(), 9.5.into()));
+    assert_eq!(
+        (ind["no"].clone(), ind["score"].clone()),
+        (3.into(), 9.5.into())
+    );
     assert_eq!(ind["lost"], 1);
-    let drafts = json(&ok(&["eval", "to-problems", "--round", "模拟评估一", "--json"]));
+    let drafts = json(&ok(&[
+        "eval",
+        "to-problems",
+        "--round",
+        "模拟评估一",
+        "--json",
+    ]));
     let drafts = drafts.as_array().expect("array");
     assert!(!drafts.is_empty());
-    assert!(drafts.iter().all(|d| d["lost"].as_f64().unwrap_or(0.0) > 0.0));
-    let text = String::from_utf8_lossy(
-        &ok(&["eval", "to-problems", "--round", "模拟评估一"]).stdout,
-    )
-    .to_string();
+    assert!(
+        drafts
+            .iter()
+            .all(|d| d["lost"].as_f64().unwrap_or(0.0) > 0.0)
+    );
+    let text =
+        String::from_utf8_lossy(&ok(&["eval", "to-problems", "--round", "模拟评估一"]).stdout)
+            .to_string();
     assert!(text.contains("整改台账模块完成后"), "{text}");
     // A bad sheet: exit 1, its place in Chinese, nothing applied.
     let bad = fixture("hostile/eval/text-in-score-张卫东.xlsx");
     let o = shifan(&dir, &["eval", "collect", bad.to_str().expect("utf8")]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("第8行 H列") && err.contains("不是数字"), "{err}");
+    assert!(
+        err.contains("第8行 H列") && err.contains("不是数字"),
+        "{err}"
+    );
     let again = json(&ok(&["eval", "results", "--round", "模拟评估一", "--json"]));
     assert_eq!(again["total"], res["total"]);
 }

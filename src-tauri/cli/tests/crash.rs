@@ -255,16 +255,70 @@ fn templates(root: &Path) -> Templates {
     let u = units_file.to_str().expect("utf8");
     let t = tasks_file.to_str().expect("utf8");
     let steps: Vec<Vec<&str>> = vec![
-        vec!["init", "--name", "曾都区", "--system", system.to_str().expect("utf8")],
+        vec![
+            "init",
+            "--name",
+            "曾都区",
+            "--system",
+            system.to_str().expect("utf8"),
+        ],
         vec!["units", "import", u],
         vec!["tasks", "import", t],
         vec!["eval", "rounds", "--add", "模拟评估一"],
-        vec!["eval", "experts", "--add", "张卫东", "--org", "湖北大学法学院"],
-        vec!["eval", "experts", "--add", "李敏", "--org", "楚天律师事务所"],
-        vec!["eval", "experts", "--add", "王建国", "--org", "市委党校法学教研部"],
-        vec!["eval", "assign", "--round", "模拟评估一", "--expert", "张卫东", "--indicators", "1-40"],
-        vec!["eval", "assign", "--round", "模拟评估一", "--expert", "李敏", "--indicators", "35-75"],
-        vec!["eval", "assign", "--round", "模拟评估一", "--expert", "王建国", "--indicators", "70-100"],
+        vec![
+            "eval",
+            "experts",
+            "--add",
+            "张卫东",
+            "--org",
+            "湖北大学法学院",
+        ],
+        vec![
+            "eval",
+            "experts",
+            "--add",
+            "李敏",
+            "--org",
+            "楚天律师事务所",
+        ],
+        vec![
+            "eval",
+            "experts",
+            "--add",
+            "王建国",
+            "--org",
+            "市委党校法学教研部",
+        ],
+        vec![
+            "eval",
+            "assign",
+            "--round",
+            "模拟评估一",
+            "--expert",
+            "张卫东",
+            "--indicators",
+            "1-40",
+        ],
+        vec![
+            "eval",
+            "assign",
+            "--round",
+            "模拟评估一",
+            "--expert",
+            "李敏",
+            "--indicators",
+            "35-75",
+        ],
+        vec![
+            "eval",
+            "assign",
+            "--round",
+            "模拟评估一",
+            "--expert",
+            "王建国",
+            "--indicators",
+            "70-100",
+        ],
     ];
     for s in steps {
         run_ok(&eval, &s).expect("eval template");
@@ -272,7 +326,13 @@ fn templates(root: &Path) -> Templates {
     let sent = root.join("已发评分表");
     run_ok(
         &eval,
-        &["eval", "export-sheets", "--round", "模拟评估一", sent.to_str().expect("utf8")],
+        &[
+            "eval",
+            "export-sheets",
+            "--round",
+            "模拟评估一",
+            sent.to_str().expect("utf8"),
+        ],
     )
     .expect("eval export");
     Templates {
@@ -396,7 +456,12 @@ fn scoring_sheets(data: &Path, out_dir: &Path) -> Result<Option<usize>, String> 
     }
     let v = run_json(
         data,
-        &["eval", "collect", target.to_str().unwrap_or(""), "--preview"],
+        &[
+            "eval",
+            "collect",
+            target.to_str().unwrap_or(""),
+            "--preview",
+        ],
     )
     .map_err(|e| format!("a partial scoring-sheet zip under its final name: {e}"))?;
     if v["canApply"] != true {

@@ -23,8 +23,8 @@ use super::compute::Grade;
 use super::model::{self, DeductionRule};
 use super::points::Points;
 use super::sheets::{
-    SCORE_SHEET_COLUMNS, STAMP_MARK, STAMP_NAME, SentRow, canonical, mark_canonical,
-    parse_stamp, shown, snapshot, stamp_key,
+    SCORE_SHEET_COLUMNS, STAMP_MARK, STAMP_NAME, SentRow, canonical, mark_canonical, parse_stamp,
+    shown, snapshot, stamp_key,
 };
 use super::{EntryKind, Expert, MarkSource, StoredMark};
 use crate::action::Action;
@@ -169,7 +169,9 @@ fn squash(s: &str) -> String {
 /// A number cell as points: a number, or text that is one. Err: the reason in Chinese.
 fn cell_points(g: &Grid, r: usize, c: usize) -> Result<Option<Points>, String> {
     if g.uncalculated.contains(&(r, c)) {
-        return Err("是没有计算结果的公式，请在 Excel 中重新计算（或改为直接填写数值）后保存".into());
+        return Err(
+            "是没有计算结果的公式，请在 Excel 中重新计算（或改为直接填写数值）后保存".into(),
+        );
     }
     let Some(cell) = g.cell(r, c) else {
         return Ok(None);
@@ -228,7 +230,12 @@ impl Ctx<'_> {
             .unwrap_or_default())
     }
 
-    fn now(&mut self, round_id: i64, expert_id: i64, leaf: &crate::model::IndicatorLeaf) -> Result<Now> {
+    fn now(
+        &mut self,
+        round_id: i64,
+        expert_id: i64,
+        leaf: &crate::model::IndicatorLeaf,
+    ) -> Result<Now> {
         let max = self.model.max_of(leaf);
         let specs: Vec<_> = self
             .rules
@@ -251,7 +258,10 @@ impl Ctx<'_> {
                 .unwrap_or_default(),
             reason: mark.as_ref().map(|m| m.reason.clone()).unwrap_or_default(),
             method: mark.as_ref().map(|m| m.method.clone()).unwrap_or_default(),
-            evidence: mark.as_ref().map(|m| m.evidence.clone()).unwrap_or_default(),
+            evidence: mark
+                .as_ref()
+                .map(|m| m.evidence.clone())
+                .unwrap_or_default(),
             note: mark.as_ref().map(|m| m.note.clone()).unwrap_or_default(),
         };
         Ok(Now { mark, row })
@@ -284,7 +294,11 @@ fn by_title(ctx: &Ctx<'_>, texts: &[String]) -> Option<(usize, usize)> {
     None
 }
 
-fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<ScoreCollectPreview, Vec<MarkWrite>>> {
+fn plan(
+    ws: &Workspace,
+    path: &Path,
+    job: &Job,
+) -> Result<Plan<ScoreCollectPreview, Vec<MarkWrite>>> {
     let conn = ws.store().conn();
     let c = crate::campaign::active(conn)?;
     let mut ctx = Ctx {
@@ -325,7 +339,11 @@ fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<ScoreCollectPrevi
         let grids = match read_tables_from_bytes(&file, bytes.clone()) {
             Ok(g) => g,
             Err(e) => {
-                all_issues.push(ImportIssue::about_file(&file, Severity::Error, e.to_string()));
+                all_issues.push(ImportIssue::about_file(
+                    &file,
+                    Severity::Error,
+                    e.to_string(),
+                ));
                 continue;
             }
         };
@@ -334,7 +352,11 @@ fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<ScoreCollectPrevi
             .filter(|g| !crate::sheet::stamp::is_stamp_sheet(g))
             .find_map(|g| {
                 find_header(g, SCORE_SHEET_COLUMNS, &["no"])
-                    .filter(|h| ["score", "deduction", "grade"].iter().any(|k| h.col(k).is_some()))
+                    .filter(|h| {
+                        ["score", "deduction", "grade"]
+                            .iter()
+                            .any(|k| h.col(k).is_some())
+                    })
                     .map(|h| (g, h))
             });
         let title: String = data
@@ -361,12 +383,18 @@ fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<ScoreCollectPrevi
                     continue;
                 }
                 let Some(ri) = ctx.rounds.iter().position(|r| r.id == sr) else {
-                    issues.file(Severity::Error, &format!("评分表所属的评估轮次（编号 {sr}）已不存在。"));
+                    issues.file(
+                        Severity::Error,
+                        &format!("评分表所属的评估轮次（编号 {sr}）已不存在。"),
+                    );
                     all_issues.extend(issues.list);
                     continue;
                 };
                 let Some(ei) = ctx.experts.iter().position(|e| e.id == se) else {
-                    issues.file(Severity::Error, &format!("评分表所属的专家（编号 {se}）已不在专家组中。"));
+                    issues.file(
+                        Severity::Error,
+                        &format!("评分表所属的专家（编号 {se}）已不在专家组中。"),
+                    );
                     all_issues.extend(issues.list);
                     continue;
                 };
@@ -503,28 +531,64 @@ fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<ScoreCollectPrevi
             }
             let Some(no) = parse_number_label(raw) else {
                 if scoring_cells {
-                    issues.at(Severity::Error, g, Some(r), Some(no_col), &format!("指标序号“{}”无法识别，该行的评分无法对应到指标。", short(raw)));
+                    issues.at(
+                        Severity::Error,
+                        g,
+                        Some(r),
+                        Some(no_col),
+                        &format!(
+                            "指标序号“{}”无法识别，该行的评分无法对应到指标。",
+                            short(raw)
+                        ),
+                    );
                 } else if !raw.is_empty() {
-                    issues.at(Severity::Warning, g, Some(r), Some(no_col), &format!("指标序号“{}”无法识别，已跳过该行。", short(raw)));
+                    issues.at(
+                        Severity::Warning,
+                        g,
+                        Some(r),
+                        Some(no_col),
+                        &format!("指标序号“{}”无法识别，已跳过该行。", short(raw)),
+                    );
                 }
                 continue;
             };
             if let Some(p) = seen.insert(no, r) {
-                issues.at(Severity::Error, g, Some(r), Some(no_col), &format!("指标 {no} 与第{}行重复，请只保留一行。", p + 1));
+                issues.at(
+                    Severity::Error,
+                    g,
+                    Some(r),
+                    Some(no_col),
+                    &format!("指标 {no} 与第{}行重复，请只保留一行。", p + 1),
+                );
                 continue;
             }
             let Some(&li) = by_no.get(&no) else {
-                issues.at(Severity::Error, g, Some(r), Some(no_col), &format!("当前指标体系中没有序号为 {no} 的指标。"));
+                issues.at(
+                    Severity::Error,
+                    g,
+                    Some(r),
+                    Some(no_col),
+                    &format!("当前指标体系中没有序号为 {no} 的指标。"),
+                );
                 continue;
             };
             let leaf = ctx.leaves[li].clone();
             if !mine.contains(&leaf.id) {
-                issues.at(Severity::Error, g, Some(r), Some(no_col), &format!("指标 {no} 没有分配给“{}”评分。", expert.name));
+                issues.at(
+                    Severity::Error,
+                    g,
+                    Some(r),
+                    Some(no_col),
+                    &format!("指标 {no} 没有分配给“{}”评分。", expert.name),
+                );
                 continue;
             }
             sheet.rows += 1;
             let now = ctx.now(round.id, expert.id, &leaf)?;
-            let was = sent.get(&leaf.id).cloned().unwrap_or_else(|| now.row.clone());
+            let was = sent
+                .get(&leaf.id)
+                .cloned()
+                .unwrap_or_else(|| now.row.clone());
             let max = ctx.model.max_of(&leaf);
             // Locked columns: the 分值 and the indicator text must be as sent.
             let mut locked_ok = true;
@@ -558,11 +622,17 @@ fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<ScoreCollectPrevi
                 locked_ok = false;
             }
             if was.points != max {
-                issues.at(Severity::Warning, g, Some(r), None, &format!(
-                    "指标 {no} 的分值在导出后由 {} 改为 {}，评分按现行分值核对。",
-                    was.points.map_or("未设".to_string(), |p| p.to_string()),
-                    max.map_or("未设".to_string(), |p| p.to_string())
-                ));
+                issues.at(
+                    Severity::Warning,
+                    g,
+                    Some(r),
+                    None,
+                    &format!(
+                        "指标 {no} 的分值在导出后由 {} 改为 {}，评分按现行分值核对。",
+                        was.points.map_or("未设".to_string(), |p| p.to_string()),
+                        max.map_or("未设".to_string(), |p| p.to_string())
+                    ),
+                );
             }
             // The scoring cells.
             let mut bad = !locked_ok;
@@ -572,17 +642,35 @@ fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<ScoreCollectPrevi
                     Ok(None) => None,
                     Ok(Some(p)) => {
                         if p.is_negative() {
-                            issues.at(Severity::Error, g, Some(r), Some(c), &format!("{label} {p} 不能为负数。"));
+                            issues.at(
+                                Severity::Error,
+                                g,
+                                Some(r),
+                                Some(c),
+                                &format!("{label} {p} 不能为负数。"),
+                            );
                             bad = true;
                             None
                         } else if max.is_none() {
-                            issues.at(Severity::Error, g, Some(r), Some(c), &format!("指标 {no} 还没有分值，不能评分。"));
+                            issues.at(
+                                Severity::Error,
+                                g,
+                                Some(r),
+                                Some(c),
+                                &format!("指标 {no} 还没有分值，不能评分。"),
+                            );
                             bad = true;
                             None
                         } else if let Some(m) = max
                             && p > m
                         {
-                            issues.at(Severity::Error, g, Some(r), Some(c), &format!("{label} {p} 超过该指标的分值 {m}。"));
+                            issues.at(
+                                Severity::Error,
+                                g,
+                                Some(r),
+                                Some(c),
+                                &format!("{label} {p} 超过该指标的分值 {m}。"),
+                            );
                             bad = true;
                             None
                         } else {
@@ -590,7 +678,13 @@ fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<ScoreCollectPrevi
                         }
                     }
                     Err(why) => {
-                        issues.at(Severity::Error, g, Some(r), Some(c), &format!("{label}{why}，应填写数字。"));
+                        issues.at(
+                            Severity::Error,
+                            g,
+                            Some(r),
+                            Some(c),
+                            &format!("{label}{why}，应填写数字。"),
+                        );
                         bad = true;
                         None
                     }
@@ -602,11 +696,17 @@ fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<ScoreCollectPrevi
                 Some(c) if !g.text(r, c).is_empty() => match Grade::from_label(g.text(r, c)) {
                     Some(x) => Some(x),
                     None => {
-                        issues.at(Severity::Error, g, Some(r), Some(c), &format!(
-                            "评定等次“{}”不是可选值（{}）。",
-                            short(g.text(r, c)),
-                            Grade::LABELS.join("、")
-                        ));
+                        issues.at(
+                            Severity::Error,
+                            g,
+                            Some(r),
+                            Some(c),
+                            &format!(
+                                "评定等次“{}”不是可选值（{}）。",
+                                short(g.text(r, c)),
+                                Grade::LABELS.join("、")
+                            ),
+                        );
                         bad = true;
                         None
                     }
@@ -620,9 +720,13 @@ fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<ScoreCollectPrevi
             let from_grade = grade.map(|gr| max_v.percent(ctx.model.grade_shares.of(gr)));
             let numeric = match (score, deduction) {
                 (Some(s), Some(d)) if s + d != max_v => {
-                    issues.at(Severity::Error, g, Some(r), col("deduction"), &format!(
-                        "评分 {s} 与扣分 {d} 之和不等于分值 {max_v}，请只填写其中一项。"
-                    ));
+                    issues.at(
+                        Severity::Error,
+                        g,
+                        Some(r),
+                        col("deduction"),
+                        &format!("评分 {s} 与扣分 {d} 之和不等于分值 {max_v}，请只填写其中一项。"),
+                    );
                     continue;
                 }
                 (Some(s), _) => Some(s),
@@ -632,10 +736,16 @@ fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<ScoreCollectPrevi
             if let (Some(n), Some(fg), Some(gr)) = (numeric, from_grade, grade)
                 && n != fg
             {
-                issues.at(Severity::Error, g, Some(r), col("grade"), &format!(
-                    "同时填写了等次“{}”（折合 {fg} 分）和分数 {n}，两者不一致，请只填写一项。",
-                    gr.label()
-                ));
+                issues.at(
+                    Severity::Error,
+                    g,
+                    Some(r),
+                    col("grade"),
+                    &format!(
+                        "同时填写了等次“{}”（折合 {fg} 分）和分数 {n}，两者不一致，请只填写一项。",
+                        gr.label()
+                    ),
+                );
                 continue;
             }
             let got_entry = if numeric.is_some() {
@@ -646,7 +756,9 @@ fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<ScoreCollectPrevi
             let texts: Vec<(&str, &str, String)> = TEXT_FIELDS
                 .iter()
                 .map(|(k, label)| {
-                    let v = col(k).map(|c| g.text(r, c).to_string()).unwrap_or_else(|| text_of(&was, k).to_string());
+                    let v = col(k)
+                        .map(|c| g.text(r, c).to_string())
+                        .unwrap_or_else(|| text_of(&was, k).to_string());
                     (*k, *label, v)
                 })
                 .collect();
@@ -677,17 +789,32 @@ fn plan(ws: &Workspace, path: &Path, job: &Job) -> Result<Plan<ScoreCollectPrevi
             });
             let mut changed = false;
             let indicator = short(&leaf.text);
-            let fields: Vec<(&str, String, String, String)> =
-                std::iter::once(("评分", was.entry.clone(), now.row.entry.clone(), got_entry.clone()))
-                    .chain(texts.iter().map(|(k, label, v)| {
-                        (*label, text_of(&was, k).to_string(), text_of(&now.row, k).to_string(), v.clone())
-                    }))
-                    .collect();
+            let fields: Vec<(&str, String, String, String)> = std::iter::once((
+                "评分",
+                was.entry.clone(),
+                now.row.entry.clone(),
+                got_entry.clone(),
+            ))
+            .chain(texts.iter().map(|(k, label, v)| {
+                (
+                    *label,
+                    text_of(&was, k).to_string(),
+                    text_of(&now.row, k).to_string(),
+                    v.clone(),
+                )
+            }))
+            .collect();
             for (label, sent_v, now_v, got_v) in fields {
                 if got_v == sent_v || got_v == now_v {
                     continue;
                 }
-                let show = |v: &str| if label == "评分" { shown(v) } else { v.to_string() };
+                let show = |v: &str| {
+                    if label == "评分" {
+                        shown(v)
+                    } else {
+                        v.to_string()
+                    }
+                };
                 if now_v != sent_v {
                     sheet.conflicts.push(ScoreConflict {
                         no,

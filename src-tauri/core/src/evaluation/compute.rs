@@ -570,7 +570,8 @@ mod tests {
             (r[0].kind, r[0].amount, r[0].cap),
             (RuleKind::PerItem, Some(p("0.3")), Some(p("1.2")))
         );
-        let r = parse_rule_text("未成立领导小组的扣0.5分；未按期召开会议的不得分；其他情形酌情扣分");
+        let r =
+            parse_rule_text("未成立领导小组的扣0.5分；未按期召开会议的不得分；其他情形酌情扣分");
         let kinds: Vec<RuleKind> = r.iter().map(|x| x.kind).collect();
         assert_eq!(
             kinds,

@@ -813,7 +813,10 @@ pub(crate) fn delete_mark_row(
     )?)
 }
 
-pub(crate) fn load_picks(conn: &Connection, round_id: i64) -> Result<HashMap<i64, compute::Choice>> {
+pub(crate) fn load_picks(
+    conn: &Connection,
+    round_id: i64,
+) -> Result<HashMap<i64, compute::Choice>> {
     let mut st =
         conn.prepare_cached("SELECT indicator_id, expert_id FROM eval_pick WHERE round_id = ?1")?;
     let mut m = HashMap::new();
@@ -913,14 +916,14 @@ fn required(text: &str, what: &str) -> Result<String> {
 
 fn check_points(p: Points, what: &str, max: Option<Points>) -> Result<()> {
     if p.is_negative() {
-        return Err(Error::Invalid(format!("{what}不能为负数（填写的是 {p}）。")));
+        return Err(Error::Invalid(format!(
+            "{what}不能为负数（填写的是 {p}）。"
+        )));
     }
     if let Some(m) = max
         && p > m
     {
-        return Err(Error::Invalid(format!(
-            "{what} {p} 超过该指标的分值 {m}。"
-        )));
+        return Err(Error::Invalid(format!("{what} {p} 超过该指标的分值 {m}。")));
     }
     Ok(())
 }
@@ -946,7 +949,10 @@ impl Workspace {
         {
             return Ok(r.clone());
         }
-        let names: Vec<String> = all.iter().map(|r| format!("{}（编号 {}）", r.name, r.id)).collect();
+        let names: Vec<String> = all
+            .iter()
+            .map(|r| format!("{}（编号 {}）", r.name, r.id))
+            .collect();
         Err(Error::NotFound(if names.is_empty() {
             format!("没有评估轮次“{k}”：还没有建立任何评估轮次。")
         } else {
@@ -960,7 +966,10 @@ impl Workspace {
         let c = campaign_id(conn)?;
         let name = required(&input.name, "评估轮次名称")?;
         let rounds = list_rounds(conn, c)?;
-        if rounds.iter().any(|r| r.name == name && Some(r.id) != input.id) {
+        if rounds
+            .iter()
+            .any(|r| r.name == name && Some(r.id) != input.id)
+        {
             return Err(Error::Invalid(format!("评估轮次“{name}”已存在。")));
         }
         if let Some(id) = input.id
@@ -990,7 +999,11 @@ impl Workspace {
         let now = crate::store::now();
         let detail = format!(
             "{}评估轮次“{name}”",
-            if input.id.is_some() { "修改" } else { "新增" }
+            if input.id.is_some() {
+                "修改"
+            } else {
+                "新增"
+            }
         );
         let id = self.store_mut().write(Action::EditEvalRound, |_| detail, |tx| {
             let opt = |p: Option<Points>| p.map(Points::hundredths);
@@ -1048,10 +1061,14 @@ impl Workspace {
     pub fn delete_eval_round(&mut self, id: i64) -> Result<()> {
         let r = get_round(self.store().conn(), id)?;
         let detail = format!("删除评估轮次“{}”（评分 {} 条）", r.name, r.mark_count);
-        self.store_mut().write(Action::EditEvalRound, |_| detail, |tx| {
-            tx.execute("DELETE FROM eval_round WHERE id = ?1", [id])?;
-            Ok(())
-        })
+        self.store_mut().write(
+            Action::EditEvalRound,
+            |_| detail,
+            |tx| {
+                tx.execute("DELETE FROM eval_round WHERE id = ?1", [id])?;
+                Ok(())
+            },
+        )
     }
 
     // ----- Experts ---------------------------------------------------------------------------
@@ -1113,7 +1130,11 @@ impl Workspace {
         let position = all.len() as i64;
         let detail = format!(
             "{}专家“{name}”",
-            if input.id.is_some() { "修改" } else { "新增" }
+            if input.id.is_some() {
+                "修改"
+            } else {
+                "新增"
+            }
         );
         let fields = (
             crate::text::clean_cell(&input.field),
@@ -1159,10 +1180,14 @@ impl Workspace {
             )));
         }
         let detail = format!("删除专家“{}”", e.name);
-        self.store_mut().write(Action::EditExperts, |_| detail, |tx| {
-            tx.execute("DELETE FROM eval_expert WHERE id = ?1", [id])?;
-            Ok(())
-        })
+        self.store_mut().write(
+            Action::EditExperts,
+            |_| detail,
+            |tx| {
+                tx.execute("DELETE FROM eval_expert WHERE id = ?1", [id])?;
+                Ok(())
+            },
+        )
     }
 
     // ----- Assignment ------------------------------------------------------------------------
@@ -1326,7 +1351,9 @@ impl Workspace {
                 )));
             };
             if u.count < 0 || u.count > 10_000 {
-                return Err(Error::Invalid(format!("{place}的扣分次数应为 0 到 10000。")));
+                return Err(Error::Invalid(format!(
+                    "{place}的扣分次数应为 0 到 10000。"
+                )));
             }
             if let Some(a) = u.amount {
                 check_points(a, &format!("{place}的酌情扣分"), max)?;
@@ -1368,18 +1395,26 @@ impl Workspace {
             r.name,
             leaf.no,
             who,
-            if delete { "的评分已删除" } else { "评分" }
+            if delete {
+                "的评分已删除"
+            } else {
+                "评分"
+            }
         );
         let now = crate::store::now();
         let round_id = r.id;
-        self.store_mut().write(Action::EnterScores, |_| detail, |tx| {
-            if delete {
-                delete_mark_row(tx, round_id, leaf.id, input.expert_id)?;
-            } else {
-                put_mark(tx, round_id, &stored, &now)?;
-            }
-            Ok(())
-        })?;
+        self.store_mut().write(
+            Action::EnterScores,
+            |_| detail,
+            |tx| {
+                if delete {
+                    delete_mark_row(tx, round_id, leaf.id, input.expert_id)?;
+                } else {
+                    put_mark(tx, round_id, &stored, &now)?;
+                }
+                Ok(())
+            },
+        )?;
         results::grid_row(self, round_id, leaf.id)
     }
 
@@ -1392,9 +1427,11 @@ impl Workspace {
     ) -> Result<()> {
         let r = get_round(self.store().conn(), round_id)?;
         let detail = format!("“{}”：删除一条评分", r.name);
-        let n = self.store_mut().write(Action::EnterScores, |_| detail, |tx| {
-            delete_mark_row(tx, round_id, indicator_id, expert_id)
-        })?;
+        let n = self.store_mut().write(
+            Action::EnterScores,
+            |_| detail,
+            |tx| delete_mark_row(tx, round_id, indicator_id, expert_id),
+        )?;
         if n == 0 {
             return Err(Error::NotFound("没有这条评分。".into()));
         }
@@ -1427,19 +1464,23 @@ impl Workspace {
         };
         let detail = format!("“{}”指标 {}：{text}", r.name, leaf.no);
         let (round_id, indicator_id) = (r.id, leaf.id);
-        self.store_mut().write(Action::EnterScores, |_| detail, |tx| {
-            tx.execute(
-                "DELETE FROM eval_pick WHERE round_id = ?1 AND indicator_id = ?2",
-                params![round_id, indicator_id],
-            )?;
-            if let Some(e) = expert {
+        self.store_mut().write(
+            Action::EnterScores,
+            |_| detail,
+            |tx| {
                 tx.execute(
+                    "DELETE FROM eval_pick WHERE round_id = ?1 AND indicator_id = ?2",
+                    params![round_id, indicator_id],
+                )?;
+                if let Some(e) = expert {
+                    tx.execute(
                     "INSERT INTO eval_pick (round_id, indicator_id, expert_id) VALUES (?1, ?2, ?3)",
                     params![round_id, indicator_id, e],
                 )?;
-            }
-            Ok(())
-        })?;
+                }
+                Ok(())
+            },
+        )?;
         results::grid_row(self, round_id, indicator_id)
     }
 
@@ -1467,20 +1508,31 @@ impl Workspace {
             short(&v.text)
         );
         let note = note.trim().to_string();
-        self.store_mut().write(Action::EditVeto, |_| detail, |tx| {
-            tx.execute(
-                "DELETE FROM eval_veto_hit WHERE round_id = ?1 AND veto_id = ?2",
-                params![round_id, veto_id],
-            )?;
-            if hit {
+        self.store_mut().write(
+            Action::EditVeto,
+            |_| detail,
+            |tx| {
                 tx.execute(
-                    "INSERT INTO eval_veto_hit (round_id, veto_id, note) VALUES (?1, ?2, ?3)",
-                    params![round_id, veto_id, note],
+                    "DELETE FROM eval_veto_hit WHERE round_id = ?1 AND veto_id = ?2",
+                    params![round_id, veto_id],
                 )?;
-            }
-            Ok(())
-        })?;
+                if hit {
+                    tx.execute(
+                        "INSERT INTO eval_veto_hit (round_id, veto_id, note) VALUES (?1, ?2, ?3)",
+                        params![round_id, veto_id, note],
+                    )?;
+                }
+                Ok(())
+            },
+        )?;
         list_veto_hits(self.store().conn(), round_id)
+    }
+
+    /// The 否决项 triggered in a round.
+    pub fn eval_veto_hits(&self, round_id: i64) -> Result<Vec<VetoHit>> {
+        let conn = self.store().conn();
+        get_round(conn, round_id)?;
+        list_veto_hits(conn, round_id)
     }
 
     /// The 附加项 of a round.
@@ -1533,12 +1585,17 @@ impl Workspace {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let (_, text) = found.ok_or_else(|| Error::NotFound(format!("附加项（编号 {id}）不存在。")))?;
+        let (_, text) =
+            found.ok_or_else(|| Error::NotFound(format!("附加项（编号 {id}）不存在。")))?;
         let detail = format!("删除附加项“{}”", short(&text));
-        self.store_mut().write(Action::EditBonus, |_| detail, |tx| {
-            tx.execute("DELETE FROM eval_bonus WHERE id = ?1", [id])?;
-            Ok(())
-        })
+        self.store_mut().write(
+            Action::EditBonus,
+            |_| detail,
+            |tx| {
+                tx.execute("DELETE FROM eval_bonus WHERE id = ?1", [id])?;
+                Ok(())
+            },
+        )
     }
 
     /// 案卷评查 of a round.
@@ -1574,7 +1631,9 @@ impl Workspace {
             None => String::new(),
         };
         if let Some(i) = input.indicator_id
-            && !campaign_leaves(self.store().conn())?.iter().any(|l| l.id == i)
+            && !campaign_leaves(self.store().conn())?
+                .iter()
+                .any(|l| l.id == i)
         {
             return Err(Error::NotFound(format!(
                 "指标（编号 {i}）不在当前项目的指标体系中。"
@@ -1651,10 +1710,14 @@ impl Workspace {
             .optional()?;
         let no = no.ok_or_else(|| Error::NotFound(format!("评查案卷（编号 {id}）不存在。")))?;
         let detail = format!("删除评查案卷“{no}”");
-        self.store_mut().write(Action::EditCaseFiles, |_| detail, |tx| {
-            tx.execute("DELETE FROM eval_case WHERE id = ?1", [id])?;
-            Ok(())
-        })
+        self.store_mut().write(
+            Action::EditCaseFiles,
+            |_| detail,
+            |tx| {
+                tx.execute("DELETE FROM eval_case WHERE id = ?1", [id])?;
+                Ok(())
+            },
+        )
     }
 }
 

@@ -234,8 +234,9 @@ pub fn load(conn: &Connection) -> Result<Model> {
     let system_has_points = leaves.iter().any(|l| l.score.is_some());
     let mut office = HashMap::new();
     {
-        let mut st = conn
-            .prepare_cached("SELECT indicator_id, points FROM eval_points WHERE campaign_id = ?1")?;
+        let mut st = conn.prepare_cached(
+            "SELECT indicator_id, points FROM eval_points WHERE campaign_id = ?1",
+        )?;
         for row in st.query_map([c.id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
             let (i, p) = row?;
             office.insert(i, Points::from_hundredths(p));
@@ -346,7 +347,11 @@ pub fn all_rules(conn: &Connection, campaign_id: i64) -> Result<HashMap<i64, Vec
     Ok(m)
 }
 
-pub fn rules_of(conn: &Connection, campaign_id: i64, indicator_id: i64) -> Result<Vec<DeductionRule>> {
+pub fn rules_of(
+    conn: &Connection,
+    campaign_id: i64,
+    indicator_id: i64,
+) -> Result<Vec<DeductionRule>> {
     let mut st = conn.prepare_cached(
         "SELECT id, indicator_id, kind, text, amount, cap FROM eval_rule
          WHERE campaign_id = ?1 AND indicator_id = ?2 ORDER BY position, id",
@@ -657,8 +662,11 @@ impl Workspace {
                 ScoringMethod::Grade => "按等次评分",
             }
         );
-        self.store_mut()
-            .write(Action::EditScoringModel, |_| detail, |tx| put_model(tx, c, input))?;
+        self.store_mut().write(
+            Action::EditScoringModel,
+            |_| detail,
+            |tx| put_model(tx, c, input),
+        )?;
         self.scoring_model()
     }
 
@@ -684,9 +692,11 @@ impl Workspace {
             v.push((it.indicator_id, it.points));
         }
         let detail = format!("修改 {} 项指标的分值", v.len());
-        self.store_mut().write(Action::EditScoringModel, |_| detail, |tx| {
-            put_points(tx, c, &v)
-        })?;
+        self.store_mut().write(
+            Action::EditScoringModel,
+            |_| detail,
+            |tx| put_points(tx, c, &v),
+        )?;
         self.scoring_model()
     }
 
@@ -709,15 +719,23 @@ impl Workspace {
         let mut input = m.input();
         input.points_source = PointsSource::Office;
         let detail = format!("按总分 {total} 平均分配 {} 项指标的分值", leaves.len());
-        self.store_mut().write(Action::EditScoringModel, |_| detail, |tx| {
-            put_points(tx, c, &items)?;
-            put_model(tx, c, &input)
-        })?;
+        self.store_mut().write(
+            Action::EditScoringModel,
+            |_| detail,
+            |tx| {
+                put_points(tx, c, &items)?;
+                put_model(tx, c, &input)
+            },
+        )?;
         self.scoring_model()
     }
 
     /// Save the deduction rules of one indicator.
-    pub fn save_rules(&mut self, indicator_id: i64, rules: &[RuleInput]) -> Result<Vec<DeductionRule>> {
+    pub fn save_rules(
+        &mut self,
+        indicator_id: i64,
+        rules: &[RuleInput],
+    ) -> Result<Vec<DeductionRule>> {
         let conn = self.store().conn();
         let c = campaign_id(conn)?;
         let leaf = campaign_leaves(conn)?
@@ -728,9 +746,11 @@ impl Workspace {
             check_rule(leaf.no, r)?;
         }
         let detail = format!("指标 {} 的评分标准（{} 条）", leaf.no, rules.len());
-        self.store_mut().write(Action::EditScoringModel, |_| detail, |tx| {
-            put_rules(tx, c, indicator_id, leaf.no, rules)
-        })?;
+        self.store_mut().write(
+            Action::EditScoringModel,
+            |_| detail,
+            |tx| put_rules(tx, c, indicator_id, leaf.no, rules),
+        )?;
         rules_of(self.store().conn(), c, indicator_id)
     }
 
@@ -749,7 +769,9 @@ impl Workspace {
             if let Some(i) = it.indicator_id
                 && !leaves.iter().any(|l| l.id == i)
             {
-                return Err(Error::NotFound("否决项关联的指标不在当前指标体系中。".into()));
+                return Err(Error::NotFound(
+                    "否决项关联的指标不在当前指标体系中。".into(),
+                ));
             }
             if let Some(id) = it.id
                 && !existing.iter().any(|v| v.id == id)
@@ -805,12 +827,11 @@ mod tests {
         let s = apportion(Points::whole(1000), &[1; 104]).expect("ok");
         assert_eq!(s.iter().copied().sum::<Points>(), Points::whole(1000));
         assert!(s.iter().all(|p| p.hundredths() % 10 == 0));
-        let s = apportion(
-            Points::whole(100),
-            &[15, 15, 70],
-        )
-        .expect("ok");
-        assert_eq!(s, vec![Points::whole(15), Points::whole(15), Points::whole(70)]);
+        let s = apportion(Points::whole(100), &[15, 15, 70]).expect("ok");
+        assert_eq!(
+            s,
+            vec![Points::whole(15), Points::whole(15), Points::whole(70)]
+        );
         let s = apportion(Points::whole(1), &[1; 3]).expect("ok");
         assert_eq!(
             s,

@@ -253,8 +253,9 @@ impl<'de> Deserialize<'de> for Points {
         match Raw::deserialize(d)? {
             Raw::Int(i) if i.abs() <= MAX_ABS / SCALE => Ok(Points(i * SCALE)),
             Raw::Int(_) => Err(serde::de::Error::custom("分值过大")),
-            Raw::Float(f) => Points::from_f64(f)
-                .ok_or_else(|| serde::de::Error::custom("分值最多两位小数")),
+            Raw::Float(f) => {
+                Points::from_f64(f).ok_or_else(|| serde::de::Error::custom("分值最多两位小数"))
+            }
             Raw::Text(t) => Points::parse(&t).map_err(serde::de::Error::custom),
         }
     }

@@ -555,7 +555,10 @@ pub(crate) fn compute(input: &ResultInput) -> EvalResults {
         let keys: Vec<(Option<i64>, String)> = if i.leads.is_empty() {
             vec![(None, "未分解".to_string())]
         } else {
-            i.leads.iter().map(|u| (Some(u.id), u.name.clone())).collect()
+            i.leads
+                .iter()
+                .map(|u| (Some(u.id), u.name.clone()))
+                .collect()
         };
         for k in keys {
             let e = units.entry(k.clone()).or_insert(UnitLoss {
@@ -725,7 +728,14 @@ fn composite(input: &ResultInput, total: &ScoreLine) -> Composite {
     } else if let Some(p) = parts.iter().find(|p| p.value.is_none()) {
         (None, format!("“{}”尚无成绩。", p.name))
     } else {
-        (parts.iter().filter_map(|p| p.contribution).sum::<Points>().into(), String::new())
+        (
+            parts
+                .iter()
+                .filter_map(|p| p.contribution)
+                .sum::<Points>()
+                .into(),
+            String::new(),
+        )
     };
     Composite { parts, total, note }
 }
@@ -781,7 +791,11 @@ pub(crate) fn leads(conn: &Connection, campaign_id: i64) -> Result<HashMap<i64, 
     )?;
     let mut m: HashMap<i64, Vec<UnitRef>> = HashMap::new();
     for row in st.query_map([campaign_id], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })? {
         let (i, id, name) = row?;
         m.entry(i).or_default().push(UnitRef { id, name });
@@ -881,9 +895,9 @@ impl Loaded {
             .marks
             .iter()
             .map(|m| {
-                let v = input
-                    .max
-                    .map(|max| compute::mark_points(&m.entry(), max, &input.rules, &self.model.grade_shares));
+                let v = input.max.map(|max| {
+                    compute::mark_points(&m.entry(), max, &input.rules, &self.model.grade_shares)
+                });
                 Mark {
                     expert_id: m.expert_id,
                     expert_name: self.expert_name(m.expert_id),
@@ -1282,7 +1296,14 @@ mod tests {
             }
             assert_eq!(
                 (a.score, a.max, a.lost, a.max_all, a.scored, a.count),
-                (line.score, line.max, line.lost, line.max_all, line.scored, line.count),
+                (
+                    line.score,
+                    line.max,
+                    line.lost,
+                    line.max_all,
+                    line.scored,
+                    line.count
+                ),
                 "aspect {} is the sum of its indicators",
                 a.label
             );
@@ -1385,12 +1406,7 @@ mod tests {
                     assert!(d <= c, "capped");
                 }
             }
-            let m = compute::mark_points(
-                &Entry::Rules(uses),
-                max,
-                &rules,
-                &GradeShares::default(),
-            );
+            let m = compute::mark_points(&Entry::Rules(uses), max, &rules, &GradeShares::default());
             assert_eq!(m.score + m.deduction, max);
             assert!(m.score >= Points::ZERO && m.deduction <= max);
         }

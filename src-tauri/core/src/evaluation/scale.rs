@@ -39,7 +39,12 @@ pub const SCALE_COLUMNS: &[Column] = &[
         &["指标内容", "三级指标内容", "指标"],
         44.0,
     ),
-    Column::new("points", "分值", &["分数", "标准分", "满分", "分值（分）"], 8.0),
+    Column::new(
+        "points",
+        "分值",
+        &["分数", "标准分", "满分", "分值（分）"],
+        8.0,
+    ),
     Column::new("weight", "权重", &["权重（%）", "权重%", "比重"], 8.0),
     Column::new(
         "rule",
@@ -157,7 +162,12 @@ fn weight_cell(g: &Grid, r: usize, c: usize) -> Option<std::result::Result<i64, 
                 return None;
             }
             match t.parse::<f64>() {
-                Ok(f) if t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') => f,
+                Ok(f)
+                    if t.chars()
+                        .all(|c| c.is_ascii_digit() || c == '.' || c == '-') =>
+                {
+                    f
+                }
                 _ => return Some(Err(format!("“{}”不是数字", short(&cell.text)))),
             }
         }
@@ -239,16 +249,34 @@ fn plan(
         }
         let Some(no) = parse_number_label(raw) else {
             if !raw.is_empty() {
-                issues.at(Severity::Warning, g, Some(r), Some(no_col), &format!("指标序号“{}”无法识别，已跳过该行。", short(raw)));
+                issues.at(
+                    Severity::Warning,
+                    g,
+                    Some(r),
+                    Some(no_col),
+                    &format!("指标序号“{}”无法识别，已跳过该行。", short(raw)),
+                );
             }
             continue;
         };
         if let Some(p) = seen.insert(no, r) {
-            issues.at(Severity::Error, g, Some(r), Some(no_col), &format!("指标 {no} 与第{}行重复。", p + 1));
+            issues.at(
+                Severity::Error,
+                g,
+                Some(r),
+                Some(no_col),
+                &format!("指标 {no} 与第{}行重复。", p + 1),
+            );
             continue;
         }
         let Some(leaf) = by_no.get(&no) else {
-            issues.at(Severity::Error, g, Some(r), Some(no_col), &format!("当前指标体系中没有序号为 {no} 的指标，请核对是否是本体系的分值表。"));
+            issues.at(
+                Severity::Error,
+                g,
+                Some(r),
+                Some(no_col),
+                &format!("当前指标体系中没有序号为 {no} 的指标，请核对是否是本体系的分值表。"),
+            );
             continue;
         };
         let label = if by_points { "分值" } else { "权重" };
@@ -259,19 +287,43 @@ fn plan(
         };
         let value = match cell.map(|v| v.map(Points::from_hundredths)) {
             None => {
-                issues.at(Severity::Error, g, Some(r), Some(val_col), &format!("指标 {no} 的{label}为空。"));
+                issues.at(
+                    Severity::Error,
+                    g,
+                    Some(r),
+                    Some(val_col),
+                    &format!("指标 {no} 的{label}为空。"),
+                );
                 continue;
             }
             Some(Err(why)) => {
-                issues.at(Severity::Error, g, Some(r), Some(val_col), &format!("{label}{why}，应填写数字。"));
+                issues.at(
+                    Severity::Error,
+                    g,
+                    Some(r),
+                    Some(val_col),
+                    &format!("{label}{why}，应填写数字。"),
+                );
                 continue;
             }
             Some(Ok(v)) if v.is_negative() => {
-                issues.at(Severity::Error, g, Some(r), Some(val_col), &format!("{label} {} 不能为负数。", short(g.text(r, val_col))));
+                issues.at(
+                    Severity::Error,
+                    g,
+                    Some(r),
+                    Some(val_col),
+                    &format!("{label} {} 不能为负数。", short(g.text(r, val_col))),
+                );
                 continue;
             }
             Some(Ok(v)) if by_points && v > Points::whole(10_000) => {
-                issues.at(Severity::Error, g, Some(r), Some(val_col), &format!("{label} {v} 过大。"));
+                issues.at(
+                    Severity::Error,
+                    g,
+                    Some(r),
+                    Some(val_col),
+                    &format!("{label} {v} 过大。"),
+                );
                 continue;
             }
             Some(Ok(v)) => v,
@@ -280,7 +332,13 @@ fn plan(
             Some(t) if !t.trim().is_empty() => {
                 let parsed = parse_rule_text(t);
                 if used_rules.contains(&leaf.id) {
-                    issues.at(Severity::Warning, g, Some(r), h.col("rule"), &format!("指标 {no} 的评分标准已被评分使用，本次未更新评分标准。"));
+                    issues.at(
+                        Severity::Warning,
+                        g,
+                        Some(r),
+                        h.col("rule"),
+                        &format!("指标 {no} 的评分标准已被评分使用，本次未更新评分标准。"),
+                    );
                     None
                 } else if parsed.is_empty() {
                     issues.at(Severity::Warning, g, Some(r), h.col("rule"), &format!("指标 {no} 的评分标准“{}”中没有识别出扣分规则（如“每件扣0.2分”“不得分”），请在程序中补充。", short(t)));
@@ -298,7 +356,10 @@ fn plan(
         rows.iter().map(|r| r.1).collect()
     } else {
         let total = opts.total.unwrap_or(Points::whole(1000));
-        match apportion(total, &rows.iter().map(|r| r.1.hundredths()).collect::<Vec<_>>()) {
+        match apportion(
+            total,
+            &rows.iter().map(|r| r.1.hundredths()).collect::<Vec<_>>(),
+        ) {
             Ok(v) => v,
             Err(e) => {
                 issues.file(Severity::Error, &e.to_string());
@@ -311,7 +372,10 @@ fn plan(
         && let Some(want) = opts.total
         && want != total
     {
-        issues.file(Severity::Warning, &format!("各项分值合计为 {total} 分，与指定的总分 {want} 分不一致。"));
+        issues.file(
+            Severity::Warning,
+            &format!("各项分值合计为 {total} 分，与指定的总分 {want} 分不一致。"),
+        );
     }
     let not_in_file = leaves.len() as i64 - rows.len() as i64;
     if not_in_file > 0 && !rows.is_empty() {
@@ -320,7 +384,13 @@ fn plan(
             .filter(|l| !seen.contains_key(&l.no))
             .map(|l| l.no)
             .collect();
-        issues.file(Severity::Warning, &format!("表中没有指标 {} 的分值（共 {not_in_file} 项），这些指标保留原有分值。", super::ranges(&missing)));
+        issues.file(
+            Severity::Warning,
+            &format!(
+                "表中没有指标 {} 的分值（共 {not_in_file} 项），这些指标保留原有分值。",
+                super::ranges(&missing)
+            ),
+        );
     }
     if rows.is_empty() {
         issues.file(Severity::Error, "表中没有任何指标的分值。");
@@ -411,7 +481,8 @@ impl Workspace {
             let mut ws = book.sheet("分值表")?;
             let last = SCALE_COLUMNS.len() as u16 - 1;
             ws.title(0, last, "指标分值表")?;
-            let header: Vec<(&str, f64)> = SCALE_COLUMNS.iter().map(|c| (c.header, c.width)).collect();
+            let header: Vec<(&str, f64)> =
+                SCALE_COLUMNS.iter().map(|c| (c.header, c.width)).collect();
             ws.header(1, &header)?;
             let col = |k: &str| SCALE_COLUMNS.iter().position(|c| c.key == k).unwrap_or(0) as u16;
             let mut r = 2;

@@ -28,12 +28,7 @@ use crate::workspace::Workspace;
 
 /// The scoring sheet layout: the first seven columns are the office's (locked).
 pub const SCORE_SHEET_COLUMNS: &[Column] = &[
-    Column::new(
-        "no",
-        "指标序号",
-        &["序号", "三级指标序号", "指标编号"],
-        7.0,
-    ),
+    Column::new("no", "指标序号", &["序号", "三级指标序号", "指标编号"], 7.0),
     Column::new("aspect", "一级指标", &["方面", "一级"], 14.0),
     Column::new(
         "text",
@@ -175,7 +170,10 @@ pub(crate) fn mark_canonical(
 ) -> String {
     match (m.entry, max) {
         (EntryKind::Grade, _) => canonical(None, m.grade),
-        (_, Some(max)) => canonical(Some(mark_points(&m.entry(), max, rules, shares).score), None),
+        (_, Some(max)) => canonical(
+            Some(mark_points(&m.entry(), max, rules, shares).score),
+            None,
+        ),
         (_, None) => String::new(),
     }
 }
@@ -232,8 +230,12 @@ fn build(
         let last = SCORE_SHEET_COLUMNS.len() as u16 - 1;
         ws.title(0, last, &format!("{}专家评分表（{who}）", round.name))?;
         let how = match method {
-            ScoringMethod::Points => "在“评估组评分”填写得分，或在“扣分”填写扣分数（填一项即可，不超过分值，最多两位小数）",
-            ScoringMethod::Grade => "在“评定等次”下拉选择达标/基本达标/未达标（也可直接填写“评估组评分”）",
+            ScoringMethod::Points => {
+                "在“评估组评分”填写得分，或在“扣分”填写扣分数（填一项即可，不超过分值，最多两位小数）"
+            }
+            ScoringMethod::Grade => {
+                "在“评定等次”下拉选择达标/基本达标/未达标（也可直接填写“评估组评分”）"
+            }
         };
         let text = format!(
             "填写说明：{campaign}。本表列出分配给{}评分的指标。灰底栏目由依法治区办填写并已锁定，请勿修改；请{how}；有扣分的请写明“扣分理由”，并填写“采用的测评方式”（{}等）和“查阅的佐证材料”。请勿增删行列、勿修改工作表名称，填好后按原文件名交回。",
@@ -285,7 +287,11 @@ fn build(
                         None => ws.blank(r, col_of(key), Style::Input)?,
                     }
                     if let Some(max) = l.points {
-                        let title = if key == "score" { "评估组评分" } else { "扣分" };
+                        let title = if key == "score" {
+                            "评估组评分"
+                        } else {
+                            "扣分"
+                        };
                         ws.number_range(r, col_of(key), (0.0, max.to_f64()), title)?;
                     }
                 }

@@ -110,9 +110,7 @@ pub fn save_bundle(target: &Path, files: &[(String, Vec<u8>)], job: &Job) -> Res
                 job.report(i as u64, total, &format!("正在压缩“{name}”"));
                 z.start_file(name.as_str(), opts)
                     .and_then(|_| z.write_all(bytes).map_err(zip::result::ZipError::Io))
-                    .map_err(|e| {
-                        Error::Io(format!("生成压缩包“{}”失败：{e}", target.display()))
-                    })?;
+                    .map_err(|e| Error::Io(format!("生成压缩包“{}”失败：{e}", target.display())))?;
             }
             z.finish()
                 .map_err(|e| Error::Io(format!("生成压缩包“{}”失败：{e}", target.display())))?;

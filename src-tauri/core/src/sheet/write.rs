@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, Format, FormatAlign, FormatBorder, ProtectionOptions,
-    Workbook, Worksheet,
-    XlsxError,
+    Workbook, Worksheet, XlsxError,
 };
 
 use crate::error::{Error, Result};
@@ -312,7 +311,11 @@ impl Sheet<'_> {
         title: &str,
     ) -> Result<()> {
         let what = self.what;
-        let range = format!("{} 到 {}", super::format_number(min), super::format_number(max));
+        let range = format!(
+            "{} 到 {}",
+            super::format_number(min),
+            super::format_number(max)
+        );
         let dv = built(
             what,
             DataValidation::new()
