@@ -187,6 +187,9 @@ crate::commands! {
     /// Replaces the indicators the expert scores in the round.
     call assign_expert(round_id: i64, expert_id: i64, indicator_ids: Vec<i64>) -> ExpertAssignment
         => |ws| ws.assign_expert(round_id, expert_id, &indicator_ids);
+    /// The same by indicator numbers as the office writes them ("1-40,55", "全部").
+    call assign_expert_nos(round_id: i64, expert_id: i64, nos: String) -> ExpertAssignment
+        => |ws| ws.assign_expert_nos(round_id, expert_id, &nos);
     /// Per indicator, the experts' marks side by side.
     call eval_grid(round_id: i64) -> ScoreGrid => |ws| ws.eval_grid(round_id);
     /// `input.expertId` null: the office's own mark. Returns the indicator's row again.
