@@ -164,3 +164,71 @@ pub fn problems_exported() -> (tempfile::TempDir, Workspace) {
         .expect("export");
     (d, ws)
 }
+
+/// The round of the scoring-sheet fixtures (tests/fixtures/eval, hostile/eval).
+pub const EVAL_ROUND: &str = "模拟评估一";
+
+/// The expert team of the fixtures: (name, org, field, indicators scored).
+pub const EVAL_EXPERTS: [(&str, &str, &str, &str); 3] = [
+    ("张卫东", "湖北大学法学院", "行政法学 教授", "1-40"),
+    ("李敏", "楚天律师事务所", "行政诉讼 律师", "35-75"),
+    ("王建国", "市委党校法学教研部", "法治政府 副教授", "70-100"),
+];
+
+/// The state the scoring-sheet fixtures were exported from (fixtures/make/make_eval_fixtures.py):
+/// a campaign on the 1000-point provincial system `eval/provincial-1000.xlsx`, the 20 units and
+/// 100 assignments of `tasks/`, round 模拟评估一 with three experts scoring 1–40, 35–75, 70–100.
+pub fn eval_setup() -> (tempfile::TempDir, Workspace) {
+    let (d, mut ws) = fresh();
+    ws.create_campaign(&shifan_core::model::NewCampaign {
+        district: "曾都区".into(),
+        name: None,
+        level: Some("省级".into()),
+        system_key: None,
+        system_file: Some(fixture("eval/provincial-1000.xlsx").display().to_string()),
+    })
+    .expect("campaign on the provincial system");
+    let q = shifan_core::Job::quiet();
+    ws.apply(
+        &shifan_core::UnitsImport::new(fixture("tasks/units.xlsx")),
+        &q,
+    )
+    .expect("units");
+    ws.apply(
+        &shifan_core::TasksImport::new(
+            fixture("tasks/tasks-libreoffice.xlsx"),
+            shifan_core::tasks::import::TasksImportOptions::default(),
+        ),
+        &q,
+    )
+    .expect("tasks");
+    let round = ws
+        .save_eval_round(&shifan_core::evaluation::EvalRoundInput::named(EVAL_ROUND))
+        .expect("round");
+    for (name, org, field, _) in EVAL_EXPERTS {
+        ws.save_expert(&shifan_core::evaluation::ExpertInput {
+            id: None,
+            name: name.into(),
+            org: org.into(),
+            field: field.into(),
+            phone: String::new(),
+            note: String::new(),
+        })
+        .expect("expert");
+    }
+    for (name, _, _, nos) in EVAL_EXPERTS {
+        let e = ws.eval_expert_by_key(name).expect("expert");
+        ws.assign_expert_nos(round.id, e.id, nos).expect("assign");
+    }
+    (d, ws)
+}
+
+/// [`eval_setup`] plus one export of the experts' scoring sheets (revision 1) into
+/// `<tmp>/sent`: the state `eval/collect` and `hostile/eval` were made from.
+pub fn eval_exported() -> (tempfile::TempDir, Workspace) {
+    let (d, mut ws) = eval_setup();
+    let round = ws.eval_round_by_key(EVAL_ROUND).expect("round");
+    ws.export_score_sheets(round.id, &d.path().join("sent"), &shifan_core::Job::quiet())
+        .expect("export");
+    (d, ws)
+}

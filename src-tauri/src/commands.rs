@@ -7,6 +7,18 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+use shifan_core::evaluation::collect::ScoreCollectPreview;
+use shifan_core::evaluation::model::{
+    DeductionRule, ModelInput, PointsInput, RuleInput, ScoringModel,
+};
+use shifan_core::evaluation::results::{GridRow, ScoreGrid, TrendPoint};
+use shifan_core::evaluation::scale::{ScaleImportOptions, ScaleImportPreview};
+use shifan_core::evaluation::sheets::ScoreSheetsExport;
+use shifan_core::evaluation::{
+    BonusInput, BonusItem, CaseFile, CaseInput, EvalResults, EvalRound, EvalRoundInput, Expert,
+    ExpertAssignment, ExpertInput, MarkInput, PickInput, Points, ProblemDraft, VetoHit, VetoInput,
+    VetoItem,
+};
 use shifan_core::evidence::archive::{ArchivePlan, ArchiveReport};
 use shifan_core::evidence::completeness::CompletenessReport;
 use shifan_core::evidence::search::SearchHit;
@@ -41,8 +53,8 @@ use shifan_core::units::{
     NameChoice, RosterInput, RosterMember, RosterRule, RosterShortfall, UnitInfo, UnitInput,
 };
 use shifan_core::{
-    CollectImport, Error, IndicatorImport, Job, ProblemsCollect, ProblemsImport, TasksImport,
-    UnitsImport, Workspace,
+    CollectImport, Error, IndicatorImport, Job, ProblemsCollect, ProblemsImport, ScaleImport,
+    ScoreSheetsImport, TasksImport, UnitsImport, Workspace,
 };
 use tauri::ipc::JavaScriptChannelId;
 use tauri::{AppHandle, Manager, Runtime, State, Webview};
@@ -402,6 +414,67 @@ crate::commands! {
     call list_self_assessments() -> Vec<SelfAssessment> => |ws| ws.list_self_assessments();
     call save_self_assessment(input: SelfAssessmentInput) -> SelfAssessment
         => |ws| ws.save_self_assessment(&input);
+
+    // ----- 模拟评估 ------------------------------------------------------------------------
+    call eval_rounds() -> Vec<EvalRound> => |ws| ws.eval_rounds();
+    /// `input.id` null: a new round.
+    call save_eval_round(input: EvalRoundInput) -> EvalRound => |ws| ws.save_eval_round(&input);
+    call delete_eval_round(id: i64) -> () => |ws| ws.delete_eval_round(id);
+    call eval_experts() -> Vec<Expert> => |ws| ws.eval_experts();
+    call save_expert(input: ExpertInput) -> Expert => |ws| ws.save_expert(&input);
+    call delete_expert(id: i64) -> () => |ws| ws.delete_expert(id);
+    call eval_assignments(round_id: i64) -> Vec<ExpertAssignment> => |ws| ws.eval_assignments(round_id);
+    /// Replaces the indicators the expert scores in the round.
+    call assign_expert(round_id: i64, expert_id: i64, indicator_ids: Vec<i64>) -> ExpertAssignment
+        => |ws| ws.assign_expert(round_id, expert_id, &indicator_ids);
+    /// The same by indicator numbers as the office writes them ("1-40,55", "全部").
+    call assign_expert_nos(round_id: i64, expert_id: i64, nos: String) -> ExpertAssignment
+        => |ws| ws.assign_expert_nos(round_id, expert_id, &nos);
+    /// Per indicator, the experts' marks side by side.
+    call eval_grid(round_id: i64) -> ScoreGrid => |ws| ws.eval_grid(round_id);
+    /// `input.expertId` null: the office's own mark. Returns the indicator's row again.
+    call save_mark(input: MarkInput) -> GridRow => |ws| ws.save_mark(&input);
+    call delete_mark(round_id: i64, indicator_id: i64, expert_id: Option<i64>) -> ()
+        => |ws| ws.delete_mark(round_id, indicator_id, expert_id);
+    call pick_mark(input: PickInput) -> GridRow => |ws| ws.pick_mark(&input);
+    call eval_results(round_id: i64) -> EvalResults => |ws| ws.eval_results(round_id);
+    call eval_trend() -> Vec<TrendPoint> => |ws| ws.eval_trend();
+    /// Drafts for the 整改台账 (inserted by the problem ledger once it exists).
+    call deductions_for_problems(round_id: i64) -> Vec<ProblemDraft> => |ws| ws.deductions_for_problems(round_id);
+    call scoring_model() -> ScoringModel => |ws| ws.scoring_model();
+    call save_scoring_model(input: ModelInput) -> ScoringModel => |ws| ws.save_scoring_model(&input);
+    call set_indicator_points(items: Vec<PointsInput>) -> ScoringModel => |ws| ws.set_indicator_points(&items);
+    call distribute_points(total: Points) -> ScoringModel => |ws| ws.distribute_points(total);
+    call save_rules(indicator_id: i64, rules: Vec<RuleInput>) -> Vec<DeductionRule>
+        => |ws| ws.save_rules(indicator_id, &rules);
+    call save_vetoes(items: Vec<VetoInput>) -> Vec<VetoItem> => |ws| ws.save_vetoes(&items);
+    call eval_veto_hits(round_id: i64) -> Vec<VetoHit> => |ws| ws.eval_veto_hits(round_id);
+    call set_veto_hit(round_id: i64, veto_id: i64, hit: bool, note: String) -> Vec<VetoHit>
+        => |ws| ws.set_veto_hit(round_id, veto_id, hit, &note);
+    call eval_bonus(round_id: i64) -> Vec<BonusItem> => |ws| ws.eval_bonus(round_id);
+    call save_bonus(input: BonusInput) -> Vec<BonusItem> => |ws| ws.save_bonus(&input);
+    call delete_bonus(id: i64) -> () => |ws| ws.delete_bonus(id);
+    call case_files(round_id: i64) -> Vec<CaseFile> => |ws| ws.case_files(round_id);
+    call save_case_file(input: CaseInput) -> CaseFile => |ws| ws.save_case_file(&input);
+    call delete_case_file(id: i64) -> () => |ws| ws.delete_case_file(id);
+    /// `target` is a folder (one .xlsx per expert) or a path ending in .zip.
+    job "导出专家评分表"
+    export_score_sheets(round_id: i64, target: PathBuf) -> ScoreSheetsExport
+        => |ws, job| ws.export_score_sheets(round_id, &target, job);
+    /// `path` is a folder, a .zip or one returned .xlsx.
+    job "读取专家交回的评分表"
+    preview_score_collect(path: PathBuf) -> ScoreCollectPreview
+        => |ws, job| ws.preview(&ScoreSheetsImport::new(path), job);
+    job "收回专家评分表"
+    apply_score_collect(path: PathBuf) -> ScoreCollectPreview
+        => |ws, job| ws.apply(&ScoreSheetsImport::new(path), job);
+    job "读取分值表"
+    preview_scale_import(path: PathBuf, options: ScaleImportOptions) -> ScaleImportPreview
+        => |ws, job| ws.preview(&ScaleImport::new(path, options), job);
+    job "导入分值表"
+    apply_scale_import(path: PathBuf, options: ScaleImportOptions) -> ScaleImportPreview
+        => |ws, job| ws.apply(&ScaleImport::new(path, options), job);
+    call export_scale(path: PathBuf) -> String => |ws| ws.export_scale(&path).map(shown);
 
     // ----- Data safety: backups, hand-over, 操作日志, integrity --------------------------
     /// Result of the quick check made when the data folder was opened (or of the last check).

@@ -814,3 +814,89 @@ fn the_evidence_library_reaches_the_ui() {
     let removed = desk.ok("remove_evidence", json!({ "ids": [one] }));
     assert_eq!(removed, json!(1));
 }
+
+/// The 模拟评估 page's data through IPC on the demo campaign: rounds, the grid with experts side
+/// by side, a mark in half points, a score above the 分值 refused as `{kind, message}`, the
+/// results and trend, the scoring sheets out to a zip and previewed back, the problem drafts.
+#[test]
+fn evaluation_rounds_grid_marks_results_and_scoring_sheets_reach_the_ui() {
+    let desk = Desk::new();
+    {
+        let state = desk.window.state::<Mutex<Workspace>>();
+        let mut ws = state.lock().expect("lock");
+        shifan_core::demo::create(&mut ws).expect("demo campaign");
+    }
+    let rounds = desk.ok("eval_rounds", json!({}));
+    let rounds = rounds.as_array().expect("array");
+    assert_eq!(rounds.len(), 2);
+    let r1 = rounds[0]["id"].clone();
+    let r2 = rounds[1]["id"].clone();
+
+    let grid = desk.ok("eval_grid", json!({ "roundId": r1 }));
+    assert_eq!(grid["experts"].as_array().map(Vec::len), Some(3));
+    let rows = grid["rows"].as_array().expect("rows");
+    let overlap = rows
+        .iter()
+        .find(|r| r["no"] == json!(36))
+        .expect("indicator 36");
+    assert_eq!(
+        overlap["marks"].as_array().map(Vec::len),
+        Some(2),
+        "side by side"
+    );
+    let three = rows.iter().find(|r| r["no"] == json!(3)).expect("3");
+    assert_eq!(three["max"], json!(10.5));
+
+    let row = desk.ok(
+        "save_mark",
+        json!({ "input": {
+            "roundId": r2, "indicatorId": three["indicatorId"], "expertId": null,
+            "score": 9.5, "reason": "依法治区办复核"
+        }}),
+    );
+    assert_eq!(row["score"], json!(9.5));
+    assert_eq!(row["source"], json!("office"));
+    let e = desk.err(
+        "save_mark",
+        json!({ "input": {
+            "roundId": r2, "indicatorId": three["indicatorId"], "score": 11
+        }}),
+    );
+    assert_error(&e, "invalid");
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("超过该指标的分值 10.5"))
+    );
+
+    let res = desk.ok("eval_results", json!({ "roundId": r2 }));
+    assert_eq!(res["total"]["max"], json!(1000));
+    assert_eq!(res["previous"]["roundId"], r1);
+    assert_eq!(res["reference"], json!(true));
+    assert_eq!(res["lostRanking"][0]["no"], json!(50));
+    let trend = desk.ok("eval_trend", json!({}));
+    assert_eq!(trend.as_array().map(Vec::len), Some(2));
+    let drafts = desk.ok("deductions_for_problems", json!({ "roundId": r2 }));
+    assert!(drafts.as_array().is_some_and(|d| !d.is_empty()));
+
+    let zip = desk.dir.path().join("专家评分表.zip");
+    let out = desk.ok(
+        "export_score_sheets",
+        json!({ "roundId": r2, "target": zip.display().to_string() }),
+    );
+    assert_eq!(out["expertCount"], json!(3));
+    let back = desk.ok(
+        "preview_score_collect",
+        json!({ "path": zip.display().to_string() }),
+    );
+    assert_eq!(back["canApply"], json!(true), "{}", back["issues"]);
+    assert_eq!(back["changeCount"], json!(0));
+
+    let model = desk.ok("scoring_model", json!({}));
+    assert_eq!(model["officeTotal"], json!(1000));
+    assert_eq!(
+        model["weights"]["written"],
+        Value::Null,
+        "weights blank by default"
+    );
+}

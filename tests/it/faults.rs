@@ -228,3 +228,50 @@ fn backup_to_a_folder_and_the_hand_over_file_meet_the_same_faults() {
     assert!(pv.database_ok, "{:?}", pv.notes);
     println!("fault injection, backup and hand-over: {cases} cases");
 }
+
+#[test]
+fn expert_scoring_sheets_and_the_scale_meet_the_same_faults() {
+    let (d, mut ws) = shifan_tests::eval_setup();
+    let round = ws
+        .eval_round_by_key(shifan_tests::EVAL_ROUND)
+        .expect("round")
+        .id;
+    let out = d.path().join("专家评分表");
+    let packed = d.path().join("打包");
+    let zip = packed.join("专家评分表.zip");
+    let scale_dir = d.path().join("分值");
+    let scale = scale_dir.join("分值表.xlsx");
+    std::fs::create_dir(&packed).expect("mkdir");
+    std::fs::create_dir(&scale_dir).expect("mkdir");
+    let q = shifan_core::Job::quiet();
+    let first = ws
+        .export_score_sheets(round, &out, &q)
+        .expect("first export");
+    ws.export_score_sheets(round, &zip, &q).expect("first zip");
+    ws.export_scale(&scale).expect("first scale");
+    assert_eq!(first.expert_count, 3);
+    let mut cases = 0;
+    for f in faults() {
+        let name = first.files[1].clone();
+        refuses_cleanly(&mut ws, &out, &name, f, 2, &mut |ws| {
+            ws.export_score_sheets(round, &out, &shifan_core::Job::quiet())
+                .map(|_| ())
+        });
+        refuses_cleanly(&mut ws, &packed, "专家评分表.zip", f, 1, &mut |ws| {
+            ws.export_score_sheets(round, &zip, &shifan_core::Job::quiet())
+                .map(|_| ())
+        });
+        refuses_cleanly(&mut ws, &scale_dir, "分值表.xlsx", f, 1, &mut |ws| {
+            ws.export_scale(&scale).map(|_| ())
+        });
+        cases += 3;
+    }
+    // Once the cause is gone, the export completes with the next revision.
+    ws.export_score_sheets(round, &out, &q).expect("retry");
+    let back = ws
+        .preview(&shifan_core::ScoreSheetsImport::new(&out), &q)
+        .expect("collect");
+    assert!(back.can_apply, "{:?}", back.issues);
+    assert!(back.sheets.iter().all(|s| s.revision == Some(3)));
+    println!("fault injection, expert scoring sheets and the scale: {cases} cases");
+}

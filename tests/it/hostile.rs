@@ -2,7 +2,8 @@
 //! fixtures/make/make_hostile_fixtures.py, plus the indicator fixtures) either imports correctly
 //! or is refused with a clear Chinese message — never a panic, and the database unchanged on
 //! error. The same through the 单位名单 import, the 任务分解表 import and collecting per-unit
-//! sheets (with hostile/{units,tasks,collect} from make_hostile_import_fixtures.py), sheets of
+//! sheets (with hostile/{units,tasks,collect} from make_hostile_import_fixtures.py), collecting
+//! the experts' scoring sheets (hostile/eval from make_eval_fixtures.py), sheets of
 //! 99 999 and 1 000 000 rows, and deterministic mutation fuzzers over real fixtures' bytes for
 //! every importer (docs/fuzzing.md).
 
@@ -199,12 +200,26 @@ fn sheets_of_a_hundred_thousand_rows_go_through_every_importer_quickly() {
     write_big_xlsx(&sheet, 99_999, &["指标序号", "完成情况"], |_| {
         vec!["已完成".into()]
     });
+    let scores = d.path().join("模拟评估一-张卫东-十万行评分表.xlsx");
+    write_big_xlsx(
+        &scores,
+        99_999,
+        &["指标序号", "评估组评分"],
+        |_| vec!["8".into()],
+    );
     let (_t, mut ws) = shifan_tests::exported();
+    let (_e, mut eval_ws) = shifan_tests::eval_exported();
     for (importer, path, expect, words) in [
         (Importer::Units, &units, "error", "超过 1000 个单位"),
         (Importer::Tasks, &tasks, "error", "没有序号为 99998 的指标"),
         (Importer::Collect, &sheet, "ok", "已不再由“区司法局”承担"),
+        (Importer::Scores, &scores, "error", "没有分配给“张卫东”评分"),
     ] {
+        let ws = if importer == Importer::Scores {
+            &mut eval_ws
+        } else {
+            &mut ws
+        };
         let case = Case {
             path: path.clone(),
             name: path.file_name().expect("name").to_string_lossy().into(),
@@ -212,14 +227,14 @@ fn sheets_of_a_hundred_thousand_rows_go_through_every_importer_quickly() {
             spec: serde_json::json!({ "message": words }),
         };
         let start = Instant::now();
-        let done = try_importer(&mut ws, importer, &case).unwrap_or_else(|f| panic!("{f}"));
+        let done = try_importer(ws, importer, &case).unwrap_or_else(|f| panic!("{f}"));
         let took = start.elapsed();
         let line = match &done {
             Done::Imported(v) => format!("imported, {} changes", v["changeCount"]),
             Done::Refused { message, .. } => message.lines().next().unwrap_or("").to_string(),
         };
         println!("99 999-row sheet through {importer:?}: {line} in {took:?}");
-        verdict(&ws, importer, &case, &done).unwrap_or_else(|f| panic!("{f}"));
+        verdict(ws, importer, &case, &done).unwrap_or_else(|f| panic!("{f}"));
         assert!(took < Duration::from_secs(60), "{importer:?} took {took:?}");
     }
 }
@@ -450,6 +465,8 @@ enum Importer {
     Problems,
     /// 收回问题整改表.
     ProblemsCollect,
+    /// 收回专家评分表.
+    Scores,
 }
 
 /// A prepared data folder; each case that imports gets a fresh copy (refusals leave it as it
@@ -582,6 +599,20 @@ fn run_importer(
             } else {
                 ws.preview(&imp, &shifan_core::Job::quiet())?
             };
+            (p.can_apply, json!(&p))
+        }
+        (Importer::Scores, false) => {
+            let p = ws.preview(
+                &shifan_core::ScoreSheetsImport::new(path),
+                &shifan_core::Job::quiet(),
+            )?;
+            (p.can_apply, json!(&p))
+        }
+        (Importer::Scores, true) => {
+            let p = ws.apply(
+                &shifan_core::ScoreSheetsImport::new(path),
+                &shifan_core::Job::quiet(),
+            )?;
             (p.can_apply, json!(&p))
         }
     })
@@ -1721,6 +1752,100 @@ fn fuzz_collecting_problem_sheets_with_mutated_sheets_and_zips() {
         &base,
         &seeds,
         0x5EED_C011,
+        fuzz_limits(80, 12),
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(run >= 20, "ran only {run} cases within the budget");
+}
+
+// Collecting the experts' scoring sheets: the generic catalog (every file refused: none is a
+// scoring sheet), the scoring-specific cases of hostile/eval, each beside a good sheet of
+// another expert in a folder and a zip, and the mutation fuzzer.
+
+fn scores_cases() -> Vec<Case> {
+    let mut cases = generic_cases("scores");
+    let specific = specific_cases("eval");
+    assert!(specific.len() >= 25, "scoring-sheet fixtures");
+    cases.extend(specific);
+    cases
+}
+
+#[test]
+fn hostile_catalog_through_collecting_scoring_sheets() {
+    let base = Base::new(shifan_tests::eval_exported);
+    let cases = scores_cases();
+    let (tried, failures) = run_catalog(&base, Importer::Scores, &cases);
+    report("收回专家评分表", tried, &failures);
+}
+
+#[test]
+fn hostile_scoring_sheets_beside_a_good_sheet_in_a_folder_and_a_zip() {
+    let base = Base::new(shifan_tests::eval_exported);
+    let companion_name = "模拟评估一-李敏-评分表.xlsx";
+    let companion = fixture(&format!("eval/collect/{companion_name}"));
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut cases = Vec::new();
+    for (i, c) in scores_cases().into_iter().enumerate() {
+        let file = c
+            .path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
+        // Cases of the companion's expert would clash with it (two sheets of one expert).
+        if !c.path.is_file() || file.ends_with(".zip") || file.contains("李敏") {
+            continue;
+        }
+        let lower = file.to_lowercase();
+        let sheet = [".xlsx", ".xlsm", ".xls", ".ods", ".et"]
+            .iter()
+            .any(|e| lower.ends_with(e));
+        let expect = if sheet { c.expect.clone() } else { "ok".into() };
+        let bytes = std::fs::read(&c.path).expect("read");
+        let folder = tmp.path().join(format!("文件夹{i}"));
+        std::fs::create_dir(&folder).expect("mkdir");
+        std::fs::copy(&companion, folder.join(companion_name)).expect("cp");
+        std::fs::write(folder.join(&file), &bytes).expect("w");
+        let zip = tmp.path().join(format!("压缩包{i}.zip"));
+        {
+            let mut z = zip::ZipWriter::new(std::fs::File::create(&zip).expect("create"));
+            let o = zip::write::SimpleFileOptions::default();
+            z.start_file(companion_name, o).expect("start");
+            z.write_all(&std::fs::read(&companion).expect("read"))
+                .expect("w");
+            z.start_file(format!("交回/{file}"), o).expect("start");
+            z.write_all(&bytes).expect("w");
+            z.finish().expect("finish");
+        }
+        for path in [folder, zip] {
+            cases.push(Case {
+                path,
+                name: file.clone(),
+                expect: expect.clone(),
+                spec: serde_json::Value::Null,
+            });
+        }
+    }
+    assert!(cases.len() >= 40);
+    let (tried, failures) = run_catalog(&base, Importer::Scores, &cases);
+    report("收回专家评分表，夹在正常评分表旁", tried, &failures);
+}
+
+#[test]
+fn fuzz_collecting_scoring_sheets_with_mutated_sheets_and_zips() {
+    let base = Base::new(shifan_tests::eval_exported);
+    let seeds = [
+        "eval/collect/模拟评估一-张卫东-评分表.xlsx",
+        "hostile/eval/zip-three-experts.zip",
+        "eval/collect/模拟评估一-王建国-评分表.xlsx",
+        "hostile/eval/libreoffice-王建国.ods",
+        "hostile/eval/formulas-libreoffice-张卫东.xlsx",
+    ];
+    let (run, _, _, failures) = fuzz_importer(
+        Importer::Scores,
+        &base,
+        &seeds,
+        0x5C0E_5EED,
         fuzz_limits(80, 12),
     );
     assert!(failures.is_empty(), "{failures:#?}");

@@ -332,6 +332,64 @@ fn every_excel_export_keeps_formula_like_user_text_as_text() {
         .export_oplog(&Default::default(), &out.join("操作日志.xlsx"))
         .expect("log");
     assert_no_formulas(&log, 1);
+    // 模拟评估: a round, experts, 评分标准 and marks whose texts start like formulas.
+    {
+        use shifan_core::evaluation::compute::RuleKind;
+        use shifan_core::evaluation::model::RuleInput;
+        use shifan_core::evaluation::{EvalRoundInput, ExpertInput, MarkInput, Points};
+        ws.distribute_points(Points::whole(1000)).expect("scale");
+        let round = ws
+            .save_eval_round(&EvalRoundInput::named("=模拟评估"))
+            .expect("round");
+        let leaves = ws.indicator_leaves(None, None).expect("leaves");
+        for (i, r) in RISKY.iter().enumerate() {
+            let e = ws
+                .save_expert(&ExpertInput {
+                    id: None,
+                    name: format!("{r}专家{i}"),
+                    org: r.to_string(),
+                    field: r.to_string(),
+                    phone: String::new(),
+                    note: String::new(),
+                })
+                .expect("expert");
+            let l = &leaves[i];
+            ws.save_rules(
+                l.id,
+                &[RuleInput {
+                    id: None,
+                    kind: RuleKind::Discretion,
+                    text: r.to_string(),
+                    amount: None,
+                    cap: None,
+                }],
+            )
+            .expect("rule");
+            ws.assign_expert(round.id, e.id, &[l.id]).expect("assign");
+            ws.save_mark(&MarkInput {
+                round_id: round.id,
+                indicator_id: l.id,
+                expert_id: Some(e.id),
+                deduction: Some(Points::whole(1)),
+                reason: r.to_string(),
+                method: r.to_string(),
+                evidence: r.to_string(),
+                note: r.to_string(),
+                ..Default::default()
+            })
+            .expect("mark");
+        }
+        let sheets = ws
+            .export_score_sheets(round.id, &out.join("评分表"), &Job::quiet())
+            .expect("scoring sheets");
+        assert_eq!(sheets.files.len(), RISKY.len());
+        for f in &sheets.files {
+            // Title, 评分标准, 评分责任单位, 扣分理由, 测评方式, 佐证材料, 备注.
+            assert_no_formulas(&out.join("评分表").join(f), 7);
+        }
+        let scale = ws.export_scale(&out.join("分值表.xlsx")).expect("scale");
+        assert_no_formulas(&scale, RISKY.len());
+    }
     // The indicator system with formula-like indicator texts.
     ws.apply(
         &shifan_core::IndicatorImport::new(

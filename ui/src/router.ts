@@ -1,5 +1,6 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
 
+import EvaluationPage from './views/EvaluationPage.vue'
 import IndicatorsPage from './views/IndicatorsPage.vue'
 import OplogPage from './views/OplogPage.vue'
 import OverviewPage from './views/OverviewPage.vue'
@@ -31,6 +32,7 @@ const pages: Record<string, RouteRecordRaw['component']> = {
   '/self-check': SelfCheckPage,
   '/rectification': RectificationPage,
   '/settings': SettingsPage,
+  '/evaluation': EvaluationPage,
 }
 
 export const routes: RouteRecordRaw[] = [

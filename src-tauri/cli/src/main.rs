@@ -18,6 +18,7 @@ use serde::Serialize;
 use shifan_core::model::NewCampaign;
 use shifan_core::{Error, Workspace};
 
+mod eval;
 mod evidence;
 mod phases;
 mod problems;
@@ -124,6 +125,11 @@ enum Cmd {
     Selfcheck {
         #[command(subcommand)]
         cmd: problems::SelfcheckCmd,
+    },
+    /// 模拟评估：评估轮次、专家组与分工、评分、评分表导出与收回、案卷评查、结果。
+    Eval {
+        #[command(subcommand)]
+        cmd: eval::EvalCmd,
     },
     /// 在数据文件夹中建立演示项目（演示数据，不与正式项目混用）。
     Demo,
@@ -527,6 +533,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
             today,
         } => problems::remind(&mut ws, unit, overdue, round, today)?,
         Cmd::Selfcheck { cmd } => problems::selfcheck(&mut ws, cmd)?,
+        Cmd::Eval { cmd } => eval::eval(&mut ws, cmd)?,
         Cmd::Backup { cmd } => safety::backup(&mut ws, cmd)?,
         Cmd::Handover { cmd } => safety::handover(&mut ws, cmd)?,
         Cmd::Log { cmd } => safety::log(&mut ws, cmd)?,

@@ -1048,3 +1048,136 @@ fn a_drop_with_nothing_to_take_exits_with_1_and_names_the_archive() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("区不存在局"));
 }
+
+/// `shifan eval …` as the issue names it: rounds, experts, assign, score (JSON arrays), the
+/// scoring sheets out and back, results with a total, its aspects and their indicators (each
+/// with score and points lost), the drafts for the 整改台账.
+#[test]
+fn eval_rounds_experts_assign_score_sheets_results_and_problem_drafts() {
+    let d = tempfile::tempdir().expect("tmp");
+    let dir = d.path().join("data");
+    let ok = |args: &[&str]| {
+        let o = shifan(&dir, args);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        o
+    };
+    let system = fixture("eval/provincial-1000.xlsx");
+    ok(&[
+        "init",
+        "--name",
+        "曾都区",
+        "--system",
+        system.to_str().expect("utf8"),
+    ]);
+    let units = fixture("tasks/units.xlsx");
+    ok(&["units", "import", units.to_str().expect("utf8")]);
+    let tasks = fixture("tasks/tasks-libreoffice.xlsx");
+    ok(&["tasks", "import", tasks.to_str().expect("utf8")]);
+    let rounds = json(&ok(&["eval", "rounds", "--add", "模拟评估一", "--json"]));
+    assert_eq!(rounds.as_array().map(Vec::len), Some(1));
+    assert_eq!(rounds[0]["kind"], "mock");
+    for (n, org) in [
+        ("张卫东", "湖北大学法学院"),
+        ("李敏", "楚天律师事务所"),
+        ("王建国", "市委党校法学教研部"),
+    ] {
+        ok(&["eval", "experts", "--add", n, "--org", org]);
+    }
+    let experts = json(&ok(&["eval", "experts", "--json"]));
+    assert_eq!(experts.as_array().map(Vec::len), Some(3));
+    for (n, r) in [("张卫东", "1-40"), ("李敏", "35-75"), ("王建国", "70-100")] {
+        ok(&[
+            "eval",
+            "assign",
+            "--round",
+            "模拟评估一",
+            "--expert",
+            n,
+            "--indicators",
+            r,
+        ]);
+    }
+    let assign = json(&ok(&["eval", "assign", "--round", "模拟评估一", "--json"]));
+    assert_eq!(assign[1]["ranges"], "35—75");
+    let out = d.path().join("评分表.zip");
+    ok(&[
+        "eval",
+        "export-sheets",
+        "--round",
+        "模拟评估一",
+        out.to_str().expect("utf8"),
+    ]);
+    let back = fixture("eval/collect");
+    let pv = json(&ok(&[
+        "eval",
+        "collect",
+        back.to_str().expect("utf8"),
+        "--preview",
+        "--json",
+    ]));
+    assert_eq!(pv["canApply"], true);
+    assert_eq!(pv["sheets"].as_array().map(Vec::len), Some(3));
+    ok(&["eval", "collect", back.to_str().expect("utf8")]);
+    // The office enters one mark itself: half points.
+    let s = json(&ok(&[
+        "eval",
+        "score",
+        "--round",
+        "模拟评估一",
+        "--indicator",
+        "3",
+        "--score",
+        "9.5",
+        "--reason",
+        "依法治区办复核",
+        "--json",
+    ]));
+    assert_eq!(s[0]["score"], 9.5);
+    assert_eq!(s[0]["source"], "office");
+    let grid = json(&ok(&["eval", "score", "--round", "模拟评估一", "--json"]));
+    assert_eq!(grid.as_array().map(Vec::len), Some(100));
+    let res = json(&ok(&["eval", "results", "--round", "模拟评估一", "--json"]));
+    assert_eq!(res["total"]["max"], 1000);
+    assert!(res["total"]["score"].is_number() && res["total"]["lost"].is_number());
+    let aspects = res["aspects"].as_array().expect("aspects");
+    assert_eq!(aspects.len(), 9);
+    let ind = &aspects[0]["indicators"][2];
+    assert_eq!(
+        (ind["no"].clone(), ind["score"].clone()),
+        (3.into(), 9.5.into())
+    );
+    assert_eq!(ind["lost"], 1);
+    let drafts = json(&ok(&[
+        "eval",
+        "to-problems",
+        "--round",
+        "模拟评估一",
+        "--json",
+    ]));
+    let drafts = drafts.as_array().expect("array");
+    assert!(!drafts.is_empty());
+    assert!(
+        drafts
+            .iter()
+            .all(|d| d["lost"].as_f64().unwrap_or(0.0) > 0.0)
+    );
+    let text =
+        String::from_utf8_lossy(&ok(&["eval", "to-problems", "--round", "模拟评估一"]).stdout)
+            .to_string();
+    assert!(text.contains("整改台账模块完成后"), "{text}");
+    // A bad sheet: exit 1, its place in Chinese, nothing applied.
+    let bad = fixture("hostile/eval/text-in-score-张卫东.xlsx");
+    let o = shifan(&dir, &["eval", "collect", bad.to_str().expect("utf8")]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("第8行 H列") && err.contains("不是数字"),
+        "{err}"
+    );
+    let again = json(&ok(&["eval", "results", "--round", "模拟评估一", "--json"]));
+    assert_eq!(again["total"], res["total"]);
+}

@@ -6,7 +6,8 @@
 //!
 //! Operations: indicator, 单位名单, 任务分解表 and 问题清单 imports, collecting returned task and
 //! problem sheets, exporting the per-unit sheets to a folder and to a zip, the per-unit
-//! 问题整改表 and the 反馈函 to a zip, backups (in the data folder and to another folder),
+//! 问题整改表 and the 反馈函 to a zip, collecting the experts' scoring sheets and exporting
+//! them to a zip, backups (in the data folder and to another folder),
 //! restore, restore into a folder whose shifan.db is damaged (never neither the damaged nor the
 //! restored file under shifan.db, the damaged bytes never lost), hand-over export and import,
 //! adding evidence (40 MB of files, a Windows zip and a junk folder: after a kill no item may
@@ -108,11 +109,12 @@ fn check_db(dir: &Path) -> Result<(i64, i64), String> {
     let systems: i64 = c
         .query_row("SELECT count(*) FROM indicator_system", [], |r| r.get(0))
         .map_err(|e| e.to_string())?;
-    // No half-applied import: a system is either absent or has all its 104 indicators.
+    // No half-applied import: a system is either absent or has all its 104 indicators. (The
+    // scoring-sheet template's provincial system, imported before any kill, is not counted.)
     let leaves: i64 = c
         .query_row(
             "SELECT count(*) FROM indicator i JOIN indicator_system s ON s.id = i.system_id
-             WHERE s.embedded = 0 AND i.is_leaf = 1",
+             WHERE s.embedded = 0 AND i.is_leaf = 1 AND s.name NOT LIKE 'XX省%'",
             [],
             |r| r.get(0),
         )
@@ -187,6 +189,10 @@ enum Op {
     ProblemsCollect,
     ProblemSheetsZip,
     LettersZip,
+    /// 收回专家评分表 (tests/fixtures/eval/collect).
+    EvalCollect,
+    /// 导出专家评分表 into a zip.
+    EvalExportZip,
 }
 
 impl Op {
@@ -204,6 +210,8 @@ impl Op {
                 | Op::ProblemsCollect
                 | Op::ProblemSheetsZip
                 | Op::LettersZip
+                | Op::EvalCollect
+                | Op::EvalExportZip
         )
     }
 
@@ -231,6 +239,8 @@ struct Templates {
     /// `problems` plus one export of the per-unit 问题整改表 (the state problems/collect was
     /// made from).
     problems_exported: PathBuf,
+    /// The state eval/collect was exported from (shifan_tests::eval_exported).
+    eval: PathBuf,
     handover: PathBuf,
     backup_id: String,
     /// What `evidence add` takes: a folder of 40 files of 1 MB, the 司法局's zip, a junk folder.
@@ -339,6 +349,92 @@ fn templates(root: &Path) -> Templates {
             sent_problems.to_str().expect("utf8"),
         ],
     );
+    // The scoring sheets' state, as make_eval_fixtures.py builds it.
+    let eval = root.join("模板-评估");
+    let system = fixture("eval/provincial-1000.xlsx");
+    let u = units_file.to_str().expect("utf8");
+    let t = tasks_file.to_str().expect("utf8");
+    let steps: Vec<Vec<&str>> = vec![
+        vec![
+            "init",
+            "--name",
+            "曾都区",
+            "--system",
+            system.to_str().expect("utf8"),
+        ],
+        vec!["units", "import", u],
+        vec!["tasks", "import", t],
+        vec!["eval", "rounds", "--add", "模拟评估一"],
+        vec![
+            "eval",
+            "experts",
+            "--add",
+            "张卫东",
+            "--org",
+            "湖北大学法学院",
+        ],
+        vec![
+            "eval",
+            "experts",
+            "--add",
+            "李敏",
+            "--org",
+            "楚天律师事务所",
+        ],
+        vec![
+            "eval",
+            "experts",
+            "--add",
+            "王建国",
+            "--org",
+            "市委党校法学教研部",
+        ],
+        vec![
+            "eval",
+            "assign",
+            "--round",
+            "模拟评估一",
+            "--expert",
+            "张卫东",
+            "--indicators",
+            "1-40",
+        ],
+        vec![
+            "eval",
+            "assign",
+            "--round",
+            "模拟评估一",
+            "--expert",
+            "李敏",
+            "--indicators",
+            "35-75",
+        ],
+        vec![
+            "eval",
+            "assign",
+            "--round",
+            "模拟评估一",
+            "--expert",
+            "王建国",
+            "--indicators",
+            "70-100",
+        ],
+    ];
+    for s in steps {
+        run_ok(&eval, &s).expect("eval template");
+    }
+    let sent = root.join("已发评分表");
+    run_ok(
+        &eval,
+        &[
+            "eval",
+            "export-sheets",
+            "--round",
+            "模拟评估一",
+            sent.to_str().expect("utf8"),
+        ],
+    )
+    .expect("eval export");
     Templates {
         plain,
         units,
@@ -346,6 +442,7 @@ fn templates(root: &Path) -> Templates {
         exported,
         problems,
         problems_exported,
+        eval,
         handover,
         backup_id,
         evidence,
@@ -424,6 +521,7 @@ fn setup(op: Op, t: &Templates, work: &Path, out_dir: &Path) -> (PathBuf, Vec<St
         Op::ProblemsImport => Some(&t.units),
         Op::ProblemsCollect => Some(&t.problems_exported),
         Op::ProblemSheetsZip | Op::LettersZip => Some(&t.problems),
+        Op::EvalCollect | Op::EvalExportZip => Some(&t.eval),
         _ => Some(&t.plain),
     };
     let data = match from {
@@ -510,6 +608,14 @@ fn setup(op: Op, t: &Templates, work: &Path, out_dir: &Path) -> (PathBuf, Vec<St
             "--round".into(),
             "1".into(),
             s(&out_dir.join("反馈函.zip")),
+        ],
+        Op::EvalCollect => vec!["eval".into(), "collect".into(), file("eval/collect")],
+        Op::EvalExportZip => vec![
+            "eval".into(),
+            "export-sheets".into(),
+            "--round".into(),
+            "模拟评估一".into(),
+            s(&out_dir.join("专家评分表.zip")),
         ],
     };
     (data, args)
@@ -629,6 +735,32 @@ fn problem_files(data: &Path, out_dir: &Path, op: Op) -> Result<Option<usize>, S
     Ok(Some(z.len()))
 }
 
+/// The scoring-sheet zip under its final name collects back whole: how many sheets, None when
+/// there is none.
+fn scoring_sheets(data: &Path, out_dir: &Path) -> Result<Option<usize>, String> {
+    let target = out_dir.join("专家评分表.zip");
+    if !target.exists() {
+        return Ok(None);
+    }
+    let v = run_json(
+        data,
+        &[
+            "eval",
+            "collect",
+            target.to_str().unwrap_or(""),
+            "--preview",
+        ],
+    )
+    .map_err(|e| format!("a partial scoring-sheet zip under its final name: {e}"))?;
+    if v["canApply"] != true {
+        return Err(format!(
+            "exported scoring sheets do not collect back: {}",
+            v["issues"]
+        ));
+    }
+    Ok(Some(v["sheets"].as_array().map_or(0, Vec::len)))
+}
+
 /// Per operation: its duration (sets the kill window) and the table counts before and after
 /// a complete run.
 struct Reference {
@@ -664,6 +796,8 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
         Op::Collect,
         Op::ExportUnitsDir,
         Op::ExportUnitsZip,
+        Op::EvalCollect,
+        Op::EvalExportZip,
         Op::Backup,
         Op::BackupToFolder,
         Op::Restore,
@@ -789,6 +923,9 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
             if matches!(op, Op::ProblemSheetsZip | Op::LettersZip) {
                 problem_files(&data, &out_dir, op)?;
             }
+            if op == Op::EvalExportZip {
+                scoring_sheets(&data, &out_dir)?;
+            }
             if out_file.exists() {
                 // A hand-over file under its final name is always whole.
                 let probe = work.join("probe");
@@ -822,11 +959,16 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
             match op {
                 Op::Import if leaves != 104 => Err("import not completed on re-run".into()),
                 Op::HandoverExport if !out_file.exists() => Err("export not completed".into()),
+                Op::EvalExportZip => match scoring_sheets(&data, &out_dir)? {
+                    Some(3) => Ok(()),
+                    other => Err(format!("re-run exported {other:?} scoring sheets, not 3")),
+                },
                 Op::UnitsImport
                 | Op::TasksImport
                 | Op::Collect
                 | Op::ProblemsImport
-                | Op::ProblemsCollect => {
+                | Op::ProblemsCollect
+                | Op::EvalCollect => {
                     let now = counts(&data)?;
                     if without_log(&now) == without_log(&reference.after) {
                         Ok(())

@@ -90,6 +90,28 @@ pub enum Action {
     SetSelfAssessment,
     /// 审核自查评价.
     ReviewSelfAssessment,
+    /// 新增、修改或删除评估轮次（模拟评估一、二……）.
+    EditEvalRound,
+    /// 新增、修改或删除评估专家.
+    EditExperts,
+    /// 分配专家评分的指标.
+    AssignExperts,
+    /// 录入、删除评分，确定采用的评分.
+    EnterScores,
+    /// 修改评分方案（分值、评分方式、评分标准、权重）.
+    EditScoringModel,
+    /// 导入分值表.
+    ImportScale,
+    /// 录入案卷评查.
+    EditCaseFiles,
+    /// 修改否决项清单或标记触发.
+    EditVeto,
+    /// 修改附加项.
+    EditBonus,
+    /// 导出专家评分表 (records the export revisions).
+    ExportScoreSheets,
+    /// 收回专家评分表.
+    CollectScoreSheets,
 }
 
 impl Action {
@@ -135,6 +157,17 @@ impl Action {
         Action::IssueLetters,
         Action::SetSelfAssessment,
         Action::ReviewSelfAssessment,
+        Action::EditEvalRound,
+        Action::EditExperts,
+        Action::AssignExperts,
+        Action::EnterScores,
+        Action::EditScoringModel,
+        Action::ImportScale,
+        Action::EditCaseFiles,
+        Action::EditVeto,
+        Action::EditBonus,
+        Action::ExportScoreSheets,
+        Action::CollectScoreSheets,
     ];
 
     /// The Chinese name shown in the 操作日志.
@@ -180,6 +213,17 @@ impl Action {
             Action::IssueLetters => "生成反馈函",
             Action::SetSelfAssessment => "修改自查评价",
             Action::ReviewSelfAssessment => "审核自查评价",
+            Action::EditEvalRound => "修改评估轮次",
+            Action::EditExperts => "修改专家组",
+            Action::AssignExperts => "分配评分指标",
+            Action::EnterScores => "录入评分",
+            Action::EditScoringModel => "修改评分方案",
+            Action::ImportScale => "导入分值表",
+            Action::EditCaseFiles => "录入案卷评查",
+            Action::EditVeto => "修改否决项",
+            Action::EditBonus => "修改附加项",
+            Action::ExportScoreSheets => "导出专家评分表",
+            Action::CollectScoreSheets => "收回专家评分表",
         }
     }
 
@@ -226,6 +270,17 @@ impl Action {
             Action::IssueLetters => "issueLetters",
             Action::SetSelfAssessment => "setSelfAssessment",
             Action::ReviewSelfAssessment => "reviewSelfAssessment",
+            Action::EditEvalRound => "editEvalRound",
+            Action::EditExperts => "editExperts",
+            Action::AssignExperts => "assignExperts",
+            Action::EnterScores => "enterScores",
+            Action::EditScoringModel => "editScoringModel",
+            Action::ImportScale => "importScale",
+            Action::EditCaseFiles => "editCaseFiles",
+            Action::EditVeto => "editVeto",
+            Action::EditBonus => "editBonus",
+            Action::ExportScoreSheets => "exportScoreSheets",
+            Action::CollectScoreSheets => "collectScoreSheets",
         }
     }
 
@@ -244,6 +299,8 @@ impl Action {
                 | Action::AddEvidence
                 | Action::ImportProblems
                 | Action::CollectProblemSheets
+                | Action::ImportScale
+                | Action::CollectScoreSheets
         )
     }
 }

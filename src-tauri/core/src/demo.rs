@@ -97,6 +97,7 @@ pub fn create(ws: &mut Workspace) -> Result<CampaignInfo> {
     crate::phases::seed_demo(ws, crate::store::today())?;
     crate::evidence::demo::seed(ws)?;
     crate::problems::demo::seed(ws, &c)?;
+    crate::evaluation::demo::seed(ws, &c)?;
     Ok(c)
 }
 

@@ -14,6 +14,7 @@ pub mod campaign;
 pub mod chart;
 pub mod demo;
 pub mod error;
+pub mod evaluation;
 pub mod evidence;
 pub mod fault;
 pub mod handover;
@@ -38,6 +39,7 @@ pub mod workspace;
 
 pub use action::Action;
 pub use error::{Error, Result};
+pub use evaluation::{ScaleImport, ScoreSheetsImport};
 pub use indicators::import::IndicatorImport;
 pub use pipeline::{ImportReport, Importer};
 pub use problems::{ProblemsCollect, ProblemsImport};

@@ -334,15 +334,17 @@ fn gate_failure(
             }))
         }
         GateKind::OpenVeto => {
-            if !table_exists(conn, "eval_veto")? {
+            // The 否决项 the latest 模拟评估 round records as triggered.
+            let latest: Option<i64> = conn.query_row(
+                "SELECT max(id) FROM eval_round WHERE campaign_id = ?1",
+                [campaign_id],
+                |r| r.get(0),
+            )?;
+            let Some(round) = latest else {
                 return Ok(None);
-            }
-            let names: Vec<String> = conn
-                .prepare(
-                    "SELECT name FROM eval_veto WHERE campaign_id = ?1 AND triggered = 1 ORDER BY id",
-                )?
-                .query_map([campaign_id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            };
+            let hits = crate::evaluation::list_veto_hits(conn, round)?;
+            let names: Vec<&str> = hits.iter().map(|h| h.text.as_str()).collect();
             Ok((!names.is_empty()).then(|| format!("否决项仍被触发：{}", names.join("；"))))
         }
     }

@@ -497,6 +497,168 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (campaign_id, indicator_id)
     );
     "#,
+    // v9: 模拟评估. Per campaign: the scoring model (where the 分值 come from, grade shares,
+    // 附加项 cap, composite weights), the office's own 分值, deduction rules per indicator, the
+    // 否决项 list, the expert team. Per round: which expert scores which indicators, the marks
+    // (expert_id NULL: entered by the office) with their rule uses, the office's pick among
+    // several experts (expert_id NULL: the average), triggered 否决项, 附加项, reviewed case
+    // files, and the per-expert scoring-sheet exports with a snapshot of what was sent. Scores
+    // are integers in hundredths of a point (10.5 → 1050), never floats.
+    r#"
+    CREATE TABLE eval_model (
+        campaign_id         INTEGER PRIMARY KEY REFERENCES campaign(id) ON DELETE CASCADE,
+        points_source       TEXT NOT NULL CHECK (points_source IN ('system', 'office')),
+        method              TEXT NOT NULL CHECK (method IN ('points', 'grade')),
+        grade_full          INTEGER NOT NULL,
+        grade_basic         INTEGER NOT NULL,
+        grade_fail          INTEGER NOT NULL,
+        bonus_cap           INTEGER,
+        weight_written      INTEGER,
+        weight_site         INTEGER,
+        weight_satisfaction INTEGER
+    );
+    CREATE TABLE eval_points (
+        campaign_id  INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+        indicator_id INTEGER NOT NULL REFERENCES indicator(id) ON DELETE CASCADE,
+        points       INTEGER NOT NULL CHECK (points >= 0),
+        PRIMARY KEY (campaign_id, indicator_id)
+    );
+    CREATE TABLE eval_rule (
+        id           INTEGER PRIMARY KEY,
+        campaign_id  INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+        indicator_id INTEGER NOT NULL REFERENCES indicator(id) ON DELETE CASCADE,
+        kind         TEXT NOT NULL CHECK (kind IN ('fixed', 'perItem', 'zero', 'discretion')),
+        text         TEXT NOT NULL DEFAULT '',
+        amount       INTEGER,
+        cap          INTEGER,
+        position     INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX eval_rule_indicator ON eval_rule(campaign_id, indicator_id);
+    CREATE TABLE eval_veto (
+        id           INTEGER PRIMARY KEY,
+        campaign_id  INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+        text         TEXT NOT NULL,
+        indicator_id INTEGER REFERENCES indicator(id) ON DELETE SET NULL,
+        note         TEXT NOT NULL DEFAULT '',
+        position     INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE eval_round (
+        id          INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+        name        TEXT NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('mock', 'official')),
+        position    INTEGER NOT NULL,
+        held_on     TEXT NOT NULL DEFAULT '',
+        note        TEXT NOT NULL DEFAULT '',
+        site_score  INTEGER,
+        site_note   TEXT NOT NULL DEFAULT '',
+        sat_rate    INTEGER,
+        sat_sample  INTEGER,
+        sat_method  TEXT NOT NULL DEFAULT '',
+        sat_period  TEXT NOT NULL DEFAULT '',
+        created_at  TEXT NOT NULL,
+        UNIQUE (campaign_id, name)
+    );
+    CREATE TABLE eval_expert (
+        id          INTEGER PRIMARY KEY,
+        campaign_id INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+        name        TEXT NOT NULL,
+        org         TEXT NOT NULL DEFAULT '',
+        field       TEXT NOT NULL DEFAULT '',
+        phone       TEXT NOT NULL DEFAULT '',
+        note        TEXT NOT NULL DEFAULT '',
+        position    INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (campaign_id, name, org)
+    );
+    CREATE TABLE eval_assign (
+        round_id     INTEGER NOT NULL REFERENCES eval_round(id) ON DELETE CASCADE,
+        expert_id    INTEGER NOT NULL REFERENCES eval_expert(id) ON DELETE CASCADE,
+        indicator_id INTEGER NOT NULL REFERENCES indicator(id) ON DELETE CASCADE,
+        PRIMARY KEY (round_id, expert_id, indicator_id)
+    );
+    CREATE INDEX eval_assign_expert ON eval_assign(expert_id);
+    CREATE TABLE eval_mark (
+        id           INTEGER PRIMARY KEY,
+        round_id     INTEGER NOT NULL REFERENCES eval_round(id) ON DELETE CASCADE,
+        indicator_id INTEGER NOT NULL REFERENCES indicator(id) ON DELETE CASCADE,
+        expert_id    INTEGER REFERENCES eval_expert(id) ON DELETE CASCADE,
+        entry        TEXT NOT NULL CHECK (entry IN ('score', 'deduction', 'grade', 'rules')),
+        value        INTEGER,
+        grade        TEXT CHECK (grade IS NULL OR grade IN ('full', 'basic', 'fail')),
+        reason       TEXT NOT NULL DEFAULT '',
+        method       TEXT NOT NULL DEFAULT '',
+        evidence     TEXT NOT NULL DEFAULT '',
+        note         TEXT NOT NULL DEFAULT '',
+        source       TEXT NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'sheet')),
+        updated_at   TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX eval_mark_one ON eval_mark(round_id, indicator_id, coalesce(expert_id, 0));
+    CREATE INDEX eval_mark_expert ON eval_mark(expert_id);
+    CREATE TABLE eval_mark_rule (
+        mark_id INTEGER NOT NULL REFERENCES eval_mark(id) ON DELETE CASCADE,
+        rule_id INTEGER NOT NULL REFERENCES eval_rule(id),
+        count   INTEGER NOT NULL DEFAULT 1,
+        amount  INTEGER,
+        PRIMARY KEY (mark_id, rule_id)
+    );
+    CREATE INDEX eval_mark_rule_rule ON eval_mark_rule(rule_id);
+    CREATE TABLE eval_pick (
+        round_id     INTEGER NOT NULL REFERENCES eval_round(id) ON DELETE CASCADE,
+        indicator_id INTEGER NOT NULL REFERENCES indicator(id) ON DELETE CASCADE,
+        expert_id    INTEGER REFERENCES eval_expert(id) ON DELETE CASCADE,
+        PRIMARY KEY (round_id, indicator_id)
+    );
+    CREATE TABLE eval_veto_hit (
+        round_id INTEGER NOT NULL REFERENCES eval_round(id) ON DELETE CASCADE,
+        veto_id  INTEGER NOT NULL REFERENCES eval_veto(id) ON DELETE CASCADE,
+        note     TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (round_id, veto_id)
+    );
+    CREATE TABLE eval_bonus (
+        id       INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES eval_round(id) ON DELETE CASCADE,
+        text     TEXT NOT NULL,
+        points   INTEGER NOT NULL,
+        note     TEXT NOT NULL DEFAULT '',
+        position INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE eval_case (
+        id           INTEGER PRIMARY KEY,
+        round_id     INTEGER NOT NULL REFERENCES eval_round(id) ON DELETE CASCADE,
+        unit_id      INTEGER REFERENCES unit(id) ON DELETE SET NULL,
+        unit_name    TEXT NOT NULL DEFAULT '',
+        case_no      TEXT NOT NULL,
+        case_type    TEXT NOT NULL DEFAULT '',
+        score        INTEGER NOT NULL,
+        full         INTEGER NOT NULL DEFAULT 10000,
+        problems     TEXT NOT NULL DEFAULT '',
+        indicator_id INTEGER REFERENCES indicator(id) ON DELETE SET NULL,
+        reviewer     TEXT NOT NULL DEFAULT '',
+        position     INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX eval_case_round ON eval_case(round_id);
+    CREATE TABLE eval_export (
+        id          INTEGER PRIMARY KEY,
+        round_id    INTEGER NOT NULL REFERENCES eval_round(id) ON DELETE CASCADE,
+        expert_id   INTEGER NOT NULL REFERENCES eval_expert(id) ON DELETE CASCADE,
+        revision    INTEGER NOT NULL,
+        file_name   TEXT NOT NULL,
+        exported_at TEXT NOT NULL,
+        UNIQUE (round_id, expert_id, revision)
+    );
+    CREATE TABLE eval_export_row (
+        export_id    INTEGER NOT NULL REFERENCES eval_export(id) ON DELETE CASCADE,
+        indicator_id INTEGER NOT NULL REFERENCES indicator(id) ON DELETE CASCADE,
+        points       INTEGER,
+        text         TEXT NOT NULL DEFAULT '',
+        entry        TEXT NOT NULL DEFAULT '',
+        reason       TEXT NOT NULL DEFAULT '',
+        method       TEXT NOT NULL DEFAULT '',
+        evidence     TEXT NOT NULL DEFAULT '',
+        note         TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (export_id, indicator_id)
+    );
+    "#,
 ];
 
 /// The database of one data folder.

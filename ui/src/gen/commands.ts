@@ -7,10 +7,18 @@ import type { ArchiveReport } from './ArchiveReport'
 import type { Assignment } from './Assignment'
 import type { AssignmentFilter } from './AssignmentFilter'
 import type { BackupInfo } from './BackupInfo'
+import type { BonusInput } from './BonusInput'
+import type { BonusItem } from './BonusItem'
 import type { CampaignInfo } from './CampaignInfo'
+import type { CaseFile } from './CaseFile'
+import type { CaseInput } from './CaseInput'
 import type { CollectOptions } from './CollectOptions'
 import type { CollectPreview } from './CollectPreview'
 import type { CompletenessReport } from './CompletenessReport'
+import type { DeductionRule } from './DeductionRule'
+import type { EvalResults } from './EvalResults'
+import type { EvalRound } from './EvalRound'
+import type { EvalRoundInput } from './EvalRoundInput'
 import type { EvidenceAddOptions } from './EvidenceAddOptions'
 import type { EvidenceAddPreview } from './EvidenceAddPreview'
 import type { EvidenceAssign } from './EvidenceAssign'
@@ -21,7 +29,11 @@ import type { EvidenceFilter } from './EvidenceFilter'
 import type { EvidenceItem } from './EvidenceItem'
 import type { EvidenceReview } from './EvidenceReview'
 import type { EvidenceVerifyReport } from './EvidenceVerifyReport'
+import type { Expert } from './Expert'
+import type { ExpertAssignment } from './ExpertAssignment'
+import type { ExpertInput } from './ExpertInput'
 import type { GateKind } from './GateKind'
+import type { GridRow } from './GridRow'
 import type { HandoverManifest } from './HandoverManifest'
 import type { HandoverReport } from './HandoverReport'
 import type { HealthReport } from './HealthReport'
@@ -29,6 +41,8 @@ import type { IndicatorImportPreview } from './IndicatorImportPreview'
 import type { IndicatorTree } from './IndicatorTree'
 import type { LetterSettings } from './LetterSettings'
 import type { LettersExport } from './LettersExport'
+import type { MarkInput } from './MarkInput'
+import type { ModelInput } from './ModelInput'
 import type { NameChoice } from './NameChoice'
 import type { NewCampaign } from './NewCampaign'
 import type { OplogFilter } from './OplogFilter'
@@ -39,7 +53,11 @@ import type { PhaseEventInput } from './PhaseEventInput'
 import type { PhaseInput } from './PhaseInput'
 import type { PhaseKey } from './PhaseKey'
 import type { PhaseMove } from './PhaseMove'
+import type { PickInput } from './PickInput'
+import type { Points } from './Points'
+import type { PointsInput } from './PointsInput'
 import type { ProblemDetail } from './ProblemDetail'
+import type { ProblemDraft } from './ProblemDraft'
 import type { ProblemEdit } from './ProblemEdit'
 import type { ProblemFilter } from './ProblemFilter'
 import type { ProblemInfo } from './ProblemInfo'
@@ -61,6 +79,13 @@ import type { RosterRule } from './RosterRule'
 import type { RosterShortfall } from './RosterShortfall'
 import type { RoundInfo } from './RoundInfo'
 import type { RoundInput } from './RoundInput'
+import type { RuleInput } from './RuleInput'
+import type { ScaleImportOptions } from './ScaleImportOptions'
+import type { ScaleImportPreview } from './ScaleImportPreview'
+import type { ScoreCollectPreview } from './ScoreCollectPreview'
+import type { ScoreGrid } from './ScoreGrid'
+import type { ScoreSheetsExport } from './ScoreSheetsExport'
+import type { ScoringModel } from './ScoringModel'
 import type { SearchHit } from './SearchHit'
 import type { SelfAssessment } from './SelfAssessment'
 import type { SelfAssessmentInput } from './SelfAssessmentInput'
@@ -68,6 +93,7 @@ import type { StatusChange } from './StatusChange'
 import type { SystemInfo } from './SystemInfo'
 import type { TasksImportOptions } from './TasksImportOptions'
 import type { TasksImportPreview } from './TasksImportPreview'
+import type { TrendPoint } from './TrendPoint'
 import type { UndoInfo } from './UndoInfo'
 import type { UnitInfo } from './UnitInfo'
 import type { UnitInput } from './UnitInput'
@@ -75,6 +101,9 @@ import type { UnitSheetsExport } from './UnitSheetsExport'
 import type { UnitStanding } from './UnitStanding'
 import type { UnitTaskSummary } from './UnitTaskSummary'
 import type { UnitsImportPreview } from './UnitsImportPreview'
+import type { VetoHit } from './VetoHit'
+import type { VetoInput } from './VetoInput'
+import type { VetoItem } from './VetoItem'
 import { call, tracked } from '../ipc'
 
 /** Every command: its arguments and its result. */
@@ -158,6 +187,42 @@ export interface Commands {
   remind: { args: { options: RemindOptions }; result: RemindResult }
   list_self_assessments: { args: Record<string, never>; result: Array<SelfAssessment> }
   save_self_assessment: { args: { input: SelfAssessmentInput }; result: SelfAssessment }
+  eval_rounds: { args: Record<string, never>; result: Array<EvalRound> }
+  save_eval_round: { args: { input: EvalRoundInput }; result: EvalRound }
+  delete_eval_round: { args: { id: number }; result: null }
+  eval_experts: { args: Record<string, never>; result: Array<Expert> }
+  save_expert: { args: { input: ExpertInput }; result: Expert }
+  delete_expert: { args: { id: number }; result: null }
+  eval_assignments: { args: { roundId: number }; result: Array<ExpertAssignment> }
+  assign_expert: { args: { roundId: number; expertId: number; indicatorIds: Array<number> }; result: ExpertAssignment }
+  assign_expert_nos: { args: { roundId: number; expertId: number; nos: string }; result: ExpertAssignment }
+  eval_grid: { args: { roundId: number }; result: ScoreGrid }
+  save_mark: { args: { input: MarkInput }; result: GridRow }
+  delete_mark: { args: { roundId: number; indicatorId: number; expertId: number | null }; result: null }
+  pick_mark: { args: { input: PickInput }; result: GridRow }
+  eval_results: { args: { roundId: number }; result: EvalResults }
+  eval_trend: { args: Record<string, never>; result: Array<TrendPoint> }
+  deductions_for_problems: { args: { roundId: number }; result: Array<ProblemDraft> }
+  scoring_model: { args: Record<string, never>; result: ScoringModel }
+  save_scoring_model: { args: { input: ModelInput }; result: ScoringModel }
+  set_indicator_points: { args: { items: Array<PointsInput> }; result: ScoringModel }
+  distribute_points: { args: { total: Points }; result: ScoringModel }
+  save_rules: { args: { indicatorId: number; rules: Array<RuleInput> }; result: Array<DeductionRule> }
+  save_vetoes: { args: { items: Array<VetoInput> }; result: Array<VetoItem> }
+  eval_veto_hits: { args: { roundId: number }; result: Array<VetoHit> }
+  set_veto_hit: { args: { roundId: number; vetoId: number; hit: boolean; note: string }; result: Array<VetoHit> }
+  eval_bonus: { args: { roundId: number }; result: Array<BonusItem> }
+  save_bonus: { args: { input: BonusInput }; result: Array<BonusItem> }
+  delete_bonus: { args: { id: number }; result: null }
+  case_files: { args: { roundId: number }; result: Array<CaseFile> }
+  save_case_file: { args: { input: CaseInput }; result: CaseFile }
+  delete_case_file: { args: { id: number }; result: null }
+  export_score_sheets: { args: { roundId: number; target: string }; result: ScoreSheetsExport }
+  preview_score_collect: { args: { path: string }; result: ScoreCollectPreview }
+  apply_score_collect: { args: { path: string }; result: ScoreCollectPreview }
+  preview_scale_import: { args: { path: string; options: ScaleImportOptions }; result: ScaleImportPreview }
+  apply_scale_import: { args: { path: string; options: ScaleImportOptions }; result: ScaleImportPreview }
+  export_scale: { args: { path: string }; result: string }
   get_health: { args: Record<string, never>; result: HealthReport }
   check_data: { args: { full: boolean }; result: HealthReport }
   repair_data: { args: Record<string, never>; result: HealthReport }
@@ -200,6 +265,11 @@ export const JOB_TITLES: Partial<Record<CommandName, string>> = {
   preview_problems_collect: '读取各单位交回的问题整改表',
   apply_problems_collect: '收回问题整改表',
   export_letters: '生成反馈函',
+  export_score_sheets: '导出专家评分表',
+  preview_score_collect: '读取专家交回的评分表',
+  apply_score_collect: '收回专家评分表',
+  preview_scale_import: '读取分值表',
+  apply_scale_import: '导入分值表',
   backup_now: '备份',
   backup_to_folder: '备份到指定文件夹',
   apply_restore: '从备份恢复',
@@ -293,6 +363,42 @@ export const COMMAND_FUNCTIONS = [
   'remind',
   'listSelfAssessments',
   'saveSelfAssessment',
+  'evalRounds',
+  'saveEvalRound',
+  'deleteEvalRound',
+  'evalExperts',
+  'saveExpert',
+  'deleteExpert',
+  'evalAssignments',
+  'assignExpert',
+  'assignExpertNos',
+  'evalGrid',
+  'saveMark',
+  'deleteMark',
+  'pickMark',
+  'evalResults',
+  'evalTrend',
+  'deductionsForProblems',
+  'scoringModel',
+  'saveScoringModel',
+  'setIndicatorPoints',
+  'distributePoints',
+  'saveRules',
+  'saveVetoes',
+  'evalVetoHits',
+  'setVetoHit',
+  'evalBonus',
+  'saveBonus',
+  'deleteBonus',
+  'caseFiles',
+  'saveCaseFile',
+  'deleteCaseFile',
+  'exportScoreSheets',
+  'previewScoreCollect',
+  'applyScoreCollect',
+  'previewScaleImport',
+  'applyScaleImport',
+  'exportScale',
   'getHealth',
   'checkData',
   'repairData',
@@ -665,6 +771,158 @@ export function listSelfAssessments(): Promise<Array<SelfAssessment>> {
 
 export function saveSelfAssessment(input: SelfAssessmentInput): Promise<SelfAssessment> {
   return call('save_self_assessment', { input })
+}
+
+export function evalRounds(): Promise<Array<EvalRound>> {
+  return call('eval_rounds', {})
+}
+
+/** `input.id` null: a new round. */
+export function saveEvalRound(input: EvalRoundInput): Promise<EvalRound> {
+  return call('save_eval_round', { input })
+}
+
+export function deleteEvalRound(id: number): Promise<null> {
+  return call('delete_eval_round', { id })
+}
+
+export function evalExperts(): Promise<Array<Expert>> {
+  return call('eval_experts', {})
+}
+
+export function saveExpert(input: ExpertInput): Promise<Expert> {
+  return call('save_expert', { input })
+}
+
+export function deleteExpert(id: number): Promise<null> {
+  return call('delete_expert', { id })
+}
+
+export function evalAssignments(roundId: number): Promise<Array<ExpertAssignment>> {
+  return call('eval_assignments', { roundId })
+}
+
+/** Replaces the indicators the expert scores in the round. */
+export function assignExpert(roundId: number, expertId: number, indicatorIds: Array<number>): Promise<ExpertAssignment> {
+  return call('assign_expert', { roundId, expertId, indicatorIds })
+}
+
+/** The same by indicator numbers as the office writes them ("1-40,55", "全部"). */
+export function assignExpertNos(roundId: number, expertId: number, nos: string): Promise<ExpertAssignment> {
+  return call('assign_expert_nos', { roundId, expertId, nos })
+}
+
+/** Per indicator, the experts' marks side by side. */
+export function evalGrid(roundId: number): Promise<ScoreGrid> {
+  return call('eval_grid', { roundId })
+}
+
+/** `input.expertId` null: the office's own mark. Returns the indicator's row again. */
+export function saveMark(input: MarkInput): Promise<GridRow> {
+  return call('save_mark', { input })
+}
+
+export function deleteMark(roundId: number, indicatorId: number, expertId: number | null): Promise<null> {
+  return call('delete_mark', { roundId, indicatorId, expertId })
+}
+
+export function pickMark(input: PickInput): Promise<GridRow> {
+  return call('pick_mark', { input })
+}
+
+export function evalResults(roundId: number): Promise<EvalResults> {
+  return call('eval_results', { roundId })
+}
+
+export function evalTrend(): Promise<Array<TrendPoint>> {
+  return call('eval_trend', {})
+}
+
+/** Drafts for the 整改台账 (inserted by the problem ledger once it exists). */
+export function deductionsForProblems(roundId: number): Promise<Array<ProblemDraft>> {
+  return call('deductions_for_problems', { roundId })
+}
+
+export function scoringModel(): Promise<ScoringModel> {
+  return call('scoring_model', {})
+}
+
+export function saveScoringModel(input: ModelInput): Promise<ScoringModel> {
+  return call('save_scoring_model', { input })
+}
+
+export function setIndicatorPoints(items: Array<PointsInput>): Promise<ScoringModel> {
+  return call('set_indicator_points', { items })
+}
+
+export function distributePoints(total: Points): Promise<ScoringModel> {
+  return call('distribute_points', { total })
+}
+
+export function saveRules(indicatorId: number, rules: Array<RuleInput>): Promise<Array<DeductionRule>> {
+  return call('save_rules', { indicatorId, rules })
+}
+
+export function saveVetoes(items: Array<VetoInput>): Promise<Array<VetoItem>> {
+  return call('save_vetoes', { items })
+}
+
+export function evalVetoHits(roundId: number): Promise<Array<VetoHit>> {
+  return call('eval_veto_hits', { roundId })
+}
+
+export function setVetoHit(roundId: number, vetoId: number, hit: boolean, note: string): Promise<Array<VetoHit>> {
+  return call('set_veto_hit', { roundId, vetoId, hit, note })
+}
+
+export function evalBonus(roundId: number): Promise<Array<BonusItem>> {
+  return call('eval_bonus', { roundId })
+}
+
+export function saveBonus(input: BonusInput): Promise<Array<BonusItem>> {
+  return call('save_bonus', { input })
+}
+
+export function deleteBonus(id: number): Promise<null> {
+  return call('delete_bonus', { id })
+}
+
+export function caseFiles(roundId: number): Promise<Array<CaseFile>> {
+  return call('case_files', { roundId })
+}
+
+export function saveCaseFile(input: CaseInput): Promise<CaseFile> {
+  return call('save_case_file', { input })
+}
+
+export function deleteCaseFile(id: number): Promise<null> {
+  return call('delete_case_file', { id })
+}
+
+/** `target` is a folder (one .xlsx per expert) or a path ending in .zip. */
+export function exportScoreSheets(roundId: number, target: string): Promise<ScoreSheetsExport> {
+  return tracked('export_score_sheets', { roundId, target })
+}
+
+/** `path` is a folder, a .zip or one returned .xlsx. */
+export function previewScoreCollect(path: string): Promise<ScoreCollectPreview> {
+  return tracked('preview_score_collect', { path })
+}
+
+export function applyScoreCollect(path: string): Promise<ScoreCollectPreview> {
+  return tracked('apply_score_collect', { path })
+}
+
+export function previewScaleImport(path: string, options: ScaleImportOptions): Promise<ScaleImportPreview> {
+  return tracked('preview_scale_import', { path, options })
+}
+
+export function applyScaleImport(path: string, options: ScaleImportOptions): Promise<ScaleImportPreview> {
+  return tracked('apply_scale_import', { path, options })
+}
+
+export function exportScale(path: string): Promise<string> {
+  return call('export_scale', { path })
 }
 
 /** Result of the quick check made when the data folder was opened (or of the last check). */

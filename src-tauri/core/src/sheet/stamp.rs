@@ -64,7 +64,23 @@ pub const PROBLEM_SHEETS: StampKind = StampKind {
 };
 
 /// Every kind, for telling a returned file of another kind apart.
-pub const ALL_KINDS: &[StampKind] = &[TASK_SHEETS, PROBLEM_SHEETS];
+pub const ALL_KINDS: &[StampKind] = &[TASK_SHEETS, PROBLEM_SHEETS, EVAL_SHEETS];
+
+/// The per-expert 评分表 of a 模拟评估 round: campaign, round, expert, revision. Written and read
+/// by `evaluation::sheets` through the free functions below (its extra rows name the round and
+/// the expert); listed here so the other collections recognise one picked by mistake.
+pub const EVAL_SHEETS: StampKind = StampKind {
+    sheet: STAMP_SHEET,
+    name: "ShifanEvalStamp",
+    mark: "SHIFAN-EVAL-STAMP",
+    salt: "shifan-eval",
+    fields: &["c", "round", "e", "r"],
+    what: "专家评分表",
+};
+
+/// Name of the very hidden stamp sheet of the task and scoring sheets (its first cell says
+/// which kind).
+pub const STAMP_SHEET: &str = "_shifan_stamp";
 
 impl StampKind {
     /// The check key of `values` (ten hex digits).
@@ -74,8 +90,7 @@ impl StampKind {
             input.push('/');
             input.push_str(&v.to_string());
         }
-        let h = Sha256::digest(input.as_bytes());
-        format!("{h:x}").chars().take(10).collect()
+        check_key(&input)
     }
 
     /// The stamp text: "c=1;u=2;r=3;k=…" (one value per field, in order).
@@ -110,14 +125,7 @@ impl StampKind {
 
     /// The stamp text of a workbook: the stamp sheet, else the defined name.
     pub fn find(&self, grids: &[Grid], bytes: &[u8]) -> Option<String> {
-        for g in grids {
-            for r in 0..g.rows.len().min(5) {
-                if g.text(r, 0) == self.mark && !g.text(r, 1).is_empty() {
-                    return Some(g.text(r, 1).to_string());
-                }
-            }
-        }
-        super::defined_name(bytes, self.name)
+        find(grids, bytes, self.mark, self.name)
     }
 
     /// Whether `g` is a stamp sheet of this kind.
@@ -359,6 +367,79 @@ pub fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String,
         out.push((format!("{file}/{base}"), buf));
     }
     Ok(out)
+}
+
+/// The first 10 hex digits of SHA-256 of `text`: the check key of a stamp.
+pub fn check_key(text: &str) -> String {
+    let h = Sha256::digest(text.as_bytes());
+    format!("{h:x}").chars().take(10).collect()
+}
+
+/// `k=v` fields of a stamp text ("c=1;round=2;e=3;r=1;k=…"), None when it does not parse.
+pub fn fields(s: &str) -> Option<Vec<(String, String)>> {
+    let s = s.trim().trim_matches('"');
+    let mut out = Vec::new();
+    for part in s.split(';') {
+        let (a, b) = part.split_once('=')?;
+        out.push((a.trim().to_string(), b.trim().to_string()));
+    }
+    Some(out)
+}
+
+/// The number in field `key` of parsed stamp fields.
+pub fn number(fields: &[(String, String)], key: &str) -> Option<i64> {
+    fields
+        .iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+/// The text in field `key`.
+pub fn text<'a>(fields: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Add a stamp to a workbook: the very hidden sheet (`mark` and the stamp text in row 1, then
+/// `extra` label/value rows for a human reader) and the defined name `name`.
+pub fn write(
+    book: &mut Book,
+    mark: &str,
+    name: &str,
+    stamp: &str,
+    extra: &[(&str, &str)],
+) -> Result<()> {
+    {
+        let mut ws = book.sheet(STAMP_SHEET)?;
+        ws.text(0, 0, mark, Style::Body)?;
+        ws.text(0, 1, stamp, Style::Body)?;
+        for (i, (k, v)) in extra.iter().enumerate() {
+            ws.text(1 + i as u32, 0, k, Style::Body)?;
+            ws.text(1 + i as u32, 1, v, Style::Body)?;
+        }
+        ws.very_hidden();
+    }
+    book.define_text_name(name, stamp)
+}
+
+/// The stamp text of a workbook: the stamp sheet's cell beside `mark`, else the defined name
+/// `name`.
+pub fn find(grids: &[Grid], bytes: &[u8], mark: &str, name: &str) -> Option<String> {
+    for g in grids {
+        for r in 0..g.rows.len().min(5) {
+            if g.text(r, 0) == mark && !g.text(r, 1).is_empty() {
+                return Some(g.text(r, 1).to_string());
+            }
+        }
+    }
+    super::defined_name(bytes, name)
+}
+
+/// Whether a grid is a stamp sheet of any kind (skipped when looking for the data sheet).
+pub fn is_stamp_sheet(g: &Grid) -> bool {
+    g.name == STAMP_SHEET || g.text(0, 0).starts_with("SHIFAN-")
 }
 
 #[cfg(test)]

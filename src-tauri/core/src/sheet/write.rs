@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{
-    DataValidation, Format, FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet,
-    XlsxError,
+    DataValidation, DataValidationRule, Format, FormatAlign, FormatBorder, ProtectionOptions,
+    Workbook, Worksheet, XlsxError,
 };
 
 use crate::error::{Error, Result};
@@ -298,6 +298,34 @@ impl Sheet<'_> {
                 .and_then(|d| d.set_error_message(format!("只能选择：{}", values.join("、")))),
         )?;
         let r = self.ws.add_data_validation(first, col, last, col, &dv);
+        built(self.what, r.map(|_| ()))
+    }
+
+    /// Only a number between `min` and `max` may be typed into cell (`row`, `col`) (a score
+    /// cell); `title` names it in Excel's prompt and error box.
+    pub fn number_range(
+        &mut self,
+        row: u32,
+        col: u16,
+        (min, max): (f64, f64),
+        title: &str,
+    ) -> Result<()> {
+        let what = self.what;
+        let range = format!(
+            "{} 到 {}",
+            super::format_number(min),
+            super::format_number(max)
+        );
+        let dv = built(
+            what,
+            DataValidation::new()
+                .allow_decimal_number(DataValidationRule::Between(min, max))
+                .set_input_title(title)
+                .and_then(|d| d.set_input_message(format!("请填写 {range} 之间的数")))
+                .and_then(|d| d.set_error_title(title))
+                .and_then(|d| d.set_error_message(format!("只能填写 {range} 之间的数"))),
+        )?;
+        let r = self.ws.add_data_validation(row, col, row, col, &dv);
         built(self.what, r.map(|_| ()))
     }
 
