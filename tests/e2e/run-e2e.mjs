@@ -517,6 +517,7 @@ async function story() {
   await refusedDeleteStory()
   await collectAndUndoStory(exportPath)
   await problemsStory(exportPath)
+  await evaluationStory()
 }
 
 /** Row of the units table for `name`, found through the page's search box. */
@@ -846,6 +847,18 @@ async function collectAndUndoStory(exportPath) {
   check('undo: the 任务分解 is as before the import', back === before, `${back} (expected ${before})`)
 }
 
+// 34: 模拟评估 — the page opens on a campaign with no round yet and says what to do first.
+async function evaluationStory() {
+  await click(await find(css('nav-evaluation')))
+  const t = await waitFor('the 模拟评估 page', async () => {
+    const t = await exec(`return document.querySelector('[data-testid="eval-tabs"], [data-testid="eval-empty"]')?.innerText ?? ''`)
+    return t ? t : null
+  }, { timeout: 20000 }).catch(() => '')
+  check('evaluation: the page opens with its tabs or its first step', t.length > 0, t.slice(0, 200))
+  check('evaluation: no load error', !(await exec(`return !!document.querySelector('[data-testid="eval-load-error"]')`)))
+  await screenshot('34-evaluation')
+}
+
 // 26–33: 问题整改 — the office's 问题清单 in (a new round from its title), the ledger overdue
 // first, a unit's part moved on and 销号 with its history, the 反馈意见整改表, the per-unit
 // 问题整改表 out and back, the 反馈函, 催办, and the 自查自纠 grid.
@@ -855,7 +868,9 @@ async function problemsStory(exportPath) {
   await find(css('rect-empty'), 20000)
   await pickNext(PROBLEMS_FIXTURE)
   await click(await find(css('btn-import-problems')))
-  const pv = await text(await find(css('problems-import-preview'), 30000))
+  await find(css('problems-import-preview'), 30000)
+  // The whole dialog: the summary, the guessed names, the catch-alls and the assumed years.
+  const pv = await exec(`return document.querySelector('[data-testid="problems-import-preview"]')?.closest('.el-dialog')?.innerText ?? ''`)
   check('problems import: a new round named by the title', pv.includes('2023年曾都区法治政府建设示范创建专项督察') && pv.includes('将新建'), pv.slice(0, 300))
   check('problems import: 11 problems, 4 共性', pv.includes('问题 11 个（共性 4、个性 7）'), pv.slice(0, 400))
   check('problems import: the guessed unit is shown with its place', pv.includes('曾都区信访局') && pv.includes('第13行 E列'))
@@ -873,7 +888,8 @@ async function problemsStory(exportPath) {
   await screenshot('27-problems-ledger')
 
   // The first (most overdue) problem: move a part on, then 销号 it.
-  await click((await findAll(`${css('problems-table')} .el-table__body-wrapper tbody tr`))[0])
+  // el-table opens a row on a click inside it (the row element itself is not a click target).
+  await exec(`document.querySelector('[data-testid="problems-table"] .el-table__body-wrapper tbody tr td')?.click()`)
   await find(css('drawer-parts'), 20000)
   const statusBtn = await find('[data-testid^="btn-status-"]')
   await click(statusBtn)
