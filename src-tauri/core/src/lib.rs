@@ -34,6 +34,7 @@ pub mod tasks;
 pub mod text;
 pub mod undo;
 pub mod units;
+pub mod vocabulary;
 pub mod word;
 pub mod workspace;
 

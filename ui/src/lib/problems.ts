@@ -1,10 +1,12 @@
 // Shared words and small helpers of the 问题整改 and 自查自纠 pages.
 import type { ProblemInfo } from '../gen/ProblemInfo'
 
-/** 整改状态 in order (as shifan_core::problems::STATUSES). */
-export const STATUSES = ['待整改', '整改中', '已整改待核验', '已销号'] as const
-export const ROUND_KINDS = ['专项督察', '实地督查', '自查', '模拟评估', '其他'] as const
-export const RATINGS = ['达标', '基本达标', '未达标', '不适用'] as const
+import { PROBLEM_STATUSES, ROUND_KINDS, SELF_RATINGS } from '../gen/vocabulary'
+
+/** 整改状态 in order, 督察轮次的类型 and 自查评价: generated from the core's lists. */
+export const STATUSES = PROBLEM_STATUSES
+export { ROUND_KINDS }
+export const RATINGS = SELF_RATINGS
 
 /** Element Plus tag type of a status. */
 export function statusType(s: string): 'info' | 'warning' | 'primary' | 'success' {

@@ -1,8 +1,8 @@
 // 单位: what the unit form and the delete confirmation need to know.
 import type { UnitInfo } from '../gen/UnitInfo'
 
-/** Unit kinds, as shifan_core::units::KINDS (the database accepts only these). */
-export const UNIT_KINDS = ['行政执法单位', '非行政执法单位', '乡镇街道', '其他'] as const
+/** Unit kinds, generated from shifan_core::units::KINDS (the database accepts only these). */
+export { UNIT_KINDS } from '../gen/vocabulary'
 
 /** Aliases as saved: trimmed, without blanks, repeats or the unit's own name. */
 export function cleanAliases(aliases: string[], name: string): string[] {
