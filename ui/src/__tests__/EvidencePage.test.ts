@@ -51,15 +51,16 @@ async function selectRows(testid: string, rows: number[]) {
   }
 }
 /**
- * Opens the select `testid` and clicks its option `label`: several selects list the same units
- * and indicators, so only the open dropdown's options count.
+ * Opens the select `testid` and clicks its option that starts with `label` (an indicator's
+ * option ends with its completeness badge): several selects list the same units and
+ * indicators, so only that select's options count.
  */
 async function chooseOption(testid: string, label: string) {
   el(testid).click()
   await settle()
   const listId = el(testid).querySelector('[aria-controls]')?.getAttribute('aria-controls')
   const list = listId ? document.getElementById(listId) : null
-  const option = [...(list ?? document).querySelectorAll('.el-select-dropdown__item')].find((o) => o.textContent?.trim() === label)
+  const option = [...(list ?? document).querySelectorAll('.el-select-dropdown__item')].find((o) => o.textContent?.trim().startsWith(label))
   ;(option as HTMLElement).click()
   await settle()
 }
@@ -104,6 +105,11 @@ describe('佐证材料 page', () => {
     await chooseOption('filter-unit', '区司法局')
     expect(api.listEvidence).toHaveBeenLastCalledWith(expect.objectContaining({ status: '退回', unitId: 1 }))
     await chooseOption('filter-indicator', '指标27 重大行政决策事项目录向社会公布')
+    // The indicator options carry their completeness.
+    const listId = el('filter-indicator').querySelector('[aria-controls]')?.getAttribute('aria-controls') ?? ''
+    const options = [...document.getElementById(listId)!.querySelectorAll('.el-select-dropdown__item')].map((o) => o.textContent?.trim())
+    expect(options).toContain('指标3 建立权责清单动态调整机制尚无材料')
+    expect(options).toContain('指标15 行政规范性文件合法性审核齐全')
     expect(api.listEvidence).toHaveBeenLastCalledWith(expect.objectContaining({ indicatorId: 127, unitId: 1, status: '退回' }))
 
     vi.useFakeTimers()
@@ -164,6 +170,22 @@ describe('佐证材料 page', () => {
 
     await click('btn-approve')
     expect(api.reviewEvidence).toHaveBeenLastCalledWith({ ids: [1], decision: 'approve', reason: '' })
+  })
+
+  it('removes an item only after the user confirms', async () => {
+    vi.mocked(api.removeEvidence).mockResolvedValue(1)
+    await mountPage()
+    ;(document.querySelector('[data-testid="evidence-table"] .el-table__body .el-table__row td:nth-child(2)') as HTMLElement).click()
+    await settle()
+    await click('btn-remove-evidence')
+    expect(document.querySelector('.el-message-box')?.textContent).toContain('删除“重大行政决策事项目录”')
+    ;(Array.from(document.querySelectorAll('.el-message-box button')).find((b) => b.textContent?.trim() === '取消') as HTMLElement).click()
+    await settle()
+    expect(api.removeEvidence).not.toHaveBeenCalled()
+    await click('btn-remove-evidence')
+    const boxes = document.querySelectorAll('.el-message-box')
+    ;(Array.from(boxes[boxes.length - 1].querySelectorAll('button')).find((b) => b.textContent?.trim() === '删除') as HTMLElement).click()
+    await vi.waitFor(() => expect(api.removeEvidence).toHaveBeenCalledWith([1]))
   })
 
   it('saves an edit of the item’s title, 形成日期 and 文号', async () => {

@@ -104,7 +104,7 @@ export function createEvidenceStore(units: () => UnitInfo[], assignments: () => 
       const lead = a.leads[0].id
       const n = 1 + (i % 3)
       for (let k = 0; k < n; k++) {
-        const base = a.evidence[k] ?? `${a.text.slice(0, 14)}${KINDS[(i + k) % KINDS.length]}`
+        const base = `2023年${a.text.replace(/[，。；].*$/, '').slice(0, 12)}${a.evidence[k] ?? KINDS[(i + k) % KINDS.length]}`
         const it = add(base, lead, [match(a, k ? `文件名“${a.no}-”` : `文件夹名“指标${a.no}”`)])
         if ((i + k) % 3 === 0) Object.assign(it, { status: '已通过', reviewer: '演示用户', reviewedAt: '2023-05-20T10:00:00+08:00' })
         if ((i + k) % 7 === 5)
@@ -249,7 +249,7 @@ export function createEvidenceStore(units: () => UnitInfo[], assignments: () => 
       const mine = items.filter((i) => i.indicators.some((m) => m.indicatorId === a.indicatorId))
       const approved = mine.filter((i) => i.status === '已通过').length
       const required = a.evidence.map((text) => {
-        const hit = mine.find((i) => i.title === text || i.title.includes(text.slice(0, 6)))
+        const hit = mine.find((i) => i.title.includes(text))
         return { text, evidenceId: hit?.id ?? null, evidenceTitle: hit?.title ?? '', evidenceStatus: hit?.status ?? '' }
       })
       const need = Math.max(1, required.length)
