@@ -226,7 +226,7 @@ describe('佐证材料 page', () => {
     expect(text('evidence-add-groups')).toContain('按名称识别')
     const files = text('evidence-add-files')
     expect(files).toContain('本次重复')
-    expect(files).toContain('同：区司法局.zip/指标27/目录.pdf')
+    expect(files).toContain('与“区司法局.zip/指标27/目录.pdf”内容相同')
     expect(files).toContain('名称中没有指标序号')
 
     await chooseOption('evidence-add-unit', '区公安分局')
