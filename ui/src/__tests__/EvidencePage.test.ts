@@ -322,6 +322,23 @@ describe('佐证材料 page', () => {
     await vi.waitFor(() => expect(text('verify-problems')).toContain('已重新关联'))
   })
 
+  it('searches indicators, units and items by a two-character word and opens what it found', async () => {
+    vi.mocked(api.search).mockResolvedValue([
+      { kind: 'indicator', kindLabel: '指标', id: 130, title: '指标30 行政复议体制改革', detail: '五、矛盾纠纷化解', snippet: '行政复议' },
+      { kind: 'evidence', kindLabel: '佐证材料', id: 3, title: '行政复议案件办理台账', detail: '区司法局', snippet: '行政复议' },
+    ])
+    await mountPage()
+    await type('evidence-search', '复议')
+    el('evidence-search').dispatchEvent(new KeyboardEvent('keyup', { key: 'Enter' }))
+    await settle()
+    expect(api.search).toHaveBeenCalledWith('复议')
+    expect(text('search-hits')).toContain('指标30 行政复议体制改革')
+    await click('hit-evidence-3')
+    expect(api.evidenceDetail).toHaveBeenCalledWith(3)
+    await click('hit-indicator-130')
+    expect(api.listEvidence).toHaveBeenLastCalledWith(expect.objectContaining({ queue: false, indicatorId: 130 }))
+  })
+
   it('says what to do when the library is empty', async () => {
     vi.mocked(api.listEvidence).mockResolvedValue([])
     await mountPage()
