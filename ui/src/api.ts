@@ -50,6 +50,11 @@ export const UNIT_SHEETS_ZIP_DEFAULT_NAME = '各单位工作表.zip'
 
 export const HANDOVER_FILTERS: FileFilter[] = [{ name: '示范创建工作台交接文件', extensions: ['shifan'] }]
 
+export const EVIDENCE_FILTERS: FileFilter[] = [
+  { name: '佐证材料（文件或压缩包）', extensions: ['pdf', 'jpg', 'jpeg', 'png', 'gif', 'bmp', 'tif', 'tiff', 'doc', 'docx', 'xls', 'xlsx', 'ofd', 'zip', 'rar', '7z'] },
+  { name: '所有文件', extensions: ['*'] },
+]
+
 export const BACKUP_FILE_FILTERS: FileFilter[] = [{ name: '备份文件', extensions: ['db'] }]
 
 /**
@@ -75,6 +80,19 @@ export async function pickOpenFile(filters: FileFilter[]): Promise<string | null
   try {
     const picked = await open({ multiple: false, directory: false, filters })
     return typeof picked === 'string' ? picked : null
+  } catch (e) {
+    throw toApiError(e)
+  }
+}
+
+/** Asks for one or more existing files; an empty list when the user cancels. */
+export async function pickOpenFiles(filters: FileFilter[]): Promise<string[]> {
+  const seam = takeTestPick()
+  if (seam) return seam.path ? [seam.path] : []
+  try {
+    const picked = await open({ multiple: true, directory: false, filters })
+    if (Array.isArray(picked)) return picked.filter((p): p is string => typeof p === 'string')
+    return typeof picked === 'string' ? [picked] : []
   } catch (e) {
     throw toApiError(e)
   }

@@ -1,6 +1,7 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
 
 import EvaluationPage from './views/EvaluationPage.vue'
+import EvidencePage from './views/EvidencePage.vue'
 import IndicatorsPage from './views/IndicatorsPage.vue'
 import OplogPage from './views/OplogPage.vue'
 import OverviewPage from './views/OverviewPage.vue'
@@ -29,6 +30,7 @@ const pages: Record<string, RouteRecordRaw['component']> = {
   '/indicators': IndicatorsPage,
   '/tasks': TasksPage,
   '/units': UnitsPage,
+  '/evidence': EvidencePage,
   '/self-check': SelfCheckPage,
   '/rectification': RectificationPage,
   '/settings': SettingsPage,

@@ -72,12 +72,17 @@ describe('app frame', () => {
     expect(w.find('[data-testid="nav-settings"]').exists()).toBe(true)
   })
 
-  it('says unfinished pages are under construction, without made-up content', async () => {
+  it('opens the 佐证材料 page from the navigation', async () => {
     vi.mocked(api.appStatus).mockResolvedValue(status(campaign()))
+    vi.mocked(api.listUnits).mockResolvedValue([])
+    vi.mocked(api.listEvidence).mockResolvedValue([])
+    vi.mocked(api.evidenceCompleteness).mockResolvedValue({
+      indicators: [], units: [], aspects: [], complete: 0, partial: 0, none: 0,
+      items: 0, approved: 0, pending: 0, returned: 0, queue: 0, summary: '还没有佐证材料。',
+    })
     const { w } = await mountApp('/evidence')
-    const page = w.get('[data-testid="page-under-construction"]')
-    expect(page.text()).toContain('佐证材料')
-    expect(page.text()).toContain('该功能正在建设中，将在后续版本提供。')
+    expect(w.find('[data-testid="page-under-construction"]').exists()).toBe(false)
+    expect(w.get('[data-testid="evidence-empty"]').text()).toContain('添加材料')
   })
 
   it('shows the campaign on the overview with its real data', async () => {

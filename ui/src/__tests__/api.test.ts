@@ -154,6 +154,18 @@ describe('api.ts, the backend seam', () => {
     expect(open).toHaveBeenCalledWith({ multiple: false, directory: true })
   })
 
+  it('picks several evidence files through the test seam or a multiple-file dialog', async () => {
+    window.__SHIFAN_TEST_PICK__ = ['C:\\收件\\区司法局.zip', null]
+    expect(await api.pickOpenFiles(api.EVIDENCE_FILTERS)).toEqual(['C:\\收件\\区司法局.zip'])
+    expect(await api.pickOpenFiles(api.EVIDENCE_FILTERS)).toEqual([]) // a cancelled pick
+    expect(open).not.toHaveBeenCalled()
+    vi.mocked(open).mockResolvedValue(['C:\\a.pdf', 'C:\\b.jpg'])
+    expect(await api.pickOpenFiles(api.EVIDENCE_FILTERS)).toEqual(['C:\\a.pdf', 'C:\\b.jpg'])
+    expect(open).toHaveBeenCalledWith({ multiple: true, directory: false, filters: api.EVIDENCE_FILTERS })
+    vi.mocked(open).mockResolvedValue(null)
+    expect(await api.pickOpenFiles(api.EVIDENCE_FILTERS)).toEqual([])
+  })
+
   it('passes the backend error {kind, message} through unchanged', async () => {
     const message = '文件“a.xlsx”，工作表“指标体系”：\n第 3 行 C 列：指标内容为空。'
     mockIPC(() => {

@@ -27,6 +27,13 @@ import type { RecoveryReport } from '../gen/RecoveryReport'
 import type { RecoveryStatus } from '../gen/RecoveryStatus'
 import { createUnitsStore } from './units'
 import { createProblemsStore } from './problems'
+import { createEvidenceStore } from './evidence'
+import type { ArchivePlan } from '../gen/ArchivePlan'
+import type { EvidenceAddOptions } from '../gen/EvidenceAddOptions'
+import type { EvidenceAssign } from '../gen/EvidenceAssign'
+import type { EvidenceEdit } from '../gen/EvidenceEdit'
+import type { EvidenceFilter } from '../gen/EvidenceFilter'
+import type { EvidenceReview } from '../gen/EvidenceReview'
 import type { LetterSettings } from '../gen/LetterSettings'
 import type { PartEdit } from '../gen/PartEdit'
 import type { ProblemEdit } from '../gen/ProblemEdit'
@@ -206,6 +213,10 @@ export function installMockIpc(): void {
     () => u.units,
     () => u.listAssignments({ aspect: null, unitId: null, unassignedOnly: false }),
   )
+  const ev = createEvidenceStore(
+    () => u.units,
+    () => u.listAssignments({ aspect: null, unitId: null, unassignedOnly: false }),
+  )
   const hasCampaign = () => active() ?? fail('notFound', '尚未创建创建项目。')
 
   mockIPC((cmd, payload) => {
@@ -345,8 +356,49 @@ export function installMockIpc(): void {
         return pr.selfAssessments()
       case 'save_self_assessment':
         return pr.saveSelfAssessment(args.input as SelfAssessmentInput)
-      case 'plugin:dialog|open':
+      case 'preview_evidence_add':
+      case 'apply_evidence_add':
+        hasCampaign()
+        return ev.addPreview(args.paths as string[], args.options as EvidenceAddOptions, cmd === 'apply_evidence_add')
+      case 'list_evidence':
+        hasCampaign()
+        return ev.list(args.filter as EvidenceFilter)
+      case 'evidence_detail':
+        return ev.detail(args.id as number)
+      case 'update_evidence':
+        return ev.update(args.id as number, args.edit as EvidenceEdit)
+      case 'assign_evidence':
+        return ev.assign(args.input as EvidenceAssign)
+      case 'unassign_evidence':
+        return ev.assign(args.input as EvidenceAssign, true)
+      case 'review_evidence':
+        return ev.review(args.input as EvidenceReview)
+      case 'remove_evidence':
+        return ev.remove(args.ids as number[])
+      case 'evidence_completeness':
+        hasCampaign()
+        return ev.completeness()
+      case 'export_return_list':
+        return args.path
+      case 'verify_evidence':
+        return ev.verify()
+      case 'relink_evidence':
+        return { hash: args.hash, items: 1, message: '已重新关联 1 份材料的文件。' }
+      case 'archive_plan':
+        return ev.archivePlan()
+      case 'export_archive':
+        return ev.exportArchive(args.target as string, args.plan as ArchivePlan)
+      case 'evidence_file':
+        return ev.file(args.id as number)
+      case 'search':
+        return ev.search(args.query as string)
+      case 'plugin:dialog|open': {
+        const o = (args.options ?? {}) as { multiple?: boolean; directory?: boolean }
+        // 添加佐证材料 picks several files: one unit's zip as Windows makes it.
+        if (o.multiple) return ['C:\\Users\\演示用户\\Downloads\\区司法局.zip']
+        if (o.directory && /evidence/.test(location.hash)) return 'C:\\Users\\演示用户\\Downloads\\区公安分局佐证材料'
         return 'C:\\Users\\演示用户\\Documents\\市县法治政府建设示范指标体系.xlsx'
+      }
       case 'plugin:dialog|save':
         return 'C:\\Users\\演示用户\\Documents\\指标体系表.xlsx'
       default:

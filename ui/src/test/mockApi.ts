@@ -2,4 +2,4 @@
 // wrapper (gen/commands.ts) and the file dialogs of api.ts.
 import { COMMAND_FUNCTIONS } from '../gen/commands'
 
-export const BACKEND_FUNCTIONS = [...COMMAND_FUNCTIONS, 'pickFolder', 'pickOpenFile', 'pickSavePath'] as const
+export const BACKEND_FUNCTIONS = [...COMMAND_FUNCTIONS, 'pickFolder', 'pickOpenFile', 'pickOpenFiles', 'pickSavePath'] as const
