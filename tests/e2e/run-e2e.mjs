@@ -518,6 +518,7 @@ async function story() {
   await collectAndUndoStory(exportPath)
   await problemsStory(exportPath)
   await evaluationStory()
+  await evidenceStory()
 }
 
 /** Row of the units table for `name`, found through the page's search box. */
@@ -845,6 +846,31 @@ async function collectAndUndoStory(exportPath) {
     return t === before ? t : null
   }).catch(async () => text(await find(css('tasks-count'))))
   check('undo: the 任务分解 is as before the import', back === before, `${back} (expected ${before})`)
+}
+
+// 35–37: 佐证材料 — a unit's Windows zip (GBK names) counted in the preview, added, listed,
+// and the 齐全情况 of the indicators.
+async function evidenceStory() {
+  await click(await find(css('nav-evidence')))
+  await find(`${css('evidence-empty')}, ${css('evidence-table')}`, 20000)
+  await pickNext(path.join(ROOT, 'tests/fixtures/evidence/区司法局-佐证材料.zip'))
+  await click(await find(css('btn-add-evidence')))
+  await click(await find(css('add-evidence-zip')))
+  const counts = await text(await find(css('evidence-add-counts'), 30000))
+  check('evidence: the preview counts the files of the zip', /\d/.test(counts), counts.slice(0, 200))
+  const groups = await text(await find(css('evidence-add-groups')))
+  check('evidence: the zip is taken as 区司法局’s package', groups.includes('区司法局'), groups.slice(0, 200))
+  await screenshot('35-evidence-add')
+  await click(await find(css('btn-apply-evidence-add')))
+  const rows = await waitFor('the added items', async () => {
+    const r = await tableRows('evidence-table')
+    return r.length ? r : null
+  }, { timeout: 30000 }).catch(() => [])
+  check('evidence: the added items are listed', rows.length > 0, `${rows.length} rows`)
+  await screenshot('36-evidence-list')
+  await clickText('.el-tabs__item', '齐全情况', { includes: true })
+  await find(css('completeness-view'), 20000)
+  await screenshot('37-evidence-completeness')
 }
 
 // 34: 模拟评估 — the page opens on a campaign with no round yet and says what to do first.

@@ -1,7 +1,7 @@
 // Small helpers of the 佐证材料 page: statuses, sizes and indicator labels as users read them.
 import type { EvidenceMatch } from '../gen/EvidenceMatch'
 
-export const EVIDENCE_STATUSES = ['待审核', '已通过', '退回'] as const
+export { EVIDENCE_STATUSES } from '../gen/vocabulary'
 export const EVIDENCE_CATEGORIES = ['记录', '审核', '公示'] as const
 export const EVIDENCE_METHODS = ['材料查证', '网络检索', '案卷评查'] as const
 
