@@ -12,6 +12,7 @@ pub mod atomic;
 pub mod backup;
 pub mod campaign;
 pub mod chart;
+pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod evaluation;
