@@ -42,6 +42,7 @@ fn main() {
             shifan_core::tasks::import::TasksImportOptions {
                 strict: false,
                 create_units: true,
+                ..Default::default()
             },
         ),
         &q,

@@ -184,7 +184,7 @@ impl fmt::Display for Points {
         let frac = a % SCALE as u64;
         if frac == 0 {
             write!(f, "{sign}{whole}")
-        } else if frac % 10 == 0 {
+        } else if frac.is_multiple_of(10) {
             write!(f, "{sign}{whole}.{}", frac / 10)
         } else {
             write!(f, "{sign}{whole}.{frac:02}")

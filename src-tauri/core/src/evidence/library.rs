@@ -654,11 +654,10 @@ impl Workspace {
         }
         if let Some(u) = text(&edit.url) {
             let lower = u.to_lowercase();
-            if !u.is_empty()
-                && !(lower.starts_with("http://")
-                    || lower.starts_with("https://")
-                    || lower.starts_with("www."))
-            {
+            let web = lower.starts_with("http://")
+                || lower.starts_with("https://")
+                || lower.starts_with("www.");
+            if !(u.is_empty() || web) {
                 return Err(Error::Invalid(format!(
                     "网址“{u}”应以 http:// 或 https:// 开头。"
                 )));

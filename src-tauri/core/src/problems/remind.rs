@@ -208,7 +208,7 @@ impl Workspace {
             String::new()
         } else {
             let mut late = late;
-            late.sort_by(|a, b| b.overdue_count.cmp(&a.overdue_count));
+            late.sort_by_key(|p| std::cmp::Reverse(p.overdue_count));
             let mut t = format!(
                 "【催办】截至{}，以下{}个单位的督察问题整改已超过时限：",
                 day_text(today),
