@@ -233,3 +233,134 @@ fn tasks_alone_show_the_assignment_share() {
     assert_eq!(a.total, 100);
     assert!(d.problems.is_none());
 }
+
+/// The text of a .docx body, tags removed.
+fn docx_text(path: &std::path::Path) -> String {
+    let xml = shifan_tests::xlsx_part(path, "word/document.xml");
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in xml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn media_count(path: &std::path::Path) -> usize {
+    let f = std::fs::File::open(path).expect("open");
+    let z = zip::ZipArchive::new(f).expect("zip");
+    z.file_names()
+        .filter_map(|n| n.ok())
+        .filter(|n| n.starts_with("word/media/") && n.ends_with(".png"))
+        .count()
+}
+
+struct CancelAfter {
+    seen: std::sync::atomic::AtomicU64,
+    after: u64,
+    cancel: shifan_core::progress::Cancel,
+}
+
+impl shifan_core::progress::Progress for CancelAfter {
+    fn report(&self, _: u64, _: u64, _: &str) {
+        if self.seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 >= self.after {
+            self.cancel.cancel();
+        }
+    }
+}
+
+#[test]
+fn the_report_carries_the_dashboard_figures_tables_and_charts() {
+    let (d, mut ws) = shifan_tests::fresh();
+    shifan_core::demo::create(&mut ws).expect("demo");
+    let today = day("2031-01-01");
+    let dash = ws.dashboard(today).expect("dashboard");
+    let path = d.path().join("报告.docx");
+    let r = ws
+        .export_report(&path, today, &shifan_core::Job::quiet())
+        .expect("report");
+    let text = docx_text(&path);
+    assert!(text.contains("工作进展情况报告"), "{text}");
+    assert!(text.contains("2031年1月1日"));
+    let a = dash.assigned.expect("assigned");
+    assert!(text.contains(&format!(
+        "{} 项指标中已有 {} 项明确牵头单位",
+        a.total, a.done
+    )));
+    let p = dash.problems.as_ref().expect("problems");
+    assert!(text.contains(&format!(
+        "督察发现问题 {} 项，已整改 {} 项，尚未完成 {} 项，其中逾期 {} 项",
+        p.total, p.done, p.open, p.overdue
+    )));
+    let e = dash.evaluation.as_ref().expect("evaluation");
+    assert!(
+        text.contains(&format!("{} 分（满分 {}）", e.score.expect("score"), e.max))
+            || text.contains(&format!("{}分（满分 {}）", e.score.expect("score"), e.max))
+    );
+    // One row per aspect, the top risks by number, the longest-overdue problem.
+    for x in &dash.aspects {
+        assert!(text.contains(&x.aspect), "{}", x.aspect);
+    }
+    for risk in dash.risks.iter().take(10) {
+        assert!(text.contains(&format!("第{}项", risk.no)), "{}", risk.no);
+    }
+    let worst = dash.units.first().expect("a unit");
+    assert!(text.contains(&worst.unit_name));
+    let overdue = ws
+        .list_problems(&ProblemFilter {
+            today: Some("2031-01-01".into()),
+            overdue_only: Some(true),
+            ..ProblemFilter::default()
+        })
+        .expect("overdue");
+    let longest = overdue
+        .iter()
+        .max_by_key(|p| (p.overdue_days, std::cmp::Reverse(p.id)))
+        .expect("overdue problem");
+    assert!(text.contains(&longest.description));
+    assert_eq!(r.sections.len(), 5, "{:?}", r.sections);
+    assert_eq!(media_count(&path) as i64, r.charts);
+    assert_eq!(r.charts, 3);
+    assert!(text.contains("特此报告"));
+}
+
+#[test]
+fn a_cancelled_report_leaves_the_old_file_and_a_new_campaign_still_gets_one() {
+    let (d, mut ws) = shifan_tests::fresh();
+    shifan_core::demo::create(&mut ws).expect("demo");
+    let path = d.path().join("报告.docx");
+    std::fs::write(&path, b"old").expect("old");
+    for after in 1..=4 {
+        let cancel = shifan_core::progress::Cancel::new();
+        let p = CancelAfter {
+            seen: Default::default(),
+            after,
+            cancel: cancel.clone(),
+        };
+        let r = ws.export_report(&path, day("2031-01-01"), &shifan_core::Job::new(&p, cancel));
+        assert!(
+            matches!(r, Err(shifan_core::Error::Cancelled)),
+            "{after}: {r:?}"
+        );
+        assert_eq!(std::fs::read(&path).expect("read"), b"old");
+    }
+    // Nothing beside the old file (no temp file left behind).
+    let mut names: Vec<String> = std::fs::read_dir(d.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["报告.docx", "数据 文件夹"]);
+
+    let (d2, ws2) = shifan_tests::with_demo_campaign();
+    let p2 = d2.path().join("空.docx");
+    let r = ws2
+        .export_report(&p2, day("2023-06-01"), &shifan_core::Job::quiet())
+        .expect("report of an empty campaign");
+    assert_eq!(r.charts, 0);
+    assert!(docx_text(&p2).contains("暂无可报告的进展"));
+}

@@ -83,6 +83,13 @@ enum Cmd {
         #[arg(long)]
         today: Option<String>,
     },
+    /// 生成创建工作进展情况报告（.docx，公文格式，含图表）。
+    Report {
+        file: PathBuf,
+        /// 按该日期统计（默认今天）。
+        #[arg(long)]
+        today: Option<String>,
+    },
     /// 创建阶段：宣传动员、自查自纠、整改提升、模拟评估、集中申报、迎接验收。
     Phases {
         #[command(subcommand)]
@@ -529,6 +536,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
         Cmd::Tasks { cmd } => tasks::tasks(&mut ws, cmd)?,
         Cmd::Phases { cmd } => phases::phases(&mut ws, cmd)?,
         Cmd::Dashboard { today } => overview::dashboard(&ws, today)?,
+        Cmd::Report { file, today } => overview::report(&ws, file, today)?,
         Cmd::Evidence { cmd } => evidence::evidence(&mut ws, cmd)?,
         Cmd::Search { text } => evidence::search(&ws, &text)?,
         Cmd::Rounds { cmd } => problems::rounds(&mut ws, cmd)?,

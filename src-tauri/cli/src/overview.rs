@@ -68,3 +68,21 @@ pub fn dashboard(ws: &Workspace, today: Option<String>) -> Result<Out, Error> {
     let t = text(&d);
     Ok(out(&d, t))
 }
+
+pub fn report(
+    ws: &Workspace,
+    file: std::path::PathBuf,
+    today: Option<String>,
+) -> Result<Out, Error> {
+    let bar = crate::job::Bar::start();
+    let r = ws.export_report(&file, today_of(today.as_deref())?, &bar.job())?;
+    drop(bar);
+    let t = format!(
+        "已生成创建工作进展情况报告：{}（截至 {}，{} 个部分，{} 张图表）",
+        r.path,
+        r.today,
+        r.sections.len(),
+        r.charts
+    );
+    Ok(out(&r, t))
+}

@@ -29,6 +29,7 @@ pub mod pipeline;
 pub mod problems;
 pub mod progress;
 pub mod recovery;
+pub mod report;
 pub mod sheet;
 pub mod store;
 pub mod tasks;
