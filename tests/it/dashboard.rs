@@ -364,3 +364,27 @@ fn a_cancelled_report_leaves_the_old_file_and_a_new_campaign_still_gets_one() {
     assert_eq!(r.charts, 0);
     assert!(docx_text(&p2).contains("暂无可报告的进展"));
 }
+
+#[test]
+fn the_summary_image_is_a_phone_width_png_of_the_headline_figures() {
+    let (d, mut ws) = shifan_tests::fresh();
+    shifan_core::demo::create(&mut ws).expect("demo");
+    let today = day("2031-01-01");
+    let dash = ws.dashboard(today).expect("dashboard");
+    let path = d.path().join("一图读懂.png");
+    let r = ws.export_summary_image(&path, today).expect("image");
+    let png = std::fs::read(&path).expect("read");
+    assert_eq!(&png[1..4], b"PNG");
+    let be = |i: usize| u32::from_be_bytes([png[i], png[i + 1], png[i + 2], png[i + 3]]);
+    assert_eq!((be(16), be(20)), (1080, r.height));
+    // Every headline but the phase (drawn apart) is a card; the SVG names the worst unit.
+    assert_eq!(r.figures as usize, dash.headlines().len() - 1);
+    let (svg, _) = shifan_core::summary::svg(&dash);
+    let worst = dash
+        .units
+        .iter()
+        .find(|u| u.overdue > 0)
+        .expect("overdue unit");
+    assert!(svg.contains(&worst.unit_name));
+    assert!(svg.contains(&dash.phase.as_ref().expect("phase").label));
+}

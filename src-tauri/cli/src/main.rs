@@ -90,6 +90,13 @@ enum Cmd {
         #[arg(long)]
         today: Option<String>,
     },
+    /// 生成一图读懂（.png，适合发到微信群）：当前阶段、主要数据、逾期较多的单位。
+    SummaryImage {
+        file: PathBuf,
+        /// 按该日期统计（默认今天）。
+        #[arg(long)]
+        today: Option<String>,
+    },
     /// 创建阶段：宣传动员、自查自纠、整改提升、模拟评估、集中申报、迎接验收。
     Phases {
         #[command(subcommand)]
@@ -537,6 +544,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
         Cmd::Phases { cmd } => phases::phases(&mut ws, cmd)?,
         Cmd::Dashboard { today } => overview::dashboard(&ws, today)?,
         Cmd::Report { file, today } => overview::report(&ws, file, today)?,
+        Cmd::SummaryImage { file, today } => overview::summary_image(&ws, file, today)?,
         Cmd::Evidence { cmd } => evidence::evidence(&mut ws, cmd)?,
         Cmd::Search { text } => evidence::search(&ws, &text)?,
         Cmd::Rounds { cmd } => problems::rounds(&mut ws, cmd)?,

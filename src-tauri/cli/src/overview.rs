@@ -86,3 +86,16 @@ pub fn report(
     );
     Ok(out(&r, t))
 }
+
+pub fn summary_image(
+    ws: &Workspace,
+    file: std::path::PathBuf,
+    today: Option<String>,
+) -> Result<Out, Error> {
+    let r = ws.export_summary_image(&file, today_of(today.as_deref())?)?;
+    let t = format!(
+        "已生成一图读懂：{}（{}×{} 像素，{} 项数据）",
+        r.path, r.width, r.height, r.figures
+    );
+    Ok(out(&r, t))
+}

@@ -32,6 +32,7 @@ pub mod recovery;
 pub mod report;
 pub mod sheet;
 pub mod store;
+pub mod summary;
 pub mod tasks;
 pub mod text;
 pub mod undo;
