@@ -388,3 +388,78 @@ fn the_summary_image_is_a_phone_width_png_of_the_headline_figures() {
     assert!(svg.contains(&worst.unit_name));
     assert!(svg.contains(&dash.phase.as_ref().expect("phase").label));
 }
+
+#[test]
+fn the_package_holds_the_archive_self_table_report_and_index_in_a_folder_or_a_zip() {
+    let (d, mut ws) = shifan_tests::fresh();
+    shifan_core::demo::create(&mut ws).expect("demo");
+    let today = day("2031-01-01");
+    let q = shifan_core::Job::quiet();
+    let zip_path = d.path().join("申报材料.zip");
+    let r = ws
+        .export_package(&zip_path, today, &q)
+        .expect("zip package");
+    let f = std::fs::File::open(&zip_path).expect("open");
+    let z = zip::ZipArchive::new(f).expect("zip");
+    let names: Vec<String> = z
+        .file_names()
+        .filter_map(|n| n.ok().map(String::from))
+        .collect();
+    for top in [
+        shifan_core::package::INDEX,
+        shifan_core::package::SELF_TABLE,
+        shifan_core::package::REPORT,
+    ] {
+        assert!(names.iter().any(|n| n == top), "{top} in {names:?}");
+    }
+    let archive = format!("{}/", shifan_core::package::ARCHIVE_DIR);
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with(&archive) && n.ends_with("总目录.xlsx"))
+    );
+    assert_eq!(r.entries.len(), 4);
+
+    // The folder form: the same files; the self table lists every indicator with its rating.
+    let dir = d.path().join("申报材料");
+    ws.export_package(&dir, today, &q).expect("folder package");
+    let sheet = shifan_tests::xlsx_part(
+        &dir.join(shifan_core::package::SELF_TABLE),
+        "xl/sharedStrings.xml",
+    );
+    let sa = ws.list_self_assessments().expect("self");
+    let rated = sa.iter().find(|a| !a.rating.is_empty()).expect("rated");
+    assert!(sheet.contains(&rated.text));
+    let index = docx_text(&dir.join(shifan_core::package::INDEX));
+    assert!(index.contains(shifan_core::package::REPORT) && index.contains("自查评价表"));
+    let report = docx_text(&dir.join(shifan_core::package::REPORT));
+    assert!(report.contains("2031年1月1日"));
+
+    // Cancelled at any step: nothing new beside the targets.
+    let before: Vec<_> = std::fs::read_dir(d.path())
+        .expect("dir")
+        .map(|e| e.expect("e").file_name())
+        .collect();
+    for after in [1, 5, 20, 60] {
+        let cancel = shifan_core::progress::Cancel::new();
+        let p = CancelAfter {
+            seen: Default::default(),
+            after,
+            cancel: cancel.clone(),
+        };
+        let r = ws.export_package(
+            &d.path().join("另一个.zip"),
+            today,
+            &shifan_core::Job::new(&p, cancel),
+        );
+        assert!(
+            matches!(r, Err(shifan_core::Error::Cancelled)),
+            "{after}: {r:?}"
+        );
+        let now: Vec<_> = std::fs::read_dir(d.path())
+            .expect("dir")
+            .map(|e| e.expect("e").file_name())
+            .collect();
+        assert_eq!(now.len(), before.len(), "{after}: {now:?}");
+    }
+}

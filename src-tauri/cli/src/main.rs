@@ -97,6 +97,13 @@ enum Cmd {
         #[arg(long)]
         today: Option<String>,
     },
+    /// 生成申报材料包：41+1 卷案卷、自查评价表、创建工作进展情况报告和总目录，到文件夹或一个 .zip。
+    Package {
+        target: PathBuf,
+        /// 按该日期统计报告（默认今天）。
+        #[arg(long)]
+        today: Option<String>,
+    },
     /// 创建阶段：宣传动员、自查自纠、整改提升、模拟评估、集中申报、迎接验收。
     Phases {
         #[command(subcommand)]
@@ -544,6 +551,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
         Cmd::Phases { cmd } => phases::phases(&mut ws, cmd)?,
         Cmd::Dashboard { today } => overview::dashboard(&ws, today)?,
         Cmd::Report { file, today } => overview::report(&ws, file, today)?,
+        Cmd::Package { target, today } => overview::package(&ws, target, today)?,
         Cmd::SummaryImage { file, today } => overview::summary_image(&ws, file, today)?,
         Cmd::Evidence { cmd } => evidence::evidence(&mut ws, cmd)?,
         Cmd::Search { text } => evidence::search(&ws, &text)?,

@@ -99,3 +99,21 @@ pub fn summary_image(
     );
     Ok(out(&r, t))
 }
+
+pub fn package(
+    ws: &Workspace,
+    target: std::path::PathBuf,
+    today: Option<String>,
+) -> Result<Out, Error> {
+    let bar = crate::job::Bar::start();
+    let r = ws.export_package(&target, today_of(today.as_deref())?, &bar.job())?;
+    drop(bar);
+    let mut t = r.summary.clone();
+    for e in &r.entries {
+        t.push_str(&format!("\n  {}\t{}", e.name, e.detail));
+    }
+    for w in &r.warnings {
+        t.push_str(&format!("\n[提示] {w}"));
+    }
+    Ok(out(&r, t))
+}

@@ -24,6 +24,7 @@ pub mod indicators;
 pub mod lock;
 pub mod model;
 pub mod oplog;
+pub mod package;
 pub mod phases;
 pub mod pipeline;
 pub mod problems;
