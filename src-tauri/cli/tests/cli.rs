@@ -1181,3 +1181,51 @@ fn eval_rounds_experts_assign_score_sheets_results_and_problem_drafts() {
     let again = json(&ok(&["eval", "results", "--round", "模拟评估一", "--json"]));
     assert_eq!(again["total"], res["total"]);
 }
+
+#[test]
+fn dashboard_report_summary_image_and_package_from_the_command_line() {
+    let d = tempfile::tempdir().expect("tmp");
+    let data = d.path().join("data");
+    assert!(shifan(&data, &["demo"]).status.success());
+    let t = ["--today", "2031-01-01"];
+    let o = shifan(&data, &["dashboard", "--json", t[0], t[1]]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&o);
+    // The overdue figure is the number of problems `problems list --overdue` shows that day.
+    let list = json(&shifan(
+        &data,
+        &["problems", "list", "--overdue", "--json", t[0], t[1]],
+    ));
+    assert_eq!(
+        v["problems"]["overdue"].as_u64(),
+        Some(list.as_array().expect("array").len() as u64)
+    );
+    assert_eq!(v["assigned"]["total"], 100);
+    assert!(v["evaluation"]["roundName"].is_string());
+    let text = shifan(&data, &["dashboard", t[0], t[1]]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("逾期问题：") && text.contains("各方面进展"),
+        "{text}"
+    );
+
+    let report = d.path().join("报告.docx");
+    let o = shifan(
+        &data,
+        &["report", report.to_str().expect("utf8"), t[0], t[1]],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::metadata(&report).expect("report").len() > 10_000);
+    let png = d.path().join("一图读懂.png");
+    let o = shifan(
+        &data,
+        &["summary-image", png.to_str().expect("utf8"), "--json"],
+    );
+    assert_eq!(json(&o)["width"], 1080);
+    assert!(std::fs::read(&png).expect("png").starts_with(b"\x89PNG"));
+    let zip = d.path().join("申报材料.zip");
+    let o = shifan(&data, &["package", zip.to_str().expect("utf8"), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(json(&o)["entries"].as_array().map(Vec::len), Some(4));
+    assert!(zip.is_file());
+}
