@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+use shifan_core::dashboard::Dashboard;
 use shifan_core::evaluation::collect::ScoreCollectPreview;
 use shifan_core::evaluation::model::{
     DeductionRule, ModelInput, PointsInput, RuleInput, ScoringModel,
@@ -32,6 +33,7 @@ use shifan_core::model::{
     HealthReport, IndicatorImportPreview, IndicatorTree, NewCampaign, OplogFilter, OplogPage,
     RestorePreview, RestoreReport, SystemInfo, UndoInfo,
 };
+use shifan_core::package::PackageReport;
 use shifan_core::phases::{GateKind, Phase, PhaseEventInput, PhaseInput, PhaseKey, PhaseMove};
 use shifan_core::problems::collect::ProblemsCollectPreview;
 use shifan_core::problems::import::{ProblemsImportOptions, ProblemsImportPreview};
@@ -44,6 +46,8 @@ use shifan_core::problems::{
     RoundInput, StatusChange, UnitStanding,
 };
 use shifan_core::recovery::{Recovery, RecoveryReport, RecoveryStatus};
+use shifan_core::report::ReportInfo;
+use shifan_core::summary::SummaryImage;
 use shifan_core::tasks::collect::{CollectOptions, CollectPreview};
 use shifan_core::tasks::import::{TasksImportOptions, TasksImportPreview};
 use shifan_core::tasks::unit_sheets::UnitSheetsExport;
@@ -324,6 +328,19 @@ crate::commands! {
     call set_phase_gates(to: PhaseKey, gates: Vec<GateKind>) -> Vec<Phase> => |ws| ws.set_phase_gates(to, &gates);
     call save_phase_event(input: PhaseEventInput) -> Vec<Phase> => |ws| ws.save_phase_event(&input);
     call delete_phase_event(id: i64) -> Vec<Phase> => |ws| ws.delete_phase_event(id);
+
+    // ----- 工作台总览, the leadership report, the one-image summary, the 申报 package --------
+    /// The figures judged on today; a module with nothing stored gives null.
+    call dashboard() -> Dashboard => |ws| ws.dashboard(shifan_core::store::today());
+    job "生成创建工作进展情况报告"
+    export_report(path: PathBuf) -> ReportInfo
+        => |ws, job| ws.export_report(&path, shifan_core::store::today(), job);
+    call export_summary_image(path: PathBuf) -> SummaryImage
+        => |ws| ws.export_summary_image(&path, shifan_core::store::today());
+    /// `target`: a folder or a path ending in .zip.
+    job "生成申报材料包"
+    export_package(target: PathBuf) -> PackageReport
+        => |ws, job| ws.export_package(&target, shifan_core::store::today(), job);
 
     // ----- Evidence (佐证材料库) and the one search ---------------------------------------
     /// `paths`: files, folders and zips dropped or picked. Reads names and sizes (hashing only

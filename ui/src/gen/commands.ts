@@ -15,6 +15,7 @@ import type { CaseInput } from './CaseInput'
 import type { CollectOptions } from './CollectOptions'
 import type { CollectPreview } from './CollectPreview'
 import type { CompletenessReport } from './CompletenessReport'
+import type { Dashboard } from './Dashboard'
 import type { DeductionRule } from './DeductionRule'
 import type { EvalResults } from './EvalResults'
 import type { EvalRound } from './EvalRound'
@@ -47,6 +48,7 @@ import type { NameChoice } from './NameChoice'
 import type { NewCampaign } from './NewCampaign'
 import type { OplogFilter } from './OplogFilter'
 import type { OplogPage } from './OplogPage'
+import type { PackageReport } from './PackageReport'
 import type { PartEdit } from './PartEdit'
 import type { Phase } from './Phase'
 import type { PhaseEventInput } from './PhaseEventInput'
@@ -71,6 +73,7 @@ import type { RecoveryStatus } from './RecoveryStatus'
 import type { RelinkResult } from './RelinkResult'
 import type { RemindOptions } from './RemindOptions'
 import type { RemindResult } from './RemindResult'
+import type { ReportInfo } from './ReportInfo'
 import type { RestorePreview } from './RestorePreview'
 import type { RestoreReport } from './RestoreReport'
 import type { RosterInput } from './RosterInput'
@@ -90,6 +93,7 @@ import type { SearchHit } from './SearchHit'
 import type { SelfAssessment } from './SelfAssessment'
 import type { SelfAssessmentInput } from './SelfAssessmentInput'
 import type { StatusChange } from './StatusChange'
+import type { SummaryImage } from './SummaryImage'
 import type { SystemInfo } from './SystemInfo'
 import type { TasksImportOptions } from './TasksImportOptions'
 import type { TasksImportPreview } from './TasksImportPreview'
@@ -148,6 +152,10 @@ export interface Commands {
   set_phase_gates: { args: { to: PhaseKey; gates: Array<GateKind> }; result: Array<Phase> }
   save_phase_event: { args: { input: PhaseEventInput }; result: Array<Phase> }
   delete_phase_event: { args: { id: number }; result: Array<Phase> }
+  dashboard: { args: Record<string, never>; result: Dashboard }
+  export_report: { args: { path: string }; result: ReportInfo }
+  export_summary_image: { args: { path: string }; result: SummaryImage }
+  export_package: { args: { target: string }; result: PackageReport }
   preview_evidence_add: { args: { paths: Array<string>; options: EvidenceAddOptions }; result: EvidenceAddPreview }
   apply_evidence_add: { args: { paths: Array<string>; options: EvidenceAddOptions }; result: EvidenceAddPreview }
   list_evidence: { args: { filter: EvidenceFilter }; result: Array<EvidenceItem> }
@@ -255,6 +263,8 @@ export const JOB_TITLES: Partial<Record<CommandName, string>> = {
   export_unit_sheets: '导出各单位工作表',
   preview_collect: '读取各单位交回的工作表',
   apply_collect: '收回各单位工作表',
+  export_report: '生成创建工作进展情况报告',
+  export_package: '生成申报材料包',
   preview_evidence_add: '清点佐证材料',
   apply_evidence_add: '添加佐证材料',
   verify_evidence: '校验证据库',
@@ -324,6 +334,10 @@ export const COMMAND_FUNCTIONS = [
   'setPhaseGates',
   'savePhaseEvent',
   'deletePhaseEvent',
+  'dashboard',
+  'exportReport',
+  'exportSummaryImage',
+  'exportPackage',
   'previewEvidenceAdd',
   'applyEvidenceAdd',
   'listEvidence',
@@ -594,6 +608,24 @@ export function savePhaseEvent(input: PhaseEventInput): Promise<Array<Phase>> {
 
 export function deletePhaseEvent(id: number): Promise<Array<Phase>> {
   return call('delete_phase_event', { id })
+}
+
+/** The figures judged on today; a module with nothing stored gives null. */
+export function dashboard(): Promise<Dashboard> {
+  return call('dashboard', {})
+}
+
+export function exportReport(path: string): Promise<ReportInfo> {
+  return tracked('export_report', { path })
+}
+
+export function exportSummaryImage(path: string): Promise<SummaryImage> {
+  return call('export_summary_image', { path })
+}
+
+/** `target`: a folder or a path ending in .zip. */
+export function exportPackage(target: string): Promise<PackageReport> {
+  return tracked('export_package', { target })
 }
 
 /** `paths`: files, folders and zips dropped or picked. Reads names and sizes (hashing only possible duplicates); nothing is stored. */
