@@ -7,11 +7,12 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+use shifan_core::dashboard::Dashboard;
 use shifan_core::evaluation::collect::ScoreCollectPreview;
 use shifan_core::evaluation::model::{
     DeductionRule, ModelInput, PointsInput, RuleInput, ScoringModel,
 };
-use shifan_core::evaluation::results::{GridRow, ScoreGrid, TrendPoint};
+use shifan_core::evaluation::results::{DeductionProblems, GridRow, ScoreGrid, TrendPoint};
 use shifan_core::evaluation::scale::{ScaleImportOptions, ScaleImportPreview};
 use shifan_core::evaluation::sheets::ScoreSheetsExport;
 use shifan_core::evaluation::{
@@ -32,6 +33,7 @@ use shifan_core::model::{
     HealthReport, IndicatorImportPreview, IndicatorTree, NewCampaign, OplogFilter, OplogPage,
     RestorePreview, RestoreReport, SystemInfo, UndoInfo,
 };
+use shifan_core::package::PackageReport;
 use shifan_core::phases::{GateKind, Phase, PhaseEventInput, PhaseInput, PhaseKey, PhaseMove};
 use shifan_core::problems::collect::ProblemsCollectPreview;
 use shifan_core::problems::import::{ProblemsImportOptions, ProblemsImportPreview};
@@ -44,6 +46,8 @@ use shifan_core::problems::{
     RoundInput, StatusChange, UnitStanding,
 };
 use shifan_core::recovery::{Recovery, RecoveryReport, RecoveryStatus};
+use shifan_core::report::ReportInfo;
+use shifan_core::summary::SummaryImage;
 use shifan_core::tasks::collect::{CollectOptions, CollectPreview};
 use shifan_core::tasks::import::{TasksImportOptions, TasksImportPreview};
 use shifan_core::tasks::unit_sheets::UnitSheetsExport;
@@ -325,6 +329,19 @@ crate::commands! {
     call save_phase_event(input: PhaseEventInput) -> Vec<Phase> => |ws| ws.save_phase_event(&input);
     call delete_phase_event(id: i64) -> Vec<Phase> => |ws| ws.delete_phase_event(id);
 
+    // ----- 工作台总览, the leadership report, the one-image summary, the 申报 package --------
+    /// The figures judged on today; a module with nothing stored gives null.
+    call dashboard() -> Dashboard => |ws| ws.dashboard(shifan_core::store::today());
+    job "生成创建工作进展情况报告"
+    export_report(path: PathBuf) -> ReportInfo
+        => |ws, job| ws.export_report(&path, shifan_core::store::today(), job);
+    call export_summary_image(path: PathBuf) -> SummaryImage
+        => |ws| ws.export_summary_image(&path, shifan_core::store::today());
+    /// `target`: a folder or a path ending in .zip.
+    job "生成申报材料包"
+    export_package(target: PathBuf) -> PackageReport
+        => |ws, job| ws.export_package(&target, shifan_core::store::today(), job);
+
     // ----- Evidence (佐证材料库) and the one search ---------------------------------------
     /// `paths`: files, folders and zips dropped or picked. Reads names and sizes (hashing only
     /// possible duplicates); nothing is stored.
@@ -441,6 +458,9 @@ crate::commands! {
     call eval_trend() -> Vec<TrendPoint> => |ws| ws.eval_trend();
     /// Drafts for the 整改台账 (inserted by the problem ledger once it exists).
     call deductions_for_problems(round_id: i64) -> Vec<ProblemDraft> => |ws| ws.deductions_for_problems(round_id);
+    /// 扣分生成问题: the deductions written into the 整改台账 (a round of kind 模拟评估).
+    call create_problems_from_deductions(round_id: i64) -> DeductionProblems
+        => |ws| ws.create_problems_from_deductions(round_id);
     call scoring_model() -> ScoringModel => |ws| ws.scoring_model();
     call save_scoring_model(input: ModelInput) -> ScoringModel => |ws| ws.save_scoring_model(&input);
     call set_indicator_points(items: Vec<PointsInput>) -> ScoringModel => |ws| ws.set_indicator_points(&items);

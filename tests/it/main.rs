@@ -2,6 +2,7 @@
 //! real files made by other tools (tests/fixtures/, see fixtures/make/).
 
 mod campaigns;
+mod dashboard;
 mod evaluation;
 mod evidence;
 mod faults;

@@ -94,6 +94,9 @@ pub enum EvalCmd {
     ToProblems {
         #[arg(long)]
         round: String,
+        /// 只列出将生成的问题，不写入整改台账。
+        #[arg(long)]
+        preview: bool,
     },
     /// 评分方案：查看；或修改分值来源、评分方式、附加项上限、三部分权重，或按总分平均分配分值。
     Model(ModelArgs),
@@ -555,11 +558,35 @@ pub fn eval(ws: &mut Workspace, cmd: EvalCmd) -> Result<Out, Error> {
                 .join("\n");
             out(&v, text)
         }
-        EvalCmd::ToProblems { round } => {
+        EvalCmd::ToProblems { round, preview } if !preview => {
+            let r = ws.eval_round_by_key(&round)?;
+            let done = ws.create_problems_from_deductions(r.id)?;
+            let mut text = format!(
+                "已在整改台账“{}”中生成 {} 个问题",
+                done.round.name,
+                done.created.len()
+            );
+            if done.already > 0 {
+                text.push_str(&format!("，{} 个此前已生成", done.already));
+            }
+            text.push('。');
+            if !done.unassigned.is_empty() {
+                text.push_str(&format!(
+                    "\n{} 未分解到牵头单位，未生成问题：{}",
+                    done.unassigned.len(),
+                    done.unassigned.join("、")
+                ));
+            }
+            for p in &done.created {
+                text.push_str(&format!("\n{}\t{}", p.seq, p.description));
+            }
+            out(&done, text)
+        }
+        EvalCmd::ToProblems { round, .. } => {
             let r = ws.eval_round_by_key(&round)?;
             let v = ws.deductions_for_problems(r.id)?;
             let mut text = format!(
-                "“{}”的扣分可生成 {} 个问题（整改台账模块完成后可一键写入；现仅列出草稿）：",
+                "“{}”的扣分将生成 {} 个问题（预览，未写入整改台账）：",
                 r.name,
                 v.len()
             );

@@ -20,6 +20,7 @@ use shifan_core::{Error, Workspace};
 
 mod eval;
 mod evidence;
+mod overview;
 mod phases;
 mod problems;
 mod tasks;
@@ -75,6 +76,33 @@ enum Cmd {
     Tasks {
         #[command(subcommand)]
         cmd: tasks::TasksCmd,
+    },
+    /// 工作台总览：当前阶段、任务分解、材料齐全、自查、整改、模拟评估、各方面与各单位进展。
+    Dashboard {
+        /// 按该日期判断逾期（默认今天）。
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// 生成创建工作进展情况报告（.docx，公文格式，含图表）。
+    Report {
+        file: PathBuf,
+        /// 按该日期统计（默认今天）。
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// 生成一图读懂（.png，适合发到微信群）：当前阶段、主要数据、逾期较多的单位。
+    SummaryImage {
+        file: PathBuf,
+        /// 按该日期统计（默认今天）。
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// 生成申报材料包：41+1 卷案卷、自查评价表、创建工作进展情况报告和总目录，到文件夹或一个 .zip。
+    Package {
+        target: PathBuf,
+        /// 按该日期统计报告（默认今天）。
+        #[arg(long)]
+        today: Option<String>,
     },
     /// 创建阶段：宣传动员、自查自纠、整改提升、模拟评估、集中申报、迎接验收。
     Phases {
@@ -521,6 +549,10 @@ fn run(cli: Cli) -> Result<Out, Error> {
         Cmd::Roster { cmd } => units::roster(&mut ws, cmd)?,
         Cmd::Tasks { cmd } => tasks::tasks(&mut ws, cmd)?,
         Cmd::Phases { cmd } => phases::phases(&mut ws, cmd)?,
+        Cmd::Dashboard { today } => overview::dashboard(&ws, today)?,
+        Cmd::Report { file, today } => overview::report(&ws, file, today)?,
+        Cmd::Package { target, today } => overview::package(&ws, target, today)?,
+        Cmd::SummaryImage { file, today } => overview::summary_image(&ws, file, today)?,
         Cmd::Evidence { cmd } => evidence::evidence(&mut ws, cmd)?,
         Cmd::Search { text } => evidence::search(&ws, &text)?,
         Cmd::Rounds { cmd } => problems::rounds(&mut ws, cmd)?,

@@ -1156,6 +1156,7 @@ fn eval_rounds_experts_assign_score_sheets_results_and_problem_drafts() {
         "to-problems",
         "--round",
         "模拟评估一",
+        "--preview",
         "--json",
     ]));
     let drafts = drafts.as_array().expect("array");
@@ -1165,10 +1166,37 @@ fn eval_rounds_experts_assign_score_sheets_results_and_problem_drafts() {
             .iter()
             .all(|d| d["lost"].as_f64().unwrap_or(0.0) > 0.0)
     );
-    let text =
-        String::from_utf8_lossy(&ok(&["eval", "to-problems", "--round", "模拟评估一"]).stdout)
-            .to_string();
-    assert!(text.contains("整改台账模块完成后"), "{text}");
+    // Written into the 整改台账: a round of kind 模拟评估, one problem per deduction with a lead
+    // unit; a second run adds nothing.
+    let made = json(&ok(&[
+        "eval",
+        "to-problems",
+        "--round",
+        "模拟评估一",
+        "--json",
+    ]));
+    let created = made["created"].as_array().map_or(0, Vec::len);
+    let unassigned = made["unassigned"].as_array().map_or(0, Vec::len);
+    assert_eq!(created + unassigned, drafts.len(), "{made}");
+    assert!(created > 0);
+    assert_eq!(made["round"]["kind"], "模拟评估");
+    let listed = json(&ok(&[
+        "problems",
+        "list",
+        "--round",
+        "模拟评估一",
+        "--json",
+    ]));
+    assert_eq!(listed.as_array().map_or(0, Vec::len), created);
+    let again = json(&ok(&[
+        "eval",
+        "to-problems",
+        "--round",
+        "模拟评估一",
+        "--json",
+    ]));
+    assert_eq!(again["created"].as_array().map_or(9, Vec::len), 0);
+    assert_eq!(again["already"], created as i64);
     // A bad sheet: exit 1, its place in Chinese, nothing applied.
     let bad = fixture("hostile/eval/text-in-score-张卫东.xlsx");
     let o = shifan(&dir, &["eval", "collect", bad.to_str().expect("utf8")]);
@@ -1180,4 +1208,52 @@ fn eval_rounds_experts_assign_score_sheets_results_and_problem_drafts() {
     );
     let again = json(&ok(&["eval", "results", "--round", "模拟评估一", "--json"]));
     assert_eq!(again["total"], res["total"]);
+}
+
+#[test]
+fn dashboard_report_summary_image_and_package_from_the_command_line() {
+    let d = tempfile::tempdir().expect("tmp");
+    let data = d.path().join("data");
+    assert!(shifan(&data, &["demo"]).status.success());
+    let t = ["--today", "2031-01-01"];
+    let o = shifan(&data, &["dashboard", "--json", t[0], t[1]]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&o);
+    // The overdue figure is the number of problems `problems list --overdue` shows that day.
+    let list = json(&shifan(
+        &data,
+        &["problems", "list", "--overdue", "--json", t[0], t[1]],
+    ));
+    assert_eq!(
+        v["problems"]["overdue"].as_u64(),
+        Some(list.as_array().expect("array").len() as u64)
+    );
+    assert_eq!(v["assigned"]["total"], 100);
+    assert!(v["evaluation"]["roundName"].is_string());
+    let text = shifan(&data, &["dashboard", t[0], t[1]]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("逾期问题：") && text.contains("各方面进展"),
+        "{text}"
+    );
+
+    let report = d.path().join("报告.docx");
+    let o = shifan(
+        &data,
+        &["report", report.to_str().expect("utf8"), t[0], t[1]],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::metadata(&report).expect("report").len() > 10_000);
+    let png = d.path().join("一图读懂.png");
+    let o = shifan(
+        &data,
+        &["summary-image", png.to_str().expect("utf8"), "--json"],
+    );
+    assert_eq!(json(&o)["width"], 1080);
+    assert!(std::fs::read(&png).expect("png").starts_with(b"\x89PNG"));
+    let zip = d.path().join("申报材料.zip");
+    let o = shifan(&data, &["package", zip.to_str().expect("utf8"), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(json(&o)["entries"].as_array().map(Vec::len), Some(4));
+    assert!(zip.is_file());
 }

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use crate::error::{Error, Result};
 
 /// The font families asked for, in order; the first one installed wins, per glyph.
-const FONT_FAMILIES: &str = "'Microsoft YaHei', 'SimHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', sans-serif";
+pub(crate) const FONT_FAMILIES: &str = "'Microsoft YaHei', 'SimHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', sans-serif";
 
 /// The palette (ECharts' default, so the printed charts look like the app's).
 pub const PALETTE: &[&str] = &[
@@ -54,7 +54,7 @@ pub enum Chart {
     },
 }
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -334,13 +334,10 @@ fn gate_failure(
             }))
         }
         GateKind::OpenVeto => {
-            // The 否决项 the latest 模拟评估 round records as triggered.
-            let latest: Option<i64> = conn.query_row(
-                "SELECT max(id) FROM eval_round WHERE campaign_id = ?1",
-                [campaign_id],
-                |r| r.get(0),
-            )?;
-            let Some(round) = latest else {
+            // The 否决项 the latest 模拟评估 round (as the dashboard lists them, the last one)
+            // records as triggered.
+            let latest = crate::evaluation::list_rounds(conn, campaign_id)?.pop();
+            let Some(round) = latest.map(|r| r.id) else {
                 return Ok(None);
             };
             let hits = crate::evaluation::list_veto_hits(conn, round)?;

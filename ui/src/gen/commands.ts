@@ -15,6 +15,8 @@ import type { CaseInput } from './CaseInput'
 import type { CollectOptions } from './CollectOptions'
 import type { CollectPreview } from './CollectPreview'
 import type { CompletenessReport } from './CompletenessReport'
+import type { Dashboard } from './Dashboard'
+import type { DeductionProblems } from './DeductionProblems'
 import type { DeductionRule } from './DeductionRule'
 import type { EvalResults } from './EvalResults'
 import type { EvalRound } from './EvalRound'
@@ -47,6 +49,7 @@ import type { NameChoice } from './NameChoice'
 import type { NewCampaign } from './NewCampaign'
 import type { OplogFilter } from './OplogFilter'
 import type { OplogPage } from './OplogPage'
+import type { PackageReport } from './PackageReport'
 import type { PartEdit } from './PartEdit'
 import type { Phase } from './Phase'
 import type { PhaseEventInput } from './PhaseEventInput'
@@ -71,6 +74,7 @@ import type { RecoveryStatus } from './RecoveryStatus'
 import type { RelinkResult } from './RelinkResult'
 import type { RemindOptions } from './RemindOptions'
 import type { RemindResult } from './RemindResult'
+import type { ReportInfo } from './ReportInfo'
 import type { RestorePreview } from './RestorePreview'
 import type { RestoreReport } from './RestoreReport'
 import type { RosterInput } from './RosterInput'
@@ -90,6 +94,7 @@ import type { SearchHit } from './SearchHit'
 import type { SelfAssessment } from './SelfAssessment'
 import type { SelfAssessmentInput } from './SelfAssessmentInput'
 import type { StatusChange } from './StatusChange'
+import type { SummaryImage } from './SummaryImage'
 import type { SystemInfo } from './SystemInfo'
 import type { TasksImportOptions } from './TasksImportOptions'
 import type { TasksImportPreview } from './TasksImportPreview'
@@ -148,6 +153,10 @@ export interface Commands {
   set_phase_gates: { args: { to: PhaseKey; gates: Array<GateKind> }; result: Array<Phase> }
   save_phase_event: { args: { input: PhaseEventInput }; result: Array<Phase> }
   delete_phase_event: { args: { id: number }; result: Array<Phase> }
+  dashboard: { args: Record<string, never>; result: Dashboard }
+  export_report: { args: { path: string }; result: ReportInfo }
+  export_summary_image: { args: { path: string }; result: SummaryImage }
+  export_package: { args: { target: string }; result: PackageReport }
   preview_evidence_add: { args: { paths: Array<string>; options: EvidenceAddOptions }; result: EvidenceAddPreview }
   apply_evidence_add: { args: { paths: Array<string>; options: EvidenceAddOptions }; result: EvidenceAddPreview }
   list_evidence: { args: { filter: EvidenceFilter }; result: Array<EvidenceItem> }
@@ -203,6 +212,7 @@ export interface Commands {
   eval_results: { args: { roundId: number }; result: EvalResults }
   eval_trend: { args: Record<string, never>; result: Array<TrendPoint> }
   deductions_for_problems: { args: { roundId: number }; result: Array<ProblemDraft> }
+  create_problems_from_deductions: { args: { roundId: number }; result: DeductionProblems }
   scoring_model: { args: Record<string, never>; result: ScoringModel }
   save_scoring_model: { args: { input: ModelInput }; result: ScoringModel }
   set_indicator_points: { args: { items: Array<PointsInput> }; result: ScoringModel }
@@ -255,6 +265,8 @@ export const JOB_TITLES: Partial<Record<CommandName, string>> = {
   export_unit_sheets: '导出各单位工作表',
   preview_collect: '读取各单位交回的工作表',
   apply_collect: '收回各单位工作表',
+  export_report: '生成创建工作进展情况报告',
+  export_package: '生成申报材料包',
   preview_evidence_add: '清点佐证材料',
   apply_evidence_add: '添加佐证材料',
   verify_evidence: '校验证据库',
@@ -324,6 +336,10 @@ export const COMMAND_FUNCTIONS = [
   'setPhaseGates',
   'savePhaseEvent',
   'deletePhaseEvent',
+  'dashboard',
+  'exportReport',
+  'exportSummaryImage',
+  'exportPackage',
   'previewEvidenceAdd',
   'applyEvidenceAdd',
   'listEvidence',
@@ -379,6 +395,7 @@ export const COMMAND_FUNCTIONS = [
   'evalResults',
   'evalTrend',
   'deductionsForProblems',
+  'createProblemsFromDeductions',
   'scoringModel',
   'saveScoringModel',
   'setIndicatorPoints',
@@ -594,6 +611,24 @@ export function savePhaseEvent(input: PhaseEventInput): Promise<Array<Phase>> {
 
 export function deletePhaseEvent(id: number): Promise<Array<Phase>> {
   return call('delete_phase_event', { id })
+}
+
+/** The figures judged on today; a module with nothing stored gives null. */
+export function dashboard(): Promise<Dashboard> {
+  return call('dashboard', {})
+}
+
+export function exportReport(path: string): Promise<ReportInfo> {
+  return tracked('export_report', { path })
+}
+
+export function exportSummaryImage(path: string): Promise<SummaryImage> {
+  return call('export_summary_image', { path })
+}
+
+/** `target`: a folder or a path ending in .zip. */
+export function exportPackage(target: string): Promise<PackageReport> {
+  return tracked('export_package', { target })
 }
 
 /** `paths`: files, folders and zips dropped or picked. Reads names and sizes (hashing only possible duplicates); nothing is stored. */
@@ -841,6 +876,11 @@ export function evalTrend(): Promise<Array<TrendPoint>> {
 /** Drafts for the 整改台账 (inserted by the problem ledger once it exists). */
 export function deductionsForProblems(roundId: number): Promise<Array<ProblemDraft>> {
   return call('deductions_for_problems', { roundId })
+}
+
+/** 扣分生成问题: the deductions written into the 整改台账 (a round of kind 模拟评估). */
+export function createProblemsFromDeductions(roundId: number): Promise<DeductionProblems> {
+  return call('create_problems_from_deductions', { roundId })
 }
 
 export function scoringModel(): Promise<ScoringModel> {

@@ -1053,6 +1053,80 @@ impl Workspace {
     pub fn deductions_for_problems(&self, round_id: i64) -> Result<Vec<ProblemDraft>> {
         Ok(deductions_for_problems(&self.eval_results(round_id)?))
     }
+
+    /// 扣分生成问题: every deduction of the round becomes a problem of the 整改台账, in a 督察轮次
+    /// of kind 模拟评估 named as the evaluation round (made on first use), assigned to the
+    /// indicator's 牵头单位 with the 扣分理由 as 整改要求. Running it again adds only what is
+    /// not there yet (same description); an indicator without a 牵头单位 is listed, not added.
+    pub fn create_problems_from_deductions(&mut self, round_id: i64) -> Result<DeductionProblems> {
+        use crate::problems::{ProblemFilter, ProblemInput, RoundInput};
+        let drafts = self.deductions_for_problems(round_id)?;
+        let name = self.eval_results(round_id)?.round.name;
+        let existing = self
+            .list_rounds()?
+            .into_iter()
+            .find(|r| r.name == name && r.kind == "模拟评估");
+        let round = match existing {
+            Some(r) => r,
+            None => self.save_round(&RoundInput {
+                name: name.clone(),
+                kind: "模拟评估".into(),
+                note: format!("由“{name}”的扣分生成"),
+                ..RoundInput::default()
+            })?,
+        };
+        let have: std::collections::HashSet<String> = self
+            .list_problems(&ProblemFilter {
+                round_id: Some(round.id),
+                ..ProblemFilter::default()
+            })?
+            .into_iter()
+            .map(|p| p.description)
+            .collect();
+        let mut out = DeductionProblems {
+            round: round.clone(),
+            created: Vec::new(),
+            already: 0,
+            unassigned: Vec::new(),
+        };
+        for d in drafts {
+            if d.lead_unit_ids.is_empty() {
+                out.unassigned.push(format!("指标{}", d.no));
+                continue;
+            }
+            if have.contains(&d.description) {
+                out.already += 1;
+                continue;
+            }
+            out.created.push(self.add_problem(&ProblemInput {
+                round_id: round.id,
+                kind: "个性".into(),
+                category: String::new(),
+                description: d.description,
+                indicators_text: d.no.to_string(),
+                unit_ids: d.lead_unit_ids,
+                requirement: d.requirement,
+                deadline_text: String::new(),
+                note: format!("来源：{}", d.source),
+            })?);
+        }
+        Ok(out)
+    }
+}
+
+/// What [`Workspace::create_problems_from_deductions`] did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DeductionProblems {
+    /// The 督察轮次 (kind 模拟评估) the problems are in.
+    pub round: crate::problems::RoundInfo,
+    pub created: Vec<crate::problems::ProblemInfo>,
+    /// Deductions already in that round (not added twice).
+    #[ts(type = "number")]
+    pub already: i64,
+    /// Indicators losing points that have no 牵头单位 yet ("指标12"): not added.
+    pub unassigned: Vec<String>,
 }
 
 #[cfg(test)]

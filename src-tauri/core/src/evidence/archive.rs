@@ -1157,7 +1157,7 @@ fn write_zip<W: Write + std::io::Seek>(
     Ok(())
 }
 
-fn zip_error(path: &Path, e: zip::result::ZipError) -> Error {
+pub(crate) fn zip_error(path: &Path, e: zip::result::ZipError) -> Error {
     match e {
         zip::result::ZipError::Io(io) => write_error(path, &io),
         other => Error::Io(format!("写入压缩包“{}”失败（{other}）。", path.display())),
@@ -1206,7 +1206,7 @@ fn sweep_stale_dirs(parent: &Path) {
 
 /// Renames the finished temp folder onto `dir`: into place when `dir` does not exist; over an
 /// empty folder; over an earlier archive of ours by moving it aside first (removed after).
-fn put_in_place(tmp: tempfile::TempDir, dir: &Path) -> Result<()> {
+pub(crate) fn put_in_place(tmp: tempfile::TempDir, dir: &Path) -> Result<()> {
     let src = tmp.keep();
     let undo = |e: Error| {
         let _ = std::fs::remove_dir_all(&src);
