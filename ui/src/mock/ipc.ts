@@ -28,6 +28,11 @@ import type { RecoveryStatus } from '../gen/RecoveryStatus'
 import { createUnitsStore } from './units'
 import { createProblemsStore } from './problems'
 import { createEvidenceStore } from './evidence'
+import { createOverviewStore } from './overview'
+import type { GateKind } from '../gen/GateKind'
+import type { PhaseEventInput } from '../gen/PhaseEventInput'
+import type { PhaseInput } from '../gen/PhaseInput'
+import type { PhaseKey } from '../gen/PhaseKey'
 import type { ArchivePlan } from '../gen/ArchivePlan'
 import type { EvidenceAddOptions } from '../gen/EvidenceAddOptions'
 import type { EvidenceAssign } from '../gen/EvidenceAssign'
@@ -217,6 +222,7 @@ export function installMockIpc(): void {
     () => u.units,
     () => u.listAssignments({ aspect: null, unitId: null, unassignedOnly: false }),
   )
+  const ov = createOverviewStore()
   const hasCampaign = () => active() ?? fail('notFound', '尚未创建创建项目。')
 
   mockIPC((cmd, payload) => {
@@ -392,6 +398,31 @@ export function installMockIpc(): void {
         return ev.file(args.id as number)
       case 'search':
         return ev.search(args.query as string)
+      case 'list_phases':
+      case 'plan_phases':
+        return ov.list()
+      case 'save_phases':
+        return ov.save(args.input as PhaseInput[])
+      case 'preview_phase_move':
+        return ov.previewMove(args.to as PhaseKey)
+      case 'apply_phase_move':
+        return ov.applyMove(args.to as PhaseKey)
+      case 'set_phase_gates':
+        return ov.setGates(args.to as PhaseKey, args.gates as GateKind[])
+      case 'save_phase_event':
+        return ov.saveEvent(args.input as PhaseEventInput)
+      case 'delete_phase_event':
+        return ov.deleteEvent(args.id as number)
+      case 'dashboard': {
+        const c = hasCampaign()
+        return ov.dashboard(c.name, c.district)
+      }
+      case 'export_report':
+        return { path: args.path, today: '2023-04-15', sections: ['一、总体进展', '二、各方面进展', '三、各单位整改情况', '四、主要风险', '五、逾期问题'], charts: 2 }
+      case 'export_summary_image':
+        return { path: args.path, width: 1080, height: 1920, figures: 6 }
+      case 'export_package':
+        return { target: args.target, entries: [], warnings: [], summary: `已导出申报材料包：${args.target as string}` }
       case 'plugin:dialog|open': {
         const o = (args.options ?? {}) as { multiple?: boolean; directory?: boolean }
         // 添加佐证材料 picks several files: one unit's zip as Windows makes it.
