@@ -200,6 +200,38 @@ describe('工作台总览', () => {
     expect(api.applyPhaseMove).toHaveBeenCalledWith('apply', null)
   })
 
+  it('adds a 推进会 to the current phase', async () => {
+    vi.mocked(api.savePhaseEvent).mockResolvedValue(phases())
+    await mountPage()
+    el('phase-event-add')!.click()
+    await settle()
+    const save = el('phase-event-save') as HTMLButtonElement
+    expect(save.disabled).toBe(true)
+    const box = el('phase-event-title')!
+    const input = (box instanceof HTMLInputElement ? box : box.querySelector('input')) as HTMLInputElement
+    input.value = '第六次创建工作推进会'
+    input.dispatchEvent(new Event('input'))
+    await settle()
+    save.click()
+    await settle()
+    expect(api.savePhaseEvent).toHaveBeenCalledWith(
+      expect.objectContaining({ id: null, phase: 'mockEvaluation', kind: '推进会', date: '2023-04-15', title: '第六次创建工作推进会' }),
+    )
+  })
+
+  it('the office sets which gates hold back 集中申报', async () => {
+    vi.mocked(api.setPhaseGates).mockResolvedValue(phases())
+    await mountPage()
+    el('phase-gates')!.click()
+    await settle()
+    // 集中申报 has 否决项 and 逾期问题 configured; tick 佐证材料 too.
+    ;(el('phase-gate-indicatorWithoutEvidence')!.querySelector('input') as HTMLInputElement).click()
+    await settle()
+    el('phase-gates-save')!.click()
+    await settle()
+    expect(api.setPhaseGates).toHaveBeenCalledWith('apply', ['openVeto', 'overdueProblems', 'indicatorWithoutEvidence'])
+  })
+
   it('writes the report to the picked path', async () => {
     vi.mocked(api.pickSavePath).mockResolvedValue('D:\\报告\\进展报告.docx')
     vi.mocked(api.exportReport).mockResolvedValue({ path: 'D:\\报告\\进展报告.docx', today: '2023-04-15', sections: [], charts: 2 })
