@@ -226,6 +226,26 @@ async function clickText(selector, label, opts) {
   await click(await findText(selector, label, opts))
 }
 
+/**
+ * Opens the click-triggered Element Plus dropdown whose button matches `trigger` and picks
+ * `label`. A click that lands while the surrounding drawer still moves or re-renders opens
+ * nothing, so the trigger is clicked again (at most three times) until the menu shows.
+ */
+async function pickFromDropdown(trigger, label) {
+  let lastError
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await click(await find(trigger))
+    try {
+      const item = await findText('.el-dropdown-menu__item', label, { timeout: 4000 })
+      await click(item)
+      return
+    } catch (e) {
+      lastError = e
+    }
+  }
+  throw lastError
+}
+
 /** Opens the Element Plus select `testid` and picks the option `label`. */
 async function chooseOption(testid, label, opts) {
   await click(await find(`${css(testid)} .el-select__wrapper`))
@@ -917,9 +937,8 @@ async function problemsStory(exportPath) {
   // el-table opens a row on a click inside it (the row element itself is not a click target).
   await exec(`document.querySelector('[data-testid="problems-table"] .el-table__body-wrapper tbody tr td')?.click()`)
   await find(css('drawer-parts'), 20000)
-  const statusBtn = await find('[data-testid^="btn-status-"]')
-  await click(statusBtn)
-  await clickText('.el-dropdown-menu__item', '整改中')
+  await sleep(600) // the drawer's slide-in: a click during it lands where the button was
+  await pickFromDropdown('[data-testid^="btn-status-"]', '整改中')
   await waitForText('整改中', 20000)
   await click(await find('[data-testid^="btn-close-"]:not([data-testid="btn-close-all"])'))
   await typeInto('close-note', '经核验，整改到位')
