@@ -1154,3 +1154,29 @@ fn two_hundred_problems_over_69_units_go_out_come_back_and_make_letters() {
         t.elapsed()
     );
 }
+
+#[test]
+fn problems_are_found_by_the_one_search_and_leave_it_with_their_round() {
+    let (_d, mut ws) = with_problems();
+    let hits = ws.search("审核意见书").expect("search");
+    let found: Vec<_> = hits.iter().filter(|h| h.kind == "problem").collect();
+    assert_eq!(found.len(), 1, "{hits:#?}");
+    assert_eq!(found[0].kind_label, "问题");
+    assert!(found[0].title.starts_with("第1号"), "{:?}", found[0]);
+    assert!(found[0].detail.contains("专项督察"), "{:?}", found[0]);
+    // A two-character word finds it too (LIKE on the same index).
+    assert!(
+        ws.search("签名")
+            .expect("search")
+            .iter()
+            .any(|h| h.kind == "problem")
+    );
+    let round = ws.list_rounds().expect("rounds")[0].id;
+    ws.delete_round(round).expect("delete");
+    assert!(
+        ws.search("审核意见书")
+            .expect("search")
+            .iter()
+            .all(|h| h.kind != "problem")
+    );
+}

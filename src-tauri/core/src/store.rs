@@ -659,6 +659,37 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (export_id, indicator_id)
     );
     "#,
+    // v10: problems join the one search (`search_index`, kind 'problem', rowid 5 << 40 + id;
+    // scope = the round's campaign), kept by triggers like the other kinds.
+    r#"
+    CREATE TRIGGER search_problem_ins AFTER INSERT ON problem BEGIN
+        INSERT INTO search_index (rowid, kind, ref_id, scope, text)
+        VALUES ((5 << 40) + new.id, 'problem', new.id,
+                (SELECT campaign_id FROM round WHERE id = new.round_id),
+                new.description || ' ' || new.requirement || ' ' || new.indicators_text
+                || ' ' || new.category || ' ' || new.note);
+    END;
+    CREATE TRIGGER search_problem_upd
+    AFTER UPDATE OF description, requirement, indicators_text, category, note, round_id ON problem
+    WHEN old.description IS NOT new.description OR old.requirement IS NOT new.requirement
+      OR old.indicators_text IS NOT new.indicators_text OR old.category IS NOT new.category
+      OR old.note IS NOT new.note OR old.round_id IS NOT new.round_id BEGIN
+        DELETE FROM search_index WHERE rowid = (5 << 40) + old.id;
+        INSERT INTO search_index (rowid, kind, ref_id, scope, text)
+        VALUES ((5 << 40) + new.id, 'problem', new.id,
+                (SELECT campaign_id FROM round WHERE id = new.round_id),
+                new.description || ' ' || new.requirement || ' ' || new.indicators_text
+                || ' ' || new.category || ' ' || new.note);
+    END;
+    CREATE TRIGGER search_problem_del AFTER DELETE ON problem BEGIN
+        DELETE FROM search_index WHERE rowid = (5 << 40) + old.id;
+    END;
+    INSERT INTO search_index (rowid, kind, ref_id, scope, text)
+        SELECT (5 << 40) + p.id, 'problem', p.id, r.campaign_id,
+               p.description || ' ' || p.requirement || ' ' || p.indicators_text
+               || ' ' || p.category || ' ' || p.note
+        FROM problem p JOIN round r ON r.id = p.round_id;
+    "#,
 ];
 
 /// The database of one data folder.

@@ -25,7 +25,7 @@ pub const MAX_PER_KIND: usize = 50;
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct SearchHit {
-    /// "indicator", "unit" or "evidence".
+    /// "indicator", "unit", "evidence" or "problem".
     pub kind: String,
     /// 指标 / 单位 / 佐证材料.
     pub kind_label: String,
@@ -197,6 +197,23 @@ fn hit_of(conn: &Connection, kind: &str, id: i64) -> Result<Option<(String, Stri
                 },
             )
             .optional()?,
+        "problem" => conn
+            .query_row(
+                "SELECT p.seq, p.description, r.name, p.kind FROM problem p
+                 JOIN round r ON r.id = p.round_id WHERE p.id = ?1",
+                [id],
+                |r| {
+                    let seq: i64 = r.get(0)?;
+                    let text: String = r.get(1)?;
+                    let round: String = r.get(2)?;
+                    let kind: String = r.get(3)?;
+                    Ok((
+                        format!("第{seq}号 {}", crate::sheet::layout::short(&text)),
+                        format!("{round}，{kind}问题"),
+                    ))
+                },
+            )
+            .optional()?,
         _ => None,
     })
 }
@@ -206,6 +223,7 @@ fn kind_label(kind: &str) -> &'static str {
         "indicator" => "指标",
         "unit" => "单位",
         "evidence" => "佐证材料",
+        "problem" => "问题",
         _ => "其他",
     }
 }
