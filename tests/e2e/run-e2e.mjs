@@ -246,6 +246,26 @@ async function pickFromDropdown(trigger, label) {
   throw lastError
 }
 
+/**
+ * Clicks the menu item `item` of the click-triggered dropdown button `trigger` (both test
+ * ids), clicking the button again (at most three times) when a click opened nothing, as one
+ * that lands while a toast or a closing dialog still covers the button does.
+ */
+async function menu(trigger, item) {
+  let lastError
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await click(await find(css(trigger)))
+    try {
+      await click(await find(css(item), 5000))
+      return
+    } catch (e) {
+      lastError = e
+      log(`menu ${trigger} → ${item}: ${e.message.slice(0, 200)}; trying again`)
+    }
+  }
+  throw lastError
+}
+
 /** Opens the Element Plus select `testid` and picks the option `label`. */
 async function chooseOption(testid, label, opts) {
   await click(await find(`${css(testid)} .el-select__wrapper`))
@@ -310,8 +330,11 @@ async function answerBox(label) {
 
 // --- .xlsx reading without dependencies --------------------------------------------------------
 
-/** Text of every xl/*.xml part of an .xlsx (shared strings and sheets), via the zip central directory. */
-function xlsxText(file) {
+/**
+ * Text of the zip parts whose name matches `parts` (by default an .xlsx's shared strings and
+ * sheets), via the zip central directory.
+ */
+function xlsxText(file, parts = /^xl\/(sharedStrings\.xml|worksheets\/.*\.xml)$/) {
   const buf = fs.readFileSync(file)
   let eocd = -1
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65557); i--) {
@@ -334,7 +357,7 @@ function xlsxText(file) {
     const local = buf.readUInt32LE(p + 42)
     const name = buf.toString('utf8', p + 46, p + 46 + nameLen)
     p += 46 + nameLen + extraLen + commentLen
-    if (!/^xl\/(sharedStrings\.xml|worksheets\/.*\.xml)$/.test(name)) continue
+    if (!parts.test(name)) continue
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28)
     const data = buf.subarray(start, start + csize)
     out += (method === 8 ? zlib.inflateRawSync(data) : data).toString('utf8')
@@ -539,6 +562,7 @@ async function story() {
   await problemsStory(exportPath)
   await evaluationStory()
   await evidenceStory()
+  await overviewStory(exportPath)
 }
 
 /** Row of the units table for `name`, found through the page's search box. */
@@ -757,9 +781,8 @@ async function tasksStory(exportPath) {
 
   const sheets = path.join(dir, '各单位工作表')
   fs.mkdirSync(sheets, { recursive: true })
-  await click(await find(css('btn-export-unit-sheets')))
   await pickNext(sheets)
-  await click(await find(css('unit-sheets-to-folder')))
+  await menu('btn-export-unit-sheets', 'unit-sheets-to-folder')
   const toast = await waitForText('个单位生成工作表', 30000)
   const files = fs.readdirSync(sheets).filter((f) => f.endsWith('.xlsx'))
   const said = Number(/已为 (\d+) 个单位生成工作表/.exec(toast)?.[1] ?? -1)
@@ -804,9 +827,8 @@ async function collectAndUndoStory(exportPath) {
       fs.copyFileSync(path.join(sheets, f), path.join(big, `副本${i}-${f}`))
     }
   }
-  await click(await find(css('btn-collect')))
   await pickNext(big)
-  await click(await find(css('collect-from-folder')))
+  await menu('btn-collect', 'collect-from-folder')
   const progressText = await waitFor('the progress window', async () => {
     const t = await exec(`const d = document.querySelector('[data-testid="job-what"]'); return d && d.offsetParent !== null ? d.closest('.el-dialog').innerText : ''`)
     return t.includes('正在核对') ? t : null
@@ -819,9 +841,8 @@ async function collectAndUndoStory(exportPath) {
   check('progress: 取消 stops the job and says nothing changed', !!cancelled)
   check('progress: no preview opens after a cancel', (await findAll(css('collect-preview'))).length === 0)
 
-  await click(await find(css('btn-collect')))
   await pickNext(sheets)
-  await click(await find(css('collect-from-folder')))
+  await menu('btn-collect', 'collect-from-folder')
   const pv = await text(await find(css('collect-preview'), 30000))
   check('collect: every returned sheet is matched by its stamp', pv.includes('按导出标记识别') && !pv.includes('按单位名称识别'), pv.slice(0, 300))
   check('collect: unchanged sheets bring no change and no conflict', /修改\s*0 处/.test(pv) && /冲突\s*0 处/.test(pv), pv.slice(0, 300))
@@ -874,8 +895,7 @@ async function evidenceStory() {
   await click(await find(css('nav-evidence')))
   await find(`${css('evidence-empty')}, ${css('evidence-table')}`, 20000)
   await pickNext(path.join(ROOT, 'tests/fixtures/evidence/区司法局-佐证材料.zip'))
-  await click(await find(css('btn-add-evidence')))
-  await click(await find(css('add-evidence-zip')))
+  await menu('btn-add-evidence', 'add-evidence-zip')
   const counts = await text(await find(css('evidence-add-counts'), 30000))
   check('evidence: the preview counts the files of the zip', /\d/.test(counts), counts.slice(0, 200))
   const groups = await text(await find(css('evidence-add-groups')))
@@ -891,6 +911,79 @@ async function evidenceStory() {
   await clickText('.el-tabs__item', '齐全情况', { includes: true })
   await find(css('completeness-view'), 20000)
   await screenshot('37-evidence-completeness')
+}
+
+// 38–40: 工作台总览 — the figures of every module the story filled, the six phases (the campaign
+// enters 宣传动员 and the 推进会 is recorded), and the 进展报告 and 一图读懂 written.
+async function overviewStory(exportPath) {
+  const dir = path.dirname(exportPath)
+  await click(await find(css('nav-overview')))
+  await find(css('overview-kpis'), 30000)
+  const kpi = async (id) => exec(`return document.querySelector('[data-testid="${id}"]')?.innerText ?? ''`)
+  const open = await waitFor('the 整改 figure', async () => {
+    const t = await kpi('kpi-open')
+    return t.includes('共 11 个问题') ? t : null
+  }, { timeout: 20000 }).catch(async () => kpi('kpi-open'))
+  check('overview: the 整改 figure counts the 11 imported problems', open.includes('共 11 个问题'), open)
+  const overdue = await kpi('kpi-overdue')
+  check('overview: the overdue problems are counted', /\d/.test(overdue) && overdue.includes('逾期'), overdue)
+  const assigned = await kpi('kpi-assigned')
+  check('overview: the 任务分解 figure is shown', /\d+ \/ \d+/.test(assigned), assigned)
+  const evidence = await kpi('kpi-evidence')
+  check('overview: the 佐证材料 the story added are counted', /\d/.test(evidence), evidence)
+  check('overview: no load error', (await findAll(css('overview-error'))).length === 0)
+  await screenshot('38-overview')
+
+  // The six phases: enter the first (a fresh campaign has none yet), with a reason if a gate fails.
+  await find(css('overview-phases'), 20000)
+  const before = await exec(`return document.querySelector('[data-testid="overview-phases"]')?.innerText ?? ''`)
+  check('overview: the six phases are shown', ['宣传动员', '自查自纠', '整改提升', '模拟评估', '集中申报', '迎接验收'].every((p) => before.includes(p)), before.slice(0, 300))
+  if ((await findAll(css('overview-current-phase'))).length === 0) {
+    await click(await find(css('phase-next')))
+    await find(css('phase-move-dialog'), 20000)
+    await waitFor('the gate preview', async () => (await findAll(`${css('phase-move-ok')}, ${css('phase-move-failures')}`)).length > 0, { timeout: 20000 })
+    if ((await findAll(css('phase-move-failures'))).length > 0) await typeInto('phase-move-reason', '经依法治区办主任会议同意')
+    await click(await find(css('phase-move-confirm')))
+  }
+  const current = await waitFor('the current phase', async () => {
+    const t = await exec(`return document.querySelector('[data-testid="overview-current-phase"]')?.innerText ?? ''`)
+    return t.includes('当前') ? t : null
+  }, { timeout: 20000 }).catch(() => '')
+  check('overview: the campaign is in a phase', current.includes('当前：'), current)
+  await click(await find(css('phase-event-add')))
+  await find(css('phase-event-dialog'), 20000)
+  await sleep(300) // the dialog's opening transition
+  await typeInto('phase-event-title', '第一次创建工作推进会')
+  await click(await find(css('phase-event-save')))
+  const events = await waitFor('the 推进会 in the phase', async () => {
+    const t = await exec(`return document.querySelector('[data-testid="phase-events"]')?.innerText ?? ''`)
+    return t.includes('第一次创建工作推进会') ? t : null
+  }, { timeout: 20000 }).catch(() => '')
+  check('overview: the 推进会 is listed under the phase', events.includes('推进会'), events.slice(0, 200))
+  await sleep(500)
+  await screenshot('39-overview-phases')
+
+  // 进展报告 (.docx) and 一图读懂 (.png) through the save-dialog seam.
+  const report = path.join(dir, '创建工作进展情况报告.docx')
+  await pickNext(report)
+  await click(await find(css('overview-report')))
+  await waitFor('the 进展报告', () => fs.existsSync(report) && fs.statSync(report).size > 0, { timeout: 60000 })
+  await sleep(300)
+  let doc = ''
+  try {
+    doc = xlsxText(report, /^word\/document\.xml$/)
+  } catch (e) {
+    doc = `unreadable: ${e.message}`
+  }
+  check('report: a Word file with the campaign’s 整改 figures', doc.includes('进展') && doc.includes('11'), doc.slice(0, 200))
+  const image = path.join(dir, '一图读懂.png')
+  await pickNext(image)
+  await click(await find(css('overview-image')))
+  await waitFor('the 一图读懂', () => fs.existsSync(image) && fs.statSync(image).size > 0, { timeout: 60000 })
+  await sleep(300)
+  const png = fs.readFileSync(image)
+  check('summary image: a PNG', png.subarray(1, 4).toString('latin1') === 'PNG', `${png.length} bytes`)
+  await screenshot('40-overview-exports')
 }
 
 // 34: 模拟评估 — the page opens on a campaign with no round yet and says what to do first.
@@ -965,15 +1058,13 @@ async function problemsStory(exportPath) {
   // Per-unit 问题整改表 to a folder, collected back unchanged.
   const sheets = path.join(dir, '各单位问题整改表')
   fs.mkdirSync(sheets, { recursive: true })
-  await click(await find(css('btn-export-problem-sheets')))
   await pickNext(sheets)
-  await click(await find(css('problem-sheets-to-folder')))
+  await menu('btn-export-problem-sheets', 'problem-sheets-to-folder')
   await waitForText('个单位生成问题整改表', 30000)
   const files = fs.readdirSync(sheets).filter((f) => f.endsWith('.xlsx'))
   check('problem sheets: one file per responsible unit', files.length === 16, files.join(', '))
-  await click(await find(css('btn-collect-problems')))
   await pickNext(sheets)
-  await click(await find(css('problems-collect-from-folder')))
+  await menu('btn-collect-problems', 'problems-collect-from-folder')
   const cp = await text(await find(css('problems-collect-preview'), 30000))
   check('problem sheets: every one found by its stamp, nothing changed', cp.includes('按导出标记识别') && /修改\s*0 处/.test(cp), cp.slice(0, 300))
   await screenshot('29-problems-collect')
@@ -986,9 +1077,8 @@ async function problemsStory(exportPath) {
   await click(await find(css('btn-letters')))
   await find(css('letters-dialog'), 20000)
   await typeInto('letters-contact', '王晓明')
-  await click(await find(css('btn-make-letters')))
   await pickNext(letters)
-  await click(await find(css('letters-to-folder')))
+  await menu('btn-make-letters', 'letters-to-folder')
   const made = await waitFor('the letters', async () => {
     const t = await exec(`return document.querySelector('[data-testid="letters-result"]')?.innerText ?? ''`)
     return t.includes('〔') ? t : null

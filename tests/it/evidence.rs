@@ -1225,6 +1225,10 @@ fn the_demo_has_a_realistic_evidence_set() {
         assert!(items.iter().any(|i| i.ext == ext), "{ext}");
     }
     assert!(ws.verify_evidence(&Job::quiet()).expect("verify").ok);
+    // Some indicators have their whole set approved, in more than one aspect.
+    let comp = ws.evidence_completeness().expect("completeness");
+    assert!(comp.complete >= 8, "{} complete", comp.complete);
+    assert!(comp.partial > 0 && comp.none > 0);
     let pdf = items.iter().find(|i| i.ext == "pdf").expect("pdf");
     let f = ws.evidence_file(pdf.id).expect("file");
     let bytes = std::fs::read(&f.path).expect("read");

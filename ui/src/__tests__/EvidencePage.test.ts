@@ -10,6 +10,9 @@ import { campaign, settle, status } from '../test/fixtures'
 import { UNITS } from '../test/unitFixtures'
 import EvidencePage from '../views/EvidencePage.vue'
 
+const router = vi.hoisted(() => ({ push: vi.fn() }))
+vi.mock('vue-router', async (importOriginal) => ({ ...(await importOriginal<typeof import('vue-router')>()), useRouter: () => router }))
+
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
   const { BACKEND_FUNCTIONS } = await import('../test/mockApi')
@@ -297,7 +300,8 @@ describe('佐证材料 page', () => {
     await click('btn-export-archive')
     expect(api.archivePlan).toHaveBeenCalledWith(null)
     const vols = text('archive-volumes')
-    expect(vols).toContain('指标15、30')
+    expect(vols).toContain('指标15')
+    expect(vols).toContain('指标30')
     await (async () => {
       const cb = el('archive-pending').querySelector('input') as HTMLInputElement
       cb.click()
@@ -307,6 +311,42 @@ describe('佐证材料 page', () => {
     await click('archive-to-zip')
     expect(api.exportArchive).toHaveBeenCalledWith('D:\\案卷.zip', expect.objectContaining({ includePending: true, generalVolume: true, volumes: PLAN.volumes }))
     expect(text('archive-report')).toContain('已导出 3 卷')
+  })
+
+  it('reorders, adds and removes volumes; an indicator picked for a new volume leaves its old one', async () => {
+    vi.mocked(api.archivePlan).mockResolvedValue(structuredClone(PLAN))
+    vi.mocked(api.pickSavePath).mockResolvedValue('D:\\案卷.zip')
+    vi.mocked(api.exportArchive).mockResolvedValue(ARCHIVE)
+    await mountPage()
+    await click('btn-export-archive')
+    const title = (i: number) => {
+      const e = el(`archive-title-${i}`)
+      return (e instanceof HTMLInputElement ? e : (e.querySelector('input') as HTMLInputElement)).value
+    }
+    await click('archive-down-0')
+    expect([title(0), title(1)]).toEqual(['（二）规范性文件', '（一）重大行政决策'])
+    // A new volume cannot be exported before it has a title and indicators.
+    await click('archive-add-volume')
+    expect(text('archive-plan-problem')).toBe('第 3 卷还没有案卷题名。')
+    expect(button('btn-export-archive-run').disabled).toBe(true)
+    await type('archive-title-2', '（三）行政复议')
+    expect(text('archive-plan-problem')).toContain('第 3 卷“（三）行政复议”还没有选择指标')
+    await chooseOption('archive-indicators-2', '指标30')
+    expect(document.body.textContent).toContain('指标30（原第 1 卷）已移入第 3 卷')
+    expect(document.querySelector('[data-testid="archive-plan-problem"]')).toBeNull()
+    await click('archive-remove-1')
+    expect(document.body.textContent).toContain('其中指标27的材料将编入综合卷')
+    await click('btn-export-archive-run')
+    await click('archive-to-zip')
+    expect(api.exportArchive).toHaveBeenCalledWith(
+      'D:\\案卷.zip',
+      expect.objectContaining({
+        volumes: [
+          expect.objectContaining({ title: '（二）规范性文件', indicatorIds: [115] }),
+          expect.objectContaining({ title: '（三）行政复议', indicatorIds: [130] }),
+        ],
+      }),
+    )
   })
 
   it('verifies the store, lists a missing file and re-links it', async () => {
@@ -326,6 +366,7 @@ describe('佐证材料 page', () => {
     vi.mocked(api.search).mockResolvedValue([
       { kind: 'indicator', kindLabel: '指标', id: 130, title: '指标30 行政复议体制改革', detail: '五、矛盾纠纷化解', snippet: '行政复议' },
       { kind: 'evidence', kindLabel: '佐证材料', id: 3, title: '行政复议案件办理台账', detail: '区司法局', snippet: '行政复议' },
+      { kind: 'problem', kindLabel: '问题', id: 7, title: '第7号 行政复议决定履行不及时', detail: '2023年专项督察，个性问题', snippet: '行政复议' },
     ])
     await mountPage()
     await type('evidence-search', '复议')
@@ -337,6 +378,13 @@ describe('佐证材料 page', () => {
     expect(api.evidenceDetail).toHaveBeenCalledWith(3)
     await click('hit-indicator-130')
     expect(api.listEvidence).toHaveBeenLastCalledWith(expect.objectContaining({ queue: false, indicatorId: 130 }))
+    // A problem found by the same search opens in the 整改台账.
+    await type('evidence-search', '复议')
+    el('evidence-search').dispatchEvent(new KeyboardEvent('keyup', { key: 'Enter' }))
+    await settle()
+    expect(text('hit-problem-7')).toContain('问题')
+    await click('hit-problem-7')
+    expect(router.push).toHaveBeenCalledWith({ path: '/rectification', query: { problem: '7' } })
   })
 
   it('says what to do when the library is empty', async () => {

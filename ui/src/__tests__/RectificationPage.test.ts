@@ -10,6 +10,9 @@ import { LEAGUE, LETTERS, PROBLEMS, REMIND, ROUND, detail, importPreview } from 
 import { UNITS } from '../test/unitFixtures'
 import RectificationPage from '../views/RectificationPage.vue'
 
+const route = vi.hoisted(() => ({ query: {} as Record<string, string> }))
+vi.mock('vue-router', async (importOriginal) => ({ ...(await importOriginal<typeof import('vue-router')>()), useRoute: () => route }))
+
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
   const { BACKEND_FUNCTIONS } = await import('../test/mockApi')
@@ -103,6 +106,17 @@ describe('问题整改 page', () => {
     await click('btn-confirm-reopen')
     expect(api.setProblemStatus).toHaveBeenCalledTimes(1)
     expect(document.body.textContent).toContain('请写明重新打开的原因')
+  })
+
+  it('opens the problem a search result links to (?problem=<id>)', async () => {
+    route.query = { problem: '1' }
+    try {
+      await mountPage()
+      expect(api.problemDetail).toHaveBeenCalledWith(1)
+      expect(text('drawer-parts')).toContain('区财政局')
+    } finally {
+      route.query = {}
+    }
   })
 
   it('previews a 问题清单 import with the new round, guesses and assumed deadlines, then applies', async () => {

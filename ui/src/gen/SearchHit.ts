@@ -5,7 +5,7 @@
  */
 export type SearchHit = { 
 /**
- * "indicator", "unit" or "evidence".
+ * "indicator", "unit", "evidence" or "problem".
  */
 kind: string, 
 /**

@@ -199,6 +199,9 @@ const LINES: &[&str] = &[
     "（演示数据，非真实文件）",
 ];
 
+/// The indicators the demo files a full, approved set of material for.
+const COMPLETE_SETS: &[u32] = &[3, 8, 17, 30, 41, 50, 60, 70, 82, 95];
+
 /// The first package of each unit, written under `root`; returns the dropped items.
 fn first_packages(root: &Path) -> Result<Vec<PathBuf>> {
     let sfj = root.join("区司法局-佐证材料");
@@ -256,6 +259,26 @@ fn first_packages(root: &Path) -> Result<Vec<PathBuf>> {
         "法律顾问/（三十六）法律顾问聘用合同.pdf",
         &pdf("法律顾问聘用合同", 2),
     )?;
+    // A full set (方案, 台账, 公开截图: the three lines each demo task asks for) for one or two
+    // indicators of every aspect, so that 材料齐全 and its chart are not all zero.
+    for (k, n) in COMPLETE_SETS.iter().enumerate() {
+        let dir = format!("指标{n}");
+        put(
+            &sfj,
+            &format!("{dir}/指标{n}工作方案.pdf"),
+            &pdf(&format!("指标{n}相关工作方案"), 1),
+        )?;
+        put(
+            &sfj,
+            &format!("{dir}/指标{n}工作台账.pdf"),
+            &pdf(&format!("指标{n}工作台账及相关记录"), 2),
+        )?;
+        put(
+            &sfj,
+            &format!("{dir}/指标{n}公开网址截图.png"),
+            &demo_png(100 + k as u32, 320, 200),
+        )?;
+    }
     put(&sfj, "培训照片.png", &demo_png(1, 480, 320))?;
     put(&sfj, "Thumbs.db", b"\0\0junk")?;
     put(&sfj, "~$合法性审核意见书.docx", b"owner file")?;
