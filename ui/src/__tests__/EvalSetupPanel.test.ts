@@ -34,6 +34,16 @@ async function type(testid: string, v: string) {
   await settle()
 }
 
+/** Types into an el-input-number as a user would (input, then change on leaving the box). */
+async function typeNumber(testid: string, v: string) {
+  const input = inputOf(testid)
+  input.value = v
+  input.dispatchEvent(new Event('input'))
+  await settle()
+  input.dispatchEvent(new Event('change'))
+  await settle()
+}
+
 function assignment(overrides: Partial<ExpertAssignment> = {}): ExpertAssignment {
   return { expertId: WANG.id, expertName: WANG.name, org: WANG.org, indicatorIds: [101, 102], nos: [1, 2], ranges: '1—2', ...overrides }
 }
@@ -100,6 +110,31 @@ describe('轮次与专家', () => {
     })
     // The page reloads and selects the new round.
     expect(w.emitted('changed')).toEqual([[5]])
+  })
+
+  it('refuses a 实地评估 score above 100 instead of saving it as 100', async () => {
+    await mountPanel()
+    el('btn-add-round')!.click()
+    await settle()
+    await typeNumber('round-site-score', '105')
+    el('btn-save-round')!.click()
+    await settle()
+    expect(api.saveEvalRound).not.toHaveBeenCalled()
+    expect(document.body.textContent).toContain('实地评估得分 105 超过百分制满分 100，未保存。')
+  })
+
+  it('keeps the 实地评估 score and 满意率 as typed', async () => {
+    vi.mocked(api.saveEvalRound).mockResolvedValue(evalRound({ id: 5, name: '模拟评估二' }))
+    await mountPanel()
+    el('btn-add-round')!.click()
+    await settle()
+    await typeNumber('round-site-score', '88.5')
+    await typeNumber('round-satisfaction', '91.09')
+    el('btn-save-round')!.click()
+    await settle()
+    expect(api.saveEvalRound).toHaveBeenCalledWith(
+      expect.objectContaining({ name: '模拟评估二', kind: 'mock', siteScore: 88.5, satisfaction: expect.objectContaining({ rate: 91.09 }) }),
+    )
   })
 
   it('adds an expert with 姓名', async () => {
