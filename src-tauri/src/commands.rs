@@ -23,7 +23,9 @@ use shifan_core::evaluation::{
 use shifan_core::evidence::archive::{ArchivePlan, ArchiveReport};
 use shifan_core::evidence::completeness::CompletenessReport;
 use shifan_core::evidence::search::SearchHit;
-use shifan_core::evidence::store_check::{EvidenceFile, EvidenceVerifyReport, RelinkResult};
+use shifan_core::evidence::store_check::{
+    EvidenceFile, EvidencePreview, EvidenceVerifyReport, RelinkResult,
+};
 use shifan_core::evidence::{
     EvidenceAddOptions, EvidenceAddPreview, EvidenceAssign, EvidenceDetail, EvidenceEdit,
     EvidenceFilter, EvidenceIntake, EvidenceItem, EvidenceReview,
@@ -380,6 +382,7 @@ crate::commands! {
         => |ws, job| ws.export_archive(&target, &plan, job);
     /// An item's file for the viewer: its path (always inside the evidence store) and MIME type.
     call evidence_file(id: i64) -> EvidenceFile => |ws| ws.evidence_file(id);
+    call evidence_preview(id: i64) -> EvidencePreview => |ws| ws.evidence_preview(id);
     /// Indicators, units and evidence by any part of their text.
     call search(query: String) -> Vec<SearchHit> => |ws| ws.search(&query);
 

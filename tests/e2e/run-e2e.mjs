@@ -131,6 +131,18 @@ async function find(selector, timeout = 15000) {
  * report "click intercepted" / "not interactable" for a moment: that is waited out (5 s).
  */
 async function click(el) {
+  // A drawer's or dialog's mask still fading out (or a loading mask) takes the click silently:
+  // wait (up to 5 s) until no mask that does not hold the element covers its middle.
+  const covered = `const el = arguments[0]
+    el.scrollIntoView({ block: 'nearest', inline: 'nearest' })
+    const r = el.getBoundingClientRect()
+    const t = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
+    const mask = t && t.closest('.el-overlay, .el-loading-mask, .v-modal')
+    return !!mask && !mask.contains(el)`
+  const free = await waitFor('the element to be uncovered', async () => !(await exec(covered, [{ [ELEMENT]: el }])), {
+    timeout: 5000,
+  }).catch(() => false)
+  if (!free) log('clicking an element a mask still covers')
   const end = Date.now() + 5000
   for (;;) {
     try {
@@ -908,6 +920,17 @@ async function evidenceStory() {
   }, { timeout: 30000 }).catch(() => [])
   check('evidence: the added items are listed', rows.length > 0, `${rows.length} rows`)
   await screenshot('36-evidence-list')
+  // The 公示平台截图 opens in its drawer and is shown there, decoded, without leaving the app.
+  await exec(`const row = [...document.querySelectorAll('[data-testid="evidence-table"] .el-table__body-wrapper tbody tr')]
+      .find((r) => r.innerText.includes('公示平台截图')); row?.querySelector('td')?.click()`)
+  const shown = await waitFor('the image in the drawer', async () =>
+    exec(`const i = document.querySelector('[data-testid="drawer-image"]'); return !!i && i.complete && i.naturalWidth > 0`),
+  { timeout: 20000 }).catch(() => false)
+  check('evidence: a screenshot is previewed in the drawer', shown)
+  await sleep(600) // the drawer's slide-in
+  await screenshot('36b-evidence-preview')
+  await exec(`document.querySelector('[data-testid="evidence-drawer"]')?.closest('.el-drawer')?.querySelector('.el-drawer__close-btn')?.click()`)
+  await sleep(500)
   await clickText('.el-tabs__item', '齐全情况', { includes: true })
   await find(css('completeness-view'), 20000)
   await screenshot('37-evidence-completeness')

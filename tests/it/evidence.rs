@@ -1204,6 +1204,42 @@ fn an_intake_can_be_undone_like_any_import() {
 }
 
 #[test]
+fn the_drawer_previews_an_image_in_the_app_and_says_what_a_pdf_or_a_docx_is() {
+    let d = tempfile::tempdir().expect("tmp");
+    let mut ws = Workspace::open(&d.path().join("演示")).expect("open");
+    shifan_core::demo::create(&mut ws).expect("demo");
+    let items = all(&ws);
+    let of = |ext: &str| items.iter().find(|i| i.ext == ext).expect(ext);
+    let png = ws.evidence_preview(of("png").id).expect("png");
+    let url = png.data_url.as_deref().expect("an image is shown");
+    // The PNG signature, base64: the file's own bytes, not a re-encoding.
+    assert!(
+        url.starts_with("data:image/png;base64,iVBORw0KGgo"),
+        "{}",
+        &url[..40]
+    );
+    let stored = std::fs::read(ws.evidence_file(of("png").id).expect("file").path).expect("read");
+    assert_eq!(
+        url.len() - "data:image/png;base64,".len(),
+        stored.len().div_ceil(3) * 4
+    );
+    let pdf = ws.evidence_preview(of("pdf").id).expect("pdf");
+    assert!(pdf.data_url.is_none());
+    assert!(pdf.pages.is_some_and(|n| n >= 1));
+    assert!(pdf.note.contains("页"), "{}", pdf.note);
+    let docx = ws.evidence_preview(of("docx").id).expect("docx");
+    assert!(
+        docx.data_url.is_none() && docx.note.contains("docx"),
+        "{}",
+        docx.note
+    );
+    // A missing file is an error in Chinese, not an empty preview.
+    std::fs::remove_file(ws.evidence_file(of("png").id).expect("file").path).expect("rm");
+    let e = ws.evidence_preview(of("png").id).expect_err("missing");
+    assert!(e.to_string().contains("不在证据库中"), "{e}");
+}
+
+#[test]
 fn the_demo_has_a_realistic_evidence_set() {
     let d = tempfile::tempdir().expect("tmp");
     let mut ws = Workspace::open(&d.path().join("演示")).expect("open");

@@ -120,3 +120,22 @@ export async function pickFolder(): Promise<string | null> {
     throw toApiError(e)
   }
 }
+
+/** What a drag over the window is doing: files entering, dropped (with their paths), or leaving. */
+export type FileDrag = { kind: 'enter' } | { kind: 'leave' } | { kind: 'drop'; paths: string[] }
+
+/**
+ * Listens for files dragged from Explorer onto the window (Tauri's drag-drop event, which
+ * gives real paths); returns the function that stops listening. Outside the desktop shell
+ * (the browser dev mock) nothing is dragged in and the listener is a no-op.
+ */
+export async function onFileDrag(cb: (d: FileDrag) => void): Promise<() => void> {
+  if (!('__TAURI_INTERNALS__' in window)) return () => {}
+  const { getCurrentWebview } = await import('@tauri-apps/api/webview')
+  return getCurrentWebview().onDragDropEvent((e) => {
+    const p = e.payload
+    if (p.type === 'enter') cb({ kind: 'enter' })
+    else if (p.type === 'leave') cb({ kind: 'leave' })
+    else if (p.type === 'drop') cb(p.paths.length ? { kind: 'drop', paths: p.paths } : { kind: 'leave' })
+  })
+}

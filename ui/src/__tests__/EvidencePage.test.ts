@@ -387,6 +387,24 @@ describe('佐证材料 page', () => {
     expect(router.push).toHaveBeenCalledWith({ path: '/rectification', query: { problem: '7' } })
   })
 
+  it('adds files dragged from Explorer onto the page, with a hint while they hover', async () => {
+    let drag: ((d: api.FileDrag) => void) | undefined
+    vi.mocked(api.onFileDrag).mockImplementation(async (cb) => {
+      drag = cb
+      return () => {}
+    })
+    vi.mocked(api.previewEvidenceAdd).mockResolvedValue(addPreview())
+    await mountPage()
+    drag!({ kind: 'enter' })
+    await settle()
+    expect(text('evidence-drop-hint')).toContain('松开鼠标')
+    drag!({ kind: 'drop', paths: ['D:\\区司法局 材料\\台账.xlsx', 'D:\\区司法局 材料\\照片.png'] })
+    await settle()
+    expect(document.querySelector('[data-testid="evidence-drop-hint"]')).toBeNull()
+    expect(api.previewEvidenceAdd).toHaveBeenCalledWith(['D:\\区司法局 材料\\台账.xlsx', 'D:\\区司法局 材料\\照片.png'], { indicatorIds: [], indicatorNos: [] })
+    expect(el('evidence-add-counts')).not.toBeNull()
+  })
+
   it('says what to do when the library is empty', async () => {
     vi.mocked(api.listEvidence).mockResolvedValue([])
     await mountPage()
@@ -399,5 +417,29 @@ describe('佐证材料 page', () => {
     ;(document.querySelectorAll('[data-testid="evidence-table"] .el-table__body .el-table__row')[2].querySelector('td:nth-child(2)') as HTMLElement).click()
     await settle()
     expect(text('drawer-return-reason')).toContain('缺少盖章页')
+  })
+
+  it('previews an image in the drawer, says what a PDF is, and names a missing file', async () => {
+    const png = 'data:image/png;base64,iVBORw0KGgo='
+    vi.mocked(api.evidencePreview).mockImplementation(async (id) => {
+      if (id === 1) return { id, name: '截图.png', mime: 'image/png', dataUrl: png, pages: null, note: '' }
+      if (id === 2) return { id, name: '目录.pdf', mime: 'application/pdf', dataUrl: null, pages: 3, note: 'PDF 文件，共 3 页；可点“文件位置”用 PDF 阅读器打开查看。' }
+      throw new api.ApiError('notFound', '“台账.xlsx”的文件不在证据库中（可能已被删除或移动），请运行“校验证据库”并重新关联原文件。')
+    })
+    await mountPage()
+    const open = async (it: (typeof ITEMS)[number]) => {
+      vi.mocked(api.evidenceDetail).mockResolvedValue(detail(it))
+      const row = [...document.querySelectorAll('[data-testid="evidence-table"] .el-table__body .el-table__row')].find((r) => r.textContent?.includes(it.title))
+      ;(row!.querySelector('td:nth-child(2)') as HTMLElement).click()
+      await settle()
+    }
+    await open(ITEMS[0])
+    expect(api.evidencePreview).toHaveBeenLastCalledWith(1)
+    expect(el('drawer-image')?.getAttribute('src')).toBe(png)
+    await open(ITEMS[1])
+    expect(text('drawer-preview')).toContain('共 3 页')
+    expect(el('drawer-image')).toBeNull()
+    await open(ITEMS[2])
+    expect(text('drawer-preview')).toContain('不在证据库中')
   })
 })

@@ -29,6 +29,7 @@ import type { EvidenceEdit } from './EvidenceEdit'
 import type { EvidenceFile } from './EvidenceFile'
 import type { EvidenceFilter } from './EvidenceFilter'
 import type { EvidenceItem } from './EvidenceItem'
+import type { EvidencePreview } from './EvidencePreview'
 import type { EvidenceReview } from './EvidenceReview'
 import type { EvidenceVerifyReport } from './EvidenceVerifyReport'
 import type { Expert } from './Expert'
@@ -173,6 +174,7 @@ export interface Commands {
   archive_plan: { args: { level: number | null }; result: ArchivePlan }
   export_archive: { args: { target: string; plan: ArchivePlan }; result: ArchiveReport }
   evidence_file: { args: { id: number }; result: EvidenceFile }
+  evidence_preview: { args: { id: number }; result: EvidencePreview }
   search: { args: { query: string }; result: Array<SearchHit> }
   list_rounds: { args: Record<string, never>; result: Array<RoundInfo> }
   save_round: { args: { input: RoundInput }; result: RoundInfo }
@@ -356,6 +358,7 @@ export const COMMAND_FUNCTIONS = [
   'archivePlan',
   'exportArchive',
   'evidenceFile',
+  'evidencePreview',
   'search',
   'listRounds',
   'saveRound',
@@ -703,6 +706,10 @@ export function exportArchive(target: string, plan: ArchivePlan): Promise<Archiv
 /** An item's file for the viewer: its path (always inside the evidence store) and MIME type. */
 export function evidenceFile(id: number): Promise<EvidenceFile> {
   return call('evidence_file', { id })
+}
+
+export function evidencePreview(id: number): Promise<EvidencePreview> {
+  return call('evidence_preview', { id })
 }
 
 /** Indicators, units and evidence by any part of their text. */

@@ -13,6 +13,7 @@ import type { EvidenceAssign } from '../gen/EvidenceAssign'
 import type { EvidenceDetail } from '../gen/EvidenceDetail'
 import type { EvidenceEdit } from '../gen/EvidenceEdit'
 import type { EvidenceFile } from '../gen/EvidenceFile'
+import type { EvidencePreview } from '../gen/EvidencePreview'
 import type { EvidenceFilter } from '../gen/EvidenceFilter'
 import type { EvidenceItem } from '../gen/EvidenceItem'
 import type { EvidenceMatch } from '../gen/EvidenceMatch'
@@ -490,6 +491,14 @@ export function createEvidenceStore(units: () => UnitInfo[], assignments: () => 
     return { id, path: `${STORE}\\${it.hash.slice(0, 2)}\\${it.hash.slice(2)}`, mime: it.ext === 'jpg' ? 'image/jpeg' : 'application/pdf', name: it.fileName, size: it.size }
   }
 
+  /** A grey 4×3 PNG stands for every image; PDFs say their pages. */
+  function preview(id: number): EvidencePreview {
+    const f = file(id)
+    if (f.mime.startsWith('image/'))
+      return { id, name: f.name, mime: 'image/png', dataUrl: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAAAAAC3YhnGAAAAEUlEQVR4nGM4c+bMfwYGBgYAGPYD/+jC4dUAAAAASUVORK5CYII=', pages: null, note: '' }
+    return { id, name: f.name, mime: f.mime, dataUrl: null, pages: 3, note: 'PDF 文件，共 3 页；可点“文件位置”用 PDF 阅读器打开查看。' }
+  }
+
   function search(query: string): SearchHit[] {
     const q = query.trim()
     if (!q) return []
@@ -500,5 +509,5 @@ export function createEvidenceStore(units: () => UnitInfo[], assignments: () => 
     return hits.slice(0, 50)
   }
 
-  return { list, detail, update, assign, review, remove, completeness, addPreview, verify, archivePlan, exportArchive, file, search }
+  return { list, detail, update, assign, review, remove, completeness, addPreview, verify, archivePlan, exportArchive, file, preview, search }
 }

@@ -396,6 +396,8 @@ export function installMockIpc(): void {
         return ev.exportArchive(args.target as string, args.plan as ArchivePlan)
       case 'evidence_file':
         return ev.file(args.id as number)
+      case 'evidence_preview':
+        return ev.preview(args.id as number)
       case 'search':
         return ev.search(args.query as string)
       case 'list_phases':

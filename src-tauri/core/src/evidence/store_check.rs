@@ -81,6 +81,52 @@ pub struct RelinkResult {
     pub message: String,
 }
 
+/// What the drawer shows of an item's file without leaving the app: an image itself, a PDF's
+/// page count, or why it cannot be shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct EvidencePreview {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub mime: String,
+    /// `data:` URL of an image no larger than [`PREVIEW_MAX_BYTES`].
+    pub data_url: Option<String>,
+    /// Pages of a PDF that could be read.
+    #[ts(type = "number | null")]
+    pub pages: Option<i64>,
+    /// One sentence for the user: what is shown, or why nothing is.
+    pub note: String,
+}
+
+/// Images above this size are not previewed (the drawer would stall on them).
+pub const PREVIEW_MAX_BYTES: i64 = 20 * 1024 * 1024;
+
+/// Standard base64 (with padding) of `bytes`.
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        out.push(A[(n >> 18) as usize & 63] as char);
+        out.push(A[(n >> 12) as usize & 63] as char);
+        out.push(if c.len() > 1 {
+            A[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if c.len() > 2 {
+            A[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    out
+}
+
 /// An item's file, for the viewer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -420,6 +466,65 @@ impl Workspace {
         })
     }
 
+    /// What the drawer can show of item `id`'s file: an image as a `data:` URL, a PDF's pages,
+    /// or a sentence saying why nothing can be shown. A missing file is an error, as for
+    /// [`Workspace::evidence_file`].
+    pub fn evidence_preview(&self, id: i64) -> Result<EvidencePreview> {
+        let f = self.evidence_file(id)?;
+        let read = || {
+            std::fs::read(&f.path).map_err(|e| Error::io("读取材料文件", Path::new(&f.path), &e))
+        };
+        let (data_url, pages, note) = if f.mime.starts_with("image/") {
+            if f.size > PREVIEW_MAX_BYTES {
+                (
+                    None,
+                    None,
+                    format!(
+                        "图片较大（{} MB），不在程序内预览；可点“文件位置”用看图软件打开。",
+                        f.size / (1024 * 1024)
+                    ),
+                )
+            } else {
+                let bytes = read()?;
+                (
+                    Some(format!("data:{};base64,{}", f.mime, base64(&bytes))),
+                    None,
+                    String::new(),
+                )
+            }
+        } else if f.mime == "application/pdf" {
+            match super::pdf::page_count(&read()?) {
+                Ok(n) => (
+                    None,
+                    Some(i64::from(n)),
+                    format!("PDF 文件，共 {n} 页；可点“文件位置”用 PDF 阅读器打开查看。"),
+                ),
+                Err(_) => (
+                    None,
+                    None,
+                    "PDF 文件无法读取页数（可能已损坏或加密），请用 PDF 阅读器打开检查。".into(),
+                ),
+            }
+        } else {
+            (
+                None,
+                None,
+                format!(
+                    "“{}”这类文件不能在程序内预览；可点“文件位置”用相应软件打开。",
+                    extension(&f.name)
+                ),
+            )
+        };
+        Ok(EvidencePreview {
+            id,
+            name: f.name,
+            mime: f.mime,
+            data_url,
+            pages,
+            note,
+        })
+    }
+
     /// Where the file of item `id` is, for the viewer: always a path inside the store, or an
     /// error when it is missing.
     pub fn evidence_file(&self, id: i64) -> Result<EvidenceFile> {
@@ -459,5 +564,26 @@ impl Workspace {
             name,
             size,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64;
+
+    #[test]
+    fn base64_matches_the_standard_vectors() {
+        for (plain, coded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(plain.as_bytes()), coded, "{plain:?}");
+        }
+        assert_eq!(base64(&[0xFF, 0xFE, 0xFD]), "//79");
     }
 }
