@@ -382,7 +382,15 @@ crate::commands! {
         => |ws, job| ws.export_archive(&target, &plan, job);
     /// An item's file for the viewer: its path (always inside the evidence store) and MIME type.
     call evidence_file(id: i64) -> EvidenceFile => |ws| ws.evidence_file(id);
+    /// What the drawer shows of an item: an image or a PDF itself, or why not.
     call evidence_preview(id: i64) -> EvidencePreview => |ws| ws.evidence_preview(id);
+    /// Opens a read-only copy of the item under its own name with the system's program;
+    /// returns the copy's path.
+    call open_evidence(id: i64) -> String => |ws| {
+        let f = ws.evidence_view_copy(id)?;
+        crate::system_open::open_with_system(std::path::Path::new(&f.path))?;
+        Ok(f.path)
+    };
     /// Indicators, units and evidence by any part of their text.
     call search(query: String) -> Vec<SearchHit> => |ws| ws.search(&query);
 

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod error;
 pub mod jobs;
 pub mod surface;
+pub mod system_open;
 
 use std::path::PathBuf;
 use std::sync::Mutex;

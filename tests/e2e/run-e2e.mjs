@@ -929,6 +929,16 @@ async function evidenceStory() {
   check('evidence: a screenshot is previewed in the drawer', shown)
   await sleep(600) // the drawer's slide-in
   await screenshot('36b-evidence-preview')
+  // A PDF is drawn page by page by pdf.js in the same drawer.
+  await exec(`const row = [...document.querySelectorAll('[data-testid="evidence-table"] .el-table__body-wrapper tbody tr')]
+      .find((r) => r.innerText.includes('合法性审核意见书')); row?.querySelector('td')?.click()`)
+  const pages = await waitFor('the PDF pages in the drawer', async () => {
+    const n = await exec(`const cs = [...document.querySelectorAll('[data-testid="drawer-pdf"] canvas')]; return cs.length && cs[0].width > 0 ? cs.length : 0`)
+    return n || null
+  }, { timeout: 30000 }).catch(async () => exec(`return document.querySelector('[data-testid="drawer-preview"]')?.innerText ?? ''`))
+  check('evidence: a PDF is drawn in the drawer', typeof pages === 'number' && pages >= 1, String(pages))
+  await sleep(500)
+  await screenshot('36c-evidence-pdf')
   await exec(`document.querySelector('[data-testid="evidence-drawer"]')?.closest('.el-drawer')?.querySelector('.el-drawer__close-btn')?.click()`)
   await sleep(500)
   await clickText('.el-tabs__item', '齐全情况', { includes: true })

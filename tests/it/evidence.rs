@@ -1224,7 +1224,12 @@ fn the_drawer_previews_an_image_in_the_app_and_says_what_a_pdf_or_a_docx_is() {
         stored.len().div_ceil(3) * 4
     );
     let pdf = ws.evidence_preview(of("pdf").id).expect("pdf");
-    assert!(pdf.data_url.is_none());
+    // "%PDF-" in base64: the PDF goes to the in-app viewer as it is stored.
+    assert!(
+        pdf.data_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("data:application/pdf;base64,JVBERi0"))
+    );
     assert!(pdf.pages.is_some_and(|n| n >= 1));
     assert!(pdf.note.contains("页"), "{}", pdf.note);
     let docx = ws.evidence_preview(of("docx").id).expect("docx");
@@ -1232,6 +1237,26 @@ fn the_drawer_previews_an_image_in_the_app_and_says_what_a_pdf_or_a_docx_is() {
         docx.data_url.is_none() && docx.note.contains("docx"),
         "{}",
         docx.note
+    );
+    // Opening with the system's program goes through a read-only copy under the item's own
+    // name, never the store's object itself.
+    let view = ws.evidence_view_copy(of("docx").id).expect("copy");
+    let stored = ws.evidence_file(of("docx").id).expect("file");
+    assert_ne!(view.path, stored.path);
+    assert!(view.path.ends_with(&of("docx").file_name), "{}", view.path);
+    assert_eq!(
+        std::fs::read(&view.path).expect("copy"),
+        std::fs::read(&stored.path).expect("object")
+    );
+    assert!(
+        std::fs::metadata(&view.path)
+            .expect("meta")
+            .permissions()
+            .readonly()
+    );
+    assert_eq!(
+        ws.evidence_view_copy(of("docx").id).expect("again").path,
+        view.path
     );
     // A missing file is an error in Chinese, not an empty preview.
     std::fs::remove_file(ws.evidence_file(of("png").id).expect("file").path).expect("rm");

@@ -10,6 +10,8 @@ import { campaign, settle, status } from '../test/fixtures'
 import { UNITS } from '../test/unitFixtures'
 import EvidencePage from '../views/EvidencePage.vue'
 
+const pdf = vi.hoisted(() => ({ renderPdf: vi.fn(async () => 12) }))
+vi.mock('../lib/pdfView', () => pdf)
 const router = vi.hoisted(() => ({ push: vi.fn() }))
 vi.mock('vue-router', async (importOriginal) => ({ ...(await importOriginal<typeof import('vue-router')>()), useRouter: () => router }))
 
@@ -423,7 +425,7 @@ describe('佐证材料 page', () => {
     const png = 'data:image/png;base64,iVBORw0KGgo='
     vi.mocked(api.evidencePreview).mockImplementation(async (id) => {
       if (id === 1) return { id, name: '截图.png', mime: 'image/png', dataUrl: png, pages: null, note: '' }
-      if (id === 2) return { id, name: '目录.pdf', mime: 'application/pdf', dataUrl: null, pages: 3, note: 'PDF 文件，共 3 页；可点“文件位置”用 PDF 阅读器打开查看。' }
+      if (id === 2) return { id, name: '目录.pdf', mime: 'application/pdf', dataUrl: 'data:application/pdf;base64,JVBERi0=', pages: 12, note: 'PDF 文件，共 12 页。' }
       throw new api.ApiError('notFound', '“台账.xlsx”的文件不在证据库中（可能已被删除或移动），请运行“校验证据库”并重新关联原文件。')
     })
     await mountPage()
@@ -437,8 +439,15 @@ describe('佐证材料 page', () => {
     expect(api.evidencePreview).toHaveBeenLastCalledWith(1)
     expect(el('drawer-image')?.getAttribute('src')).toBe(png)
     await open(ITEMS[1])
-    expect(text('drawer-preview')).toContain('共 3 页')
+    // The PDF is drawn by pdf.js into the drawer: its first ten pages.
+    await vi.waitFor(() => expect(text('drawer-pdf-note')).toBe('共 12 页，这里显示前 10 页。'))
+    expect(pdf.renderPdf).toHaveBeenCalledWith('data:application/pdf;base64,JVBERi0=', el('drawer-pdf'), { maxPages: 10, width: 600 })
     expect(el('drawer-image')).toBeNull()
+    // Anything can be opened with the system's program (a read-only copy).
+    vi.mocked(api.openEvidence).mockResolvedValue('C:\\Temp\\2-目录.pdf')
+    await click('btn-open-evidence')
+    expect(api.openEvidence).toHaveBeenCalledWith(2)
+    expect(document.body.textContent).toContain('只读副本')
     await open(ITEMS[2])
     expect(text('drawer-preview')).toContain('不在证据库中')
   })

@@ -175,6 +175,7 @@ export interface Commands {
   export_archive: { args: { target: string; plan: ArchivePlan }; result: ArchiveReport }
   evidence_file: { args: { id: number }; result: EvidenceFile }
   evidence_preview: { args: { id: number }; result: EvidencePreview }
+  open_evidence: { args: { id: number }; result: string }
   search: { args: { query: string }; result: Array<SearchHit> }
   list_rounds: { args: Record<string, never>; result: Array<RoundInfo> }
   save_round: { args: { input: RoundInput }; result: RoundInfo }
@@ -359,6 +360,7 @@ export const COMMAND_FUNCTIONS = [
   'exportArchive',
   'evidenceFile',
   'evidencePreview',
+  'openEvidence',
   'search',
   'listRounds',
   'saveRound',
@@ -708,8 +710,14 @@ export function evidenceFile(id: number): Promise<EvidenceFile> {
   return call('evidence_file', { id })
 }
 
+/** What the drawer shows of an item: an image or a PDF itself, or why not. */
 export function evidencePreview(id: number): Promise<EvidencePreview> {
   return call('evidence_preview', { id })
+}
+
+/** Opens a read-only copy of the item under its own name with the system's program; returns the copy's path. */
+export function openEvidence(id: number): Promise<string> {
+  return call('open_evidence', { id })
 }
 
 /** Indicators, units and evidence by any part of their text. */

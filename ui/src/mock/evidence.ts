@@ -496,7 +496,7 @@ export function createEvidenceStore(units: () => UnitInfo[], assignments: () => 
     const f = file(id)
     if (f.mime.startsWith('image/'))
       return { id, name: f.name, mime: 'image/png', dataUrl: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAAAAAC3YhnGAAAAEUlEQVR4nGM4c+bMfwYGBgYAGPYD/+jC4dUAAAAASUVORK5CYII=', pages: null, note: '' }
-    return { id, name: f.name, mime: f.mime, dataUrl: null, pages: 3, note: 'PDF 文件，共 3 页；可点“文件位置”用 PDF 阅读器打开查看。' }
+    return { id, name: f.name, mime: f.mime, dataUrl: null, pages: 3, note: 'PDF 文件较大（共 3 页），不在程序内预览；请用 PDF 阅读器打开。' }
   }
 
   function search(query: string): SearchHit[] {

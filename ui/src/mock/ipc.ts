@@ -398,6 +398,8 @@ export function installMockIpc(): void {
         return ev.file(args.id as number)
       case 'evidence_preview':
         return ev.preview(args.id as number)
+      case 'open_evidence':
+        return `C:\\Users\\演示\\AppData\\Local\\Temp\\示范创建工作台-查看副本\\${args.id}-材料`
       case 'search':
         return ev.search(args.query as string)
       case 'list_phases':

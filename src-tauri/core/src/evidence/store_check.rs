@@ -81,8 +81,8 @@ pub struct RelinkResult {
     pub message: String,
 }
 
-/// What the drawer shows of an item's file without leaving the app: an image itself, a PDF's
-/// page count, or why it cannot be shown.
+/// What the drawer shows of an item's file without leaving the app: an image or a PDF itself
+/// (drawn with pdf.js), or why it cannot be shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -91,7 +91,7 @@ pub struct EvidencePreview {
     pub id: i64,
     pub name: String,
     pub mime: String,
-    /// `data:` URL of an image no larger than [`PREVIEW_MAX_BYTES`].
+    /// `data:` URL of an image or a readable PDF no larger than [`PREVIEW_MAX_BYTES`].
     pub data_url: Option<String>,
     /// Pages of a PDF that could be read.
     #[ts(type = "number | null")]
@@ -100,7 +100,7 @@ pub struct EvidencePreview {
     pub note: String,
 }
 
-/// Images above this size are not previewed (the drawer would stall on them).
+/// Files above this size are not previewed (the drawer would stall on them).
 pub const PREVIEW_MAX_BYTES: i64 = 20 * 1024 * 1024;
 
 /// Standard base64 (with padding) of `bytes`.
@@ -466,8 +466,8 @@ impl Workspace {
         })
     }
 
-    /// What the drawer can show of item `id`'s file: an image as a `data:` URL, a PDF's pages,
-    /// or a sentence saying why nothing can be shown. A missing file is an error, as for
+    /// What the drawer can show of item `id`'s file: an image or a PDF as a `data:` URL (with
+    /// the PDF's pages), or a sentence saying why nothing can be shown. A missing file is an error, as for
     /// [`Workspace::evidence_file`].
     pub fn evidence_preview(&self, id: i64) -> Result<EvidencePreview> {
         let f = self.evidence_file(id)?;
@@ -480,7 +480,7 @@ impl Workspace {
                     None,
                     None,
                     format!(
-                        "图片较大（{} MB），不在程序内预览；可点“文件位置”用看图软件打开。",
+                        "图片较大（{} MB），不在程序内预览；请用看图软件打开。",
                         f.size / (1024 * 1024)
                     ),
                 )
@@ -493,11 +493,17 @@ impl Workspace {
                 )
             }
         } else if f.mime == "application/pdf" {
-            match super::pdf::page_count(&read()?) {
+            let bytes = read()?;
+            match super::pdf::page_count(&bytes) {
+                Ok(n) if f.size <= PREVIEW_MAX_BYTES => (
+                    Some(format!("data:application/pdf;base64,{}", base64(&bytes))),
+                    Some(i64::from(n)),
+                    format!("PDF 文件，共 {n} 页。"),
+                ),
                 Ok(n) => (
                     None,
                     Some(i64::from(n)),
-                    format!("PDF 文件，共 {n} 页；可点“文件位置”用 PDF 阅读器打开查看。"),
+                    format!("PDF 文件较大（共 {n} 页），不在程序内预览；请用 PDF 阅读器打开。"),
                 ),
                 Err(_) => (
                     None,
@@ -510,7 +516,7 @@ impl Workspace {
                 None,
                 None,
                 format!(
-                    "“{}”这类文件不能在程序内预览；可点“文件位置”用相应软件打开。",
+                    "“{}”这类文件不能在程序内预览；请点“用系统程序打开”。",
                     extension(&f.name)
                 ),
             )
@@ -522,6 +528,46 @@ impl Workspace {
             data_url,
             pages,
             note,
+        })
+    }
+
+    /// A read-only copy of item `id`'s file under its own name (in the system's temporary
+    /// folder, `示范创建工作台-查看副本`), for opening with the system's program: the store's
+    /// objects have no names or extensions, and are never handed out to be edited. An
+    /// unchanged earlier copy is reused.
+    pub fn evidence_view_copy(&self, id: i64) -> Result<EvidenceFile> {
+        let f = self.evidence_file(id)?;
+        let dir = std::env::temp_dir().join("示范创建工作台-查看副本");
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io("创建文件夹", &dir, &e))?;
+        let mut name = crate::sheet::stamp::safe_file_name(&f.name);
+        if name.is_empty() {
+            name = "材料".into();
+        }
+        let target = dir.join(format!("{id}-{name}"));
+        let same = std::fs::metadata(&target).is_ok_and(|m| m.len() as i64 == f.size);
+        if !same {
+            if let Ok(m) = std::fs::metadata(&target) {
+                let mut p = m.permissions();
+                #[allow(clippy::permissions_set_readonly_false)]
+                p.set_readonly(false);
+                let _ = std::fs::set_permissions(&target, p);
+            }
+            let src = Path::new(&f.path);
+            let mut from =
+                std::fs::File::open(src).map_err(|e| Error::io("读取材料文件", src, &e))?;
+            let mut tmp = crate::atomic::temp_beside(&target)?;
+            std::io::copy(&mut from, tmp.as_file_mut())
+                .map_err(|e| Error::io("写入查看副本", &target, &e))?;
+            crate::atomic::persist(tmp, &target)?;
+            if let Ok(m) = std::fs::metadata(&target) {
+                let mut p = m.permissions();
+                p.set_readonly(true);
+                let _ = std::fs::set_permissions(&target, p);
+            }
+        }
+        Ok(EvidenceFile {
+            path: target.display().to_string(),
+            ..f
         })
     }
 
