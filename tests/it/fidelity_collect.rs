@@ -526,7 +526,7 @@ fn a_colleagues_file_is_collected_only_for_the_unit_the_user_chooses() {
     assert!(p.can_apply, "{:?}", p.issues);
     let s = &p.sheets[0];
     assert_eq!(
-        (s.unit_name.as_str(), s.matched_by.as_str()),
+        (s.unit_name.as_str(), s.matched_by.key()),
         ("区财政局", "choice")
     );
     assert_eq!(p.mismatches[0].chosen_unit_id, Some(cz));
@@ -880,7 +880,7 @@ fn a_file_the_user_gives_to_a_unit_that_returned_its_own_sheet_too_is_one_of_its
     assert!(p.can_apply, "{:?}", p.issues);
     assert_eq!(p.sheets.len(), 1);
     assert_eq!(
-        (p.sheets[0].path.as_str(), p.sheets[0].matched_by.as_str()),
+        (p.sheets[0].path.as_str(), p.sheets[0].matched_by.key()),
         (own, "stamp")
     );
 }

@@ -101,6 +101,7 @@ pub fn parse_embedded(key: &str, json: &str) -> Result<SystemDraft> {
             id: 0,
             uid,
             depth,
+            label: heading_label_of(&n.code, &n.name),
             code: n.code,
             title: n.name,
             is_leaf: false,
@@ -139,11 +140,13 @@ pub fn leaf(
     methods: Option<String>,
     veto: bool,
 ) -> IndicatorNode {
+    let code = no.to_string();
     IndicatorNode {
         id: 0,
         uid: format!("n{no}"),
         depth,
-        code: no.to_string(),
+        label: heading_label_of(&code, &text),
+        code,
         title: text,
         is_leaf: true,
         no: Some(no),
@@ -207,10 +210,15 @@ pub fn counts(roots: &[IndicatorNode]) -> (i64, Vec<i64>) {
 
 /// "一、政府职能依法全面履行" as printed in a heading cell.
 pub fn heading_label(n: &IndicatorNode) -> String {
-    if n.code.is_empty() {
-        return n.title.clone();
+    heading_label_of(&n.code, &n.title)
+}
+
+/// The heading label of a code and a title; the one rule behind `IndicatorNode::label`.
+pub(crate) fn heading_label_of(code: &str, title: &str) -> String {
+    if code.is_empty() {
+        return title.to_string();
     }
-    let c = &n.code;
+    let c = code;
     let sep = if c.ends_with('）') || c.ends_with(')') || c.starts_with('第') {
         ""
     } else if c.chars().all(|ch| ch.is_ascii_digit()) {
@@ -218,7 +226,7 @@ pub fn heading_label(n: &IndicatorNode) -> String {
     } else {
         "、"
     };
-    format!("{c}{sep}{}", n.title)
+    format!("{c}{sep}{title}")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -376,6 +384,7 @@ pub fn load_tree(conn: &Connection, system_id: i64) -> Result<IndicatorTree> {
                     id: r.get(0)?,
                     uid: r.get(2)?,
                     depth: r.get(3)?,
+                    label: heading_label_of(&r.get::<_, String>(4)?, &r.get::<_, String>(5)?),
                     code: r.get(4)?,
                     title: r.get(5)?,
                     is_leaf: r.get(6)?,

@@ -38,7 +38,7 @@ use super::{Assignment, assignment_id, load};
 use crate::action::Action;
 use crate::campaign;
 use crate::error::{Error, Result};
-use crate::model::{ImportIssue, Severity};
+use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Found, Issues, find_header, short};
@@ -157,9 +157,11 @@ pub struct CollectedSheet {
     #[ts(type = "number")]
     pub unit_id: i64,
     pub unit_name: String,
-    /// "stamp" (hidden stamp found), "name" (matched by the unit name) or "choice" (the file
-    /// names several units and the user chose this one).
-    pub matched_by: String,
+    /// Stamp (hidden stamp found), name (matched by the unit name) or choice (the file names
+    /// several units and the user chose this one).
+    pub matched_by: MatchedBy,
+    /// Chinese label of `matched_by` ("按导出标记识别").
+    pub matched_by_label: String,
     #[ts(type = "number | null")]
     pub revision: Option<i64>,
     #[ts(type = "number")]
@@ -788,7 +790,7 @@ fn identify(ctx: &Ctx<'_>, src: Source) -> Result<std::result::Result<Returned, 
 struct Basis {
     export_id: Option<i64>,
     revision: Option<i64>,
-    matched_by: &'static str,
+    matched_by: MatchedBy,
 }
 
 /// One sheet compared with what was sent and what is stored.
@@ -813,7 +815,7 @@ fn compare(ctx: &Ctx<'_>, ret: &Returned, unit: &UnitInfo, basis: &Basis) -> Res
     let mut issues = Issues::new(file);
     let (gi, h) = &ret.data;
     let g = &ret.grids[*gi];
-    if basis.matched_by == "name" {
+    if basis.matched_by == MatchedBy::Name {
         issues.file(
             Severity::Warning,
             &format!("未找到导出标记（文件可能经过另存），已按单位名称识别为“{}”，并与最近一次导出比对。", unit.name),
@@ -856,7 +858,8 @@ fn compare(ctx: &Ctx<'_>, ret: &Returned, unit: &UnitInfo, basis: &Basis) -> Res
         modified: ret.meta.modified_text(),
         unit_id: unit.id,
         unit_name: unit.name.clone(),
-        matched_by: basis.matched_by.into(),
+        matched_by: basis.matched_by,
+        matched_by_label: basis.matched_by.label().into(),
         revision: basis.revision,
         rows: 0,
         changes: Vec::new(),
@@ -939,7 +942,7 @@ fn compare(ctx: &Ctx<'_>, ret: &Returned, unit: &UnitInfo, basis: &Basis) -> Res
                 g,
                 Some(r),
                 Some(no_col),
-                &if basis.matched_by == "choice" {
+                &if basis.matched_by == MatchedBy::Choice {
                     format!("指标 {no} 不是“{}”承担的任务，已跳过该行。", unit.name)
                 } else {
                     format!("指标 {no} 已不再由“{}”承担，已跳过该行。", unit.name)
@@ -1334,14 +1337,22 @@ fn basis_for(ctx: &Ctx<'_>, ret: &Returned, unit: i64) -> Result<Basis> {
         Some(s) if s.unit_id == unit => Basis {
             export_id: s.export_id,
             revision: Some(s.revision),
-            matched_by: if several { "choice" } else { "stamp" },
+            matched_by: if several {
+                MatchedBy::Choice
+            } else {
+                MatchedBy::Stamp
+            },
         },
         _ => {
             let latest = ctx.latest_export(unit)?;
             Basis {
                 export_id: latest.map(|l| l.0),
                 revision: latest.map(|l| l.1),
-                matched_by: if several { "choice" } else { "name" },
+                matched_by: if several {
+                    MatchedBy::Choice
+                } else {
+                    MatchedBy::Name
+                },
             }
         }
     })
