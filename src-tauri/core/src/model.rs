@@ -154,6 +154,18 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    pub const ALL: [Severity; 2] = [Severity::Error, Severity::Warning];
+
+    /// As the issue tables say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        }
+    }
+}
+
 /// One finding with its place in the file. `message` is complete Chinese text that already names
 /// the place; the other fields let the UI sort and highlight.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -551,6 +551,45 @@ mod tests {
         assert!(d.name.contains("演示"), "labelled as demo: {}", d.name);
     }
 
+    /// Every node of the bundled systems carries the core's heading label, and the labels of
+    /// their headings are written to `ui/src/gen/bundledHeadingLabels.ts` (by uid) for the UI's
+    /// dev mock and tests, which so show exactly what the core sends.
+    #[test]
+    fn bundled_systems_carry_their_heading_labels_for_the_ui() {
+        let files = [
+            ("demo", include_str!("../../../../assets/systems/demo.json")),
+            (
+                "national-2021-partial",
+                include_str!("../../../../assets/systems/national-2021-partial.json"),
+            ),
+        ];
+        let mut ts = String::from(
+            "// Generated from src-tauri/core/src/indicators/mod.rs by `cargo test`. Do not edit.\n\n\
+             /** Heading labels (`indicators::heading_label`) of the bundled systems, by system name and uid. */\n\
+             export const BUNDLED_HEADING_LABELS: Record<string, Record<string, string>> = {\n",
+        );
+        for (key, json) in files {
+            let d = parse_embedded(key, json).expect("parses");
+            assert!(!d.name.contains('\''));
+            ts.push_str(&format!("  '{}': {{\n", d.name));
+            walk(&d.roots, &mut |n, _| {
+                assert_eq!(n.label, heading_label(n), "{key} {}", n.uid);
+                if !n.is_leaf {
+                    assert!(!n.uid.contains('\'') && !n.label.contains('\''));
+                    ts.push_str(&format!("    '{}': '{}',\n", n.uid, n.label));
+                }
+            });
+            ts.push_str("  },\n");
+        }
+        ts.push_str("}\n");
+        let demo = parse_embedded("demo", files[0].1).expect("parses");
+        assert_eq!(demo.roots[0].label, "一、政府职能依法全面履行");
+        assert!(demo.roots[0].children[0].label.starts_with("（一）"));
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../ui/src/gen/bundledHeadingLabels.ts");
+        std::fs::write(path, ts).expect("write bundledHeadingLabels.ts");
+    }
+
     #[test]
     fn heading_labels_print_like_the_office() {
         let mut n = leaf(0, 1, "x".into(), None, None, false);
