@@ -598,6 +598,7 @@ fn of_two_returns_the_user_may_choose_the_older_one() {
         .expect("preview");
     let dup = &p.duplicates[0];
     assert_eq!(dup.reason, "newest");
+    assert_eq!(dup.reason_label, "默认收回最近修改的一份");
     // Both listed with what each would do: the 初稿 fills 5 rows, the 修改版 every row.
     let changes: Vec<(&str, i64)> = dup
         .files
@@ -622,6 +623,7 @@ fn of_two_returns_the_user_may_choose_the_older_one() {
             .expect("preview");
         assert!(p.can_apply, "{name}: {:?}", p.issues);
         assert_eq!(p.duplicates[0].reason, "choice", "{name}");
+        assert_eq!(p.duplicates[0].reason_label, "按您的选择", "{name}");
         assert_eq!(p.sheets[0].path, draft, "{name}");
         assert_eq!(p.change_count, 10, "{name}");
     }

@@ -63,6 +63,7 @@ function preview(chosen: string, colleague: { unitId: number | null; skipped: bo
         ],
         chosen,
         reason: chosen === RETURNED ? 'newest' : 'choice',
+        reasonLabel: chosen === RETURNED ? '默认收回最近修改的一份' : '按您的选择',
       },
     ],
     mismatches: [

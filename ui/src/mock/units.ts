@@ -424,6 +424,7 @@ export function createUnitsStore() {
           ],
           chosen: sfjFile,
           reason: sfjFile === final ? 'newest' : 'choice',
+          reasonLabel: sfjFile === final ? '默认收回最近修改的一份' : '按您的选择',
         },
       ],
       mismatches: [

@@ -208,6 +208,8 @@ pub struct CollectDuplicate {
     /// Why that one: "newest" (most recently modified), "first" (equal times: the first one),
     /// "choice" (the user's).
     pub reason: String,
+    /// What the preview says about it ("默认收回最近修改的一份").
+    pub reason_label: String,
 }
 
 /// A unit a returned file names, and where.
@@ -1428,6 +1430,12 @@ fn choose_one(
             ),
         ),
     };
+    let reason_label = match (chosen, reason) {
+        (Some(_), "newest") => "默认收回最近修改的一份",
+        (Some(_), "first") => "修改时间无法区分，默认收回排在前面的一份，请核对",
+        (Some(_), _) => "按您的选择",
+        (None, _) => "只能收回其中一份，请重新选择",
+    };
     let about = chosen_file.clone().unwrap_or_else(|| files[0].file.clone());
     let issue = ImportIssue::about_file(&about, severity, message);
     let dup = CollectDuplicate {
@@ -1436,6 +1444,7 @@ fn choose_one(
         files,
         chosen: chosen_file,
         reason: reason.into(),
+        reason_label: reason_label.into(),
     };
     (chosen, dup, issue)
 }
