@@ -14,6 +14,7 @@ use shifan_core::evaluation::{
     BonusInput, CaseInput, EvalRoundInput, Grade, MarkInput, PickInput, Points, RuleUse,
     ScoreSource, VetoInput,
 };
+use shifan_core::model::MatchedBy;
 use shifan_core::{ScaleImport, ScoreSheetsImport, Workspace};
 use shifan_tests::{
     EVAL_EXPERTS, EVAL_ROUND, eval_exported, eval_setup, fingerprint, fixture, with_demo_campaign,
@@ -96,7 +97,12 @@ fn a_provincial_1000_point_system_is_scored_on_its_own_points_from_the_experts_s
     assert!(preview.can_apply, "{:#?}", preview.issues);
     assert_eq!(fingerprint(&ws), before, "a preview stores nothing");
     assert_eq!(preview.sheets.len(), 3);
-    assert!(preview.sheets.iter().all(|s| s.matched_by == "stamp"));
+    assert!(
+        preview
+            .sheets
+            .iter()
+            .all(|s| s.matched_by == MatchedBy::Stamp)
+    );
     assert_eq!(
         preview.sheets.iter().map(|s| s.rows).sum::<i64>(),
         40 + 41 + 31

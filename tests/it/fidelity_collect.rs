@@ -526,7 +526,7 @@ fn a_colleagues_file_is_collected_only_for_the_unit_the_user_chooses() {
     assert!(p.can_apply, "{:?}", p.issues);
     let s = &p.sheets[0];
     assert_eq!(
-        (s.unit_name.as_str(), s.matched_by.as_str()),
+        (s.unit_name.as_str(), s.matched_by.key()),
         ("区财政局", "choice")
     );
     assert_eq!(p.mismatches[0].chosen_unit_id, Some(cz));
@@ -598,6 +598,7 @@ fn of_two_returns_the_user_may_choose_the_older_one() {
         .expect("preview");
     let dup = &p.duplicates[0];
     assert_eq!(dup.reason, "newest");
+    assert_eq!(dup.reason_label, "默认收回最近修改的一份");
     // Both listed with what each would do: the 初稿 fills 5 rows, the 修改版 every row.
     let changes: Vec<(&str, i64)> = dup
         .files
@@ -622,6 +623,7 @@ fn of_two_returns_the_user_may_choose_the_older_one() {
             .expect("preview");
         assert!(p.can_apply, "{name}: {:?}", p.issues);
         assert_eq!(p.duplicates[0].reason, "choice", "{name}");
+        assert_eq!(p.duplicates[0].reason_label, "按您的选择", "{name}");
         assert_eq!(p.sheets[0].path, draft, "{name}");
         assert_eq!(p.change_count, 10, "{name}");
     }
@@ -880,7 +882,7 @@ fn a_file_the_user_gives_to_a_unit_that_returned_its_own_sheet_too_is_one_of_its
     assert!(p.can_apply, "{:?}", p.issues);
     assert_eq!(p.sheets.len(), 1);
     assert_eq!(
-        (p.sheets[0].path.as_str(), p.sheets[0].matched_by.as_str()),
+        (p.sheets[0].path.as_str(), p.sheets[0].matched_by.key()),
         (own, "stamp")
     );
 }

@@ -270,3 +270,30 @@ fn search_finds_any_substring_including_numbers_and_headings() {
     );
     assert!(indicators::search(&tree, "并不存在的文字").is_empty());
 }
+
+#[test]
+fn the_tree_and_the_task_matrix_show_a_heading_the_same_way() {
+    let (_d, ws) = with_demo_campaign();
+    let tree = ws.indicator_tree(None).expect("tree");
+    // Each node's label is the core's heading label, as the exports print it.
+    let mut by_leaf: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    walk(&tree.roots, &mut |n, path| {
+        assert_eq!(n.label, indicators::heading_label(n), "{}", n.uid);
+        if let Some(no) = n.no {
+            by_leaf.insert(no, path.iter().map(|p| p.label.clone()).collect());
+        }
+    });
+    assert_eq!(tree.roots[0].label, "一、政府职能依法全面履行");
+    assert!(tree.roots[0].children[0].label.starts_with("（一）"));
+    // The task matrix names every indicator's headings with the very same labels.
+    let rows = ws
+        .list_assignments(&shifan_core::tasks::AssignmentFilter::default())
+        .expect("assignments");
+    assert_eq!(rows.len(), 100);
+    for a in &rows {
+        assert_eq!(Some(&a.path), by_leaf.get(&a.no), "indicator {}", a.no);
+    }
+    // And the label crosses to the UI.
+    let json = serde_json::to_value(&tree).expect("json");
+    assert_eq!(json["roots"][0]["label"], "一、政府职能依法全面履行");
+}

@@ -641,7 +641,7 @@ fn per_unit_sheets_filled_by_other_programs_come_back_with_their_changes() {
             .find(|s| s.file == file)
             .unwrap_or_else(|| panic!("{file}"));
         assert_eq!(
-            s.matched_by,
+            s.matched_by.key(),
             want["matched_by"].as_str().expect("m"),
             "{file}"
         );

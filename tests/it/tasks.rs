@@ -5,7 +5,7 @@
 use std::io::Read;
 
 use shifan_core::Workspace;
-use shifan_core::model::Severity;
+use shifan_core::model::{MatchedBy, Severity};
 use shifan_core::tasks::AssignmentFilter;
 use shifan_core::tasks::import::TasksImportOptions;
 use shifan_core::units::{RosterInput, UnitInput};
@@ -444,23 +444,28 @@ fn filled_sheets_come_back_by_stamp_or_by_name_and_conflicts_are_not_overwritten
     let by = |n: &str| p.sheets.iter().find(|s| s.unit_name == n).expect(n).clone();
     assert_eq!(
         by("区司法局").matched_by,
-        "stamp",
+        MatchedBy::Stamp,
         "openpyxl keeps the stamp"
     );
     assert_eq!(
         by("区财政局").matched_by,
-        "stamp",
+        MatchedBy::Stamp,
         "LibreOffice re-save keeps the stamp"
     );
     assert_eq!(
         by("区统计局").matched_by,
-        "stamp",
+        MatchedBy::Stamp,
         "legacy .xls keeps the stamp"
     );
     assert_eq!(
         by("区信访局").matched_by,
-        "name",
+        MatchedBy::Name,
         "stamp lost: matched by name"
+    );
+    assert_eq!(
+        by("区信访局").matched_by_label,
+        "按单位名称识别",
+        "the preview says how, in Chinese, from the core"
     );
     assert!(
         by("区司法局").changes.len() > 20,
@@ -578,7 +583,7 @@ fn a_zip_with_gbk_names_and_dot_dot_paths_is_read_in_memory() {
     assert!(
         back.sheets
             .iter()
-            .all(|s| s.matched_by == "stamp" && s.revision == Some(2))
+            .all(|s| s.matched_by == MatchedBy::Stamp && s.revision == Some(2))
     );
 }
 

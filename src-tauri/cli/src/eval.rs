@@ -457,11 +457,7 @@ pub fn eval(ws: &mut Workspace, cmd: EvalCmd) -> Result<Out, Error> {
                     s.round_name,
                     s.expert_name,
                     s.file,
-                    if s.matched_by == "stamp" {
-                        "按导出标记识别"
-                    } else {
-                        "按标题识别"
-                    },
+                    s.matched_by_label,
                     s.rows,
                     s.scored,
                     s.changes.len(),

@@ -511,11 +511,7 @@ pub fn problems(ws: &mut Workspace, cmd: ProblemsCmd) -> Result<Out, Error> {
                     s.unit_name,
                     s.round_name,
                     s.file,
-                    if s.matched_by == "stamp" {
-                        "按导出标记识别"
-                    } else {
-                        "按单位名称识别"
-                    },
+                    s.matched_by_label,
                     s.rows,
                     s.changes.len(),
                     s.conflicts.len()

@@ -177,11 +177,7 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
                     "\n{}（{}，{}）：{} 行，修改 {} 处，冲突 {} 处",
                     s.unit_name,
                     s.file,
-                    match s.matched_by.as_str() {
-                        "stamp" => "按导出标记识别",
-                        "choice" => "按您的选择",
-                        _ => "按单位名称识别",
-                    },
+                    s.matched_by_label,
                     s.rows,
                     s.changes.len(),
                     s.conflicts.len()

@@ -99,6 +99,10 @@ pub struct IndicatorNode {
     pub code: String,
     /// Heading name, or the indicator text for a leaf.
     pub title: String,
+    /// Code and title as printed in a heading cell ("一、政府职能依法全面履行", "（一）深化…",
+    /// "1.加大…"): `indicators::heading_label`, computed here so that every page shows a
+    /// heading the same way as the exports and the task matrix.
+    pub label: String,
     pub is_leaf: bool,
     /// Official number of a leaf (1..N).
     #[ts(type = "number | null")]
@@ -148,6 +152,18 @@ pub enum Severity {
     Error,
     /// Applied, but the user should look.
     Warning,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 2] = [Severity::Error, Severity::Warning];
+
+    /// As the issue tables say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        }
+    }
 }
 
 /// One finding with its place in the file. `message` is complete Chinese text that already names
@@ -279,6 +295,50 @@ impl BackupReason {
             BackupReason::BeforeRestore => "restore",
             BackupReason::BeforeHandover => "handover",
             BackupReason::BeforeRepair => "repair",
+        }
+    }
+}
+
+/// How a returned sheet was tied to its unit or expert (task, problem and score collects).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum MatchedBy {
+    /// The hidden export stamp was found.
+    Stamp,
+    /// By the unit name in the file name or the sheet.
+    Name,
+    /// By the expert named in the sheet's title (scoring sheets).
+    Title,
+    /// The file names several units and the user chose this one.
+    Choice,
+}
+
+impl MatchedBy {
+    pub const ALL: [MatchedBy; 4] = [
+        MatchedBy::Stamp,
+        MatchedBy::Name,
+        MatchedBy::Title,
+        MatchedBy::Choice,
+    ];
+
+    /// As the previews say it ("按导出标记识别").
+    pub fn label(self) -> &'static str {
+        match self {
+            MatchedBy::Stamp => "按导出标记识别",
+            MatchedBy::Name => "按单位名称识别",
+            MatchedBy::Title => "按标题识别",
+            MatchedBy::Choice => "按您的选择",
+        }
+    }
+
+    /// As it crosses to the UI and the CLI's `--json` ("stamp").
+    pub fn key(self) -> &'static str {
+        match self {
+            MatchedBy::Stamp => "stamp",
+            MatchedBy::Name => "name",
+            MatchedBy::Title => "title",
+            MatchedBy::Choice => "choice",
         }
     }
 }
@@ -527,4 +587,26 @@ pub struct HandoverReport {
     /// Set after an import: the safety backup made first.
     pub safety_backup: Option<BackupInfo>,
     pub imported: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MatchedBy;
+
+    #[test]
+    fn how_a_sheet_was_matched_has_one_key_and_one_chinese_label() {
+        let mut labels = Vec::new();
+        for m in MatchedBy::ALL {
+            assert_eq!(
+                serde_json::to_value(m).expect("json"),
+                serde_json::json!(m.key()),
+                "{m:?} crosses to the UI as its key"
+            );
+            assert!(!m.label().is_ascii(), "{m:?} has a Chinese label");
+            labels.push(m.label());
+        }
+        labels.dedup();
+        assert_eq!(labels.len(), MatchedBy::ALL.len(), "labels are distinct");
+        assert_eq!(MatchedBy::Stamp.label(), "按导出标记识别");
+    }
 }

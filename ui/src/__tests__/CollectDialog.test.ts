@@ -12,6 +12,7 @@ import type { CollectedSheet } from '../gen/CollectedSheet'
 import type { CollectPreview } from '../gen/CollectPreview'
 import { issue, settle } from '../test/fixtures'
 import { collectPreview } from '../test/unitFixtures'
+import { MATCHED_BY_LABELS } from '../gen/vocabulary'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -32,6 +33,7 @@ function sheet(file: string, overrides: Partial<CollectedSheet> = {}): Collected
     unitId: 1,
     unitName: '区司法局',
     matchedBy: 'stamp',
+    matchedByLabel: MATCHED_BY_LABELS.stamp,
     revision: 1,
     rows: 26,
     changes: [],
@@ -45,7 +47,7 @@ function sheet(file: string, overrides: Partial<CollectedSheet> = {}): Collected
 function preview(chosen: string, colleague: { unitId: number | null; skipped: boolean }): CollectPreview {
   const sheets = [sheet(chosen)]
   if (colleague.unitId != null) {
-    sheets.push(sheet(COLLEAGUE, { unitId: colleague.unitId, unitName: '区审计局', matchedBy: 'choice' }))
+    sheets.push(sheet(COLLEAGUE, { unitId: colleague.unitId, unitName: '区审计局', matchedBy: 'choice', matchedByLabel: MATCHED_BY_LABELS.choice }))
   }
   const blocked = colleague.unitId == null && !colleague.skipped
   return collectPreview({
@@ -61,6 +63,7 @@ function preview(chosen: string, colleague: { unitId: number | null; skipped: bo
         ],
         chosen,
         reason: chosen === RETURNED ? 'newest' : 'choice',
+        reasonLabel: chosen === RETURNED ? '默认收回最近修改的一份' : '按您的选择',
       },
     ],
     mismatches: [
@@ -180,6 +183,16 @@ describe('CollectDialog: choosing what comes back wrong', () => {
         { file: RETURNED, unitId: null, skip: false },
       ],
     })
+  })
+
+  it('says how each sheet was matched in the words the core sends', async () => {
+    // A label the dialog could not make up from the key: it must show the core's.
+    const p = preview(RETURNED, { unitId: 6, skipped: false })
+    p.sheets[0] = { ...p.sheets[0], matchedBy: 'name', matchedByLabel: '按单位名称识别（核心）' }
+    await mountDialog(p)
+    const shown = text('collect-preview')
+    expect(shown).toContain('按单位名称识别（核心）')
+    expect(shown).toContain('按您的选择')
   })
 
   it('can leave the colleague file out', async () => {

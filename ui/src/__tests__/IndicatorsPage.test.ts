@@ -142,6 +142,28 @@ describe('指标体系 page', () => {
     expect(detail.text()).toContain('未设定') // no 分值/评估方式 in the demo system
   })
 
+  it('shows each heading as the core labels it, in the tree, the detail and an indicator\'s path', async () => {
+    // Labels no rule in the UI could produce from code and title: the page must show the core's.
+    const tree = treeOf(demoSystem())
+    const l1 = tree.roots[0]
+    const l2 = l1.children[0]
+    l1.label = `第一方面：${l1.title}`
+    l2.label = `${l2.code} ${l2.title}（核心）`
+    const leaf = l2.children[0]
+    vi.mocked(api.indicatorTree).mockResolvedValue(tree)
+    const w = await mountPage()
+    expect(row(l1.uid)!.textContent).toContain(l1.label)
+    row(l1.uid)!.click()
+    await settle()
+    expect(w.get('[data-testid="detail-text"]').text()).toBe(l1.label)
+    await w.get('[data-testid="indicator-search"]').setValue(leaf.title)
+    await settle()
+    expect(row(l2.uid)!.textContent).toContain(l2.label)
+    row(leaf.uid)!.click()
+    await settle()
+    expect(w.get('[data-testid="detail-path"]').text()).toBe(l1.label + l2.label)
+  })
+
   it('lists import issues with their places and disables 导入 when the file cannot be applied', async () => {
     vi.mocked(api.pickOpenFile).mockResolvedValue('D:\\指标体系.xlsx')
     vi.mocked(api.previewIndicatorImport).mockResolvedValue(

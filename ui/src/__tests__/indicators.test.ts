@@ -4,7 +4,6 @@ import type { IndicatorNode } from '../gen/IndicatorNode'
 import {
   countShownLeaves,
   formatLevelCounts,
-  headingLabel,
   highlightParts,
   levelCounts,
   levelCountsFromPreview,
@@ -12,10 +11,12 @@ import {
 } from '../lib/indicators'
 
 function heading(code: string, title: string, depth: number, children: IndicatorNode[]): IndicatorNode {
-  return { id: 0, uid: `h:${code}`, depth, code, title, isLeaf: false, no: null, score: null, methods: null, veto: false, children }
+  const label = `${code}、${title}`
+  return { id: 0, uid: `h:${code}`, depth, code, title, label, isLeaf: false, no: null, score: null, methods: null, veto: false, children }
 }
 function leaf(no: number, title: string, depth: number): IndicatorNode {
-  return { id: 0, uid: `n${no}`, depth, code: String(no), title, isLeaf: true, no, score: null, methods: null, veto: false, children: [] }
+  const label = `${no}.${title}`
+  return { id: 0, uid: `n${no}`, depth, code: String(no), title, label, isLeaf: true, no, score: null, methods: null, veto: false, children: [] }
 }
 
 // Four levels, and one indicator hanging directly under a second-level heading.
@@ -38,10 +39,10 @@ describe('indicator tree helpers', () => {
     expect(formatLevelCounts(levelCountsFromPreview(['一级指标', '二级指标'], [5], 40))).toBe('一级指标 5 项 · 二级指标 40 项')
   })
 
-  it('labels headings with their code and leaves with number and a shortened text', () => {
-    expect(headingLabel('一', '政府职能依法全面履行')).toBe('一、政府职能依法全面履行')
-    expect(headingLabel('（一）', '深化行政审批制度改革')).toBe('（一）深化行政审批制度改革')
-    expect(headingLabel('', '总则')).toBe('总则')
+  it('labels headings as the core does and leaves with number and a shortened text', () => {
+    const h = heading('1', '加大简政放权力度', 1, [])
+    h.label = '1.加大简政放权力度' // what the core sends (indicators::heading_label)
+    expect(nodeLabel(h)).toBe('1.加大简政放权力度')
     const long = leaf(7, '甲'.repeat(60), 2)
     expect(nodeLabel(long)).toBe(`7. ${'甲'.repeat(40)}…`)
     expect(nodeLabel(leaf(8, '短文本', 2))).toBe('8. 短文本')

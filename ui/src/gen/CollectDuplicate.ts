@@ -17,4 +17,8 @@ chosen: string | null,
  * Why that one: "newest" (most recently modified), "first" (equal times: the first one),
  * "choice" (the user's).
  */
-reason: string, };
+reason: string, 
+/**
+ * What the preview says about it ("默认收回最近修改的一份").
+ */
+reasonLabel: string, };

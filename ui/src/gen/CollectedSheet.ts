@@ -2,6 +2,7 @@
 import type { CollectChange } from "./CollectChange";
 import type { CollectConflict } from "./CollectConflict";
 import type { CollectInsertedRow } from "./CollectInsertedRow";
+import type { MatchedBy } from "./MatchedBy";
 
 /**
  * One returned file that is collected.
@@ -25,10 +26,14 @@ folder: string,
  */
 modified: string | null, unitId: number, unitName: string, 
 /**
- * "stamp" (hidden stamp found), "name" (matched by the unit name) or "choice" (the file
- * names several units and the user chose this one).
+ * Stamp (hidden stamp found), name (matched by the unit name) or choice (the file names
+ * several units and the user chose this one).
  */
-matchedBy: string, revision: number | null, rows: number, changes: Array<CollectChange>, conflicts: Array<CollectConflict>, 
+matchedBy: MatchedBy, 
+/**
+ * Chinese label of `matched_by` ("按导出标记识别").
+ */
+matchedByLabel: string, revision: number | null, rows: number, changes: Array<CollectChange>, conflicts: Array<CollectConflict>, 
 /**
  * Cells of rows the unit inserted, and what became of them.
  */

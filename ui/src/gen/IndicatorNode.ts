@@ -24,7 +24,13 @@ code: string,
 /**
  * Heading name, or the indicator text for a leaf.
  */
-title: string, isLeaf: boolean, 
+title: string, 
+/**
+ * Code and title as printed in a heading cell ("一、政府职能依法全面履行", "（一）深化…",
+ * "1.加大…"): `indicators::heading_label`, computed here so that every page shows a
+ * heading the same way as the exports and the task matrix.
+ */
+label: string, isLeaf: boolean, 
 /**
  * Official number of a leaf (1..N).
  */

@@ -1,5 +1,9 @@
 // Generated from src-tauri/core/src/vocabulary.rs by `cargo test`. Do not edit.
 
+import type { MatchedBy } from './MatchedBy'
+import type { Severity } from './Severity'
+import type { CompletenessState } from './CompletenessState'
+
 /** 单位类别 (`units::KINDS`; the database accepts only these). */
 export const UNIT_KINDS = ['行政执法单位', '非行政执法单位', '乡镇街道', '其他'] as const
 
@@ -17,3 +21,12 @@ export const SELF_RATINGS = ['达标', '基本达标', '未达标', '不适用']
 
 /** 佐证材料的审核状态 (`evidence::library::STATUSES`). */
 export const EVIDENCE_STATUSES = ['待审核', '已通过', '退回'] as const
+
+/** How a returned sheet was matched to its unit or expert (`model::MatchedBy`). */
+export const MATCHED_BY_LABELS: Readonly<Record<MatchedBy, string>> = { stamp: '按导出标记识别', name: '按单位名称识别', title: '按标题识别', choice: '按您的选择' }
+
+/** 错误 / 警告 of a finding in a user's file (`model::Severity`). */
+export const SEVERITY_LABELS: Readonly<Record<Severity, string>> = { error: '错误', warning: '警告' }
+
+/** How far an indicator's material is (`evidence::completeness::CompletenessState`). */
+export const COMPLETENESS_STATE_LABELS: Readonly<Record<CompletenessState, string>> = { none: '尚无材料', partial: '部分齐全', complete: '齐全' }

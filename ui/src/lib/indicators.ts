@@ -4,16 +4,6 @@ import type { IndicatorNode } from '../gen/IndicatorNode'
 /** Longest part of a leaf's text shown in the tree; the detail pane shows all of it. */
 export const LEAF_LABEL_CHARS = 40
 
-/** "一" + "政府职能…" → "一、政府职能…"; "（一）" + "…" → "（一）…"; "1" + "…" → "1. …". */
-export function headingLabel(code: string, title: string): string {
-  const c = code.trim()
-  if (!c) return title
-  if (/[）)、.．:：]$/.test(c)) return c + title
-  if (/^[一二三四五六七八九十百零〇]+$/.test(c)) return `${c}、${title}`
-  if (/^[0-9]+(\.[0-9]+)*$/.test(c)) return `${c} ${title}`
-  return `${c} ${title}`
-}
-
 export function truncate(text: string, max: number): string {
   const chars = Array.from(text)
   return chars.length > max ? chars.slice(0, max).join('') + '…' : text
@@ -24,10 +14,13 @@ export function leafNumber(node: IndicatorNode): string {
   return node.no != null ? String(node.no) : node.code
 }
 
-/** Tree label: "code + title" for a heading, "number. first ~40 chars" for an indicator. */
+/**
+ * Tree label: the core's heading label ("一、政府职能…", the same as the task matrix and the
+ * exports) for a heading, "number. first ~40 chars" for an indicator.
+ */
 export function nodeLabel(node: IndicatorNode): string {
   if (node.isLeaf) return `${leafNumber(node)}. ${truncate(node.title, LEAF_LABEL_CHARS)}`
-  return headingLabel(node.code, node.title)
+  return node.label
 }
 
 export function walk(roots: IndicatorNode[], visit: (node: IndicatorNode, ancestors: IndicatorNode[]) => void): void {

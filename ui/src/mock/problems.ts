@@ -22,6 +22,7 @@ import type { PartEdit } from '../gen/PartEdit'
 import type { ProblemEdit } from '../gen/ProblemEdit'
 import type { UnitInfo } from '../gen/UnitInfo'
 import type { UnitStanding } from '../gen/UnitStanding'
+import { MATCHED_BY_LABELS } from '../gen/vocabulary'
 
 function fail(kind: ErrorKind, message: string): never {
   throw { kind, message }
@@ -326,7 +327,7 @@ export function createProblemsStore(units: () => UnitInfo[], assignments: () => 
     return {
       source,
       sheets: [
-        { file: `${source}/区司法局-督察问题整改表.xlsx`, roundId: 1, roundName: rounds[0]?.name ?? '', unitId: 1, unitName: '区司法局', matchedBy: 'stamp', revision: 1, rows: 3, changes: [{ seq: 1, problem: '部分行政规范性文件未经合法性审核即印发。', field: '整改措施', old: '', new: '逐件补审' }], conflicts: [] },
+        { file: `${source}/区司法局-督察问题整改表.xlsx`, roundId: 1, roundName: rounds[0]?.name ?? '', unitId: 1, unitName: '区司法局', matchedBy: 'stamp', matchedByLabel: MATCHED_BY_LABELS.stamp, revision: 1, rows: 3, changes: [{ seq: 1, problem: '部分行政规范性文件未经合法性审核即印发。', field: '整改措施', old: '', new: '逐件补审' }], conflicts: [] },
       ],
       changeCount: 1,
       conflictCount: 0,

@@ -15,6 +15,7 @@ import type { UnitInput } from '../gen/UnitInput'
 import type { UnitRef } from '../gen/UnitRef'
 import type { UnitTaskSummary } from '../gen/UnitTaskSummary'
 import type { UnitsImportPreview } from '../gen/UnitsImportPreview'
+import { MATCHED_BY_LABELS } from '../gen/vocabulary'
 import { demoFile } from './demoSystem'
 
 const LAW = '行政执法单位'
@@ -310,6 +311,7 @@ export function createUnitsStore() {
         unitId: id('区公安分局'),
         unitName: '区公安分局',
         matchedBy: 'stamp',
+        matchedByLabel: MATCHED_BY_LABELS.stamp,
         revision: 2,
         rows: 12,
         changes: [
@@ -335,6 +337,7 @@ export function createUnitsStore() {
         unitId: id('区司法局'),
         unitName: '区司法局',
         matchedBy: 'stamp',
+        matchedByLabel: MATCHED_BY_LABELS.stamp,
         revision: 2,
         rows: 9,
         changes: sfjFile === final ? [0, 1, 2, 3].map((i) => change(i, '完成情况', '已完成')) : [change(0, '完成情况', '推进中')],
@@ -349,6 +352,7 @@ export function createUnitsStore() {
         unitId: id('区教育局'),
         unitName: '区教育局',
         matchedBy: 'name',
+        matchedByLabel: MATCHED_BY_LABELS.name,
         revision: null,
         rows: 8,
         changes: [],
@@ -365,6 +369,7 @@ export function createUnitsStore() {
         unitId: colleagueUnit,
         unitName: units.find((x) => x.id === colleagueUnit)?.name ?? '',
         matchedBy: 'choice',
+        matchedByLabel: MATCHED_BY_LABELS.choice,
         revision: 2,
         rows: 6,
         changes: [0, 1].map((i) => change(i, '自评说明', '已按要求落实')),
@@ -419,6 +424,7 @@ export function createUnitsStore() {
           ],
           chosen: sfjFile,
           reason: sfjFile === final ? 'newest' : 'choice',
+          reasonLabel: sfjFile === final ? '默认收回最近修改的一份' : '按您的选择',
         },
       ],
       mismatches: [

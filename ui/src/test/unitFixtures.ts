@@ -6,6 +6,7 @@ import type { TasksImportPreview } from '../gen/TasksImportPreview'
 import type { UnitInfo } from '../gen/UnitInfo'
 import type { UnitRef } from '../gen/UnitRef'
 import type { UnitTaskSummary } from '../gen/UnitTaskSummary'
+import { MATCHED_BY_LABELS } from '../gen/vocabulary'
 
 export function unit(id: number, name: string, overrides: Partial<UnitInfo> = {}): UnitInfo {
   return {
@@ -141,6 +142,7 @@ export function collectPreview(overrides: Partial<CollectPreview> = {}): Collect
         unitId: 2,
         unitName: '区公安分局',
         matchedBy: 'stamp',
+        matchedByLabel: MATCHED_BY_LABELS.stamp,
         revision: 3,
         rows: 2,
         changes: [{ no: 1, indicator: '建立健全行政执法公示制度', field: '完成情况', old: '', new: '已完成' }],

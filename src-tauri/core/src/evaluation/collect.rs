@@ -29,7 +29,7 @@ use super::sheets::{
 use super::{EntryKind, Expert, MarkSource, StoredMark};
 use crate::action::Action;
 use crate::error::{Error, Result};
-use crate::model::{ImportIssue, Severity};
+use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Found, Issues, find_header, is_total_text, short};
@@ -76,8 +76,10 @@ pub struct CollectedScoreSheet {
     #[ts(type = "number")]
     pub expert_id: i64,
     pub expert_name: String,
-    /// "stamp" or "title".
-    pub matched_by: String,
+    /// By the export stamp, or by the round and expert named in the title.
+    pub matched_by: MatchedBy,
+    /// Chinese label of `matched_by` ("按导出标记识别").
+    pub matched_by_label: String,
     #[ts(type = "number | null")]
     pub revision: Option<i64>,
     /// Indicator rows read.
@@ -366,7 +368,7 @@ fn plan(
         let base = file.rsplit('/').next().unwrap_or(&file).to_string();
         // Which round, which expert, which export.
         let raw_stamp = crate::sheet::stamp::find(&grids, &bytes, STAMP_MARK, STAMP_NAME);
-        let mut matched_by = "stamp";
+        let mut matched_by = MatchedBy::Stamp;
         let (round_idx, expert_idx, revision) = match raw_stamp.as_deref().map(parse_stamp) {
             Some(Some((sc, sr, se, rev, key))) => {
                 if sc != c.id {
@@ -406,7 +408,7 @@ fn plan(
                 continue;
             }
             None => {
-                matched_by = "title";
+                matched_by = MatchedBy::Title;
                 match by_title(&ctx, &[title.clone(), base.clone()]) {
                     Some((ri, ei)) => {
                         issues.file(
@@ -430,7 +432,7 @@ fn plan(
         let expert = ctx.experts[expert_idx].clone();
         // The title names the expert the stamp says (a sheet passed to another expert and
         // re-titled, or a stamp copied into another file, is refused).
-        if matched_by == "stamp"
+        if matched_by == MatchedBy::Stamp
             && !title.is_empty()
             && !title.contains(&expert.name)
             && let Some(other) = ctx
@@ -507,7 +509,8 @@ fn plan(
             round_name: round.name.clone(),
             expert_id: expert.id,
             expert_name: expert.name.clone(),
-            matched_by: matched_by.into(),
+            matched_by,
+            matched_by_label: matched_by.label().into(),
             revision,
             rows: 0,
             scored: 0,

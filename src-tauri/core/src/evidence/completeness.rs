@@ -44,6 +44,23 @@ pub enum CompletenessState {
     Complete,
 }
 
+impl CompletenessState {
+    pub const ALL: [CompletenessState; 3] = [
+        CompletenessState::None,
+        CompletenessState::Partial,
+        CompletenessState::Complete,
+    ];
+
+    /// As the 佐证材料 page tags an indicator.
+    pub fn label(self) -> &'static str {
+        match self {
+            CompletenessState::None => "尚无材料",
+            CompletenessState::Partial => "部分齐全",
+            CompletenessState::Complete => "齐全",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]

@@ -1119,6 +1119,7 @@ fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) 
                         id: 0,
                         uid: uid.clone(),
                         depth: d as i64,
+                        label: super::heading_label_of(&code, &name),
                         code,
                         title: name,
                         is_leaf: false,

@@ -101,6 +101,7 @@ pub fn parse_embedded(key: &str, json: &str) -> Result<SystemDraft> {
             id: 0,
             uid,
             depth,
+            label: heading_label_of(&n.code, &n.name),
             code: n.code,
             title: n.name,
             is_leaf: false,
@@ -139,11 +140,13 @@ pub fn leaf(
     methods: Option<String>,
     veto: bool,
 ) -> IndicatorNode {
+    let code = no.to_string();
     IndicatorNode {
         id: 0,
         uid: format!("n{no}"),
         depth,
-        code: no.to_string(),
+        label: heading_label_of(&code, &text),
+        code,
         title: text,
         is_leaf: true,
         no: Some(no),
@@ -207,10 +210,15 @@ pub fn counts(roots: &[IndicatorNode]) -> (i64, Vec<i64>) {
 
 /// "一、政府职能依法全面履行" as printed in a heading cell.
 pub fn heading_label(n: &IndicatorNode) -> String {
-    if n.code.is_empty() {
-        return n.title.clone();
+    heading_label_of(&n.code, &n.title)
+}
+
+/// The heading label of a code and a title; the one rule behind `IndicatorNode::label`.
+pub(crate) fn heading_label_of(code: &str, title: &str) -> String {
+    if code.is_empty() {
+        return title.to_string();
     }
-    let c = &n.code;
+    let c = code;
     let sep = if c.ends_with('）') || c.ends_with(')') || c.starts_with('第') {
         ""
     } else if c.chars().all(|ch| ch.is_ascii_digit()) {
@@ -218,7 +226,7 @@ pub fn heading_label(n: &IndicatorNode) -> String {
     } else {
         "、"
     };
-    format!("{c}{sep}{}", n.title)
+    format!("{c}{sep}{title}")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -376,6 +384,7 @@ pub fn load_tree(conn: &Connection, system_id: i64) -> Result<IndicatorTree> {
                     id: r.get(0)?,
                     uid: r.get(2)?,
                     depth: r.get(3)?,
+                    label: heading_label_of(&r.get::<_, String>(4)?, &r.get::<_, String>(5)?),
                     code: r.get(4)?,
                     title: r.get(5)?,
                     is_leaf: r.get(6)?,
@@ -540,6 +549,45 @@ mod tests {
             "numbered 1..100 in order, no gaps"
         );
         assert!(d.name.contains("演示"), "labelled as demo: {}", d.name);
+    }
+
+    /// Every node of the bundled systems carries the core's heading label, and the labels of
+    /// their headings are written to `ui/src/gen/bundledHeadingLabels.ts` (by uid) for the UI's
+    /// dev mock and tests, which so show exactly what the core sends.
+    #[test]
+    fn bundled_systems_carry_their_heading_labels_for_the_ui() {
+        let files = [
+            ("demo", include_str!("../../../../assets/systems/demo.json")),
+            (
+                "national-2021-partial",
+                include_str!("../../../../assets/systems/national-2021-partial.json"),
+            ),
+        ];
+        let mut ts = String::from(
+            "// Generated from src-tauri/core/src/indicators/mod.rs by `cargo test`. Do not edit.\n\n\
+             /** Heading labels (`indicators::heading_label`) of the bundled systems, by system name and uid. */\n\
+             export const BUNDLED_HEADING_LABELS: Record<string, Record<string, string>> = {\n",
+        );
+        for (key, json) in files {
+            let d = parse_embedded(key, json).expect("parses");
+            assert!(!d.name.contains('\''));
+            ts.push_str(&format!("  '{}': {{\n", d.name));
+            walk(&d.roots, &mut |n, _| {
+                assert_eq!(n.label, heading_label(n), "{key} {}", n.uid);
+                if !n.is_leaf {
+                    assert!(!n.uid.contains('\'') && !n.label.contains('\''));
+                    ts.push_str(&format!("    '{}': '{}',\n", n.uid, n.label));
+                }
+            });
+            ts.push_str("  },\n");
+        }
+        ts.push_str("}\n");
+        let demo = parse_embedded("demo", files[0].1).expect("parses");
+        assert_eq!(demo.roots[0].label, "一、政府职能依法全面履行");
+        assert!(demo.roots[0].children[0].label.starts_with("（一）"));
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../ui/src/gen/bundledHeadingLabels.ts");
+        std::fs::write(path, ts).expect("write bundledHeadingLabels.ts");
     }
 
     #[test]

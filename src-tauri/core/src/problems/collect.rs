@@ -23,7 +23,7 @@ use super::{
 use crate::action::Action;
 use crate::campaign;
 use crate::error::{Error, Result};
-use crate::model::{ImportIssue, Severity};
+use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Issues, find_header, short};
@@ -76,8 +76,10 @@ pub struct CollectedProblemSheet {
     #[ts(type = "number")]
     pub unit_id: i64,
     pub unit_name: String,
-    /// "stamp" (hidden stamp found) or "name" (matched by the unit name).
-    pub matched_by: String,
+    /// Stamp (hidden stamp found) or name (matched by the unit name).
+    pub matched_by: MatchedBy,
+    /// Chinese label of `matched_by` ("按导出标记识别").
+    pub matched_by_label: String,
     #[ts(type = "number | null")]
     pub revision: Option<i64>,
     #[ts(type = "number")]
@@ -141,7 +143,7 @@ fn snapshot(conn: &rusqlite::Connection, export_id: i64) -> Result<HashMap<i64, 
 struct Source<'a> {
     round: &'a RoundInfo,
     unit: &'a UnitInfo,
-    matched_by: &'static str,
+    matched_by: MatchedBy,
     export_id: Option<i64>,
     revision: Option<i64>,
 }
@@ -239,7 +241,7 @@ fn plan(
                         source = Some(Source {
                             round,
                             unit,
-                            matched_by: "stamp",
+                            matched_by: MatchedBy::Stamp,
                             export_id,
                             revision: Some(sr),
                         });
@@ -295,7 +297,7 @@ fn plan(
                     source = Some(Source {
                         round,
                         unit,
-                        matched_by: "name",
+                        matched_by: MatchedBy::Name,
                         export_id: latest.map(|l| l.0),
                         revision: latest.map(|l| l.2),
                     });
@@ -364,7 +366,8 @@ fn plan(
             round_name: src.round.name.clone(),
             unit_id: src.unit.id,
             unit_name: src.unit.name.clone(),
-            matched_by: src.matched_by.into(),
+            matched_by: src.matched_by,
+            matched_by_label: src.matched_by.label().into(),
             revision: src.revision,
             rows: 0,
             changes: Vec::new(),

@@ -38,7 +38,7 @@ use super::{Assignment, assignment_id, load};
 use crate::action::Action;
 use crate::campaign;
 use crate::error::{Error, Result};
-use crate::model::{ImportIssue, Severity};
+use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Found, Issues, find_header, short};
@@ -157,9 +157,11 @@ pub struct CollectedSheet {
     #[ts(type = "number")]
     pub unit_id: i64,
     pub unit_name: String,
-    /// "stamp" (hidden stamp found), "name" (matched by the unit name) or "choice" (the file
-    /// names several units and the user chose this one).
-    pub matched_by: String,
+    /// Stamp (hidden stamp found), name (matched by the unit name) or choice (the file names
+    /// several units and the user chose this one).
+    pub matched_by: MatchedBy,
+    /// Chinese label of `matched_by` ("按导出标记识别").
+    pub matched_by_label: String,
     #[ts(type = "number | null")]
     pub revision: Option<i64>,
     #[ts(type = "number")]
@@ -206,6 +208,8 @@ pub struct CollectDuplicate {
     /// Why that one: "newest" (most recently modified), "first" (equal times: the first one),
     /// "choice" (the user's).
     pub reason: String,
+    /// What the preview says about it ("默认收回最近修改的一份").
+    pub reason_label: String,
 }
 
 /// A unit a returned file names, and where.
@@ -788,7 +792,7 @@ fn identify(ctx: &Ctx<'_>, src: Source) -> Result<std::result::Result<Returned, 
 struct Basis {
     export_id: Option<i64>,
     revision: Option<i64>,
-    matched_by: &'static str,
+    matched_by: MatchedBy,
 }
 
 /// One sheet compared with what was sent and what is stored.
@@ -813,7 +817,7 @@ fn compare(ctx: &Ctx<'_>, ret: &Returned, unit: &UnitInfo, basis: &Basis) -> Res
     let mut issues = Issues::new(file);
     let (gi, h) = &ret.data;
     let g = &ret.grids[*gi];
-    if basis.matched_by == "name" {
+    if basis.matched_by == MatchedBy::Name {
         issues.file(
             Severity::Warning,
             &format!("未找到导出标记（文件可能经过另存），已按单位名称识别为“{}”，并与最近一次导出比对。", unit.name),
@@ -856,7 +860,8 @@ fn compare(ctx: &Ctx<'_>, ret: &Returned, unit: &UnitInfo, basis: &Basis) -> Res
         modified: ret.meta.modified_text(),
         unit_id: unit.id,
         unit_name: unit.name.clone(),
-        matched_by: basis.matched_by.into(),
+        matched_by: basis.matched_by,
+        matched_by_label: basis.matched_by.label().into(),
         revision: basis.revision,
         rows: 0,
         changes: Vec::new(),
@@ -939,7 +944,7 @@ fn compare(ctx: &Ctx<'_>, ret: &Returned, unit: &UnitInfo, basis: &Basis) -> Res
                 g,
                 Some(r),
                 Some(no_col),
-                &if basis.matched_by == "choice" {
+                &if basis.matched_by == MatchedBy::Choice {
                     format!("指标 {no} 不是“{}”承担的任务，已跳过该行。", unit.name)
                 } else {
                     format!("指标 {no} 已不再由“{}”承担，已跳过该行。", unit.name)
@@ -1334,14 +1339,22 @@ fn basis_for(ctx: &Ctx<'_>, ret: &Returned, unit: i64) -> Result<Basis> {
         Some(s) if s.unit_id == unit => Basis {
             export_id: s.export_id,
             revision: Some(s.revision),
-            matched_by: if several { "choice" } else { "stamp" },
+            matched_by: if several {
+                MatchedBy::Choice
+            } else {
+                MatchedBy::Stamp
+            },
         },
         _ => {
             let latest = ctx.latest_export(unit)?;
             Basis {
                 export_id: latest.map(|l| l.0),
                 revision: latest.map(|l| l.1),
-                matched_by: if several { "choice" } else { "name" },
+                matched_by: if several {
+                    MatchedBy::Choice
+                } else {
+                    MatchedBy::Name
+                },
             }
         }
     })
@@ -1417,6 +1430,12 @@ fn choose_one(
             ),
         ),
     };
+    let reason_label = match (chosen, reason) {
+        (Some(_), "newest") => "默认收回最近修改的一份",
+        (Some(_), "first") => "修改时间无法区分，默认收回排在前面的一份，请核对",
+        (Some(_), _) => "按您的选择",
+        (None, _) => "只能收回其中一份，请重新选择",
+    };
     let about = chosen_file.clone().unwrap_or_else(|| files[0].file.clone());
     let issue = ImportIssue::about_file(&about, severity, message);
     let dup = CollectDuplicate {
@@ -1425,6 +1444,7 @@ fn choose_one(
         files,
         chosen: chosen_file,
         reason: reason.into(),
+        reason_label: reason_label.into(),
     };
     (chosen, dup, issue)
 }
