@@ -171,6 +171,52 @@ fn the_demo_campaign_shows_the_figures_of_every_module() {
         .count() as i64;
     assert_eq!(first.open_problems, Some(open_here));
 
+    // Per indicator: every leaf once, in order, with what each module stored for it.
+    assert_eq!(d.indicators.len() as i64, d.indicator_count);
+    assert!(d.indicators.windows(2).all(|w| w[0].no < w[1].no));
+    let complete = d
+        .indicators
+        .iter()
+        .filter(|i| i.evidence_label.as_deref() == Some("齐全"))
+        .count() as i64;
+    assert_eq!(complete, comp.complete);
+    assert!(
+        complete > 0,
+        "the demo has indicators with all their material"
+    );
+    for i in &d.indicators {
+        let t = tasks
+            .iter()
+            .find(|t| t.indicator_id == i.indicator_id)
+            .expect("task");
+        assert_eq!(i.leads.len(), t.leads.len(), "指标{}", i.no);
+        let r = res
+            .aspects
+            .iter()
+            .flat_map(|a| &a.indicators)
+            .find(|r| r.indicator_id == i.indicator_id)
+            .expect("result");
+        assert_eq!(i.score, r.score, "指标{}", i.no);
+        let rating = sa
+            .iter()
+            .find(|x| x.indicator_id == i.indicator_id)
+            .map(|x| x.rating.clone());
+        assert_eq!(
+            i.self_rating,
+            Some(rating.unwrap_or_default()),
+            "指标{}",
+            i.no
+        );
+    }
+    assert_eq!(
+        d.indicators
+            .iter()
+            .filter(|i| i.aspect == first.aspect)
+            .map(|i| i.open_problems.expect("problems exist"))
+            .sum::<i64>(),
+        d.aspects[0].open_problems.expect("problems exist")
+    );
+
     // The headline lines name what exists, with the overdue figure flagged.
     let h = d.headlines();
     let overdue = h

@@ -149,6 +149,32 @@ pub struct AspectProgress {
     pub rate: Option<Points>,
 }
 
+/// Progress of one indicator across the modules; a module with nothing stored gives None.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct IndicatorProgress {
+    #[ts(type = "number")]
+    pub indicator_id: i64,
+    #[ts(type = "number")]
+    pub no: i64,
+    pub text: String,
+    /// Its aspect ("一、政府职能依法全面履行").
+    pub aspect: String,
+    /// 牵头单位 names (empty: not yet assigned).
+    pub leads: Vec<String>,
+    /// 材料齐全 state and its label (尚无材料 / 部分齐全 / 齐全).
+    pub evidence: Option<crate::evidence::completeness::CompletenessState>,
+    pub evidence_label: Option<String>,
+    /// 自查 rating as given ("" not yet rated).
+    pub self_rating: Option<String>,
+    #[ts(type = "number | null")]
+    pub open_problems: Option<i64>,
+    /// Latest round of 模拟评估.
+    pub score: Option<Points>,
+    pub max: Option<Points>,
+}
+
 /// 工作台总览.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -174,6 +200,8 @@ pub struct Dashboard {
     /// None: no 模拟评估 round yet.
     pub evaluation: Option<EvalFigures>,
     pub aspects: Vec<AspectProgress>,
+    /// Every leaf indicator, in the system's order.
+    pub indicators: Vec<IndicatorProgress>,
     /// Units by overdue, then open parts (the 整改台账's league table).
     pub units: Vec<UnitStanding>,
     /// Indicators losing most points in the latest round (at most [`RISK_LIMIT`]).
@@ -446,6 +474,55 @@ impl Workspace {
             })
             .collect();
 
+        // Per indicator.
+        let comp_of: BTreeMap<i64, _> = comp
+            .indicators
+            .iter()
+            .map(|i| (i.indicator_id, i.state))
+            .collect();
+        let rating_of: BTreeMap<i64, &str> = assessments
+            .iter()
+            .map(|a| (a.indicator_id, a.rating.as_str()))
+            .collect();
+        let result_of: BTreeMap<i64, _> = results
+            .as_ref()
+            .map(|r| {
+                r.aspects
+                    .iter()
+                    .flat_map(|a| &a.indicators)
+                    .map(|i| (i.indicator_id, i))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let indicators = tasks
+            .iter()
+            .map(|a| {
+                let state = evidence
+                    .as_ref()
+                    .and_then(|_| comp_of.get(&a.indicator_id).copied());
+                IndicatorProgress {
+                    indicator_id: a.indicator_id,
+                    no: a.no,
+                    text: a.text.clone(),
+                    aspect: a.path.first().cloned().unwrap_or_default(),
+                    leads: a.leads.iter().map(|u| u.name.clone()).collect(),
+                    evidence: state,
+                    evidence_label: state.map(|s| s.label().to_string()),
+                    self_rating: self_check.map(|_| {
+                        rating_of
+                            .get(&a.indicator_id)
+                            .map(|r| r.to_string())
+                            .unwrap_or_default()
+                    }),
+                    open_problems: problem_figures
+                        .as_ref()
+                        .map(|_| open_by_indicator.get(&a.indicator_id).copied().unwrap_or(0)),
+                    score: result_of.get(&a.indicator_id).and_then(|r| r.score),
+                    max: result_of.get(&a.indicator_id).and_then(|r| r.max),
+                }
+            })
+            .collect();
+
         let mut notes = Vec::new();
         if let Some(p) = &problem_figures
             && p.overdue > 0
@@ -487,6 +564,7 @@ impl Workspace {
             problems: problem_figures,
             evaluation,
             aspects,
+            indicators,
             units,
             risks,
             notes,

@@ -219,6 +219,64 @@ describe('工作台总览', () => {
     )
   })
 
+  it('edits and deletes the work of the current phase', async () => {
+    vi.mocked(api.savePhaseEvent).mockResolvedValue(phases())
+    vi.mocked(api.deletePhaseEvent).mockResolvedValue(phases())
+    await mountPage()
+    el('phase-event-edit-1')!.click()
+    await settle()
+    const box = el('phase-event-title')!
+    const input = (box instanceof HTMLInputElement ? box : box.querySelector('input')) as HTMLInputElement
+    expect(input.value).toBe('第五次创建工作推进会')
+    input.value = '第五次创建工作推进会（扩大）'
+    input.dispatchEvent(new Event('input'))
+    await settle()
+    el('phase-event-save')!.click()
+    await settle()
+    expect(api.savePhaseEvent).toHaveBeenCalledWith(expect.objectContaining({ id: 1, phase: 'mockEvaluation', date: '2023-04-10', title: '第五次创建工作推进会（扩大）' }))
+    el('phase-event-remove-1')!.click()
+    await settle()
+    expect(document.querySelector('.el-message-box')?.textContent).toContain('删除“第五次创建工作推进会”（2023-04-10）？')
+    ;(document.querySelector('.el-message-box__btns .el-button--primary') as HTMLElement).click()
+    await settle()
+    await vi.waitFor(() => expect(api.deletePhaseEvent).toHaveBeenCalledWith(1))
+  })
+
+  it('plans the phase dates back from the 申报 month, refuses an end before its start, and saves', async () => {
+    const planned = phases().map((p, i) => ({ ...p, plannedStart: `2022-${String(i + 7).padStart(2, '0')}-01`, plannedEnd: `2022-${String(i + 7).padStart(2, '0')}-25` }))
+    vi.mocked(api.planPhases).mockResolvedValue(planned)
+    vi.mocked(api.savePhases).mockResolvedValue(planned)
+    await mountPage()
+    el('phase-dates')!.click()
+    await settle()
+    const field = (testid: string) => {
+      const box = el(testid)!
+      return (box instanceof HTMLInputElement ? box : box.querySelector('input')) as HTMLInputElement
+    }
+    const type = async (testid: string, v: string) => {
+      field(testid).value = v
+      field(testid).dispatchEvent(new Event('input'))
+      await settle()
+    }
+    expect((el('phase-plan') as HTMLButtonElement).disabled).toBe(true)
+    await type('phase-apply-month', '2023-05')
+    el('phase-plan')!.click()
+    await settle()
+    expect(api.planPhases).toHaveBeenCalledWith('2023-05')
+    expect(field('phase-planned-start-mobilize').value).toBe('2022-07-01')
+    await type('phase-planned-end-mobilize', '2022-06-30')
+    expect(text('phase-dates-problem')).toBe('“宣传动员”的计划结束日期早于开始日期。')
+    expect((el('phase-dates-save') as HTMLButtonElement).disabled).toBe(true)
+    await type('phase-planned-end-mobilize', '2022-08-10')
+    expect(el('phase-dates-problem')).toBeNull()
+    el('phase-dates-save')!.click()
+    await settle()
+    const rows = vi.mocked(api.savePhases).mock.calls[0][0]
+    expect(rows).toHaveLength(6)
+    expect(rows[0]).toEqual({ key: 'mobilize', plannedStart: '2022-07-01', plannedEnd: '2022-08-10', actualStart: null, actualEnd: null, note: '' })
+    expect(rows[5]).toEqual(expect.objectContaining({ key: 'acceptance', plannedStart: '2022-12-01' }))
+  })
+
   it('the office sets which gates hold back 集中申报', async () => {
     vi.mocked(api.setPhaseGates).mockResolvedValue(phases())
     await mountPage()

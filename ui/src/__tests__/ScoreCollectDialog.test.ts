@@ -42,6 +42,7 @@ function goodPreview(): ScoreCollectPreview {
         expertId: LI.id,
         expertName: LI.name,
         matchedBy: 'title',
+        matchedByLabel: '按标题识别',
         revision: null,
         rows: 12,
         scored: 11,

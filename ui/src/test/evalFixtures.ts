@@ -131,6 +131,7 @@ export function scoreSheet(overrides: Partial<CollectedScoreSheet> = {}): Collec
     expertId: WANG.id,
     expertName: WANG.name,
     matchedBy: 'stamp',
+    matchedByLabel: '按导出标记识别',
     revision: 1,
     rows: 40,
     scored: 38,
