@@ -332,6 +332,15 @@ impl Workspace {
     /// [`Workspace::dashboard`] with the time each of its parts took (the benchmark prints
     /// them; `tests/benches/dashboard.rs`).
     pub fn dashboard_timed(&self, today: NaiveDate) -> Result<(Dashboard, PartTimes)> {
+        self.dashboard_and_problems(today).map(|(d, t, _)| (d, t))
+    }
+
+    /// The dashboard, its part times and the problems it was computed from (the report lists
+    /// the overdue ones without loading the ledger again).
+    pub(crate) fn dashboard_and_problems(
+        &self,
+        today: NaiveDate,
+    ) -> Result<(Dashboard, PartTimes, Vec<crate::problems::ProblemInfo>)> {
         let mut laps = Laps::start();
         let conn = self.store().conn();
         let c = campaign::active(conn)?;
@@ -359,7 +368,8 @@ impl Workspace {
         let assigned = any_task.then(|| Share::new(led.len() as i64, indicator_count));
 
         // 材料齐全.
-        let comp = self.evidence_completeness()?;
+        // The counts only: the per-line hints of the 材料齐全 page are not shown here.
+        let comp = crate::evidence::completeness::report_with(conn, false)?;
         laps.lap("evidence_completeness");
         let evidence = (comp.items > 0 || comp.queue > 0).then(|| EvidenceFigures {
             complete: Share::new(comp.complete, comp.indicators.len() as i64),
@@ -394,10 +404,11 @@ impl Workspace {
             overdue_parts: problems.iter().map(|p| p.overdue_count).sum(),
             done: problems.iter().filter(|p| !is_open(&p.status)).count() as i64,
         });
+        // The league of the same problems (`problem_league` without loading them again).
         let units = if problems.is_empty() {
             Vec::new()
         } else {
-            self.problem_league(None, Some(&day))?
+            crate::problems::league(&crate::units::list(conn, c.id)?, &problems)
         };
         laps.lap("problem_league");
         let mut open_by_indicator: BTreeMap<i64, i64> = BTreeMap::new();
@@ -536,6 +547,6 @@ impl Workspace {
             risks,
             notes,
         };
-        Ok((d, laps.parts))
+        Ok((d, laps.parts, problems))
     }
 }
