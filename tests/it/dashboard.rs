@@ -63,6 +63,13 @@ fn the_demo_campaign_shows_the_figures_of_every_module() {
     let today = "2031-01-01";
     let d = ws.dashboard(day(today)).expect("dashboard");
     assert_eq!(d.today, today);
+    // The timed load (the benchmark's) is the same dashboard, and names the queries it ran.
+    let (timed, parts) = ws.dashboard_timed(day(today)).expect("timed");
+    assert_eq!(timed, d);
+    let names: Vec<&str> = parts.iter().map(|p| p.0).collect();
+    for q in ["evidence_completeness", "problems::load", "eval_results"] {
+        assert!(names.contains(&q), "{q} in {names:?}");
+    }
 
     // The phase the demo is in.
     let phases = ws.list_phases().expect("phases");
