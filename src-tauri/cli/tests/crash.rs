@@ -665,7 +665,10 @@ fn zip_whole(bytes: &[u8], what: &str) -> Result<Vec<String>, String> {
     let mut names = Vec::new();
     for i in 0..z.len() {
         let mut entry = z.by_index(i).map_err(|e| format!("{what}: {e}"))?;
-        let name = entry.name().to_string();
+        let name = entry
+            .name()
+            .map_err(|e| format!("{what}: entry {i}: {e}"))?
+            .into_owned();
         let mut inner = Vec::new();
         entry
             .read_to_end(&mut inner)
