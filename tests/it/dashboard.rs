@@ -63,6 +63,13 @@ fn the_demo_campaign_shows_the_figures_of_every_module() {
     let today = "2031-01-01";
     let d = ws.dashboard(day(today)).expect("dashboard");
     assert_eq!(d.today, today);
+    // The timed load (the benchmark's) is the same dashboard, and names the queries it ran.
+    let (timed, parts) = ws.dashboard_timed(day(today)).expect("timed");
+    assert_eq!(timed, d);
+    let names: Vec<&str> = parts.iter().map(|p| p.0).collect();
+    for q in ["evidence_completeness", "problems::load", "eval_results"] {
+        assert!(names.contains(&q), "{q} in {names:?}");
+    }
 
     // The phase the demo is in.
     let phases = ws.list_phases().expect("phases");
@@ -508,4 +515,36 @@ fn the_package_holds_the_archive_self_table_report_and_index_in_a_folder_or_a_zi
             .collect();
         assert_eq!(now.len(), before.len(), "{after}: {now:?}");
     }
+}
+
+#[test]
+fn a_package_run_removes_the_temp_tree_a_killed_run_left_but_not_a_live_runs() {
+    let (d, mut ws) = shifan_tests::fresh();
+    shifan_core::demo::create(&mut ws).expect("demo");
+    let out = d.path().join("申报");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    // A killed run's tree (an hour old, a half-copied archive in it) and a live run's (now).
+    let dead = out.join(".shifan-package-dead1");
+    let live = out.join(".shifan-package-live1");
+    for dir in [&dead, &live] {
+        std::fs::create_dir_all(dir.join(shifan_core::package::ARCHIVE_DIR)).expect("mkdir");
+        std::fs::write(dir.join(shifan_core::package::REPORT), b"PK half").expect("w");
+    }
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::open(&dead)
+        .expect("open dir")
+        .set_modified(hour_ago)
+        .expect("age");
+    ws.export_package(
+        &out.join("申报材料.zip"),
+        day("2031-01-01"),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("package");
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .expect("dir")
+        .map(|e| e.expect("e").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, [".shifan-package-live1", "申报材料.zip"]);
 }

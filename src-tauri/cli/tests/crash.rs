@@ -13,7 +13,11 @@
 //! adding evidence (40 MB of files, a Windows zip and a junk folder: after a kill no item may
 //! point at a missing or half-copied file, `evidence verify` passes, and a re-run completes the
 //! ingest), and the archive export to a folder and to a zip (whole or absent: what exists under
-//! the target name lists exactly the files of a complete run). Each is first run once to the end (its
+//! the target name lists exactly the files of a complete run), and the 创建工作进展情况报告 (.docx)
+//! and the 申报材料包 to a folder and to a zip (whole or absent: what exists under the target
+//! name opens — every zip entry, and every .docx/.xlsx inside the package, reads back with its
+//! checksum — and lists exactly the entries of a complete run; beside it nothing but our hidden
+//! `.shifan-…` temp names, which a re-run does not add to). Each is first run once to the end (its
 //! duration sets the kill window, its result is the "after" state). Bounded by time
 //! (`SHIFAN_CRASH_SECS`, default 40 s); prints runs, kills and failures per operation.
 
@@ -193,6 +197,12 @@ enum Op {
     EvalCollect,
     /// 导出专家评分表 into a zip.
     EvalExportZip,
+    /// `report FILE.docx`.
+    Report,
+    /// `package DIR`.
+    PackageDir,
+    /// `package FILE.zip`.
+    PackageZip,
 }
 
 impl Op {
@@ -221,6 +231,11 @@ impl Op {
 
     fn exports_units(self) -> bool {
         matches!(self, Op::ExportUnitsDir | Op::ExportUnitsZip)
+    }
+
+    /// The report or the 申报材料包: one document, folder or zip under `out_dir`.
+    fn writes_output(self) -> bool {
+        matches!(self, Op::Report | Op::PackageDir | Op::PackageZip)
     }
 }
 
@@ -517,6 +532,7 @@ fn setup(op: Op, t: &Templates, work: &Path, out_dir: &Path) -> (PathBuf, Vec<St
         Op::TasksImport => Some(&t.units),
         Op::ExportUnitsDir | Op::ExportUnitsZip | Op::EvidenceAdd => Some(&t.tasks),
         Op::ArchiveDir | Op::ArchiveZip => Some(&t.with_evidence),
+        Op::Report | Op::PackageDir | Op::PackageZip => Some(&t.with_evidence),
         Op::Collect => Some(&t.exported),
         Op::ProblemsImport => Some(&t.units),
         Op::ProblemsCollect => Some(&t.problems_exported),
@@ -617,8 +633,98 @@ fn setup(op: Op, t: &Templates, work: &Path, out_dir: &Path) -> (PathBuf, Vec<St
             "模拟评估一".into(),
             s(&out_dir.join("专家评分表.zip")),
         ],
+        Op::Report | Op::PackageDir | Op::PackageZip => vec![
+            if op == Op::Report {
+                "report"
+            } else {
+                "package"
+            }
+            .into(),
+            s(&output_target(op, out_dir)),
+            "--today".into(),
+            "2031-01-01".into(),
+        ],
     };
     (data, args)
+}
+
+fn output_target(op: Op, out_dir: &Path) -> PathBuf {
+    match op {
+        Op::Report => out_dir.join("创建工作进展情况报告.docx"),
+        Op::PackageZip => out_dir.join("申报材料.zip"),
+        _ => out_dir.join("申报材料"),
+    }
+}
+
+/// Every entry of the zip in `bytes` reads back whole (the zip crate checks each CRC); a
+/// .docx/.xlsx/.zip entry is opened and checked the same way. Returns the sorted entry names.
+fn zip_whole(bytes: &[u8], what: &str) -> Result<Vec<String>, String> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("{what} is not a whole zip: {e}"))?;
+    let mut names = Vec::new();
+    for i in 0..z.len() {
+        let mut entry = z.by_index(i).map_err(|e| format!("{what}: {e}"))?;
+        let name = entry
+            .name()
+            .map_err(|e| format!("{what}: entry {i}: {e}"))?
+            .into_owned();
+        let mut inner = Vec::new();
+        entry
+            .read_to_end(&mut inner)
+            .map_err(|e| format!("{what}: entry {name}: {e}"))?;
+        if [".docx", ".xlsx", ".zip"].iter().any(|x| name.ends_with(x)) {
+            zip_whole(&inner, &format!("{what}: {name}"))?;
+        }
+        names.push(name);
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// The report or package under its final name is whole (see [`zip_whole`]; a Word document
+/// must have its body): its sorted listing, None when there is nothing.
+fn output_whole(target: &Path) -> Result<Option<Vec<String>>, String> {
+    if !target.exists() {
+        return Ok(None);
+    }
+    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+    if target.is_file() {
+        let names = zip_whole(&read(target)?, &target.display().to_string())?;
+        let is_docx = target.extension().is_some_and(|e| e == "docx");
+        if is_docx && !names.iter().any(|n| n == "word/document.xml") {
+            return Err(format!("{} has no word/document.xml", target.display()));
+        }
+        return Ok(Some(names));
+    }
+    let files = listing(target)?.unwrap_or_default();
+    for f in &files {
+        if [".docx", ".xlsx", ".zip"].iter().any(|x| f.ends_with(x)) {
+            zip_whole(&read(&target.join(f))?, f)?;
+        }
+    }
+    Ok(Some(files))
+}
+
+/// What lies beside the target in `out_dir`: only our hidden temp names (`.shifan-…`, swept
+/// once stale) may; anything else is a half-written file under a name a user would open.
+fn litter(out_dir: &Path, target: &Path) -> Result<std::collections::BTreeSet<String>, String> {
+    let mine = target.file_name().map(|n| n.to_string_lossy().into_owned());
+    let mut out = std::collections::BTreeSet::new();
+    for e in std::fs::read_dir(out_dir)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if Some(&n) == mine.as_ref() {
+            continue;
+        }
+        if !n.starts_with(".shifan-") {
+            return Err(format!("“{n}” left beside {}", target.display()));
+        }
+        out.insert(n);
+    }
+    Ok(out)
 }
 
 fn archive_target(op: Op, out_dir: &Path) -> PathBuf {
@@ -767,7 +873,8 @@ struct Reference {
     took: Duration,
     before: Counts,
     after: Counts,
-    /// For an archive export: the files a complete run writes.
+    /// For an archive export: the files a complete run writes; for the report or the package,
+    /// the entries (or files) of the document, zip or folder.
     listing: Option<Vec<String>>,
 }
 
@@ -811,6 +918,9 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
         Op::ProblemsCollect,
         Op::ProblemSheetsZip,
         Op::LettersZip,
+        Op::Report,
+        Op::PackageDir,
+        Op::PackageZip,
     ];
     let mut references: BTreeMap<Op, Reference> = BTreeMap::new();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
@@ -851,12 +961,25 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
             };
             let archive = if op.exports_archive() {
                 listing(&archive_target(op, &out_dir)).ok().flatten()
+            } else if op.writes_output() {
+                output_whole(&output_target(op, &out_dir)).ok().flatten()
             } else {
                 None
             };
+            let clean = !op.writes_output()
+                || litter(&out_dir, &output_target(op, &out_dir)).is_ok_and(|l| l.is_empty());
             match r {
                 Ok(()) if op.exports_archive() && archive.as_ref().is_none_or(|l| l.len() < 50) => {
                     failures.push(format!("{op:?}: the reference run wrote {archive:?}"));
+                }
+                Ok(())
+                    if op.writes_output()
+                        && (archive.as_ref().is_none_or(|l| l.len() < 4) || !clean) =>
+                {
+                    failures.push(format!(
+                        "{op:?}: the reference run wrote {archive:?}, left beside it {:?}",
+                        litter(&out_dir, &output_target(op, &out_dir))
+                    ));
                 }
                 Ok(()) if !op.changes_tables() || without_log(&after) != without_log(&before) => {
                     references.insert(
@@ -925,6 +1048,21 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
             }
             if op == Op::EvalExportZip {
                 scoring_sheets(&data, &out_dir)?;
+            }
+            let mut left_by_kill = std::collections::BTreeSet::new();
+            if op.writes_output() {
+                let target = output_target(op, &out_dir);
+                if let Some(l) = output_whole(&target)?
+                    && Some(&l) != reference.listing.as_ref()
+                {
+                    return Err(format!(
+                        "a partial {} under its final name: {} entries, not {:?}",
+                        target.display(),
+                        l.len(),
+                        reference.listing.as_ref().map(Vec::len)
+                    ));
+                }
+                left_by_kill = litter(&out_dir, &target)?;
             }
             if out_file.exists() {
                 // A hand-over file under its final name is always whole.
@@ -999,6 +1137,18 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
                         Ok(())
                     } else {
                         Err(format!("re-run wrote {:?} files", l.map(|l| l.len())))
+                    }
+                }
+                Op::Report | Op::PackageDir | Op::PackageZip => {
+                    let target = output_target(op, &out_dir);
+                    let l = output_whole(&target)?;
+                    if l.as_ref() != reference.listing.as_ref() {
+                        return Err(format!("re-run wrote {:?} entries", l.map(|l| l.len())));
+                    }
+                    let left = litter(&out_dir, &target)?;
+                    match left.difference(&left_by_kill).next() {
+                        Some(n) => Err(format!("the re-run left “{n}” beside its output")),
+                        None => Ok(()),
                     }
                 }
                 Op::ProblemSheetsZip | Op::LettersZip => {

@@ -154,6 +154,32 @@ fn temp_in_folder_of(path: &Path, sweep: bool) -> Result<tempfile::NamedTempFile
 /// live write takes seconds.
 pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(600);
 
+/// Removes the folders named `prefix…` (one of `prefixes`, all of ours) older than `age` from
+/// `dir`: the temp trees a killed export (archive, 申报材料包) left beside its target. Best
+/// effort: errors are ignored.
+pub fn sweep_stale_dirs(dir: &Path, prefixes: &[&str], age: std::time::Duration) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if !prefixes.iter().any(|p| name.starts_with(p)) {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|d| d >= age);
+        if old && e.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// Removes `.shifan-*.tmp` files older than `age` from `dir`, so a crash during an export does
 /// not leave hidden litter in the user's folder for good. Best effort: errors are ignored.
 pub fn sweep_stale_temps(dir: &Path, age: std::time::Duration) {

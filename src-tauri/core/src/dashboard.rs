@@ -8,6 +8,7 @@
 //! by the module's own list functions, so it is the same number the list behind it shows.
 
 use std::collections::{BTreeMap, HashSet};
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -323,16 +324,62 @@ impl Dashboard {
     }
 }
 
+/// How long each part of [`Workspace::dashboard_timed`] took, in the order they ran: the
+/// part's name (the query it runs, e.g. "list_assignments") and its duration. For the
+/// benchmark; the app calls [`Workspace::dashboard`].
+pub type PartTimes = Vec<(&'static str, Duration)>;
+
+/// Laps of one dashboard load.
+struct Laps {
+    last: Instant,
+    parts: PartTimes,
+}
+
+impl Laps {
+    fn start() -> Laps {
+        Laps {
+            last: Instant::now(),
+            parts: Vec::new(),
+        }
+    }
+
+    /// The part since the previous lap is done.
+    fn lap(&mut self, part: &'static str) {
+        let now = Instant::now();
+        self.parts.push((part, now - self.last));
+        self.last = now;
+    }
+}
+
 impl Workspace {
     /// 工作台总览 of the active campaign, judged on `today`.
     pub fn dashboard(&self, today: NaiveDate) -> Result<Dashboard> {
+        self.dashboard_timed(today).map(|(d, _)| d)
+    }
+
+    /// [`Workspace::dashboard`] with the time each of its parts took (the benchmark prints
+    /// them; `tests/benches/dashboard.rs`).
+    pub fn dashboard_timed(&self, today: NaiveDate) -> Result<(Dashboard, PartTimes)> {
+        self.dashboard_and_problems(today).map(|(d, t, _)| (d, t))
+    }
+
+    /// The dashboard, its part times and the problems it was computed from (the report lists
+    /// the overdue ones without loading the ledger again).
+    pub(crate) fn dashboard_and_problems(
+        &self,
+        today: NaiveDate,
+    ) -> Result<(Dashboard, PartTimes, Vec<crate::problems::ProblemInfo>)> {
+        let mut laps = Laps::start();
         let conn = self.store().conn();
         let c = campaign::active(conn)?;
         let day = today.format("%Y-%m-%d").to_string();
+        laps.lap("campaign");
         let phase = self.list_phases()?.into_iter().find(|p| p.current);
+        laps.lap("list_phases");
 
         // 任务分解: one row per leaf indicator.
         let tasks = self.list_assignments(&AssignmentFilter::default())?;
+        laps.lap("list_assignments");
         let indicator_count = tasks.len() as i64;
         let aspect_of: BTreeMap<i64, String> = tasks
             .iter()
@@ -349,7 +396,9 @@ impl Workspace {
         let assigned = any_task.then(|| Share::new(led.len() as i64, indicator_count));
 
         // 材料齐全.
-        let comp = self.evidence_completeness()?;
+        // The counts only: the per-line hints of the 材料齐全 page are not shown here.
+        let comp = crate::evidence::completeness::report_with(conn, false)?;
+        laps.lap("evidence_completeness");
         let evidence = (comp.items > 0 || comp.queue > 0).then(|| EvidenceFigures {
             complete: Share::new(comp.complete, comp.indicators.len() as i64),
             partial: comp.partial,
@@ -363,6 +412,7 @@ impl Workspace {
 
         // 自查.
         let assessments = self.list_self_assessments()?;
+        laps.lap("list_self_assessments");
         let rated: HashSet<i64> = assessments
             .iter()
             .filter(|a| !a.rating.is_empty())
@@ -373,6 +423,7 @@ impl Workspace {
 
         // 整改台账.
         let problems = crate::problems::load(conn, c.id, None, today)?;
+        laps.lap("problems::load");
         let is_open = |s: &str| s == STATUS_TODO || s == STATUS_DOING;
         let problem_figures = (!problems.is_empty()).then(|| ProblemFigures {
             total: problems.len() as i64,
@@ -381,11 +432,13 @@ impl Workspace {
             overdue_parts: problems.iter().map(|p| p.overdue_count).sum(),
             done: problems.iter().filter(|p| !is_open(&p.status)).count() as i64,
         });
+        // The league of the same problems (`problem_league` without loading them again).
         let units = if problems.is_empty() {
             Vec::new()
         } else {
-            self.problem_league(None, Some(&day))?
+            crate::problems::league(&crate::units::list(conn, c.id)?, &problems)
         };
+        laps.lap("problem_league");
         let mut open_by_indicator: BTreeMap<i64, i64> = BTreeMap::new();
         let no_to_id: BTreeMap<i64, i64> = tasks.iter().map(|a| (a.no, a.indicator_id)).collect();
         for p in problems.iter().filter(|p| is_open(&p.status)) {
@@ -401,10 +454,12 @@ impl Workspace {
 
         // 模拟评估: the latest round.
         let latest = self.eval_rounds()?.into_iter().last();
+        laps.lap("eval_rounds");
         let results = match &latest {
             Some(r) => Some(self.eval_results(r.id)?),
             None => None,
         };
+        laps.lap("eval_results");
         let evaluation = results.as_ref().map(|r| EvalFigures {
             round_id: r.round.id,
             round_name: r.round.name.clone(),
@@ -552,7 +607,8 @@ impl Workspace {
             notes.push(format!("{} 项指标尚未明确牵头单位", a.total - a.done));
         }
 
-        Ok(Dashboard {
+        laps.lap("assemble");
+        let d = Dashboard {
             campaign_name: c.name.clone(),
             district: c.district.clone(),
             today: day,
@@ -568,6 +624,7 @@ impl Workspace {
             units,
             risks,
             notes,
-        })
+        };
+        Ok((d, laps.parts, problems))
     }
 }

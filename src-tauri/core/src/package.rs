@@ -24,6 +24,8 @@ pub const ARCHIVE_DIR: &str = "01-佐证材料案卷（41+1卷）";
 pub const SELF_TABLE: &str = "02-自查评价表.xlsx";
 pub const REPORT: &str = "03-创建工作进展情况报告.docx";
 pub const INDEX: &str = "00-总目录.docx";
+/// The temp folder the package is built in, beside its target.
+const TEMP_PREFIX: &str = ".shifan-package-";
 
 /// One entry of the package's 总目录.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -213,8 +215,16 @@ impl Workspace {
                 parent.display()
             )));
         }
+        // What a killed run left here (its temp tree, a replaced package moved aside, a zip's
+        // temp file) goes once it is old enough to belong to no live run.
+        crate::atomic::sweep_stale_temps(&parent, crate::atomic::STALE_TEMP_AGE);
+        crate::atomic::sweep_stale_dirs(
+            &parent,
+            &[TEMP_PREFIX, ".shifan-old-archive-"],
+            crate::atomic::STALE_TEMP_AGE,
+        );
         let tmp = tempfile::Builder::new()
-            .prefix(".shifan-package-")
+            .prefix(TEMP_PREFIX)
             .tempdir_in(&parent)
             .map_err(|e| write_error(target, &e))?;
         let mut entries = Vec::new();

@@ -424,11 +424,11 @@ impl Workspace {
         job: &Job,
     ) -> Result<(Vec<u8>, Vec<String>, i64)> {
         job.report(0, 4, "正在汇总各项数据");
-        let d = self.dashboard(today)?;
+        let (d, _, problems) = self.dashboard_and_problems(today)?;
         let conn = self.store().conn();
         let c = campaign::active(conn)?;
         let office = crate::problems::letters::load_settings(conn, &c)?.office;
-        let mut overdue: Vec<_> = crate::problems::load(conn, c.id, None, today)?
+        let mut overdue: Vec<_> = problems
             .into_iter()
             .filter(|p| p.overdue_count > 0)
             .collect();

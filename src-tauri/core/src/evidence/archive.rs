@@ -1183,25 +1183,10 @@ fn sync_tree(dir: &Path) {
 }
 
 /// Temp archive folders (ours) that a killed export left beside its target.
+const TEMP_DIR_PREFIXES: &[&str] = &[".shifan-archive-", ".shifan-old-archive-"];
+
 fn sweep_stale_dirs(parent: &Path) {
-    let Ok(rd) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if !(name.starts_with(".shifan-archive-") || name.starts_with(".shifan-old-archive-")) {
-            continue;
-        }
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|d| d >= crate::atomic::STALE_TEMP_AGE);
-        if old && e.file_type().is_ok_and(|t| t.is_dir()) {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
+    crate::atomic::sweep_stale_dirs(parent, TEMP_DIR_PREFIXES, crate::atomic::STALE_TEMP_AGE);
 }
 
 /// Renames the finished temp folder onto `dir`: into place when `dir` does not exist; over an

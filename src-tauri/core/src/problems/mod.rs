@@ -1822,61 +1822,69 @@ impl Workspace {
         let c = campaign::active(conn)?;
         let today = today_of(today)?;
         let units = crate::units::list(conn, c.id)?;
-        let mut by_unit: HashMap<i64, UnitStanding> = HashMap::new();
-        for p in load(conn, c.id, round_id, today)? {
-            for part in &p.units {
-                let s = by_unit.entry(part.unit_id).or_insert_with(|| UnitStanding {
-                    unit_id: part.unit_id,
-                    unit_name: part.unit_name.clone(),
-                    unit_kind: units
-                        .iter()
-                        .find(|u| u.id == part.unit_id)
-                        .map(|u| u.kind.clone())
-                        .unwrap_or_default(),
-                    total: 0,
-                    todo: 0,
-                    doing: 0,
-                    done: 0,
-                    closed: 0,
-                    open: 0,
-                    overdue: 0,
-                    done_rate: 0.0,
-                });
-                s.total += 1;
-                match part.status.as_str() {
-                    STATUS_TODO => s.todo += 1,
-                    STATUS_DOING => s.doing += 1,
-                    STATUS_DONE => s.done += 1,
-                    _ => s.closed += 1,
-                }
-                if part.overdue {
-                    s.overdue += 1;
-                }
+        Ok(league(&units, &load(conn, c.id, round_id, today)?))
+    }
+}
+
+/// The league table of `problems` (loaded with [`load`]) over the campaign's `units`: see
+/// [`Workspace::problem_league`].
+pub(crate) fn league(
+    units: &[crate::units::UnitInfo],
+    problems: &[ProblemInfo],
+) -> Vec<UnitStanding> {
+    let mut by_unit: HashMap<i64, UnitStanding> = HashMap::new();
+    for p in problems {
+        for part in &p.units {
+            let s = by_unit.entry(part.unit_id).or_insert_with(|| UnitStanding {
+                unit_id: part.unit_id,
+                unit_name: part.unit_name.clone(),
+                unit_kind: units
+                    .iter()
+                    .find(|u| u.id == part.unit_id)
+                    .map(|u| u.kind.clone())
+                    .unwrap_or_default(),
+                total: 0,
+                todo: 0,
+                doing: 0,
+                done: 0,
+                closed: 0,
+                open: 0,
+                overdue: 0,
+                done_rate: 0.0,
+            });
+            s.total += 1;
+            match part.status.as_str() {
+                STATUS_TODO => s.todo += 1,
+                STATUS_DOING => s.doing += 1,
+                STATUS_DONE => s.done += 1,
+                _ => s.closed += 1,
+            }
+            if part.overdue {
+                s.overdue += 1;
             }
         }
-        let position: HashMap<i64, usize> =
-            units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
-        let mut v: Vec<UnitStanding> = by_unit
-            .into_values()
-            .map(|mut s| {
-                s.open = s.todo + s.doing;
-                s.done_rate = if s.total > 0 {
-                    ((s.done + s.closed) as f64 * 1000.0 / s.total as f64).round() / 10.0
-                } else {
-                    0.0
-                };
-                s
-            })
-            .collect();
-        v.sort_by(|a, b| {
-            b.overdue
-                .cmp(&a.overdue)
-                .then(b.open.cmp(&a.open))
-                .then(a.done_rate.total_cmp(&b.done_rate))
-                .then(position.get(&a.unit_id).cmp(&position.get(&b.unit_id)))
-        });
-        Ok(v)
     }
+    let position: HashMap<i64, usize> = units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+    let mut v: Vec<UnitStanding> = by_unit
+        .into_values()
+        .map(|mut s| {
+            s.open = s.todo + s.doing;
+            s.done_rate = if s.total > 0 {
+                ((s.done + s.closed) as f64 * 1000.0 / s.total as f64).round() / 10.0
+            } else {
+                0.0
+            };
+            s
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then(b.open.cmp(&a.open))
+            .then(a.done_rate.total_cmp(&b.done_rate))
+            .then(position.get(&a.unit_id).cmp(&position.get(&b.unit_id)))
+    });
+    v
 }
 
 #[cfg(test)]
