@@ -966,6 +966,11 @@ async function overviewStory(exportPath) {
   check('overview: the 佐证材料 the story added are counted', /\d/.test(evidence), evidence)
   check('overview: no load error', (await findAll(css('overview-error'))).length === 0)
   await screenshot('38-overview')
+  const perIndicator = await text(await find(css('overview-indicators-count'), 20000))
+  check('overview: every indicator of the system has its progress row', perIndicator.includes('共 100 项'), perIndicator)
+  await exec(`document.querySelector('[data-testid="overview-indicators"]')?.scrollIntoView({ block: 'start' })`)
+  await sleep(300)
+  await screenshot('38b-overview-indicators')
 
   // The six phases: enter the first (a fresh campaign has none yet), with a reason if a gate fails.
   await find(css('overview-phases'), 20000)

@@ -73,6 +73,11 @@ function dash(over: Partial<Dashboard> = {}): Dashboard {
     aspects: [
       { aspect: '一、政府职能依法全面履行', indicators: 10, assigned: 9, evidenceComplete: 4, selfChecked: null, openProblems: 3, score: null, max: null, rate: null },
     ],
+    indicators: [
+      { indicatorId: 11, no: 11, text: '政府权责清单动态调整', aspect: '一、政府职能依法全面履行', leads: ['区委编办'], evidence: 'complete', evidenceLabel: '齐全', selfRating: null, openProblems: 0, score: 10, max: 10 },
+      { indicatorId: 12, no: 12, text: '行政规范性文件合法性审核', aspect: '一、政府职能依法全面履行', leads: ['区司法局'], evidence: 'partial', evidenceLabel: '部分齐全', selfRating: null, openProblems: 2, score: 6, max: 10 },
+      { indicatorId: 13, no: 13, text: '公平竞争审查', aspect: '二、依法行政制度体系完善', leads: [], evidence: 'none', evidenceLabel: '尚无材料', selfRating: null, openProblems: 0, score: null, max: 10 },
+    ],
     units: [
       { unitId: 1, unitName: '区司法局', unitKind: '区直部门', total: 10, todo: 2, doing: 1, done: 5, closed: 2, open: 3, overdue: 0, doneRate: 70 },
       { unitId: 2, unitName: '区市场监管局', unitKind: '区直部门', total: 8, todo: 3, doing: 2, done: 3, closed: 0, open: 5, overdue: 2, doneRate: 37.5 },
@@ -275,6 +280,28 @@ describe('工作台总览', () => {
     expect(rows).toHaveLength(6)
     expect(rows[0]).toEqual({ key: 'mobilize', plannedStart: '2022-07-01', plannedEnd: '2022-08-10', actualStart: null, actualEnd: null, note: '' })
     expect(rows[5]).toEqual(expect.objectContaining({ key: 'acceptance', plannedStart: '2022-12-01' }))
+  })
+
+  it('lists every indicator’s progress, filtered by aspect and to the ones needing work', async () => {
+    const { w } = await mountPage()
+    const rows = () => [...document.querySelectorAll('[data-testid="overview-indicators-table"] .el-table__body .el-table__row')].map((r) => r.textContent ?? '')
+    expect(rows()).toHaveLength(3)
+    expect(rows()[1]).toContain('区司法局')
+    expect(rows()[1]).toContain('部分齐全')
+    expect(rows()[1]).toContain('6 / 10')
+    expect(rows()[2]).toContain('未明确')
+    expect(rows()[2]).toContain('未评')
+    // 自查 stored nothing in this dashboard: its column is hidden, not shown empty.
+    expect(text('overview-indicators-table')).not.toContain('自查')
+    w.findComponent({ name: 'ElSwitch' }).vm.$emit('update:modelValue', true)
+    await settle()
+    expect(rows().map((r) => r.slice(0, 2))).toEqual(['12', '13'])
+    expect(text('overview-indicators-count')).toBe('共 2 项')
+    const aspect = w.findAllComponents({ name: 'ElSelect' }).find((c) => c.attributes('data-testid') === 'overview-indicators-aspect' || c.find('[data-testid="overview-indicators-aspect"]').exists())
+    aspect!.vm.$emit('update:modelValue', '二、依法行政制度体系完善')
+    await settle()
+    expect(rows()).toHaveLength(1)
+    expect(rows()[0]).toContain('公平竞争审查')
   })
 
   it('the office sets which gates hold back 集中申报', async () => {

@@ -1,5 +1,6 @@
 // The dev mock's 工作台总览: six phases of a campaign applying in 2023-05 (the 2023 district ran
 // 7 推进会 and 7 专题培训), gates and their preview, and a dashboard with demo figures.
+import type { IndicatorProgress } from '../gen/IndicatorProgress'
 import type { Dashboard } from '../gen/Dashboard'
 import type { GateKind } from '../gen/GateKind'
 import type { Phase } from '../gen/Phase'
@@ -135,6 +136,23 @@ export function createOverviewStore() {
         max: null,
         rate: null,
       })),
+      indicators: Array.from({ length: 100 }, (_, i) => {
+        const no = i + 1
+        const state = no % 7 === 0 ? 'none' : no % 3 === 0 ? 'partial' : 'complete'
+        return {
+          indicatorId: 1000 + no,
+          no,
+          text: `演示指标第 ${no} 项的考核内容`,
+          aspect: ['一、政府职能依法全面履行', '二、依法行政制度体系完善', '三、重大行政决策科学民主合法', '四、行政执法严格规范公正文明'][i % 4],
+          leads: no % 25 === 0 ? [] : [['区司法局', '区市场监管局', '区政府办公室', '区人社局'][no % 4]],
+          evidence: state,
+          evidenceLabel: { none: '尚无材料', partial: '部分齐全', complete: '齐全' }[state],
+          selfRating: no % 9 === 0 ? '' : '达标',
+          openProblems: no % 11 === 0 ? 2 : 0,
+          score: no % 13 === 0 ? 6 : 10,
+          max: 10,
+        } satisfies IndicatorProgress
+      }),
       units: [
         ['区市场监管局', 3, 5],
         ['区城管执法局', 1, 4],
