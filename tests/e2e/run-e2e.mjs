@@ -573,7 +573,7 @@ async function story() {
   await collectAndUndoStory(exportPath)
   await problemsStory(exportPath)
   await evaluationStory()
-  await evidenceStory()
+  await evidenceStory(exportPath)
   await overviewStory(exportPath)
 }
 
@@ -903,7 +903,7 @@ async function collectAndUndoStory(exportPath) {
 
 // 35–37: 佐证材料 — a unit's Windows zip (GBK names) counted in the preview, added, listed,
 // and the 齐全情况 of the indicators.
-async function evidenceStory() {
+async function evidenceStory(exportPath) {
   await click(await find(css('nav-evidence')))
   await find(`${css('evidence-empty')}, ${css('evidence-table')}`, 20000)
   await pickNext(path.join(ROOT, 'tests/fixtures/evidence/区司法局-佐证材料.zip'))
@@ -939,8 +939,69 @@ async function evidenceStory() {
   check('evidence: a PDF is drawn in the drawer', typeof pages === 'number' && pages >= 1, String(pages))
   await sleep(500)
   await screenshot('36c-evidence-pdf')
-  await exec(`document.querySelector('[data-testid="evidence-drawer"]')?.closest('.el-drawer')?.querySelector('.el-drawer__close-btn')?.click()`)
+
+  // Review: the 审核意见书 passes; the screenshot goes back with a reason.
+  const drawerStatus = async (want) =>
+    waitFor(`the item to be ${want}`, async () => {
+      const t = await exec(`return document.querySelector('[data-testid="drawer-status"]')?.innerText ?? ''`)
+      return t.includes(want) ? t : null
+    }, { timeout: 20000 }).catch(() => '')
+  await click(await find(css('btn-approve')))
+  check('evidence review: 通过 marks the item 已通过', (await drawerStatus('已通过')).includes('已通过'))
+  const closeDrawer = async () => {
+    await exec(`document.querySelector('[data-testid="evidence-drawer"]')?.closest('.el-drawer')?.querySelector('.el-drawer__close-btn')?.click()`)
+    await sleep(500)
+  }
+  await closeDrawer()
+  await exec(`const row = [...document.querySelectorAll('[data-testid="evidence-table"] .el-table__body-wrapper tbody tr')]
+      .find((r) => r.innerText.includes('公示平台截图')); row?.querySelector('td')?.click()`)
+  await find(css('btn-return'), 20000)
+  await sleep(600)
+  await click(await find(css('btn-return')))
+  await typeInto('return-reason', '截图未显示网址和截图日期，请重新截图')
+  await click(await find(css('btn-confirm-return')))
+  await drawerStatus('退回')
+  const reason = await exec(`return document.querySelector('[data-testid="drawer-return-reason"]')?.innerText ?? ''`)
+  check('evidence review: 退回 keeps its reason', reason.includes('截图未显示网址'), reason)
+  await screenshot('36d-evidence-returned')
+  await closeDrawer()
+
+  // 待归类: the photo with no indicator in its name is filed under 指标1 from the queue.
+  await clickText('.el-tabs__item', '待归类', { includes: true })
+  await find(css('queue-table'), 20000)
+  const queued = await tableRows('queue-table')
+  check('evidence queue: the unnamed photo waits in 待归类', queued.length === 1 && queued[0].includes('照片1'), queued.join(' | '))
+  await exec(`document.querySelector('[data-testid="queue-table"] .el-table__body .el-table__row .el-checkbox')?.click()`)
+  await chooseOption('queue-indicator', '指标1 ', { includes: true })
+  await exec(`document.body.click()`) // close the multiple select's dropdown
+  await sleep(300)
+  await click(await find(css('btn-queue-assign')))
+  await waitForText('已归类 1 份材料', 20000).catch(() => '')
+  const left = await waitFor('the queue to empty', async () => ((await tableRows('queue-table')).length === 0 ? 'empty' : null), { timeout: 20000 }).catch(() => '')
+  check('evidence queue: 归类 files the photo and empties the queue', left === 'empty')
+  await screenshot('36e-evidence-classified')
+
+  // 导出案卷 to a new folder: numbered volumes with the approved item, 卷内目录 and 总目录.
+  const archiveDir = path.join(path.dirname(exportPath), '佐证材料案卷')
+  await click(await find(css('btn-export-archive')))
+  await find(css('archive-volumes'), 30000)
+  await pickNext(archiveDir)
+  await menu('btn-export-archive-run', 'archive-to-folder')
+  const report = await waitFor('the archive report', async () => {
+    const t = await exec(`return document.querySelector('[data-testid="archive-report"]')?.innerText ?? ''`)
+    return t || null
+  }, { timeout: 60000 }).catch(() => '')
+  check('archive: the dialog says what was written', report.includes('卷'), report)
+  const written = fs.existsSync(archiveDir) ? fs.readdirSync(archiveDir) : []
+  check('archive: numbered volume folders and a 总目录', written.some((f) => /^\d+-/.test(f)) && written.some((f) => f.includes('总目录')), written.join(', '))
+  const volumeFiles = written
+    .filter((f) => /^\d+-/.test(f) && fs.statSync(path.join(archiveDir, f)).isDirectory())
+    .flatMap((d) => fs.readdirSync(path.join(archiveDir, d)))
+  check('archive: the approved 审核意见书 is filed as 卷号-指标号-序号-原名', volumeFiles.some((f) => /^\d+-\d+-\d+-.*合法性审核意见书/.test(f)), volumeFiles.slice(0, 8).join(', '))
+  await screenshot('36f-archive')
+  await exec(`[...document.querySelectorAll('.el-dialog')].find((d) => d.offsetParent !== null && d.innerText.includes('导出案卷'))?.querySelector('.el-dialog__headerbtn')?.click()`)
   await sleep(500)
+  await clickText('.el-tabs__item', '材料列表', { includes: true })
   await clickText('.el-tabs__item', '齐全情况', { includes: true })
   await find(css('completeness-view'), 20000)
   await screenshot('37-evidence-completeness')
