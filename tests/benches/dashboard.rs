@@ -12,6 +12,7 @@
 //! Run: `cargo bench -p shifan-tests --bench dashboard`. Prints each time, its ratio to the
 //! row-reading reference and the slowest part; nothing is asserted about time.
 
+use shifan_tests::bench::{best_of, ms, top_up_units};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
@@ -54,56 +55,6 @@ const DEADLINES: &[&str] = &["2024年6月30日前", "2025年3月底", "2024.5.15
 /// The day the figures are judged on: some deadlines passed, some not.
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 12, 1).expect("date")
-}
-
-fn best_of<T>(times: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut out = None;
-    for _ in 0..times {
-        let t = Instant::now();
-        let v = f();
-        best = best.min(t.elapsed());
-        out = Some(v);
-    }
-    (best, out.expect("ran"))
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// Top up the demo's units to `UNITS` with a 任务分解表 naming new 责任单位 (create_units).
-fn top_up_units(ws: &mut Workspace, dir: &Path) {
-    let have = ws.list_units().expect("units").len();
-    let extra = UNITS.saturating_sub(have);
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let sh = wb.add_worksheet();
-    for (col, h) in ["三级指标序号", "牵头单位", "责任单位"].iter().enumerate() {
-        sh.write_string(0, col as u16, *h).expect("w");
-    }
-    for i in 0..100u32 {
-        let names: Vec<String> = (0..extra)
-            .filter(|k| k % 100 == i as usize)
-            .map(|k| format!("基准测试单位{}", k + 1))
-            .collect();
-        sh.write_number(i + 1, 0, (i + 1) as f64).expect("w");
-        sh.write_string(i + 1, 1, "区司法局").expect("w");
-        sh.write_string(i + 1, 2, names.join("、")).expect("w");
-    }
-    let f = dir.join("extra-units.xlsx");
-    wb.save(&f).expect("save");
-    ws.apply(
-        &shifan_core::TasksImport::new(
-            &f,
-            shifan_core::tasks::import::TasksImportOptions {
-                strict: false,
-                create_units: true,
-                ..Default::default()
-            },
-        ),
-        &Job::quiet(),
-    )
-    .expect("extra units");
 }
 
 /// A 问题清单 of `PROBLEMS` rows over the units (every tenth a 共性问题 of three units).
@@ -264,7 +215,7 @@ fn main() {
     let (d, mut ws) = shifan_tests::fresh();
     let started = Instant::now();
     let c = shifan_core::demo::create(&mut ws).expect("demo");
-    top_up_units(&mut ws, d.path());
+    top_up_units(&mut ws, d.path(), UNITS);
     shifan_core::evidence::bench::seed_items(&mut ws, EVIDENCE).expect("evidence");
     import_problems(&mut ws, d.path());
     score_round(&mut ws, d.path(), c.id);

@@ -18,36 +18,7 @@ fn main() {
     let c = shifan_core::demo::create(&mut ws).expect("demo");
     // Top up to 200 units, each leading or supporting something: a 任务分解表 naming new units,
     // imported with create_units.
-    let have = ws.list_units().expect("units").len();
-    let extra = 200usize.saturating_sub(have);
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let sh = wb.add_worksheet();
-    for (col, h) in ["三级指标序号", "牵头单位", "责任单位"].iter().enumerate() {
-        sh.write_string(0, col as u16, *h).expect("w");
-    }
-    for i in 0..100u32 {
-        let names: Vec<String> = (0..extra)
-            .filter(|k| k % 100 == i as usize)
-            .map(|k| format!("基准测试单位{}", k + 1))
-            .collect();
-        sh.write_number(i + 1, 0, (i + 1) as f64).expect("w");
-        sh.write_string(i + 1, 1, "区司法局").expect("w");
-        sh.write_string(i + 1, 2, names.join("、")).expect("w");
-    }
-    let f = d.path().join("extra.xlsx");
-    wb.save(&f).expect("save");
-    ws.apply(
-        &shifan_core::TasksImport::new(
-            &f,
-            shifan_core::tasks::import::TasksImportOptions {
-                strict: false,
-                create_units: true,
-                ..Default::default()
-            },
-        ),
-        &q,
-    )
-    .expect("extra units");
+    shifan_tests::bench::top_up_units(&mut ws, d.path(), 200);
     let units = ws.list_units().expect("units");
     let leaves = ws.indicator_leaves(None, None).expect("leaves");
     let max: std::collections::HashMap<i64, f64> = ws

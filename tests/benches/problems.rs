@@ -11,6 +11,7 @@
 //! Run: `cargo bench -p shifan-tests --bench problems`. Prints the times and the ratios (the
 //! targets: import ≤ 1.5 × calamine, export ≤ 1.3 × rust_xlsxwriter, openpyxl ≥ 8 × ours).
 
+use shifan_tests::bench::best_of;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -120,18 +121,6 @@ fn read_plain(path: &Path) -> usize {
         }
     }
     n
-}
-
-fn best_of<T>(times: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut out = None;
-    for _ in 0..times {
-        let t = Instant::now();
-        let v = f();
-        best = best.min(t.elapsed());
-        out = Some(v);
-    }
-    (best, out.expect("ran"))
 }
 
 fn python(script: &str, arg: &Path) -> Option<f64> {
