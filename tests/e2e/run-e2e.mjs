@@ -1209,7 +1209,8 @@ async function evaluationStory(exportPath) {
         return c ? [c.width, c.height, c.getBoundingClientRect().width] : null })`)
     return sizes.filter((x) => x && x[0] > 0 && x[1] > 0 && x[2] > 0).length >= 2 ? sizes : null
   }, { timeout: 20000 }).catch(() => null)
-  check('results: the radar and the lost-points chart are drawn', !!charts && !!charts[0] && !!charts[1], JSON.stringify(charts))
+  const drawn = (c) => !!c && c.every((n) => n > 0)
+  check('results: the radar and the lost-points chart are drawn', !!charts && drawn(charts[0]) && drawn(charts[1]), JSON.stringify(charts))
   await sleep(600)
   await screenshot('34e-eval-results', { toasts: false })
 
