@@ -1191,6 +1191,29 @@ async function evaluationStory(exportPath) {
   await sleep(500)
   check('grid: the score is unchanged after the collect', (await cellText(`score-${no}`)) === '8.5', await cellText(`score-${no}`))
 
+  // 王芳 scores the same indicator differently: side by side, 待确认 (the average counts
+  // meanwhile) until the office adopts one — here 李明's.
+  await click(await find(css(`mark-${no}-${wang}`)))
+  await find(css('mark-form'))
+  await sleep(300)
+  await typeNumber('mark-value', '7.5')
+  await typeInto('mark-reason', '部分决策未公开征求意见')
+  await click(await find(css('btn-save-mark')))
+  await waitForText(`已保存王芳对指标 ${no} 的评分`)
+  const pending = await waitFor('the two marks side by side', async () =>
+    (await cellText(`mark-${no}-${wang}`)).includes('7.5') && (await cellText(`score-${no}`)) === '8' ? true : null,
+  ).catch(() => false)
+  check('grid: two differing marks are shown side by side, the average counting until one is adopted',
+    pending && (await cellText(`mark-${no}-${li}`)).includes('8.5') && (await exec(`return document.querySelector('[data-testid="pick-${no}"]')?.innerText.includes('待确认') || document.querySelector('[data-testid="pick-${no}"] input')?.placeholder === '待确认'`)),
+    `${await cellText(`mark-${no}-${li}`)} / ${await cellText(`mark-${no}-${wang}`)} → ${await cellText(`score-${no}`)}`)
+  const differs = await exec(`return document.querySelector('[data-testid="grid-only"]')?.innerText ?? ''`)
+  check('grid: the filter counts one indicator where the experts differ', differs.includes('评分不一致（1）'), differs)
+  await sleep(400)
+  await screenshot('34e-eval-two-experts', { toasts: false })
+  await chooseOption(`pick-${no}`, '采用 李明')
+  const adopted = await waitFor('李明’s mark adopted', async () => ((await cellText(`score-${no}`)) === '8.5' ? true : null)).catch(() => false)
+  check('grid: adopting 李明’s mark makes 8.5 count', adopted, await cellText(`score-${no}`))
+
   // Results: total and aspects, the charts drawn, and the deduction as a draft 整改 problem.
   await clickText('.el-tabs__item', '评估结果')
   const total = await waitFor('the total', async () => {
@@ -1212,7 +1235,7 @@ async function evaluationStory(exportPath) {
   const drawn = (c) => !!c && c.every((n) => n > 0)
   check('results: the radar and the lost-points chart are drawn', !!charts && drawn(charts[0]) && drawn(charts[1]), JSON.stringify(charts))
   await sleep(600)
-  await screenshot('34e-eval-results', { toasts: false })
+  await screenshot('34f-eval-results', { toasts: false })
 
   await click(await find(css('btn-to-problems')))
   const drafts = await waitFor('the draft problems', async () => {
@@ -1222,14 +1245,14 @@ async function evaluationStory(exportPath) {
   check('to problems: the deduction becomes a problem for the lead unit with the reason as 整改要求', drafts.includes(reason) && !!lead && drafts.includes(lead), `${lead} / ${drafts.slice(0, 300)}`)
   check('to problems: 写入整改台账 is offered', (await disabledProp('btn-write-problems')) === false)
   await sleep(400)
-  await screenshot('34f-eval-to-problems', { toasts: false })
+  await screenshot('34g-eval-to-problems', { toasts: false })
   await clickText('.el-dialog__footer button', '取消')
   await sleep(500)
   const head = await text(await find(css('head-summary')))
   check('evaluation: the page head sums the round up', head.includes('8.5 / 10'), head)
   await clickText('.el-tabs__item', '轮次与专家')
   const counted = ((await tableRows('rounds-table'))[0] ?? '')
-  check('rounds: the round counts its experts and marks', counted.includes('2 位 / 1 条'), counted)
+  check('rounds: the round counts its experts and marks', counted.includes('2 位 / 2 条'), counted)
 }
 
 // 26–33: 问题整改 — the office's 问题清单 in (a new round from its title), the ledger overdue
