@@ -572,7 +572,7 @@ async function story() {
   await refusedDeleteStory()
   await collectAndUndoStory(exportPath)
   await problemsStory(exportPath)
-  await evaluationStory()
+  await evaluationStory(exportPath)
   await evidenceStory(exportPath)
   await overviewStory(exportPath)
 }
@@ -1085,16 +1085,240 @@ async function overviewStory(exportPath) {
   await screenshot('40-overview-exports')
 }
 
-// 34: 模拟评估 — the page opens on a campaign with no round yet and says what to do first.
-async function evaluationStory() {
+// 34: 模拟评估 — on the campaign the earlier stories built (units, a 任务分解 on the demo system,
+// problems; no round yet): a round and its expert team with their indicators, the office's own
+// 分值 (the demo system publishes none), a score refused above its 分值 and one saved, the
+// per-expert scoring sheets out and back unchanged, and the results with their charts and the
+// draft 整改 problems from the deduction (previewed only: the ledger keeps its 11 problems).
+async function evaluationStory(exportPath) {
+  const dir = path.dirname(exportPath)
   await click(await find(css('nav-evaluation')))
-  const t = await waitFor('the 模拟评估 page', async () => {
-    const t = await exec(`return document.querySelector('[data-testid="eval-tabs"], [data-testid="eval-empty"]')?.innerText ?? ''`)
+  const empty = await waitFor('the 模拟评估 first step', async () => {
+    const t = await exec(`return document.querySelector('[data-testid="eval-empty"]')?.innerText ?? ''`)
     return t ? t : null
   }, { timeout: 20000 }).catch(() => '')
-  check('evaluation: the page opens with its tabs or its first step', t.length > 0, t.slice(0, 200))
+  check('evaluation: a campaign without rounds says to add one first', empty.includes('还没有评估轮次') && empty.includes('新增轮次'), empty.slice(0, 200))
   check('evaluation: no load error', !(await exec(`return !!document.querySelector('[data-testid="eval-load-error"]')`)))
+  check('evaluation: 导出专家评分表 is disabled without a round', (await disabledProp('btn-export-score-sheets')) === true)
   await screenshot('34-evaluation')
+
+  // A round: the form proposes 模拟评估一.
+  await click(await find(css('btn-add-round')))
+  const proposed = await wd('GET', s(`/element/${await inputOf('round-name')}/property/value`))
+  check('round form: proposes the name 模拟评估一', proposed === '模拟评估一', proposed)
+  await click(await find(css('btn-save-round')))
+  await waitForText('已保存“模拟评估一”')
+  const rounds = await waitFor('the round in the table', async () => {
+    const r = await tableRows('rounds-table')
+    return r.length === 1 && r[0].includes('模拟评估一') ? r : null
+  }).catch(() => tableRows('rounds-table'))
+  check('rounds: the new round is listed as a 模拟评估', rounds.length === 1 && rounds[0].includes('模拟评估一') && rounds[0].includes('0 位 / 0 条'), rounds.join(' | '))
+  check('rounds: the page head offers the round', (await text(await find(css('round-select')))).includes('模拟评估一'))
+
+  // The expert team.
+  const team = [
+    ['李明', '湖北大学法学院', '行政法学 教授'],
+    ['王芳', '中南财经政法大学法学院', '宪法与行政法学 副教授'],
+  ]
+  for (const [name, org, field] of team) {
+    await click(await find(css('btn-add-expert')))
+    await sleep(300) // the dialog's opening transition
+    await typeInto('expert-name', name)
+    await typeInto('expert-org', org)
+    await typeInto('expert-field', field)
+    await click(await find(css('btn-save-expert')))
+    await waitForText(`已保存专家“${name}”`)
+    await sleep(400)
+  }
+  const experts = await waitFor('both experts', async () => {
+    const r = await tableRows('experts-table')
+    return r.length === 2 ? r : null
+  }).catch(() => tableRows('experts-table'))
+  check('experts: the team lists name, 单位 and 专业', experts.length === 2 && experts[0].includes('李明') && experts[0].includes('湖北大学法学院') && experts[1].includes('王芳'), experts.join(' | '))
+
+  // Who scores what: 李明 1-10, 王芳 1-3 (overlapping: both score 1-3).
+  const ids = await waitFor('an assignment row per expert', async () => {
+    const m = await exec(`const out = {};
+      for (const tr of document.querySelectorAll('[data-testid="assign-table"] .el-table__body-wrapper tbody tr')) {
+        const i = tr.querySelector('[data-testid^="assign-"]:not([data-testid^="assign-save-"])');
+        if (i) out[tr.innerText.trim().split(/\\s/)[0]] = i.getAttribute('data-testid').slice('assign-'.length);
+      }
+      return out`)
+    return m['李明'] && m['王芳'] ? m : null
+  })
+  for (const [name, nos, n] of [['李明', '1-10', 10], ['王芳', '1-3', 3]]) {
+    await typeInto(`assign-${ids[name]}`, nos)
+    await click(await find(css(`assign-save-${ids[name]}`)))
+    await waitForText(`${name}：评 ${n} 项指标`)
+  }
+  const assigned = await waitFor('the assignments', async () => {
+    const r = await tableRows('assign-table')
+    return r.some((x) => x.includes('李明') && x.includes('10 项')) && r.some((x) => x.includes('王芳') && x.includes('3 项')) ? r : null
+  }).catch(() => tableRows('assign-table'))
+  check('assignment: each expert’s share of indicators is counted', assigned.length === 2, assigned.join(' | '))
+  await screenshot('34a-eval-setup', { toasts: false })
+
+  // The demo system publishes no 分值: the office spreads 1000 points (10 per indicator).
+  await clickText('.el-tabs__item', '评分方案')
+  await click(await find(css('btn-distribute')))
+  await waitForText('已按总分 1000 平均分配各指标分值')
+  const label = await waitFor('the office total', async () => {
+    const t = await text(await find(css('model-label')))
+    return t.includes('自定合计 1000 分') ? t : null
+  }).catch(async () => text(await find(css('model-label'))))
+  check('scoring model: the office scale adds up to 1000', label.includes('自定合计 1000 分') && label.includes('参考'), label)
+
+  // The grid: an indicator of 李明's with a lead unit (so a deduction has an owner).
+  await clickText('.el-tabs__item', '评分')
+  const li = ids['李明']
+  const wang = ids['王芳']
+  const rows = await waitFor('the scoring grid', async () => {
+    const r = await tableRows('score-grid')
+    return r.length === 100 ? r : null
+  }, { timeout: 20000 }).catch(() => tableRows('score-grid'))
+  check('grid: a row per indicator', rows.length === 100, `${rows.length} rows`)
+  // Each row's 序号 and its 牵头单位 line ("区司法局、区政府办 · 评查案卷 …" or 未分解).
+  const leads = await exec(`return [...document.querySelectorAll('[data-testid="score-grid"] .el-table__body-wrapper tbody tr')].map((tr) => {
+      const td = tr.querySelectorAll('td'); return [Number(td[0].innerText.trim()), td[1].querySelector('.muted')?.innerText.trim() ?? ''] })`)
+  const target = leads.find(([n, l]) => n >= 1 && n <= 3 && l && l !== '未分解')
+  const no = target?.[0] ?? 1
+  const lead = target ? target[1].split(' · ')[0].split('、')[0] : ''
+  check('grid: an indicator 1–3 has a lead unit from the 任务分解', !!target, JSON.stringify(leads.slice(0, 3)))
+  const cellText = async (id) => (await exec(`return document.querySelector('[data-testid="${id}"]')?.innerText.trim() ?? ''`))
+  check('grid: both experts’ assigned cells say 待评', (await cellText(`mark-${no}-${li}`)) === '待评' && (await cellText(`mark-${no}-${wang}`)) === '待评',
+    `${await cellText(`mark-${no}-${li}`)} / ${await cellText(`mark-${no}-${wang}`)}`)
+  check('grid: 王芳 has nothing to score on indicator 4', (await cellText(`mark-4-${wang}`)) === '—', await cellText(`mark-4-${wang}`))
+
+  // A score above the 分值 is refused in Chinese and not saved.
+  await click(await find(css(`mark-${no}-${li}`)))
+  await find(css('mark-form'))
+  await sleep(300)
+  const typeNumber = async (id, v) => {
+    const el = await typeInto(id, v)
+    await exec('arguments[0].dispatchEvent(new Event("change", { bubbles: true }))', [{ [ELEMENT]: el }])
+  }
+  await typeNumber('mark-value', '12')
+  await click(await find(css('btn-save-mark')))
+  const refused = await waitFor('the refusal', async () => {
+    const t = await exec(`return document.querySelector('[data-testid="mark-value-error"]')?.innerText ?? ''`)
+    return t || null
+  }).catch(() => '')
+  check('mark: a score above the 分值 is refused in Chinese', refused.includes('评分 12 超过该指标的分值 10，未保存'), refused)
+  await screenshot('34b-eval-refused')
+  await clickText('.el-dialog__footer button', '取消')
+  await sleep(500)
+  check('mark: the refused score is not in the grid', (await cellText(`mark-${no}-${li}`)) === '待评' && (await cellText(`score-${no}`)) === '—',
+    `${await cellText(`mark-${no}-${li}`)} / ${await cellText(`score-${no}`)}`)
+
+  await click(await find(css(`mark-${no}-${li}`)))
+  await find(css('mark-form'))
+  await sleep(300)
+  await typeNumber('mark-value', '8.5')
+  const reason = '抽查10件重大行政决策，2件未经合法性审核'
+  await typeInto('mark-reason', reason)
+  await click(await find(css('btn-save-mark')))
+  await waitForText(`已保存李明对指标 ${no} 的评分`)
+  const shown = await waitFor('the mark in the grid', async () => {
+    const c = await cellText(`mark-${no}-${li}`)
+    return c.includes('8.5') ? c : null
+  }).catch(() => cellText(`mark-${no}-${li}`))
+  check('grid: the saved score and its deduction are shown', shown.includes('8.5') && shown.includes('1.5'), shown)
+  check('grid: the score that counts is 8.5', (await cellText(`score-${no}`)) === '8.5', await cellText(`score-${no}`))
+  await sleep(400)
+  await screenshot('34c-eval-grid', { toasts: false })
+
+  // The per-expert scoring sheets to a folder, and back unchanged.
+  const sheets = path.join(dir, '专家评分表')
+  fs.mkdirSync(sheets, { recursive: true })
+  await pickNext(sheets)
+  await pickFromDropdown(css('btn-export-score-sheets'), '保存到文件夹（每位专家一个文件）')
+  const toast = await waitForText('位专家生成评分表', 30000)
+  const files = fs.readdirSync(sheets).filter((f) => f.endsWith('.xlsx'))
+  check('score sheets: one file per expert', files.length === 2 && /已为 2 位专家生成评分表/.test(toast), files.join(', '))
+  const liFile = files.find((f) => f.includes('李明'))
+  check('score sheets: 李明 has his sheet', !!liFile, files.join(', '))
+  if (liFile) {
+    await sleep(300)
+    const xml = xlsxText(path.join(sheets, liFile))
+    check('score sheets: 李明’s sheet carries his score and reason', xml.includes(reason) && xml.includes('扣分理由'), xml.slice(0, 200))
+  }
+  await pickNext(sheets)
+  await pickFromDropdown(css('btn-collect-scores'), '选择文件夹')
+  const cp = await text(await find(css('score-collect-preview'), 30000))
+  check('score sheets: both found by their stamp, nothing to change', cp.includes('按导出标记识别') && /修改\s*0 处/.test(cp) && /冲突\s*0 处/.test(cp) && /评分表\s*2 份/.test(cp), cp.slice(0, 300))
+  await screenshot('34d-eval-collect', { toasts: false })
+  if ((await disabledProp('btn-apply-score-collect')) === false) {
+    await click(await find(css('btn-apply-score-collect')))
+    const back = await waitForText('份专家评分表', 30000).catch(() => '')
+    check('score sheets: collecting them writes nothing', /已收回 2 份专家评分表，写入 0 处修改/.test(back), back.slice(0, 200))
+  } else {
+    await clickText('.el-dialog__footer button', '取消')
+  }
+  await sleep(500)
+  check('grid: the score is unchanged after the collect', (await cellText(`score-${no}`)) === '8.5', await cellText(`score-${no}`))
+
+  // 王芳 scores the same indicator differently: side by side, 待确认 (the average counts
+  // meanwhile) until the office adopts one — here 李明's.
+  await click(await find(css(`mark-${no}-${wang}`)))
+  await find(css('mark-form'))
+  await sleep(300)
+  await typeNumber('mark-value', '7.5')
+  await typeInto('mark-reason', '部分决策未公开征求意见')
+  await click(await find(css('btn-save-mark')))
+  await waitForText(`已保存王芳对指标 ${no} 的评分`)
+  const pending = await waitFor('the two marks side by side', async () =>
+    (await cellText(`mark-${no}-${wang}`)).includes('7.5') && (await cellText(`score-${no}`)) === '8' ? true : null,
+  ).catch(() => false)
+  check('grid: two differing marks are shown side by side, the average counting until one is adopted',
+    pending && (await cellText(`mark-${no}-${li}`)).includes('8.5') && (await exec(`return document.querySelector('[data-testid="pick-${no}"]')?.innerText.includes('待确认') || document.querySelector('[data-testid="pick-${no}"] input')?.placeholder === '待确认'`)),
+    `${await cellText(`mark-${no}-${li}`)} / ${await cellText(`mark-${no}-${wang}`)} → ${await cellText(`score-${no}`)}`)
+  const differs = await exec(`return document.querySelector('[data-testid="grid-only"]')?.innerText ?? ''`)
+  check('grid: the filter counts one indicator where the experts differ', differs.includes('评分不一致（1）'), differs)
+  await sleep(400)
+  await screenshot('34e-eval-two-experts', { toasts: false })
+  await chooseOption(`pick-${no}`, '采用 李明')
+  const adopted = await waitFor('李明’s mark adopted', async () => ((await cellText(`score-${no}`)) === '8.5' ? true : null)).catch(() => false)
+  check('grid: adopting 李明’s mark makes 8.5 count', adopted, await cellText(`score-${no}`))
+
+  // Results: total and aspects, the charts drawn, and the deduction as a draft 整改 problem.
+  await clickText('.el-tabs__item', '评估结果')
+  const total = await waitFor('the total', async () => {
+    const t = await exec(`return document.querySelector('[data-testid="card-total"]')?.innerText ?? ''`)
+    return t.includes('8.5') ? t : null
+  }, { timeout: 20000 }).catch(() => exec(`return document.querySelector('[data-testid="card-total"]')?.innerText ?? ''`))
+  check('results: the total is the one score out of its 分值, labelled 参考', total.includes('8.5') && total.includes('/ 10') && total.includes('参考') && total.includes('已评 1/100 项'), total)
+  const aspects = await tableRows('aspect-table')
+  const firstAspect = DEMO_SYSTEM.levels[0].name
+  check('results: every aspect is listed, the scored one with its score', aspects.length === DEMO_SYSTEM.levels.length && aspects.some((r) => r.includes(firstAspect) && r.includes('8.5')), aspects.join(' | ').slice(0, 300))
+  const lost = await tableRows('lost-ranking')
+  check('results: the lost points are ranked with the reason', lost.length === 1 && lost[0].includes('1.5') && lost[0].includes(reason), lost.join(' | '))
+  const charts = await waitFor('the charts to be drawn', async () => {
+    const sizes = await exec(`return ['chart-radar', 'chart-lost', 'chart-units', 'chart-trend'].map((id) => {
+        const c = document.querySelector('[data-testid="' + id + '"] canvas');
+        return c ? [c.width, c.height, c.getBoundingClientRect().width] : null })`)
+    return sizes.filter((x) => x && x[0] > 0 && x[1] > 0 && x[2] > 0).length >= 2 ? sizes : null
+  }, { timeout: 20000 }).catch(() => null)
+  const drawn = (c) => !!c && c.every((n) => n > 0)
+  check('results: the radar and the lost-points chart are drawn', !!charts && drawn(charts[0]) && drawn(charts[1]), JSON.stringify(charts))
+  await sleep(600)
+  await screenshot('34f-eval-results', { toasts: false })
+
+  await click(await find(css('btn-to-problems')))
+  const drafts = await waitFor('the draft problems', async () => {
+    const t = await exec(`return document.querySelector('[data-testid="drafts-dialog"]')?.closest('.el-dialog')?.innerText ?? document.querySelector('.el-dialog[data-testid="drafts-dialog"]')?.innerText ?? ''`)
+    return t.includes(reason) ? t : null
+  }, { timeout: 20000 }).catch(() => '')
+  check('to problems: the deduction becomes a problem for the lead unit with the reason as 整改要求', drafts.includes(reason) && !!lead && drafts.includes(lead), `${lead} / ${drafts.slice(0, 300)}`)
+  check('to problems: 写入整改台账 is offered', (await disabledProp('btn-write-problems')) === false)
+  await sleep(400)
+  await screenshot('34g-eval-to-problems', { toasts: false })
+  await clickText('.el-dialog__footer button', '取消')
+  await sleep(500)
+  const head = await text(await find(css('head-summary')))
+  check('evaluation: the page head sums the round up', head.includes('8.5 / 10'), head)
+  await clickText('.el-tabs__item', '轮次与专家')
+  const counted = ((await tableRows('rounds-table'))[0] ?? '')
+  check('rounds: the round counts its experts and marks', counted.includes('2 位 / 2 条'), counted)
 }
 
 // 26–33: 问题整改 — the office's 问题清单 in (a new round from its title), the ledger overdue
