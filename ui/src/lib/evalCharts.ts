@@ -36,7 +36,8 @@ export function radarOption(results: EvalResults, trend: TrendPoint[]) {
     legend: { bottom: 0, data: series.map((s) => s.name) },
     radar: {
       radius: '62%',
-      indicator: aspects.map((a) => ({ name: aspectName(a.label), max: 100 })),
+      // An aspect with nothing scored yet sits at the centre like 0%: its axis says 未评.
+      indicator: aspects.map((a) => ({ name: aspectName(a.label) + (a.rate == null ? '（未评）' : ''), max: 100 })),
       axisName: { color: '#555', fontSize: 11 },
     },
     series: [
