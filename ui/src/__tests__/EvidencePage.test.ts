@@ -407,6 +407,16 @@ describe('佐证材料 page', () => {
     expect(el('evidence-add-counts')).not.toBeNull()
   })
 
+  it('opens on the indicator a link names (?indicator=<id>, from the 总览)', async () => {
+    window.location.hash = '#/evidence?indicator=130'
+    try {
+      await mountPage()
+      expect(api.listEvidence).toHaveBeenCalledWith(expect.objectContaining({ queue: false, indicatorId: 130 }))
+    } finally {
+      window.location.hash = ''
+    }
+  })
+
   it('says what to do when the library is empty', async () => {
     vi.mocked(api.listEvidence).mockResolvedValue([])
     await mountPage()

@@ -283,7 +283,7 @@ describe('工作台总览', () => {
   })
 
   it('lists every indicator’s progress, filtered by aspect and to the ones needing work', async () => {
-    const { w } = await mountPage()
+    const { w, push } = await mountPage()
     const rows = () => [...document.querySelectorAll('[data-testid="overview-indicators-table"] .el-table__body .el-table__row')].map((r) => r.textContent ?? '')
     expect(rows()).toHaveLength(3)
     expect(rows()[1]).toContain('区司法局')
@@ -302,6 +302,10 @@ describe('工作台总览', () => {
     await settle()
     expect(rows()).toHaveLength(1)
     expect(rows()[0]).toContain('公平竞争审查')
+    // A row opens the indicator's material.
+    ;(document.querySelector('[data-testid="overview-indicators-table"] .el-table__body .el-table__row td') as HTMLElement).click()
+    await settle()
+    expect(push).toHaveBeenCalledWith({ path: '/evidence', query: { indicator: '13' } })
   })
 
   it('the office sets which gates hold back 集中申报', async () => {
