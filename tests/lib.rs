@@ -294,4 +294,83 @@ pub mod bench {
         )
         .expect("extra units");
     }
+
+    const DESCRIPTIONS: &[&str] = &[
+        "部分行政规范性文件未经合法性审核即印发，审核意见书缺少审核人员签名",
+        "行政执法“三项制度”落实不到位，部分执法案卷缺少法制审核意见",
+        "政府信息主动公开不全面，部分栏目更新不及时，政策解读未同步发布",
+        "重大行政决策事项目录未公开，公众参与、专家论证等程序记录不完整",
+    ];
+    const DEADLINES: &[&str] = &["2024年6月30日前", "2025年3月底", "2024.5.15", "长期坚持"];
+
+    /// A 问题清单 of `problems` rows over the units (every tenth a 共性问题 of three units).
+    pub fn import_problems(ws: &mut Workspace, dir: &Path, problems: usize) {
+        let units: Vec<String> = ws
+            .list_units()
+            .expect("units")
+            .into_iter()
+            .map(|u| u.name)
+            .collect();
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let sh = wb.add_worksheet();
+        let header = [
+            "序号",
+            "问题类型",
+            "问题描述",
+            "所涉指标",
+            "整改责任单位",
+            "整改要求",
+            "完成时限",
+        ];
+        for (c, h) in header.iter().enumerate() {
+            sh.write_string(0, c as u16, *h).expect("w");
+        }
+        for i in 0..problems {
+            let common = i % 10 == 0;
+            let who = if common {
+                (0..3)
+                    .map(|k| units[(i + k * 7) % units.len()].clone())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            } else {
+                units[i % units.len()].clone()
+            };
+            let r = i as u32 + 1;
+            sh.write_number(r, 0, (i + 1) as f64).expect("w");
+            sh.write_string(
+                r,
+                1,
+                if common {
+                    "共性问题"
+                } else {
+                    "个性问题"
+                },
+            )
+            .expect("w");
+            sh.write_string(
+                r,
+                2,
+                format!("{}（第{}处）", DESCRIPTIONS[i % DESCRIPTIONS.len()], i + 1),
+            )
+            .expect("w");
+            sh.write_string(r, 3, format!("第{}、{}项", i % 100 + 1, (i + 7) % 100 + 1))
+                .expect("w");
+            sh.write_string(r, 4, &who).expect("w");
+            sh.write_string(r, 5, "立即整改，建立台账").expect("w");
+            sh.write_string(r, 6, DEADLINES[i % DEADLINES.len()])
+                .expect("w");
+        }
+        let f = dir.join("问题清单.xlsx");
+        wb.save(&f).expect("save");
+        let p = ws
+            .apply(
+                &shifan_core::ProblemsImport::new(
+                    &f,
+                    shifan_core::problems::import::ProblemsImportOptions::default(),
+                ),
+                &Job::quiet(),
+            )
+            .expect("problems");
+        assert_eq!(p.problem_count as usize, problems);
+    }
 }

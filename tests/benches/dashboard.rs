@@ -12,7 +12,7 @@
 //! Run: `cargo bench -p shifan-tests --bench dashboard`. Prints each time, its ratio to the
 //! row-reading reference and the slowest part; nothing is asserted about time.
 
-use shifan_tests::bench::{best_of, ms, top_up_units};
+use shifan_tests::bench::{best_of, import_problems, ms, top_up_units};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
@@ -20,9 +20,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use shifan_core::evaluation::{EvalRoundInput, ExpertInput, Points, ScoreSheetsImport};
-use shifan_core::problems::import::ProblemsImportOptions;
 use shifan_core::progress::{Cancel, Progress};
-use shifan_core::{Job, ProblemsImport, Workspace};
+use shifan_core::{Job, Workspace};
 
 const UNITS: usize = 200;
 const EVIDENCE: usize = 50_000;
@@ -44,85 +43,9 @@ const TABLES: &[&str] = &[
     "self_assessment",
 ];
 
-const DESCRIPTIONS: &[&str] = &[
-    "部分行政规范性文件未经合法性审核即印发，审核意见书缺少审核人员签名",
-    "行政执法“三项制度”落实不到位，部分执法案卷缺少法制审核意见",
-    "政府信息主动公开不全面，部分栏目更新不及时，政策解读未同步发布",
-    "重大行政决策事项目录未公开，公众参与、专家论证等程序记录不完整",
-];
-const DEADLINES: &[&str] = &["2024年6月30日前", "2025年3月底", "2024.5.15", "长期坚持"];
-
 /// The day the figures are judged on: some deadlines passed, some not.
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 12, 1).expect("date")
-}
-
-/// A 问题清单 of `PROBLEMS` rows over the units (every tenth a 共性问题 of three units).
-fn import_problems(ws: &mut Workspace, dir: &Path) {
-    let units: Vec<String> = ws
-        .list_units()
-        .expect("units")
-        .into_iter()
-        .map(|u| u.name)
-        .collect();
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let sh = wb.add_worksheet();
-    let header = [
-        "序号",
-        "问题类型",
-        "问题描述",
-        "所涉指标",
-        "整改责任单位",
-        "整改要求",
-        "完成时限",
-    ];
-    for (c, h) in header.iter().enumerate() {
-        sh.write_string(0, c as u16, *h).expect("w");
-    }
-    for i in 0..PROBLEMS {
-        let common = i % 10 == 0;
-        let who = if common {
-            (0..3)
-                .map(|k| units[(i + k * 7) % units.len()].clone())
-                .collect::<Vec<_>>()
-                .join("、")
-        } else {
-            units[i % units.len()].clone()
-        };
-        let r = i as u32 + 1;
-        sh.write_number(r, 0, (i + 1) as f64).expect("w");
-        sh.write_string(
-            r,
-            1,
-            if common {
-                "共性问题"
-            } else {
-                "个性问题"
-            },
-        )
-        .expect("w");
-        sh.write_string(
-            r,
-            2,
-            format!("{}（第{}处）", DESCRIPTIONS[i % DESCRIPTIONS.len()], i + 1),
-        )
-        .expect("w");
-        sh.write_string(r, 3, format!("第{}、{}项", i % 100 + 1, (i + 7) % 100 + 1))
-            .expect("w");
-        sh.write_string(r, 4, &who).expect("w");
-        sh.write_string(r, 5, "立即整改，建立台账").expect("w");
-        sh.write_string(r, 6, DEADLINES[i % DEADLINES.len()])
-            .expect("w");
-    }
-    let f = dir.join("问题清单.xlsx");
-    wb.save(&f).expect("save");
-    let p = ws
-        .apply(
-            &ProblemsImport::new(&f, ProblemsImportOptions::default()),
-            &Job::quiet(),
-        )
-        .expect("problems");
-    assert_eq!(p.problem_count as usize, PROBLEMS);
 }
 
 /// A 模拟评估 round with `EXPERTS` experts each scoring every indicator, collected from their
@@ -217,7 +140,7 @@ fn main() {
     let c = shifan_core::demo::create(&mut ws).expect("demo");
     top_up_units(&mut ws, d.path(), UNITS);
     shifan_core::evidence::bench::seed_items(&mut ws, EVIDENCE).expect("evidence");
-    import_problems(&mut ws, d.path());
+    import_problems(&mut ws, d.path(), PROBLEMS);
     score_round(&mut ws, d.path(), c.id);
     let db = rusqlite::Connection::open_with_flags(
         ws.data_dir().join("shifan.db"),
