@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { radarOption } from '../lib/evalCharts'
+import { radarOption, wrapName } from '../lib/evalCharts'
 import { evalResults } from '../test/evalFixtures'
 
 describe('模拟评估 charts', () => {
@@ -12,5 +12,10 @@ describe('模拟评估 charts', () => {
     expect(names[0]).not.toContain('未评')
     expect(names[1]).toMatch(/（未评）$/)
     expect(o.series[0].data[0].value[0]).toBe(r.aspects[0].rate)
+  })
+
+  it('wraps a long axis name so it stays inside the card', () => {
+    expect(wrapName('法治政府建设组织保障有力（未评）')).toBe('法治政府建设组织保\n障有力（未评）')
+    expect(wrapName('政务公开')).toBe('政务公开')
   })
 })

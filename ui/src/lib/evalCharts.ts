@@ -17,6 +17,14 @@ export function fmt(p: number | null | undefined): string {
 
 const palette = ['#2f6fb3', '#c0504d', '#9bbb59', '#8064a2', '#f79646']
 
+/** A radar axis name in lines of at most nine characters. */
+export function wrapName(name: string, width = 9): string {
+  const chars = [...name]
+  const lines: string[] = []
+  for (let i = 0; i < chars.length; i += width) lines.push(chars.slice(i, i + width).join(''))
+  return lines.join('\n')
+}
+
 /** 雷达图：各一级指标得分率（%），本轮与上一轮。 */
 export function radarOption(results: EvalResults, trend: TrendPoint[]) {
   const aspects = results.aspects
@@ -35,10 +43,11 @@ export function radarOption(results: EvalResults, trend: TrendPoint[]) {
     tooltip: { trigger: 'item' },
     legend: { bottom: 0, data: series.map((s) => s.name) },
     radar: {
-      radius: '62%',
+      radius: '58%',
       // An aspect with nothing scored yet sits at the centre like 0%: its axis says 未评.
       indicator: aspects.map((a) => ({ name: aspectName(a.label) + (a.rate == null ? '（未评）' : ''), max: 100 })),
-      axisName: { color: '#555', fontSize: 11 },
+      // Long aspect names wrap after nine characters, so the labels stay inside the card.
+      axisName: { color: '#555', fontSize: 11, formatter: (name?: string) => wrapName(name ?? '') },
     },
     series: [
       {
