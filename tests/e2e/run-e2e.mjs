@@ -1062,6 +1062,25 @@ async function overviewStory(exportPath) {
   await sleep(500)
   await screenshot('39-overview-phases')
 
+  // 编排日期: the six phases planned back from the month 申报 opens, then saved.
+  await click(await find(css('phase-dates')))
+  await find(css('phase-dates-dialog'), 20000)
+  await sleep(300)
+  await typeInto('phase-apply-month', '2027-05')
+  await click(await find(css('phase-plan')))
+  const planned = await waitFor('the planned dates', async () => {
+    const v = await exec(`const i = document.querySelector('[data-testid="phase-planned-start-mobilize"]'); return (i instanceof HTMLInputElement ? i : i?.querySelector('input'))?.value ?? ''`)
+    return /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null
+  }, { timeout: 20000 }).catch(() => '')
+  check('phases: planned back from the 申报 month (宣传动员 starts before 2027-05)', !!planned && planned < '2027-05-01', planned)
+  await screenshot('39b-phase-dates')
+  await click(await find(css('phase-dates-save')))
+  const steps = await waitFor('the plan under the steps', async () => {
+    const t = await exec(`return document.querySelector('[data-testid="overview-phases"]')?.innerText ?? ''`)
+    return t.includes(planned) ? t : null
+  }, { timeout: 20000 }).catch(() => '')
+  check('phases: the saved plan shows under the steps', !!planned && steps.includes(planned), steps.slice(0, 200))
+
   // 进展报告 (.docx) and 一图读懂 (.png) through the save-dialog seam.
   const report = path.join(dir, '创建工作进展情况报告.docx')
   await pickNext(report)
