@@ -244,7 +244,7 @@ fn plan(
             continue;
         }
         let raw = g.text(r, no_col);
-        if is_total_text(raw) || (0..g.width()).any(|c| is_total_text(g.text(r, c))) {
+        if is_total_text(raw) || (0..g.row_width(r)).any(|c| is_total_text(g.text(r, c))) {
             continue;
         }
         let Some(no) = parse_number_label(raw) else {

@@ -391,7 +391,7 @@ fn heading(text: &str) -> (Option<&'static str>, String) {
 /// A row holding only a unit name is not a heading (it is a problem without a description,
 /// refused at its place).
 fn heading_text(g: &Grid, r: usize, h: &Found) -> Option<String> {
-    let filled: Vec<(usize, &str)> = (0..g.width())
+    let filled: Vec<(usize, &str)> = (0..g.row_width(r))
         .map(|c| (c, g.text(r, c)))
         .filter(|(_, t)| !t.is_empty())
         .collect();
@@ -422,7 +422,7 @@ fn head_lines(g: &Grid, header_row: usize) -> (String, String) {
     let mut title = String::new();
     let mut period = String::new();
     for r in 0..header_row {
-        let line: String = (0..g.width())
+        let line: String = (0..g.row_width(r))
             .map(|c| g.text(r, c))
             .filter(|t| !t.is_empty())
             .fold(Vec::<&str>::new(), |mut v, t| {

@@ -459,7 +459,7 @@ pub fn is_total_text(text: &str) -> bool {
 
 /// Whether row `r` is a note line: its first non-empty cell opens a note.
 pub fn is_note_row(g: &Grid, r: usize) -> bool {
-    (0..g.width())
+    (0..g.row_width(r))
         .map(|c| g.text(r, c))
         .find(|t| !t.is_empty())
         .is_some_and(is_note_text)

@@ -171,8 +171,14 @@ impl Grid {
         self.cell(row, col).map(|c| c.text.as_str()).unwrap_or("")
     }
 
+    /// The widest row's length. It walks every row: per-row code uses [`Grid::row_width`].
     pub fn width(&self) -> usize {
         self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+
+    /// The cells row `row` has (every cell past them reads empty).
+    pub fn row_width(&self, row: usize) -> usize {
+        self.rows.get(row).map_or(0, Vec::len)
     }
 
     pub fn row_is_blank(&self, row: usize) -> bool {
