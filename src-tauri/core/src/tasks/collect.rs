@@ -42,6 +42,7 @@ use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Found, Issues, find_header, short};
+use crate::sheet::merge::{Merge, SheetCounts, Tally, merge_field};
 use crate::sheet::stamp::{TASK_SHEETS, other_kind};
 use crate::sheet::{FileKind, Grid, display_name, read_file, read_tables_from_bytes, sniff};
 use crate::text::parse_number_label;
@@ -170,6 +171,15 @@ pub struct CollectedSheet {
     pub conflicts: Vec<CollectConflict>,
     /// Cells of rows the unit inserted, and what became of them.
     pub inserted_rows: Vec<CollectInsertedRow>,
+}
+
+impl SheetCounts for CollectedSheet {
+    fn change_count(&self) -> usize {
+        self.changes.len()
+    }
+    fn conflict_count(&self) -> usize {
+        self.conflicts.len()
+    }
 }
 
 /// One of several files of the same unit.
@@ -1163,19 +1173,20 @@ fn finish_row(
             );
             continue;
         }
-        if got == was.get(f) || got == now.get(f) {
-            continue;
-        }
-        if now.get(f) != was.get(f) {
-            sheet.conflicts.push(CollectConflict {
-                no,
-                indicator: short(&a.text),
-                field: f.label().into(),
-                sent: was.get(f).to_string(),
-                office: now.get(f).to_string(),
-                unit: got,
-            });
-            continue;
+        match merge_field(was.get(f), now.get(f), &got) {
+            Merge::Unchanged => continue,
+            Merge::Conflict => {
+                sheet.conflicts.push(CollectConflict {
+                    no,
+                    indicator: short(&a.text),
+                    field: f.label().into(),
+                    sent: was.get(f).to_string(),
+                    office: now.get(f).to_string(),
+                    unit: got,
+                });
+                continue;
+            }
+            Merge::Take => {}
         }
         sheet.changes.push(CollectChange {
             no,
@@ -1585,26 +1596,18 @@ fn plan(
         sheets.push(cmp.sheet);
         reports.extend(cmp.reports);
     }
-    let change_count = sheets.iter().map(|s| s.changes.len() as i64).sum();
-    let conflict_count = sheets.iter().map(|s| s.conflicts.len() as i64).sum();
-    let can_apply = !issues.iter().any(|i| i.severity == Severity::Error);
+    let tally = Tally::of(&sheets, &issues);
+    let detail = tally.detail(&source, sheets.len(), "个单位");
     let preview = CollectPreview {
         source,
         sheets,
-        change_count,
-        conflict_count,
+        change_count: tally.change_count,
+        conflict_count: tally.conflict_count,
         duplicates,
         mismatches,
         issues,
-        can_apply,
+        can_apply: tally.can_apply,
     };
-    let detail = format!(
-        "“{}”：{} 个单位，{} 处修改，{} 处冲突未覆盖",
-        preview.source,
-        preview.sheets.len(),
-        preview.change_count,
-        preview.conflict_count
-    );
     Ok(Plan {
         preview,
         work: CollectWork {
