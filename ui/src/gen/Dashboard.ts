@@ -2,6 +2,7 @@
 import type { AspectProgress } from "./AspectProgress";
 import type { EvalFigures } from "./EvalFigures";
 import type { EvidenceFigures } from "./EvidenceFigures";
+import type { IndicatorProgress } from "./IndicatorProgress";
 import type { LostItem } from "./LostItem";
 import type { Phase } from "./Phase";
 import type { ProblemFigures } from "./ProblemFigures";
@@ -44,6 +45,10 @@ problems: ProblemFigures | null,
  * None: no 模拟评估 round yet.
  */
 evaluation: EvalFigures | null, aspects: Array<AspectProgress>, 
+/**
+ * Every leaf indicator, in the system's order.
+ */
+indicators: Array<IndicatorProgress>, 
 /**
  * Units by overdue, then open parts (the 整改台账's league table).
  */
