@@ -33,7 +33,7 @@ use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Found, Issues, find_header, is_total_text, short};
-use crate::sheet::merge::{Merge, SheetCounts, Tally, merge_field};
+use crate::sheet::merge::{Merge, Tally, merge_field};
 use crate::sheet::{Grid, display_name, read_tables_from_bytes};
 use crate::text::parse_number_label;
 use crate::workspace::Workspace;
@@ -91,15 +91,6 @@ pub struct CollectedScoreSheet {
     pub scored: i64,
     pub changes: Vec<ScoreChange>,
     pub conflicts: Vec<ScoreConflict>,
-}
-
-impl SheetCounts for CollectedScoreSheet {
-    fn change_count(&self) -> usize {
-        self.changes.len()
-    }
-    fn conflict_count(&self) -> usize {
-        self.conflicts.len()
-    }
 }
 
 /// What collecting scoring sheets would do.
@@ -889,7 +880,8 @@ fn plan(
         sheets.push(sheet);
     }
     job.report(total, total, "核对完成");
-    let tally = Tally::of(&sheets, &all_issues);
+    let counts = sheets.iter().map(|s| (s.changes.len(), s.conflicts.len()));
+    let tally = Tally::of(counts, &all_issues);
     let source = display_name(path);
     let detail = tally.detail(&source, sheets.len(), "份评分表");
     let preview = ScoreCollectPreview {

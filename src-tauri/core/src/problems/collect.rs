@@ -27,7 +27,7 @@ use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Issues, find_header, short};
-use crate::sheet::merge::{Merge, SheetCounts, Tally, merge_field};
+use crate::sheet::merge::{Merge, Tally, merge_field};
 use crate::sheet::stamp::{PROBLEM_SHEETS, gather, other_kind};
 use crate::sheet::{display_name, read_tables_from_bytes};
 use crate::tasks::collect::unit_named_in as unit_by_name;
@@ -87,15 +87,6 @@ pub struct CollectedProblemSheet {
     pub rows: i64,
     pub changes: Vec<PartChange>,
     pub conflicts: Vec<PartConflict>,
-}
-
-impl SheetCounts for CollectedProblemSheet {
-    fn change_count(&self) -> usize {
-        self.changes.len()
-    }
-    fn conflict_count(&self) -> usize {
-        self.conflicts.len()
-    }
 }
 
 /// What collecting would do.
@@ -530,7 +521,8 @@ fn plan(
         sheets.push(sheet);
     }
     job.report(total, total, "核对完成");
-    let tally = Tally::of(&sheets, &all_issues);
+    let counts = sheets.iter().map(|s| (s.changes.len(), s.conflicts.len()));
+    let tally = Tally::of(counts, &all_issues);
     let source = display_name(path);
     let detail = tally.detail(&source, sheets.len(), "个单位");
     let preview = ProblemsCollectPreview {

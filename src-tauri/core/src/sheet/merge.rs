@@ -28,12 +28,6 @@ pub fn merge_field(sent: &str, now: &str, got: &str) -> Merge {
     }
 }
 
-/// A collected sheet with its listed changes and conflicts.
-pub trait SheetCounts {
-    fn change_count(&self) -> usize;
-    fn conflict_count(&self) -> usize;
-}
-
 /// The totals of a collect preview.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
@@ -44,10 +38,14 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn of<S: SheetCounts>(sheets: &[S], issues: &[ImportIssue]) -> Tally {
+    /// From each collected sheet's (changes, conflicts) and the preview's issues.
+    pub fn of(sheets: impl IntoIterator<Item = (usize, usize)>, issues: &[ImportIssue]) -> Tally {
+        let (changes, conflicts) = sheets
+            .into_iter()
+            .fold((0, 0), |(a, b), (c, d)| (a + c, b + d));
         Tally {
-            change_count: sheets.iter().map(|s| s.change_count() as i64).sum(),
-            conflict_count: sheets.iter().map(|s| s.conflict_count() as i64).sum(),
+            change_count: changes as i64,
+            conflict_count: conflicts as i64,
             can_apply: !issues.iter().any(|i| i.severity == Severity::Error),
         }
     }
@@ -78,26 +76,16 @@ mod tests {
         assert_eq!(merge_field("", "", "新"), Merge::Take);
     }
 
-    struct S(usize, usize);
-    impl SheetCounts for S {
-        fn change_count(&self) -> usize {
-            self.0
-        }
-        fn conflict_count(&self) -> usize {
-            self.1
-        }
-    }
-
     #[test]
     fn tally_counts_and_refuses_on_errors() {
         let warn = ImportIssue::about_file("f.xlsx", Severity::Warning, "w");
         let err = ImportIssue::about_file("f.xlsx", Severity::Error, "e");
-        let t = Tally::of(&[S(2, 1), S(3, 0)], std::slice::from_ref(&warn));
+        let t = Tally::of([(2, 1), (3, 0)], std::slice::from_ref(&warn));
         assert_eq!(
             (t.change_count, t.conflict_count, t.can_apply),
             (5, 1, true)
         );
-        assert!(!Tally::of(&[S(0, 0)], &[warn, err]).can_apply);
+        assert!(!Tally::of([(0, 0)], &[warn, err]).can_apply);
         assert_eq!(
             t.detail("各单位.zip", 2, "个单位"),
             "“各单位.zip”：2 个单位，5 处修改，1 处冲突未覆盖"

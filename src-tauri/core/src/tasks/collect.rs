@@ -42,7 +42,7 @@ use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Found, Issues, find_header, short};
-use crate::sheet::merge::{Merge, SheetCounts, Tally, merge_field};
+use crate::sheet::merge::{Merge, Tally, merge_field};
 use crate::sheet::stamp::{TASK_SHEETS, other_kind};
 use crate::sheet::{FileKind, Grid, display_name, read_file, read_tables_from_bytes, sniff};
 use crate::text::parse_number_label;
@@ -171,15 +171,6 @@ pub struct CollectedSheet {
     pub conflicts: Vec<CollectConflict>,
     /// Cells of rows the unit inserted, and what became of them.
     pub inserted_rows: Vec<CollectInsertedRow>,
-}
-
-impl SheetCounts for CollectedSheet {
-    fn change_count(&self) -> usize {
-        self.changes.len()
-    }
-    fn conflict_count(&self) -> usize {
-        self.conflicts.len()
-    }
 }
 
 /// One of several files of the same unit.
@@ -1596,7 +1587,8 @@ fn plan(
         sheets.push(cmp.sheet);
         reports.extend(cmp.reports);
     }
-    let tally = Tally::of(&sheets, &issues);
+    let counts = sheets.iter().map(|s| (s.changes.len(), s.conflicts.len()));
+    let tally = Tally::of(counts, &issues);
     let detail = tally.detail(&source, sheets.len(), "个单位");
     let preview = CollectPreview {
         source,
