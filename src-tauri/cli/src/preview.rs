@@ -100,3 +100,67 @@ pub(crate) fn conflict_line(
 ) -> String {
     format!("\n  [冲突] {item} {field}：导出时“{sent}”，现为“{office}”，{who}填“{got}”")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collect_lines_read_as_before() {
+        assert_eq!(
+            collect_head(true, "各单位.zip", 3, "个单位", 5, 1),
+            "预览收回“各单位.zip”：3 个单位，5 处修改，1 处冲突（冲突项保留依法治区办现有内容，未覆盖）。"
+        );
+        assert_eq!(
+            collect_head(false, "评分表", 2, "份评分表", 4, 0),
+            "已收回“评分表”：2 份评分表，4 处修改，0 处冲突。"
+        );
+        assert_eq!(
+            conflict_line("指标 3", "完成情况", "未开始", "进行中", "单位", "已完成"),
+            "\n  [冲突] 指标 3 完成情况：导出时“未开始”，现为“进行中”，单位填“已完成”"
+        );
+    }
+
+    #[test]
+    fn name_lines_read_as_before() {
+        let g = UnitGuess {
+            written: "司法局".into(),
+            unit_name: "区司法局".into(),
+            reason: "省略了区名".into(),
+            places: vec!["第3行 C列".into(), "第4行 C列".into()],
+        };
+        assert_eq!(
+            guess_lines(&[g]),
+            "\n[推测] “司法局” → “区司法局”（省略了区名）：第3行 C列、第4行 C列"
+        );
+        let u = UnknownUnit {
+            name: "区新局".into(),
+            kind: "其他".into(),
+            places: vec!["第5行 C列".into()],
+        };
+        assert_eq!(
+            unknown_lines(std::slice::from_ref(&u), false),
+            "\n[未知单位] “区新局”：第5行 C列"
+        );
+        assert_eq!(
+            unknown_lines(&[u], true),
+            "\n[未知单位] “区新局”（将新建，类别：其他）：第5行 C列"
+        );
+        let c = CatchAllUse {
+            written: "各街道".into(),
+            meaning: "乡镇街道".into(),
+            unit_count: 5,
+            places: vec![],
+        };
+        assert_eq!(
+            catch_all_lines(&[c]),
+            "\n[统称] “各街道” → 乡镇街道（5 个单位）"
+        );
+    }
+
+    #[test]
+    fn a_plan_that_cannot_be_applied_exits_with_one() {
+        assert!(checked(&1, String::new(), false).failed);
+        assert!(!checked(&1, String::new(), true).failed);
+    }
+}
