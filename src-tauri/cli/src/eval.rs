@@ -14,6 +14,7 @@ use shifan_core::evaluation::{
 use shifan_core::{Error, ScaleImport, ScoreSheetsImport, Workspace};
 
 use crate::job::Bar;
+use crate::preview::{checked, collect_head, conflict_line};
 use crate::{Out, import, issue_lines, out};
 
 #[derive(Subcommand)]
@@ -438,18 +439,13 @@ pub fn eval(ws: &mut Workspace, cmd: EvalCmd) -> Result<Out, Error> {
         }
         EvalCmd::Collect { source, preview } => {
             let p = import(ws, &ScoreSheetsImport::new(&source), preview)?;
-            let mut text = format!(
-                "{}“{}”：{} 份评分表，{} 处修改，{} 处冲突{}。",
-                if preview { "预览收回" } else { "已收回" },
-                p.source,
+            let mut text = collect_head(
+                preview,
+                &p.source,
                 p.sheets.len(),
+                "份评分表",
                 p.change_count,
                 p.conflict_count,
-                if p.conflict_count > 0 {
-                    "（冲突项保留依法治区办现有内容，未覆盖）"
-                } else {
-                    ""
-                }
             );
             for s in &p.sheets {
                 text.push_str(&format!(
@@ -464,17 +460,14 @@ pub fn eval(ws: &mut Workspace, cmd: EvalCmd) -> Result<Out, Error> {
                     s.conflicts.len()
                 ));
                 for c in &s.conflicts {
-                    text.push_str(&format!(
-                        "\n  [冲突] 指标 {} {}：导出时“{}”，现为“{}”，专家填“{}”",
-                        c.no, c.field, c.sent, c.office, c.expert
-                    ));
+                    let item = format!("指标 {}", c.no);
+                    let line =
+                        conflict_line(&item, &c.field, &c.sent, &c.office, "专家", &c.expert);
+                    text.push_str(&line);
                 }
             }
             text.push_str(&issue_lines(&p.issues));
-            let failed = !p.can_apply;
-            let mut o = out(&p, text);
-            o.failed = failed;
-            o
+            checked(&p, text, p.can_apply)
         }
         EvalCmd::Results { round } => {
             let r = ws.eval_round_by_key(&round)?;
@@ -685,10 +678,7 @@ pub fn eval(ws: &mut Workspace, cmd: EvalCmd) -> Result<Out, Error> {
                 p.total
             );
             text.push_str(&issue_lines(&p.issues));
-            let failed = !p.can_apply;
-            let mut o = out(&p, text);
-            o.failed = failed;
-            o
+            checked(&p, text, p.can_apply)
         }
         EvalCmd::ScaleExport { file } => {
             let p = ws.export_scale(&file)?;

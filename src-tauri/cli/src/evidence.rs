@@ -11,6 +11,7 @@ use shifan_core::evidence::{
 use shifan_core::{Error, Workspace};
 
 use crate::job::Bar;
+use crate::preview::checked;
 use crate::{Out, issue_lines, out};
 
 #[derive(Subcommand)]
@@ -234,10 +235,7 @@ pub fn evidence(ws: &mut Workspace, cmd: EvidenceCmd) -> Result<Out, Error> {
                 ));
             }
             text.push_str(&issue_lines(&p.issues));
-            let failed = !p.can_apply;
-            let mut o = out(&p, text);
-            o.failed = failed;
-            o
+            checked(&p, text, p.can_apply)
         }
         EvidenceCmd::List {
             indicator,

@@ -22,6 +22,7 @@ mod eval;
 mod evidence;
 mod overview;
 mod phases;
+mod preview;
 mod problems;
 mod tasks;
 mod units;
@@ -521,10 +522,7 @@ fn run(cli: Cli) -> Result<Out, Error> {
                     } else {
                         "\n存在错误，不能导入；未做任何修改。"
                     });
-                    let failed = !p.can_apply;
-                    let mut o = out(&p, text);
-                    o.failed = failed;
-                    o
+                    preview::checked(&p, text, p.can_apply)
                 } else {
                     let s = ws.apply(&importer, &bar.job())?;
                     let text = format!(

@@ -13,6 +13,9 @@ use shifan_core::problems::{
 use shifan_core::{Error, ProblemsCollect, ProblemsImport, Workspace};
 
 use crate::job::Bar;
+use crate::preview::{
+    catch_all_lines, checked, collect_head, conflict_line, guess_lines, unknown_lines,
+};
 use crate::{Out, import, issue_lines, out};
 
 #[derive(Subcommand)]
@@ -296,28 +299,9 @@ pub fn problems(ws: &mut Workspace, cmd: ProblemsCmd) -> Result<Out, Error> {
                 p.updated,
                 p.unchanged
             );
-            for g in &p.guesses {
-                text.push_str(&format!(
-                    "\n[推测] “{}” → “{}”（{}）：{}",
-                    g.written,
-                    g.unit_name,
-                    g.reason,
-                    g.places.join("、")
-                ));
-            }
-            for u in &p.unknown_units {
-                text.push_str(&format!(
-                    "\n[未知单位] “{}”：{}",
-                    u.name,
-                    u.places.join("、")
-                ));
-            }
-            for c in &p.catch_alls {
-                text.push_str(&format!(
-                    "\n[统称] “{}” → {}（{} 个单位）",
-                    c.written, c.meaning, c.unit_count
-                ));
-            }
+            text.push_str(&guess_lines(&p.guesses));
+            text.push_str(&unknown_lines(&p.unknown_units, false));
+            text.push_str(&catch_all_lines(&p.catch_alls));
             for d in &p.deadline_notes {
                 text.push_str(&format!(
                     "\n[完成时限] “{}” → {}（{}）：{}",
@@ -328,10 +312,7 @@ pub fn problems(ws: &mut Workspace, cmd: ProblemsCmd) -> Result<Out, Error> {
                 ));
             }
             text.push_str(&issue_lines(&p.issues));
-            let failed = !p.can_apply;
-            let mut o = out(&p, text);
-            o.failed = failed;
-            o
+            checked(&p, text, p.can_apply)
         }
         ProblemsCmd::List {
             round,
@@ -492,18 +473,13 @@ pub fn problems(ws: &mut Workspace, cmd: ProblemsCmd) -> Result<Out, Error> {
         }
         ProblemsCmd::Collect { source, preview } => {
             let p = import(ws, &ProblemsCollect::new(&source), preview)?;
-            let mut text = format!(
-                "{}“{}”：{} 个单位，{} 处修改，{} 处冲突{}。",
-                if preview { "预览收回" } else { "已收回" },
-                p.source,
+            let mut text = collect_head(
+                preview,
+                &p.source,
                 p.sheets.len(),
+                "个单位",
                 p.change_count,
                 p.conflict_count,
-                if p.conflict_count > 0 {
-                    "（冲突项保留依法治区办现有内容，未覆盖）"
-                } else {
-                    ""
-                }
             );
             for s in &p.sheets {
                 text.push_str(&format!(
@@ -517,17 +493,13 @@ pub fn problems(ws: &mut Workspace, cmd: ProblemsCmd) -> Result<Out, Error> {
                     s.conflicts.len()
                 ));
                 for c in &s.conflicts {
-                    text.push_str(&format!(
-                        "\n  [冲突] 问题 {} {}：导出时“{}”，现为“{}”，单位填“{}”",
-                        c.seq, c.field, c.sent, c.office, c.unit
-                    ));
+                    let item = format!("问题 {}", c.seq);
+                    let line = conflict_line(&item, &c.field, &c.sent, &c.office, "单位", &c.unit);
+                    text.push_str(&line);
                 }
             }
             text.push_str(&issue_lines(&p.issues));
-            let failed = !p.can_apply;
-            let mut o = out(&p, text);
-            o.failed = failed;
-            o
+            checked(&p, text, p.can_apply)
         }
         ProblemsCmd::League { round, today } => {
             let v = ws.problem_league(round_id(ws, &round)?, today.as_deref())?;

@@ -9,6 +9,9 @@ use shifan_core::tasks::import::TasksImportOptions;
 use shifan_core::{CollectImport, Error, TasksImport, Workspace};
 
 use crate::job::Bar;
+use crate::preview::{
+    catch_all_lines, checked, collect_head, conflict_line, guess_lines, unknown_lines,
+};
 use crate::{Out, import, issue_lines, out};
 
 #[derive(Subcommand)]
@@ -56,11 +59,6 @@ pub enum TasksCmd {
     Summary,
 }
 
-/// A preview that cannot be applied exits with 1 (its issues are in the output already).
-fn fail_if(o: &mut Out, can_apply: bool) {
-    o.failed = !can_apply;
-}
-
 pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
     Ok(match cmd {
         TasksCmd::Import {
@@ -87,27 +85,8 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
                 p.unchanged,
                 p.not_in_file
             );
-            for g in &p.guesses {
-                text.push_str(&format!(
-                    "\n[推测] “{}” → “{}”（{}）：{}",
-                    g.written,
-                    g.unit_name,
-                    g.reason,
-                    g.places.join("、")
-                ));
-            }
-            for u in &p.unknown_units {
-                text.push_str(&format!(
-                    "\n[未知单位] “{}”{}：{}",
-                    u.name,
-                    if create_units {
-                        format!("（将新建，类别：{}）", u.kind)
-                    } else {
-                        String::new()
-                    },
-                    u.places.join("、")
-                ));
-            }
+            text.push_str(&guess_lines(&p.guesses));
+            text.push_str(&unknown_lines(&p.unknown_units, create_units));
             text.push_str(&crate::units::chosen_lines(&p.chosen));
             for m in &p.matched_by_text {
                 text.push_str(&format!(
@@ -115,12 +94,7 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
                     m.place, m.written_no, m.no, m.no
                 ));
             }
-            for c in &p.catch_alls {
-                text.push_str(&format!(
-                    "\n[统称] “{}” → {}（{} 个单位）",
-                    c.written, c.meaning, c.unit_count
-                ));
-            }
+            text.push_str(&catch_all_lines(&p.catch_alls));
             if preview {
                 for c in &p.changes {
                     text.push_str(&format!(
@@ -133,10 +107,7 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
                 }
             }
             text.push_str(&issue_lines(&p.issues));
-            let can = p.can_apply;
-            let mut o = out(&p, text);
-            fail_if(&mut o, can);
-            o
+            checked(&p, text, p.can_apply)
         }
         TasksCmd::Export { file } => {
             let p = ws.export_tasks(&file)?;
@@ -159,18 +130,13 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
         } => {
             let options = collect_options(ws, &uses, &skip)?;
             let p = import(ws, &CollectImport::with(&source, options), preview)?;
-            let mut text = format!(
-                "{}“{}”：{} 个单位，{} 处修改，{} 处冲突{}。",
-                if preview { "预览收回" } else { "已收回" },
-                p.source,
+            let mut text = collect_head(
+                preview,
+                &p.source,
                 p.sheets.len(),
+                "个单位",
                 p.change_count,
                 p.conflict_count,
-                if p.conflict_count > 0 {
-                    "（冲突项保留依法治区办现有内容，未覆盖）"
-                } else {
-                    ""
-                }
             );
             for s in &p.sheets {
                 text.push_str(&format!(
@@ -183,10 +149,9 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
                     s.conflicts.len()
                 ));
                 for c in &s.conflicts {
-                    text.push_str(&format!(
-                        "\n  [冲突] 指标 {} {}：导出时“{}”，现为“{}”，单位填“{}”",
-                        c.no, c.field, c.sent, c.office, c.unit
-                    ));
+                    let item = format!("指标 {}", c.no);
+                    let line = conflict_line(&item, &c.field, &c.sent, &c.office, "单位", &c.unit);
+                    text.push_str(&line);
                 }
                 for r in &s.inserted_rows {
                     let below = r
@@ -208,10 +173,7 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
             }
             text.push_str(&collect_choices_text(&p));
             text.push_str(&issue_lines(&p.issues));
-            let can = p.can_apply;
-            let mut o = out(&p, text);
-            fail_if(&mut o, can);
-            o
+            checked(&p, text, p.can_apply)
         }
         TasksCmd::List { unassigned } => {
             let v = ws.list_assignments(&AssignmentFilter {

@@ -6,6 +6,7 @@ use clap::{Args, Subcommand};
 use shifan_core::units::{ChosenName, NameAction, NameChoice, RosterRule};
 use shifan_core::{Error, UnitsImport, Workspace};
 
+use crate::preview::{checked, guess_lines, unknown_lines};
 use crate::{Out, import, issue_lines, out};
 
 #[derive(Subcommand)]
@@ -146,28 +147,11 @@ pub fn units(ws: &mut Workspace, cmd: UnitsCmd) -> Result<Out, Error> {
             for u in &p.updated {
                 text.push_str(&format!("\n[更新] {}：{}", u.name, u.changes.join("；")));
             }
-            for g in &p.guesses {
-                text.push_str(&format!(
-                    "\n[推测] “{}” → “{}”（{}）：{}",
-                    g.written,
-                    g.unit_name,
-                    g.reason,
-                    g.places.join("、")
-                ));
-            }
-            for u in &p.unknown_units {
-                text.push_str(&format!(
-                    "\n[未知单位] “{}”：{}",
-                    u.name,
-                    u.places.join("、")
-                ));
-            }
+            text.push_str(&guess_lines(&p.guesses));
+            text.push_str(&unknown_lines(&p.unknown_units, false));
             text.push_str(&chosen_lines(&p.chosen));
             text.push_str(&issue_lines(&p.issues));
-            let failed = !p.can_apply;
-            let mut o = out(&p, text);
-            o.failed = failed;
-            o
+            checked(&p, text, p.can_apply)
         }
     })
 }

@@ -33,6 +33,7 @@ use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Found, Issues, find_header, is_total_text, short};
+use crate::sheet::merge::{Merge, Tally, merge_field};
 use crate::sheet::{Grid, display_name, read_tables_from_bytes};
 use crate::text::parse_number_label;
 use crate::workspace::Workspace;
@@ -808,7 +809,8 @@ fn plan(
             }))
             .collect();
             for (label, sent_v, now_v, got_v) in fields {
-                if got_v == sent_v || got_v == now_v {
+                let merge = merge_field(&sent_v, &now_v, &got_v);
+                if merge == Merge::Unchanged {
                     continue;
                 }
                 let show = |v: &str| {
@@ -818,7 +820,7 @@ fn plan(
                         v.to_string()
                     }
                 };
-                if now_v != sent_v {
+                if merge == Merge::Conflict {
                     sheet.conflicts.push(ScoreConflict {
                         no,
                         indicator: indicator.clone(),
@@ -878,24 +880,18 @@ fn plan(
         sheets.push(sheet);
     }
     job.report(total, total, "核对完成");
-    let change_count = sheets.iter().map(|s| s.changes.len() as i64).sum();
-    let conflict_count = sheets.iter().map(|s| s.conflicts.len() as i64).sum();
-    let can_apply = !all_issues.iter().any(|i| i.severity == Severity::Error);
+    let counts = sheets.iter().map(|s| (s.changes.len(), s.conflicts.len()));
+    let tally = Tally::of(counts, &all_issues);
+    let source = display_name(path);
+    let detail = tally.detail(&source, sheets.len(), "份评分表");
     let preview = ScoreCollectPreview {
-        source: display_name(path),
+        source,
         sheets,
-        change_count,
-        conflict_count,
+        change_count: tally.change_count,
+        conflict_count: tally.conflict_count,
         issues: all_issues,
-        can_apply,
+        can_apply: tally.can_apply,
     };
-    let detail = format!(
-        "“{}”：{} 份评分表，{} 处修改，{} 处冲突未覆盖",
-        preview.source,
-        preview.sheets.len(),
-        preview.change_count,
-        preview.conflict_count
-    );
     let _ = ctx.campaign_id;
     Ok(Plan {
         preview,

@@ -27,6 +27,7 @@ use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Issues, find_header, short};
+use crate::sheet::merge::{Merge, Tally, merge_field};
 use crate::sheet::stamp::{PROBLEM_SHEETS, gather, other_kind};
 use crate::sheet::{display_name, read_tables_from_bytes};
 use crate::tasks::collect::unit_named_in as unit_by_name;
@@ -476,19 +477,20 @@ fn plan(
                 if f == PartField::Status && got.is_empty() {
                     continue;
                 }
-                if got == was.get(f) || got == now.get(f) {
-                    continue;
-                }
-                if now.get(f) != was.get(f) {
-                    sheet.conflicts.push(PartConflict {
-                        seq,
-                        problem: short(&p.description),
-                        field: f.label().into(),
-                        sent: was.get(f).to_string(),
-                        office: now.get(f).to_string(),
-                        unit: got,
-                    });
-                    continue;
+                match merge_field(was.get(f), now.get(f), &got) {
+                    Merge::Unchanged => continue,
+                    Merge::Conflict => {
+                        sheet.conflicts.push(PartConflict {
+                            seq,
+                            problem: short(&p.description),
+                            field: f.label().into(),
+                            sent: was.get(f).to_string(),
+                            office: now.get(f).to_string(),
+                            unit: got,
+                        });
+                        continue;
+                    }
+                    Merge::Take => {}
                 }
                 sheet.changes.push(PartChange {
                     seq,
@@ -519,24 +521,18 @@ fn plan(
         sheets.push(sheet);
     }
     job.report(total, total, "核对完成");
-    let change_count = sheets.iter().map(|s| s.changes.len() as i64).sum();
-    let conflict_count = sheets.iter().map(|s| s.conflicts.len() as i64).sum();
-    let can_apply = !all_issues.iter().any(|i| i.severity == Severity::Error);
+    let counts = sheets.iter().map(|s| (s.changes.len(), s.conflicts.len()));
+    let tally = Tally::of(counts, &all_issues);
+    let source = display_name(path);
+    let detail = tally.detail(&source, sheets.len(), "个单位");
     let preview = ProblemsCollectPreview {
-        source: display_name(path),
+        source,
         sheets,
-        change_count,
-        conflict_count,
+        change_count: tally.change_count,
+        conflict_count: tally.conflict_count,
         issues: all_issues,
-        can_apply,
+        can_apply: tally.can_apply,
     };
-    let detail = format!(
-        "“{}”：{} 个单位，{} 处修改，{} 处冲突未覆盖",
-        preview.source,
-        preview.sheets.len(),
-        preview.change_count,
-        preview.conflict_count
-    );
     Ok(Plan {
         preview,
         work: ProblemsCollectWork { parts },

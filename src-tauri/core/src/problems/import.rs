@@ -36,7 +36,7 @@ use crate::sheet::{Grid, display_name, read_tables};
 use crate::tasks::date_text;
 use crate::tasks::import::{CatchAllUse, UnitGuess, UnknownUnit};
 use crate::text::{number_refs, split_heading};
-use crate::units::{self, Directory, NameMatch, UnitInput, kind_from_name, norm};
+use crate::units::{self, Directory, NameLedger, Taken, UnitInput, norm};
 use crate::workspace::Workspace;
 
 /// The 问题清单 / 反馈意见整改表 layout (read, and written by the export).
@@ -610,11 +610,8 @@ fn plan(
     let desc_col = h.col("description").unwrap_or(0);
     let units_col = h.col("units").unwrap_or(0);
 
-    let mut guesses: BTreeMap<String, UnitGuess> = BTreeMap::new();
-    let mut unknown: BTreeMap<String, (i64, UnknownUnit)> = BTreeMap::new();
-    let mut catch_alls: BTreeMap<String, CatchAllUse> = BTreeMap::new();
+    let mut ledger = NameLedger::new();
     let mut notes: BTreeMap<String, DeadlineNote> = BTreeMap::new();
-    let mut next_new = -1i64;
     let mut planned: Vec<Planned> = Vec::new();
     let mut block_kind: Option<&'static str> = None;
     let mut block_category = String::new();
@@ -683,72 +680,13 @@ fn plan(
             if name.is_empty() {
                 continue;
             }
-            let at = g.place(r, Some(units_col));
-            match dir.resolve(&name) {
-                NameMatch::Exact(id) => ids.push(id),
-                NameMatch::Guess(id, why) => {
-                    let unit_name = dir.name_of(id);
-                    let e = guesses.entry(name.clone()).or_insert_with(|| UnitGuess {
-                        written: name.clone(),
-                        unit_name: unit_name.clone(),
-                        reason: why.clone(),
-                        places: Vec::new(),
-                    });
-                    e.places.push(at);
-                    if opts.strict {
-                        issues.at(
-                            Severity::Error,
-                            g,
-                            Some(r),
-                            Some(units_col),
-                            &format!("单位“{name}”与名单不完全一致（可能是“{unit_name}”，{why}）；严格模式下不接受推测。"),
-                        );
-                    }
-                    ids.push(id);
-                }
-                NameMatch::CatchAll(list, meaning) => {
-                    let e = catch_alls
-                        .entry(name.clone())
-                        .or_insert_with(|| CatchAllUse {
-                            written: name.clone(),
-                            meaning: meaning.clone(),
-                            unit_count: list.len() as i64,
-                            places: Vec::new(),
-                        });
-                    e.places.push(at);
-                    if list.is_empty() {
-                        issues.at(
-                            Severity::Warning,
-                            g,
-                            Some(r),
-                            Some(units_col),
-                            &format!("“{name}”指{meaning}，但单位名单中还没有这类单位，已忽略。"),
-                        );
-                    }
-                    ids.extend(list);
-                }
-                NameMatch::Vague => issues.at(
-                    Severity::Warning,
-                    g,
-                    Some(r),
-                    Some(units_col),
-                    &format!("“{name}”没有指明具体单位，已忽略；请在应用内补充具体单位。"),
-                ),
-                NameMatch::Unknown => {
-                    let key = norm(&name);
-                    let (id, e) = unknown.entry(key).or_insert_with(|| {
-                        let id = next_new;
-                        next_new -= 1;
-                        (
-                            id,
-                            UnknownUnit {
-                                name: name.clone(),
-                                kind: kind_from_name(&name).to_string(),
-                                places: Vec::new(),
-                            },
-                        )
-                    });
-                    e.places.push(at);
+            let m = dir.resolve(&name);
+            match ledger.take(&dir, m, &name, opts.strict, g, r, units_col, &mut issues) {
+                Taken::Units(list) | Taken::CatchAll(list, _) => ids.extend(list),
+                Taken::Unknown => {
+                    let at = g.place(r, Some(units_col));
+                    let (id, u) = ledger.unknown(&name, Some(at));
+                    let kind = u.kind.clone();
                     if !opts.create_units {
                         issues.at(
                             Severity::Error,
@@ -758,9 +696,8 @@ fn plan(
                             &format!("单位“{name}”不在单位名单中。请先添加该单位，或选择“自动新建未知单位”后再导入。"),
                         );
                     }
-                    let id = *id;
                     if dir.name_of(id).is_empty() {
-                        dir.add_planned(id, &name, &e.kind);
+                        dir.add_planned(id, &name, &kind);
                     }
                     ids.push(id);
                 }
@@ -1108,7 +1045,8 @@ fn plan(
         .collect();
     distinct.sort_unstable();
     distinct.dedup();
-    let new_units: Vec<(i64, String, String)> = unknown
+    let new_units: Vec<(i64, String, String)> = ledger
+        .unknown
         .values()
         .map(|(id, u)| (*id, u.name.clone(), u.kind.clone()))
         .collect();
@@ -1129,9 +1067,9 @@ fn plan(
         unchanged,
         not_in_file: stored.len() as i64 - matched,
         problems: previews,
-        guesses: guesses.into_values().collect(),
-        unknown_units: unknown.into_values().map(|(_, u)| u).collect(),
-        catch_alls: catch_alls.into_values().collect(),
+        guesses: ledger.guesses.into_values().collect(),
+        unknown_units: ledger.unknown.into_values().map(|(_, u)| u).collect(),
+        catch_alls: ledger.catch_alls.into_values().collect(),
         deadline_notes: notes.into_values().collect(),
         issues: issues.list,
         can_apply,

@@ -5,6 +5,7 @@
 
 pub mod docx;
 pub mod layout;
+pub mod merge;
 pub mod stamp;
 pub mod write;
 mod xls_guard;

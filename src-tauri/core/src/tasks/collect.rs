@@ -42,6 +42,7 @@ use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Found, Issues, find_header, short};
+use crate::sheet::merge::{Merge, Tally, merge_field};
 use crate::sheet::stamp::{TASK_SHEETS, other_kind};
 use crate::sheet::{FileKind, Grid, display_name, read_file, read_tables_from_bytes, sniff};
 use crate::text::parse_number_label;
@@ -1163,19 +1164,20 @@ fn finish_row(
             );
             continue;
         }
-        if got == was.get(f) || got == now.get(f) {
-            continue;
-        }
-        if now.get(f) != was.get(f) {
-            sheet.conflicts.push(CollectConflict {
-                no,
-                indicator: short(&a.text),
-                field: f.label().into(),
-                sent: was.get(f).to_string(),
-                office: now.get(f).to_string(),
-                unit: got,
-            });
-            continue;
+        match merge_field(was.get(f), now.get(f), &got) {
+            Merge::Unchanged => continue,
+            Merge::Conflict => {
+                sheet.conflicts.push(CollectConflict {
+                    no,
+                    indicator: short(&a.text),
+                    field: f.label().into(),
+                    sent: was.get(f).to_string(),
+                    office: now.get(f).to_string(),
+                    unit: got,
+                });
+                continue;
+            }
+            Merge::Take => {}
         }
         sheet.changes.push(CollectChange {
             no,
@@ -1585,26 +1587,19 @@ fn plan(
         sheets.push(cmp.sheet);
         reports.extend(cmp.reports);
     }
-    let change_count = sheets.iter().map(|s| s.changes.len() as i64).sum();
-    let conflict_count = sheets.iter().map(|s| s.conflicts.len() as i64).sum();
-    let can_apply = !issues.iter().any(|i| i.severity == Severity::Error);
+    let counts = sheets.iter().map(|s| (s.changes.len(), s.conflicts.len()));
+    let tally = Tally::of(counts, &issues);
+    let detail = tally.detail(&source, sheets.len(), "个单位");
     let preview = CollectPreview {
         source,
         sheets,
-        change_count,
-        conflict_count,
+        change_count: tally.change_count,
+        conflict_count: tally.conflict_count,
         duplicates,
         mismatches,
         issues,
-        can_apply,
+        can_apply: tally.can_apply,
     };
-    let detail = format!(
-        "“{}”：{} 个单位，{} 处修改，{} 处冲突未覆盖",
-        preview.source,
-        preview.sheets.len(),
-        preview.change_count,
-        preview.conflict_count
-    );
     Ok(Plan {
         preview,
         work: CollectWork {

@@ -2,7 +2,7 @@
 //! number, unit names resolved exactly, by guess, as catch-alls or unknown) → preview → apply in
 //! one transaction.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Transaction, params};
@@ -24,10 +24,10 @@ use crate::sheet::layout::{
 use crate::sheet::{Grid, display_name, read_tables};
 use crate::text::parse_number_label;
 use crate::units::{
-    self, Choices, ChosenName, Decided, Directory, NameChoice, NameMatch, UnitInput,
-    kind_from_name, norm,
+    self, Choices, ChosenName, Decided, Directory, NameChoice, NameLedger, NameMatch, Taken,
+    UnitInput,
 };
-pub use crate::units::{UnitGuess, UnknownUnit};
+pub use crate::units::{CatchAllUse, UnitGuess, UnknownUnit};
 use crate::workspace::Workspace;
 
 /// The 任务分解表 layout (read and written).
@@ -128,18 +128,6 @@ pub struct TasksImportOptions {
     /// as its 别名 —, create, or refuse), made in the preview.
     #[serde(default)]
     pub name_choices: Vec<NameChoice>,
-}
-
-/// A catch-all ("各街道") and what it expands to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct CatchAllUse {
-    pub written: String,
-    pub meaning: String,
-    #[ts(type = "number")]
-    pub unit_count: i64,
-    pub places: Vec<String>,
 }
 
 /// What changes for one indicator.
@@ -509,11 +497,8 @@ fn plan(
         .collect();
 
     // Pass 2: the rows as stored.
-    let mut guesses: BTreeMap<String, UnitGuess> = BTreeMap::new();
-    let mut unknown: BTreeMap<String, (i64, UnknownUnit)> = BTreeMap::new();
-    let mut catch_alls: BTreeMap<String, CatchAllUse> = BTreeMap::new();
+    let mut ledger = NameLedger::new();
     let mut matched_by_text: Vec<TextMatch> = Vec::new();
-    let mut next_new = -1i64;
     let mut rows: Vec<Row> = Vec::new();
     let mut seen: HashMap<i64, usize> = HashMap::new();
     for Candidate {
@@ -637,49 +622,10 @@ fn plan(
                         continue;
                     }
                 };
-                match m {
-                    NameMatch::Exact(id) => ids.push(id),
-                    NameMatch::Guess(id, why) => {
-                        let unit_name = dir.name_of(id);
-                        let e = guesses.entry(name.clone()).or_insert_with(|| UnitGuess {
-                            written: name.clone(),
-                            unit_name: unit_name.clone(),
-                            reason: why.clone(),
-                            places: Vec::new(),
-                        });
-                        e.places.push(at);
-                        if opts.strict {
-                            issues.at(
-                                Severity::Error,
-                                g,
-                                Some(r),
-                                Some(col),
-                                &format!("单位“{name}”与名单不完全一致（可能是“{unit_name}”，{why}）；严格模式下不接受推测。"),
-                            );
-                        }
-                        ids.push(id);
-                    }
-                    NameMatch::CatchAll(list, meaning) => {
-                        let e = catch_alls
-                            .entry(name.clone())
-                            .or_insert_with(|| CatchAllUse {
-                                written: name.clone(),
-                                meaning: meaning.clone(),
-                                unit_count: list.len() as i64,
-                                places: Vec::new(),
-                            });
-                        e.places.push(at);
-                        if list.is_empty() {
-                            issues.at(
-                                Severity::Warning,
-                                g,
-                                Some(r),
-                                Some(col),
-                                &format!(
-                                    "“{name}”指{meaning}，但单位名单中还没有这类单位，已忽略。"
-                                ),
-                            );
-                        } else if is_lead {
+                match ledger.take(&dir, m, &name, opts.strict, g, r, col, issues) {
+                    Taken::Units(list) => ids.extend(list),
+                    Taken::CatchAll(list, meaning) => {
+                        if is_lead && !list.is_empty() {
                             issues.at(
                                 Severity::Warning,
                                 g,
@@ -693,32 +639,9 @@ fn plan(
                         }
                         ids.extend(list);
                     }
-                    NameMatch::Vague => issues.at(
-                        Severity::Warning,
-                        g,
-                        Some(r),
-                        Some(col),
-                        &format!("“{name}”没有指明具体单位，已忽略；请在应用内补充具体单位。"),
-                    ),
-                    NameMatch::Unknown => {
-                        let key = norm(&name);
+                    Taken::Unknown => {
                         let chosen = choices.accepts(&name);
-                        let (id, e) = unknown.entry(key).or_insert_with(|| {
-                            let kind = kind_from_name(&name).to_string();
-                            let id = next_new;
-                            next_new -= 1;
-                            (
-                                id,
-                                UnknownUnit {
-                                    name: name.clone(),
-                                    kind,
-                                    places: Vec::new(),
-                                },
-                            )
-                        });
-                        if !chosen {
-                            e.places.push(at);
-                        }
+                        let (id, _) = ledger.unknown(&name, (!chosen).then_some(at));
                         if !create {
                             issues.at(
                                 Severity::Error,
@@ -728,7 +651,7 @@ fn plan(
                                 &format!("单位“{name}”不在单位名单中。请先添加该单位，或在预览中把它对应到某个单位、新建为单位，或选择“自动新建未知单位”后再导入。"),
                             );
                         }
-                        ids.push(*id);
+                        ids.push(id);
                     }
                 }
             }
@@ -814,7 +737,8 @@ fn plan(
     // Issues in the order of the sheet (file-level ones first).
     issues.list.sort_by_key(|i| i.row.unwrap_or(0));
     // Diff against what is stored.
-    let planned: HashMap<i64, String> = unknown
+    let planned: HashMap<i64, String> = ledger
+        .unknown
         .values()
         .map(|(id, u)| (*id, u.name.clone()))
         .collect();
@@ -877,7 +801,8 @@ fn plan(
             changes: ch,
         });
     }
-    let new_units: Vec<NewUnit> = unknown
+    let new_units: Vec<NewUnit> = ledger
+        .unknown
         .values()
         .map(|(id, u)| NewUnit {
             provisional_id: *id,
@@ -897,13 +822,14 @@ fn plan(
         updated,
         unchanged,
         changes,
-        guesses: guesses.into_values().collect(),
-        unknown_units: unknown
+        guesses: ledger.guesses.into_values().collect(),
+        unknown_units: ledger
+            .unknown
             .into_values()
             .map(|(_, u)| u)
             .filter(|u| !u.places.is_empty())
             .collect(),
-        catch_alls: catch_alls.into_values().collect(),
+        catch_alls: ledger.catch_alls.into_values().collect(),
         chosen,
         matched_by_text,
         ignored_columns: ignored,

@@ -9,8 +9,8 @@ pub mod book;
 pub mod names;
 
 pub use names::{
-    Choices, ChosenName, Decided, Directory, NameAction, NameChoice, NameMatch, UnitGuess,
-    UnknownUnit, norm, split_names,
+    CatchAllUse, Choices, ChosenName, Decided, Directory, NameAction, NameChoice, NameLedger,
+    NameMatch, Taken, UnitGuess, UnknownUnit, norm, split_names,
 };
 
 use std::collections::HashMap;

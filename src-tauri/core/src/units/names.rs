@@ -2,14 +2,17 @@
 //! 简称 or 别名), as a guess the user confirms, as a catch-all ("区直各部门", "各街道") or not at
 //! all; and how a cell naming several units is split.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{KIND_ENFORCEMENT, KIND_OTHER_DEPT, KIND_TOWN, list};
+use super::{KIND_ENFORCEMENT, KIND_OTHER_DEPT, KIND_TOWN, kind_from_name, list};
 use crate::error::Result;
+use crate::model::Severity;
+use crate::sheet::Grid;
+use crate::sheet::layout::Issues;
 use crate::text::to_half_width;
 
 /// Name as compared: half-width, no white space or quotes.
@@ -455,6 +458,147 @@ pub struct UnknownUnit {
     /// Kind it would be created with.
     pub kind: String,
     pub places: Vec<String>,
+}
+
+/// A catch-all ("各街道") and what it expands to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CatchAllUse {
+    pub written: String,
+    pub meaning: String,
+    #[ts(type = "number")]
+    pub unit_count: i64,
+    pub places: Vec<String>,
+}
+
+/// The unit names an import met, gathered over its rows for the preview: the guesses, the
+/// catch-alls and the names that match no unit (each given a provisional negative id, the same
+/// for every spelling that normalises alike), with the places each is written.
+#[derive(Debug, Default)]
+pub struct NameLedger {
+    pub guesses: BTreeMap<String, UnitGuess>,
+    pub catch_alls: BTreeMap<String, CatchAllUse>,
+    /// By `norm` of the name: the provisional id and the unit as it would be created.
+    pub unknown: BTreeMap<String, (i64, UnknownUnit)>,
+    /// Provisional ids handed out.
+    planned: i64,
+}
+
+/// What one written name stands for, after [`NameLedger::take`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Taken {
+    /// These units: the one named exactly or guessed, none for a vague name (warned).
+    Units(Vec<i64>),
+    /// A catch-all and what it means, expanded to these units (none: the roster has no unit of
+    /// that kind yet, warned).
+    CatchAll(Vec<i64>, String),
+    /// No unit bears this name: the caller says what that means (see [`NameLedger::unknown`]).
+    Unknown,
+}
+
+impl NameLedger {
+    pub fn new() -> NameLedger {
+        NameLedger::default()
+    }
+
+    /// Records how `name`, written at row `r`, column `col` of `g`, resolved (`m`), with the
+    /// issues every import gives: a guess (an error with `strict`), a catch-all with no unit to
+    /// expand to, a vague name.
+    #[allow(clippy::too_many_arguments)]
+    pub fn take(
+        &mut self,
+        dir: &Directory,
+        m: NameMatch,
+        name: &str,
+        strict: bool,
+        g: &Grid,
+        r: usize,
+        col: usize,
+        issues: &mut Issues,
+    ) -> Taken {
+        let at = g.place(r, Some(col));
+        match m {
+            NameMatch::Exact(id) => Taken::Units(vec![id]),
+            NameMatch::Guess(id, why) => {
+                let unit_name = dir.name_of(id);
+                let e = self
+                    .guesses
+                    .entry(name.to_string())
+                    .or_insert_with(|| UnitGuess {
+                        written: name.to_string(),
+                        unit_name: unit_name.clone(),
+                        reason: why.clone(),
+                        places: Vec::new(),
+                    });
+                e.places.push(at);
+                if strict {
+                    issues.at(
+                        Severity::Error,
+                        g,
+                        Some(r),
+                        Some(col),
+                        &format!("单位“{name}”与名单不完全一致（可能是“{unit_name}”，{why}）；严格模式下不接受推测。"),
+                    );
+                }
+                Taken::Units(vec![id])
+            }
+            NameMatch::CatchAll(list, meaning) => {
+                let e = self
+                    .catch_alls
+                    .entry(name.to_string())
+                    .or_insert_with(|| CatchAllUse {
+                        written: name.to_string(),
+                        meaning: meaning.clone(),
+                        unit_count: list.len() as i64,
+                        places: Vec::new(),
+                    });
+                e.places.push(at);
+                if list.is_empty() {
+                    issues.at(
+                        Severity::Warning,
+                        g,
+                        Some(r),
+                        Some(col),
+                        &format!("“{name}”指{meaning}，但单位名单中还没有这类单位，已忽略。"),
+                    );
+                }
+                Taken::CatchAll(list, meaning)
+            }
+            NameMatch::Vague => {
+                issues.at(
+                    Severity::Warning,
+                    g,
+                    Some(r),
+                    Some(col),
+                    &format!("“{name}”没有指明具体单位，已忽略；请在应用内补充具体单位。"),
+                );
+                Taken::Units(Vec::new())
+            }
+            NameMatch::Unknown => Taken::Unknown,
+        }
+    }
+
+    /// The provisional id of a name that matches no unit, and the unit it would be created as
+    /// (its kind guessed from the name); `place`, when given, is added to where it is written.
+    pub fn unknown(&mut self, name: &str, place: Option<String>) -> (i64, &UnknownUnit) {
+        let planned = &mut self.planned;
+        let (id, e) = self.unknown.entry(norm(name)).or_insert_with(|| {
+            *planned += 1;
+            (
+                -*planned,
+                UnknownUnit {
+                    name: name.to_string(),
+                    kind: kind_from_name(name).to_string(),
+                    places: Vec::new(),
+                },
+            )
+        });
+        if let Some(p) = place {
+            e.places.push(p);
+        }
+        (*id, e)
+    }
 }
 
 /// A choice as the preview applied it.
@@ -918,5 +1062,108 @@ mod tests {
         ));
         assert_eq!(c.aliases(), vec![(4, "区资源局".to_string())]);
         assert_eq!(c.used(&d).len(), 3);
+    }
+
+    #[test]
+    fn the_ledger_gathers_guesses_catch_alls_and_unknown_names_over_rows() {
+        let d = dir();
+        let g = Grid {
+            name: "Sheet1".into(),
+            rows: vec![vec![crate::sheet::Cell::default(); 3]; 6],
+            ..Grid::default()
+        };
+        let mut issues = Issues::new("清单.xlsx");
+        let mut l = NameLedger::new();
+        // Exact: no record, no issue.
+        assert_eq!(
+            l.take(
+                &d,
+                d.resolve("区司法局"),
+                "区司法局",
+                false,
+                &g,
+                2,
+                1,
+                &mut issues
+            ),
+            Taken::Units(vec![1])
+        );
+        // A guess, twice: one entry, both places; an error only in strict mode.
+        let m = d.resolve("司法局");
+        let NameMatch::Guess(id, _) = m.clone() else {
+            panic!("{m:?}")
+        };
+        assert_eq!(
+            l.take(&d, m.clone(), "司法局", false, &g, 3, 1, &mut issues),
+            Taken::Units(vec![id])
+        );
+        assert!(issues.list.is_empty());
+        l.take(&d, m, "司法局", true, &g, 4, 1, &mut issues);
+        assert_eq!(
+            l.guesses["司法局"].places,
+            vec![g.place(3, Some(1)), g.place(4, Some(1))]
+        );
+        assert_eq!(issues.list.len(), 1);
+        assert_eq!(issues.list[0].severity, Severity::Error);
+        // Vague: a warning, no unit.
+        assert_eq!(
+            l.take(
+                &d,
+                NameMatch::Vague,
+                "相关单位",
+                false,
+                &g,
+                5,
+                2,
+                &mut issues
+            ),
+            Taken::Units(vec![])
+        );
+        assert_eq!(issues.list[1].severity, Severity::Warning);
+        // A catch-all with nothing to expand to is warned; one with units is not.
+        let t = l.take(
+            &d,
+            NameMatch::CatchAll(vec![], "乡镇".into()),
+            "各乡镇",
+            false,
+            &g,
+            5,
+            1,
+            &mut issues,
+        );
+        assert_eq!(t, Taken::CatchAll(vec![], "乡镇".into()));
+        assert_eq!(issues.list.len(), 3);
+        l.take(
+            &d,
+            NameMatch::CatchAll(vec![5, 6], "街道".into()),
+            "各街道",
+            false,
+            &g,
+            5,
+            1,
+            &mut issues,
+        );
+        assert_eq!(issues.list.len(), 3);
+        assert_eq!(l.catch_alls["各街道"].unit_count, 2);
+        // Unknown names: one provisional id per name as compared, places only when given.
+        assert_eq!(
+            l.take(
+                &d,
+                NameMatch::Unknown,
+                "区新局",
+                false,
+                &g,
+                1,
+                1,
+                &mut issues
+            ),
+            Taken::Unknown
+        );
+        let (a, _) = l.unknown("区新局", Some("第2行".into()));
+        let (b, _) = l.unknown("区 新局", None);
+        let (c, u) = l.unknown("区另局", None);
+        assert_eq!((a, b, c), (-1, -1, -2));
+        assert!(u.places.is_empty());
+        assert_eq!(l.unknown["区新局"].1.places, vec!["第2行".to_string()]);
     }
 }
