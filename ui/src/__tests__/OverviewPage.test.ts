@@ -274,6 +274,13 @@ describe('工作台总览', () => {
     expect((el('phase-dates-save') as HTMLButtonElement).disabled).toBe(true)
     await type('phase-planned-end-mobilize', '2022-08-10')
     expect(el('phase-dates-problem')).toBeNull()
+    // A date written another way, or a day that does not exist, is named, not guessed.
+    await type('phase-actual-start-selfCheck', '2023/5/1')
+    expect(text('phase-dates-problem')).toBe('“自查自纠”的实际开始日期“2023/5/1”无法识别，请写作 2023-03-01 的形式。')
+    await type('phase-actual-start-selfCheck', '2023-02-30')
+    expect(text('phase-dates-problem')).toContain('“2023-02-30”无法识别')
+    await type('phase-actual-start-selfCheck', '')
+    expect(el('phase-dates-problem')).toBeNull()
     el('phase-dates-save')!.click()
     await settle()
     const rows = vi.mocked(api.savePhases).mock.calls[0][0]
