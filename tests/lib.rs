@@ -295,37 +295,49 @@ pub mod bench {
         .expect("extra units");
     }
 
-    const DESCRIPTIONS: &[&str] = &[
+    pub const PROBLEM_DESCRIPTIONS: &[&str] = &[
         "部分行政规范性文件未经合法性审核即印发，审核意见书缺少审核人员签名",
         "行政执法“三项制度”落实不到位，部分执法案卷缺少法制审核意见",
         "政府信息主动公开不全面，部分栏目更新不及时，政策解读未同步发布",
+        "行政执法人员资格管理不严，个别执法人员执法证件过期未及时换领",
         "重大行政决策事项目录未公开，公众参与、专家论证等程序记录不完整",
+        "行政复议、行政应诉案件台账不完整，败诉案件未开展原因分析",
     ];
-    const DEADLINES: &[&str] = &["2024年6月30日前", "2025年3月底", "2024.5.15", "长期坚持"];
+    pub const PROBLEM_REQUIREMENTS: &[&str] = &[
+        "对未经审核的文件进行补审，建立“一文一审”登记表，做到应审必审",
+        "组织开展执法案卷评查，补齐法制审核意见，明确归档时限并落实到人",
+        "梳理主动公开事项清单，落实栏目专人维护，政策文件与解读同步发布",
+    ];
+    pub const PROBLEM_DEADLINES: &[&str] = &[
+        "2024年6月30日前",
+        "2024年9月底",
+        "5月底前",
+        "2024.5.15",
+        "立行立改",
+        "长期坚持",
+    ];
 
-    /// A 问题清单 of `problems` rows over the units (every tenth a 共性问题 of three units).
-    pub fn import_problems(ws: &mut Workspace, dir: &Path, problems: usize) {
-        let units: Vec<String> = ws
-            .list_units()
-            .expect("units")
-            .into_iter()
-            .map(|u| u.name)
-            .collect();
-        let mut wb = rust_xlsxwriter::Workbook::new();
-        let sh = wb.add_worksheet();
-        let header = [
-            "序号",
-            "问题类型",
-            "问题描述",
-            "所涉指标",
-            "整改责任单位",
-            "整改要求",
-            "完成时限",
+    /// The cells of a 问题清单 of `n` problems over `units` as offices write it: a title, a
+    /// 督察时间 line, the header, the rows (every tenth a 共性问题 of three units).
+    pub fn problem_rows(units: &[String], n: usize) -> Vec<Vec<String>> {
+        let mut rows = vec![
+            vec!["2024年法治政府建设示范创建专项督察问题清单".to_string()],
+            vec!["督察时间：2024年4月8日至4月19日".to_string()],
+            [
+                "序号",
+                "问题类型",
+                "问题描述",
+                "所涉指标",
+                "整改责任单位",
+                "整改要求",
+                "完成时限",
+                "备注",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         ];
-        for (c, h) in header.iter().enumerate() {
-            sh.write_string(0, c as u16, *h).expect("w");
-        }
-        for i in 0..problems {
+        for i in 0..n {
             let common = i % 10 == 0;
             let who = if common {
                 (0..3)
@@ -335,33 +347,54 @@ pub mod bench {
             } else {
                 units[i % units.len()].clone()
             };
-            let r = i as u32 + 1;
-            sh.write_number(r, 0, (i + 1) as f64).expect("w");
-            sh.write_string(
-                r,
-                1,
+            rows.push(vec![
+                (i + 1).to_string(),
                 if common {
                     "共性问题"
                 } else {
                     "个性问题"
-                },
-            )
-            .expect("w");
-            sh.write_string(
-                r,
-                2,
-                format!("{}（第{}处）", DESCRIPTIONS[i % DESCRIPTIONS.len()], i + 1),
-            )
-            .expect("w");
-            sh.write_string(r, 3, format!("第{}、{}项", i % 100 + 1, (i + 7) % 100 + 1))
-                .expect("w");
-            sh.write_string(r, 4, &who).expect("w");
-            sh.write_string(r, 5, "立即整改，建立台账").expect("w");
-            sh.write_string(r, 6, DEADLINES[i % DEADLINES.len()])
-                .expect("w");
+                }
+                .to_string(),
+                format!(
+                    "{}（第{}处）",
+                    PROBLEM_DESCRIPTIONS[i % PROBLEM_DESCRIPTIONS.len()],
+                    i + 1
+                ),
+                format!("第{}、{}项", i % 100 + 1, (i + 7) % 100 + 1),
+                who,
+                PROBLEM_REQUIREMENTS[i % PROBLEM_REQUIREMENTS.len()].to_string(),
+                PROBLEM_DEADLINES[i % PROBLEM_DEADLINES.len()].to_string(),
+                String::new(),
+            ]);
         }
+        rows
+    }
+
+    /// rust_xlsxwriter writing `rows` as plain strings: the export's reference, and how the
+    /// benchmark's list is made.
+    pub fn write_plain(rows: &[Vec<String>], path: &Path) {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let sh = wb.add_worksheet();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    sh.write_string(r as u32, c as u16, v).expect("write");
+                }
+            }
+        }
+        wb.save(path).expect("save");
+    }
+
+    /// A 问题清单 of `problems` rows over the campaign's units ([`problem_rows`]), imported.
+    pub fn import_problems(ws: &mut Workspace, dir: &Path, problems: usize) {
+        let units: Vec<String> = ws
+            .list_units()
+            .expect("units")
+            .into_iter()
+            .map(|u| u.name)
+            .collect();
         let f = dir.join("问题清单.xlsx");
-        wb.save(&f).expect("save");
+        write_plain(&problem_rows(&units, problems), &f);
         let p = ws
             .apply(
                 &shifan_core::ProblemsImport::new(

@@ -11,7 +11,10 @@
 //! Run: `cargo bench -p shifan-tests --bench problems`. Prints the times and the ratios (the
 //! targets: import ≤ 1.5 × calamine, export ≤ 1.3 × rust_xlsxwriter, openpyxl ≥ 8 × ours).
 
-use shifan_tests::bench::best_of;
+use shifan_tests::bench::{
+    PROBLEM_DEADLINES as DEADLINES, PROBLEM_DESCRIPTIONS as DESCRIPTIONS,
+    PROBLEM_REQUIREMENTS as REQUIREMENTS, best_of, problem_rows, write_plain,
+};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -20,91 +23,6 @@ use shifan_core::problems::import::ProblemsImportOptions;
 use shifan_core::{Job, ProblemsCollect, ProblemsImport};
 
 const ROWS: usize = 20_000;
-
-const DESCRIPTIONS: &[&str] = &[
-    "部分行政规范性文件未经合法性审核即印发，审核意见书缺少审核人员签名",
-    "行政执法“三项制度”落实不到位，部分执法案卷缺少法制审核意见",
-    "政府信息主动公开不全面，部分栏目更新不及时，政策解读未同步发布",
-    "行政执法人员资格管理不严，个别执法人员执法证件过期未及时换领",
-    "重大行政决策事项目录未公开，公众参与、专家论证等程序记录不完整",
-    "行政复议、行政应诉案件台账不完整，败诉案件未开展原因分析",
-];
-const REQUIREMENTS: &[&str] = &[
-    "对未经审核的文件进行补审，建立“一文一审”登记表，做到应审必审",
-    "组织开展执法案卷评查，补齐法制审核意见，明确归档时限并落实到人",
-    "梳理主动公开事项清单，落实栏目专人维护，政策文件与解读同步发布",
-];
-const DEADLINES: &[&str] = &[
-    "2024年6月30日前",
-    "2024年9月底",
-    "5月底前",
-    "2024.5.15",
-    "立行立改",
-    "长期坚持",
-];
-
-/// The cells of the list: a title, a 督察时间 line, the header, the rows.
-fn cells(units: &[String]) -> Vec<Vec<String>> {
-    let mut rows = vec![
-        vec!["2024年法治政府建设示范创建专项督察问题清单".to_string()],
-        vec!["督察时间：2024年4月8日至4月19日".to_string()],
-        [
-            "序号",
-            "问题类型",
-            "问题描述",
-            "所涉指标",
-            "整改责任单位",
-            "整改要求",
-            "完成时限",
-            "备注",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-    ];
-    for i in 0..ROWS {
-        let common = i % 10 == 0;
-        let who = if common {
-            (0..3)
-                .map(|k| units[(i + k * 7) % units.len()].clone())
-                .collect::<Vec<_>>()
-                .join("、")
-        } else {
-            units[i % units.len()].clone()
-        };
-        rows.push(vec![
-            (i + 1).to_string(),
-            if common {
-                "共性问题"
-            } else {
-                "个性问题"
-            }
-            .to_string(),
-            format!("{}（第{}处）", DESCRIPTIONS[i % DESCRIPTIONS.len()], i + 1),
-            format!("第{}、{}项", i % 100 + 1, (i + 7) % 100 + 1),
-            who,
-            REQUIREMENTS[i % REQUIREMENTS.len()].to_string(),
-            DEADLINES[i % DEADLINES.len()].to_string(),
-            String::new(),
-        ]);
-    }
-    rows
-}
-
-/// rust_xlsxwriter writing `rows` as plain strings: the export's reference, and how the
-/// benchmark's list is made.
-fn write_plain(rows: &[Vec<String>], path: &Path) {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let sh = wb.add_worksheet();
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            if !v.is_empty() {
-                sh.write_string(r as u32, c as u16, v).expect("write");
-            }
-        }
-    }
-    wb.save(path).expect("save");
-}
 
 /// calamine merely reading every cell of the file.
 fn read_plain(path: &Path) -> usize {
@@ -146,7 +64,7 @@ fn main() {
         .into_iter()
         .map(|u| u.name)
         .collect();
-    let rows = cells(&units);
+    let rows = problem_rows(&units, ROWS);
     let list = tmp.path().join("问题清单-20000行.xlsx");
     write_plain(&rows, &list);
 

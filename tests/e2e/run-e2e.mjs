@@ -239,43 +239,34 @@ async function clickText(selector, label, opts) {
 }
 
 /**
- * Opens the click-triggered Element Plus dropdown whose button matches `trigger` and picks
- * `label`. A click that lands while the surrounding drawer still moves or re-renders opens
- * nothing, so the trigger is clicked again (at most three times) until the menu shows.
+ * Clicks the button `trigger` (a selector) of a click-triggered Element Plus dropdown and then
+ * the item `findItem` finds. A click that lands while a drawer still slides in, a toast or a
+ * closing dialog covers the button, or the page re-renders opens nothing, so the button is
+ * clicked again (at most three times) until the item shows.
  */
-async function pickFromDropdown(trigger, label) {
+async function openMenu(trigger, what, findItem) {
   let lastError
   for (let attempt = 0; attempt < 3; attempt++) {
     await click(await find(trigger))
     try {
-      const item = await findText('.el-dropdown-menu__item', label, { timeout: 4000 })
-      await click(item)
+      await click(await findItem())
       return
     } catch (e) {
       lastError = e
+      log(`menu ${trigger} → ${what}: ${e.message.slice(0, 200)}; trying again`)
     }
   }
   throw lastError
 }
 
-/**
- * Clicks the menu item `item` of the click-triggered dropdown button `trigger` (both test
- * ids), clicking the button again (at most three times) when a click opened nothing, as one
- * that lands while a toast or a closing dialog still covers the button does.
- */
+/** The dropdown of the button matching `trigger`: its item labelled `label`. */
+async function pickFromDropdown(trigger, label) {
+  await openMenu(trigger, label, () => findText('.el-dropdown-menu__item', label, { timeout: 4000 }))
+}
+
+/** The dropdown of the button with test id `trigger`: its item with test id `item`. */
 async function menu(trigger, item) {
-  let lastError
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await click(await find(css(trigger)))
-    try {
-      await click(await find(css(item), 5000))
-      return
-    } catch (e) {
-      lastError = e
-      log(`menu ${trigger} → ${item}: ${e.message.slice(0, 200)}; trying again`)
-    }
-  }
-  throw lastError
+  await openMenu(css(trigger), item, () => find(css(item), 5000))
 }
 
 /** Opens the Element Plus select `testid` and picks the option `label`. */
