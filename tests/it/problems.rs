@@ -1181,3 +1181,178 @@ fn problems_are_found_by_the_one_search_and_leave_it_when_undone() {
             .all(|h| h.kind != "problem")
     );
 }
+
+#[test]
+fn an_edited_problem_is_found_by_its_new_words_at_once() {
+    let (_d, mut ws) = with_problems();
+    let hits = ws.search("审核意见书").expect("search");
+    let found: Vec<_> = hits.iter().filter(|h| h.kind == "problem").collect();
+    assert_eq!(found.len(), 1, "{hits:#?}");
+    // An edited description is found by its new words at once, and no longer by the old.
+    let id = found[0].id;
+    ws.edit_problem(&shifan_core::problems::ProblemEdit {
+        id,
+        description: Some("执法案卷缺少法制审核记录表，且未附听证笔录".into()),
+        ..Default::default()
+    })
+    .expect("edit");
+    let hits = ws.search("听证笔录").expect("search");
+    assert!(
+        hits.iter().any(|h| h.kind == "problem" && h.id == id),
+        "{hits:#?}"
+    );
+    assert!(
+        ws.search("审核意见书")
+            .expect("search")
+            .iter()
+            .all(|h| !(h.kind == "problem" && h.id == id))
+    );
+}
+
+/// A 问题清单 written with names the roster does not have: 区大数据中心 (another name of 区政务服务和
+/// 数据管理局), 区营商办 (a unit of its own) and 区税务局 (a slip for 区财政局).
+fn list_with_other_names(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("问题清单（单位写法不一）.xlsx");
+    let row = |no: &str, desc: &str, unit: &str| -> Vec<String> {
+        [
+            no,
+            "个性",
+            desc,
+            "第15项",
+            unit,
+            "立即整改",
+            "2023年6月30日前",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let rows = vec![
+        [
+            "序号",
+            "问题类型",
+            "问题描述",
+            "所涉指标",
+            "整改责任单位",
+            "整改要求",
+            "完成时限",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        row("1", "政务公开栏目更新不及时。", "区大数据中心"),
+        row("2", "涉企检查未报备。", "区营商办"),
+        row("3", "预算公开不完整。", "区税务局"),
+        row("4", "数据共享目录未公开。", "区大数据中心、区司法局"),
+    ];
+    shifan_tests::bench::write_plain(&rows, &path);
+    path
+}
+
+#[test]
+fn each_unit_name_the_list_writes_otherwise_takes_the_users_choice() {
+    use shifan_core::units::{NameAction, NameChoice};
+    let (d, mut ws) = units_only();
+    let list = list_with_other_names(d.path());
+    let choice = |written: &str, action: NameAction, unit: &str| NameChoice {
+        written: written.into(),
+        action,
+        unit: unit.into(),
+    };
+    let with = |choices: Vec<NameChoice>| {
+        ProblemsImport::new(
+            &list,
+            ProblemsImportOptions {
+                name_choices: choices,
+                ..Default::default()
+            },
+        )
+    };
+    // Without choices the three names block the import, each named with its place.
+    let p = ws
+        .preview(&with(Vec::new()), &Job::quiet())
+        .expect("preview");
+    assert!(!p.can_apply);
+    let unknown: Vec<&str> = p.unknown_units.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(
+        unknown,
+        vec!["区大数据中心", "区税务局", "区营商办"],
+        "{p:#?}"
+    );
+
+    // Map one, create one, refuse one: still blocked, by the refused name only.
+    let before = fingerprint(&ws);
+    let imp = with(vec![
+        choice("区大数据中心", NameAction::Map, "区政务服务和数据管理局"),
+        choice("区营商办", NameAction::Create, ""),
+        choice("区税务局", NameAction::Refuse, ""),
+        choice("区城管局", NameAction::Create, ""),
+    ]);
+    let p = ws.preview(&imp, &Job::quiet()).expect("preview");
+    assert!(!p.can_apply);
+    assert!(p.unknown_units.is_empty(), "{:?}", p.unknown_units);
+    let errors: Vec<_> = p
+        .issues
+        .iter()
+        .filter(|i| i.severity == shifan_core::model::Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].message.contains("已选择不接受“区税务局”"),
+        "{errors:?}"
+    );
+    assert_eq!(errors[0].row, Some(4));
+    assert!(
+        p.issues
+            .iter()
+            .any(|i| i.message.contains("对“区城管局”所作的选择未用到")),
+        "an unused choice is said"
+    );
+    let mapped = p
+        .chosen
+        .iter()
+        .find(|c| c.written == "区大数据中心")
+        .expect("mapped");
+    assert_eq!(mapped.unit_name, "区政务服务和数据管理局");
+    assert_eq!(mapped.places.len(), 2, "rows 2 and 5: {mapped:?}");
+    assert!(ws.apply(&imp, &Job::quiet()).is_err());
+    assert_eq!(fingerprint(&ws), before, "a refused import changes nothing");
+
+    // 区税务局 was 区财政局: applied, the mapped names become aliases.
+    let imp = with(vec![
+        choice("区大数据中心", NameAction::Map, "区政务服务和数据管理局"),
+        choice("区营商办", NameAction::Create, ""),
+        choice("区税务局", NameAction::Map, "区财政局"),
+    ]);
+    let done = ws.apply(&imp, &Job::quiet()).expect("apply");
+    assert_eq!(done.problem_count, 4);
+    let round = done.round.id.expect("round");
+    let got = round_problems(&ws, round, "2023-05-01");
+    let units_of = |desc: &str| -> Vec<String> {
+        got.iter()
+            .find(|p| p.description == desc)
+            .expect(desc)
+            .units
+            .iter()
+            .map(|u| u.unit_name.clone())
+            .collect()
+    };
+    assert_eq!(
+        units_of("政务公开栏目更新不及时。"),
+        vec!["区政务服务和数据管理局"]
+    );
+    assert_eq!(units_of("涉企检查未报备。"), vec!["区营商办"]);
+    assert_eq!(units_of("预算公开不完整。"), vec!["区财政局"]);
+    assert_eq!(
+        units_of("数据共享目录未公开。"),
+        vec!["区政务服务和数据管理局", "区司法局"]
+    );
+    let units = ws.list_units().expect("units");
+    let finance = units.iter().find(|u| u.name == "区财政局").expect("财政局");
+    assert!(finance.aliases.contains(&"区税务局".to_string()));
+    // The next list writing the same names needs no choice: nothing changes.
+    let again = ws
+        .apply(&with(Vec::new()), &Job::quiet())
+        .expect("again without choices");
+    assert_eq!((again.created, again.unchanged), (0, 4), "{again:#?}");
+}

@@ -62,6 +62,8 @@ pub enum ProblemsCmd {
         /// 自动新建单位名单中没有的单位。
         #[arg(long)]
         create_units: bool,
+        #[command(flatten)]
+        names: crate::units::NameChoiceArgs,
     },
     /// 列出问题（逾期的在前）。
     List {
@@ -277,11 +279,13 @@ pub fn problems(ws: &mut Workspace, cmd: ProblemsCmd) -> Result<Out, Error> {
             preview,
             strict,
             create_units,
+            names,
         } => {
             let opts = ProblemsImportOptions {
                 round,
                 strict,
                 create_units,
+                name_choices: names.choices()?,
             };
             let p = import(ws, &ProblemsImport::new(&file, opts), preview)?;
             let mut text = format!(
@@ -301,6 +305,7 @@ pub fn problems(ws: &mut Workspace, cmd: ProblemsCmd) -> Result<Out, Error> {
             );
             text.push_str(&guess_lines(&p.guesses));
             text.push_str(&unknown_lines(&p.unknown_units, false));
+            text.push_str(&crate::units::chosen_lines(&p.chosen));
             text.push_str(&catch_all_lines(&p.catch_alls));
             for d in &p.deadline_notes {
                 text.push_str(&format!(

@@ -398,6 +398,68 @@ fn names_are_mapped_created_or_refused_with_flags_and_the_roster_rule_is_a_setti
 }
 
 #[test]
+fn a_problem_list_takes_the_same_name_flags() {
+    let d = tempfile::tempdir().expect("tmp");
+    let dir = d.path();
+    assert!(shifan(dir, &["init", "--name", "曾都区"]).status.success());
+    let units = fixture("tasks/units.xlsx");
+    assert!(
+        shifan(dir, &["units", "import", units.to_str().expect("utf8")])
+            .status
+            .success()
+    );
+    let list = fixture("problems/problems-openpyxl.xlsx");
+    let list = list.to_str().expect("utf8");
+    // 曾都区信访局 is guessed as 区信访局; refusing the guess blocks the import.
+    let o = shifan(
+        dir,
+        &[
+            "problems",
+            "import",
+            list,
+            "--refuse-name",
+            "曾都区信访局",
+            "--preview",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "a refused name blocks the import");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("[已选择] “曾都区信访局” 不接受")
+            && text.contains("已选择不接受“曾都区信访局”"),
+        "{text}"
+    );
+    // Mapping it applies and saves the written name as the unit's 别名.
+    let o = shifan(
+        dir,
+        &[
+            "problems",
+            "import",
+            list,
+            "--map",
+            "曾都区信访局=区信访局",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let units = json(&shifan(dir, &["units", "list", "--json"]));
+    let petition = units
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|u| u["name"] == "区信访局")
+        .expect("区信访局");
+    assert!(
+        petition["aliases"]
+            .as_array()
+            .expect("aliases")
+            .iter()
+            .any(|a| a == "曾都区信访局"),
+        "{petition}"
+    );
+}
+
+#[test]
 fn while_the_desktop_app_holds_the_folder_reads_work_and_writes_are_refused_by_name() {
     let d = tempfile::tempdir().expect("tmp");
     assert!(

@@ -310,6 +310,7 @@ export function createProblemsStore(units: () => UnitInfo[], assignments: () => 
       ],
       guesses: [{ written: '市场监管局', unitName: '区市场监管局', reason: '去掉区县名称、“区/县”前缀或括号内文字后一致', places: ['工作表“问题清单”第4行 E列'] }],
       unknownUnits: [],
+      chosen: [],
       catchAlls: [],
       deadlineNotes: [
         { written: '11月底前', date: '2025-11-30', meaning: '未写年份，按标题中的2025年', places: ['工作表“问题清单”第5行 G列'] },

@@ -162,6 +162,7 @@ export function importPreview(o: Partial<ProblemsImportPreview> = {}): ProblemsI
     ],
     guesses: [{ written: '曾都区信访局', unitName: '区信访局', reason: '去掉区县名称、“区/县”前缀或括号内文字后一致', places: ['工作表“问题清单”第13行 E列'] }],
     unknownUnits: [],
+    chosen: [],
     catchAlls: [{ written: '各街道', meaning: '全部乡镇街道', unitCount: 4, places: ['工作表“问题清单”第6行 E列'] }],
     deadlineNotes: [{ written: '5月底前', date: '2023-05-31', meaning: '未写年份，按标题中的2023年', places: ['工作表“问题清单”第6行 G列'] }],
     issues: [],

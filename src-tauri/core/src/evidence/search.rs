@@ -5,8 +5,8 @@
 //! the indexed tables (see migration v4 in `store.rs`). A word of three or more characters is
 //! looked up in the index; shorter words (two-character words such as 复议 are everywhere in
 //! this domain) are matched with LIKE on the same table, which the trigram tokenizer cannot
-//! index. Several words must all match. A later module (problems, 问题) joins by indexing its
-//! rows under its own `kind` with triggers of its own and a branch in [`hit_of`].
+//! index. Several words must all match. Problems (问题) are not in the index: they are found by
+//! a scan of the campaign's problem rows (see migration v12), and shown through [`hit_of`].
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -96,12 +96,47 @@ fn matching(
     sql.push_str(&conds.join(" AND "));
     sql.push_str(" ORDER BY rowid");
     let mut st = conn.prepare(&sql)?;
-    let rows = st
+    let mut rows = st
         .query_map(rusqlite::params_from_iter(args), |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, i64>(1)?,
                 r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.extend(matching_problems(conn, terms, campaign_id)?);
+    Ok(rows)
+}
+
+/// The text of a problem as searched.
+const PROBLEM_TEXT: &str = "p.description || ' ' || p.requirement || ' ' || p.indicators_text \
+     || ' ' || p.category || ' ' || p.note";
+
+/// Problems of the campaign whose text contains every term: a scan of the problem rows, not
+/// the FTS index (migration v12 says why); at most [`MAX_PER_KIND`], in the order of the rounds.
+fn matching_problems(
+    conn: &Connection,
+    terms: &[String],
+    campaign_id: i64,
+) -> Result<Vec<(String, i64, String)>> {
+    let mut sql = format!(
+        "SELECT p.id, {PROBLEM_TEXT} AS text FROM problem p JOIN round r ON r.id = p.round_id
+         WHERE r.campaign_id = ?"
+    );
+    let mut args: Vec<rusqlite::types::Value> = vec![campaign_id.into()];
+    for t in terms {
+        sql.push_str(" AND text LIKE ? ESCAPE '\\'");
+        args.push(like_pattern(t).into());
+    }
+    sql.push_str(&format!(" ORDER BY r.id, p.seq LIMIT {MAX_PER_KIND}"));
+    let mut st = conn.prepare(&sql)?;
+    let rows = st
+        .query_map(rusqlite::params_from_iter(args), |r| {
+            Ok((
+                "problem".to_string(),
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

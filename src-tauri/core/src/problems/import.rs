@@ -36,7 +36,10 @@ use crate::sheet::{Grid, display_name, read_tables};
 use crate::tasks::date_text;
 use crate::tasks::import::{CatchAllUse, UnitGuess, UnknownUnit};
 use crate::text::{number_refs, split_heading};
-use crate::units::{self, Directory, NameLedger, Taken, UnitInput, norm};
+use crate::units::{
+    self, Choices, ChosenName, Decided, Directory, NameChoice, NameLedger, NameMatch, Taken,
+    UnitInput, norm,
+};
 use crate::workspace::Workspace;
 
 /// The 问题清单 / 反馈意见整改表 layout (read, and written by the export).
@@ -170,6 +173,10 @@ pub struct ProblemsImportOptions {
     /// Unknown units are created (otherwise they are errors).
     #[serde(default)]
     pub create_units: bool,
+    /// The user's choice for each unit name that did not match exactly (map to a unit — saved
+    /// as its 别名 —, create, or refuse), made in the preview.
+    #[serde(default)]
+    pub name_choices: Vec<NameChoice>,
 }
 
 /// The round an import goes into.
@@ -259,6 +266,8 @@ pub struct ProblemsImportPreview {
     pub guesses: Vec<UnitGuess>,
     pub unknown_units: Vec<UnknownUnit>,
     pub catch_alls: Vec<CatchAllUse>,
+    /// The user's choices for names, as applied.
+    pub chosen: Vec<ChosenName>,
     pub deadline_notes: Vec<DeadlineNote>,
     pub issues: Vec<ImportIssue>,
     pub can_apply: bool,
@@ -293,6 +302,8 @@ struct Planned {
     completion: Option<String>,
     /// The stored problem it updates.
     existing: Option<i64>,
+    /// [`problem_key`], computed once the units are known.
+    key: String,
 }
 
 /// What the write needs beyond the preview.
@@ -302,6 +313,8 @@ pub struct ProblemsWork {
     round_id: Option<i64>,
     problems: Vec<Planned>,
     new_units: Vec<(i64, String, String)>,
+    /// (unit, written name) of the names the user mapped: saved as 别名.
+    aliases: Vec<(i64, String)>,
     file: String,
 }
 
@@ -599,6 +612,10 @@ fn plan(
         .or_else(|| deadline::year_in(&round_plan.name).map(|y| (y, "督察轮次名称")));
 
     let mut dir = Directory::load(conn, c.id, &c.district)?;
+    let (mut choices, problems) = Choices::new(&opts.name_choices, &dir);
+    for p in problems {
+        issues.file(Severity::Error, &p);
+    }
     let leaves: HashMap<i64, i64> = {
         let mut st = conn.prepare(
             "SELECT no, id FROM indicator WHERE system_id = ?1 AND is_leaf = 1 AND no IS NOT NULL",
@@ -630,6 +647,19 @@ fn plan(
         }
     }
 
+    // What a 问题描述 header cell reads as (name and aliases), and the longest one written
+    // with a parenthesised note ("问题描述（具体问题）"): longer cells are not headers.
+    let header_keys: std::collections::HashSet<String> = PROBLEM_COLUMNS
+        .iter()
+        .filter(|c| c.key == "description")
+        .flat_map(|c| std::iter::once(c.header).chain(c.aliases.iter().copied()))
+        .map(crate::text::header_key)
+        .collect();
+    let header_chars = 40;
+    let header_starts: Vec<char> = header_keys
+        .iter()
+        .filter_map(|k| k.chars().next())
+        .collect();
     for r in h.row + 1..g.rows.len() {
         if g.row_is_blank(r) || is_note_row(g, r) {
             continue;
@@ -637,10 +667,12 @@ fn plan(
         let description = get(r, "description").to_string();
         let units_raw = get(r, "units").to_string();
         // A header repeated on a new page.
-        if PROBLEM_COLUMNS
-            .iter()
-            .find(|c| c.key == "description")
-            .is_some_and(|c| c.matches(&description))
+        if description
+            .chars()
+            .find(|c| !c.is_whitespace())
+            .is_some_and(|c| header_starts.contains(&c))
+            && description.chars().count() <= header_chars
+            && header_keys.contains(&crate::text::header_key(&description))
         {
             continue;
         }
@@ -675,25 +707,53 @@ fn plan(
         }
         // Units.
         let mut ids: Vec<i64> = Vec::new();
+        // A name of the cell was refused (already an error at this place).
+        let mut refused = false;
         for name in units::split_names(&units_raw) {
             let name = strip_role(&name);
             if name.is_empty() {
                 continue;
             }
-            let m = dir.resolve(&name);
+            let decided = choices.decide(&dir, &name, || g.place(r, Some(units_col)));
+            let create = opts.create_units || decided == Decided::Create;
+            let m = match decided {
+                Decided::Resolved(m) => m,
+                Decided::Mapped(id) => {
+                    ids.push(id);
+                    continue;
+                }
+                Decided::Create => NameMatch::Unknown,
+                Decided::Refused => {
+                    issues.at(
+                        Severity::Error,
+                        g,
+                        Some(r),
+                        Some(units_col),
+                        &format!("已选择不接受“{name}”：请修改文件中的写法，或在预览中改为对应到某个单位、新建为单位。"),
+                    );
+                    refused = true;
+                    continue;
+                }
+                Decided::Conflict(why) => {
+                    issues.at(Severity::Error, g, Some(r), Some(units_col), &why);
+                    refused = true;
+                    continue;
+                }
+            };
             match ledger.take(&dir, m, &name, opts.strict, g, r, units_col, &mut issues) {
                 Taken::Units(list) | Taken::CatchAll(list, _) => ids.extend(list),
                 Taken::Unknown => {
-                    let at = g.place(r, Some(units_col));
-                    let (id, u) = ledger.unknown(&name, Some(at));
+                    let chosen = choices.accepts(&name);
+                    let (id, u) =
+                        ledger.unknown(&name, (!chosen).then(|| g.place(r, Some(units_col))));
                     let kind = u.kind.clone();
-                    if !opts.create_units {
+                    if !create {
                         issues.at(
                             Severity::Error,
                             g,
                             Some(r),
                             Some(units_col),
-                            &format!("单位“{name}”不在单位名单中。请先添加该单位，或选择“自动新建未知单位”后再导入。"),
+                            &format!("单位“{name}”不在单位名单中。请先添加该单位，或在预览中把它对应到某个单位、新建为单位，或选择“自动新建未知单位”后再导入。"),
                         );
                     }
                     if dir.name_of(id).is_empty() {
@@ -743,7 +803,9 @@ fn plan(
             continue;
         }
         if unit_ids.is_empty() {
-            if units_raw.is_empty() {
+            if refused {
+                // Said above.
+            } else if units_raw.is_empty() {
                 issues.at(
                     Severity::Error,
                     g,
@@ -829,7 +891,7 @@ fn plan(
             .and_then(|col| g.cell(r, col))
             .and_then(|c| c.number);
         let dl = deadline::parse(get(r, "deadline"), serial, &ctx);
-        let at = g.place(r, h.col("deadline"));
+        let at = || g.place(r, h.col("deadline"));
         match dl.kind {
             deadline::DeadlineKind::Immediate => {
                 let e = notes
@@ -850,7 +912,7 @@ fn plan(
                         },
                         places: Vec::new(),
                     });
-                e.places.push(at);
+                e.places.push(at());
             }
             deadline::DeadlineKind::Text => {
                 issues.at(
@@ -873,7 +935,7 @@ fn plan(
                         meaning: dl.assumed.clone().unwrap_or_default(),
                         places: Vec::new(),
                     });
-                e.places.push(at);
+                e.places.push(at());
             }
             _ => {}
         }
@@ -925,14 +987,15 @@ fn plan(
             progress: opt("progress"),
             completion: opt("completion"),
             existing: None,
+            key: String::new(),
         };
         planned.push(p);
     }
     // Duplicates within the file.
     let mut kept: Vec<Planned> = Vec::new();
-    for p in planned {
-        let key = problem_key(&p.description, &p.units);
-        if let Some(prev) = seen.get(&key) {
+    for mut p in planned {
+        p.key = problem_key(&p.description, &p.units);
+        if let Some(prev) = seen.get(&p.key) {
             issues.at(
                 Severity::Warning,
                 g,
@@ -945,12 +1008,18 @@ fn plan(
             );
             continue;
         }
-        seen.insert(key, p.rows[0]);
+        seen.insert(p.key.clone(), p.rows[0]);
         kept.push(p);
     }
     let mut planned = kept;
     if planned.is_empty() && !issues.has_errors() {
         issues.at(Severity::Error, g, None, None, "表中没有任何可导入的问题。");
+    }
+    for w in choices.unused() {
+        issues.file(
+            Severity::Warning,
+            &format!("对“{w}”所作的选择未用到：表中没有需要确认的这个名称。"),
+        );
     }
 
     // Against what the round holds.
@@ -963,9 +1032,8 @@ fn plan(
     let mut previews: Vec<ProblemRowPreview> = Vec::new();
     let mut matched = 0i64;
     for p in &mut planned {
-        let key = problem_key(&p.description, &p.units);
         let mut changes: Vec<String> = Vec::new();
-        let change = match stored.get(&key) {
+        let change = match stored.get(&p.key) {
             None => {
                 created += 1;
                 "新增"
@@ -1068,8 +1136,14 @@ fn plan(
         not_in_file: stored.len() as i64 - matched,
         problems: previews,
         guesses: ledger.guesses.into_values().collect(),
-        unknown_units: ledger.unknown.into_values().map(|(_, u)| u).collect(),
+        unknown_units: ledger
+            .unknown
+            .into_values()
+            .map(|(_, u)| u)
+            .filter(|u| !u.places.is_empty())
+            .collect(),
         catch_alls: ledger.catch_alls.into_values().collect(),
+        chosen: choices.used(&dir),
         deadline_notes: notes.into_values().collect(),
         issues: issues.list,
         can_apply,
@@ -1091,6 +1165,7 @@ fn plan(
             round: new_round,
             problems: planned,
             new_units,
+            aliases: choices.aliases(),
             file,
         },
         preview,
@@ -1224,6 +1299,9 @@ impl Importer for ProblemsImport {
             map.insert(*provisional, id);
         }
         let real = |id: i64| *map.get(&id).unwrap_or(&id);
+        for (id, alias) in &work.aliases {
+            units::add_alias(tx, real(*id), alias)?;
+        }
         let round_id = match (work.round_id, &work.round) {
             (Some(id), _) => id,
             (None, Some(r)) => insert_round(tx, work.campaign_id, r)?,
@@ -1246,10 +1324,14 @@ impl Importer for ProblemsImport {
                completion, closed_on, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
+        let mut ins_indicator = tx.prepare_cached(
+            "INSERT OR IGNORE INTO problem_indicator (problem_id, indicator_id) VALUES (?1, ?2)",
+        )?;
         let mut ins_round_unit = tx.prepare_cached(
             "INSERT OR IGNORE INTO round_unit (round_id, unit_id) VALUES (?1, ?2)",
         )?;
         let import_day = at.get(..10).unwrap_or("").to_string();
+        let mut round_units: std::collections::HashSet<i64> = Default::default();
         for p in &work.problems {
             let from = format!("“{}”第{}行", work.file, p.rows[0] + 1);
             match p.existing {
@@ -1271,7 +1353,9 @@ impl Importer for ProblemsImport {
                         at
                     ])?;
                     let pid = tx.last_insert_rowid();
-                    set_indicators(tx, pid, &p.indicator_ids)?;
+                    for id in &p.indicator_ids {
+                        ins_indicator.execute(params![pid, id])?;
+                    }
                     let status = p.status.unwrap_or(STATUS_TODO);
                     let closed = (status == super::STATUS_CLOSED)
                         .then(|| p.closed_on.as_deref().unwrap_or(import_day.as_str()));
@@ -1288,7 +1372,9 @@ impl Importer for ProblemsImport {
                             closed,
                             at
                         ])?;
-                        ins_round_unit.execute(params![round_id, u])?;
+                        if round_units.insert(u) {
+                            ins_round_unit.execute(params![round_id, u])?;
+                        }
                     }
                     record(
                         tx,

@@ -491,9 +491,13 @@ fn workbook_grids<RS: Read + Seek>(
                 )));
             }
         };
-        let merges = match &mut wb {
-            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+        let scanned = meta.remove(&name);
+        // The merged ranges of an .xlsx come from the scan (calamine would parse the sheet
+        // once more for them); a sheet the scan did not find asks calamine.
+        let merges: Vec<((u32, u32), (u32, u32))> = match (&mut wb, &scanned) {
+            (Sheets::Xlsx(_), Some(m)) => m.merges.clone(),
+            (Sheets::Xlsx(x), None) => dims(x.merge_cells_by_sheet_name(&name)),
+            (Sheets::Xls(x), _) => dims(x.merge_cells_by_sheet_name(&name)),
             _ => Vec::new(),
         };
         let (h, w) = range.get_size();
@@ -514,7 +518,7 @@ fn workbook_grids<RS: Read + Seek>(
                 })
                 .collect();
         }
-        let m = meta.remove(&name).unwrap_or_default();
+        let m = scanned.unwrap_or_default();
         // A formula never calculated has no value; a placeholder 0 is not one either.
         for &(r, c) in &m.uncalculated {
             if let Some(cell) = rows.get_mut(r).and_then(|row| row.get_mut(c)) {
@@ -530,7 +534,7 @@ fn workbook_grids<RS: Read + Seek>(
             uncalculated: m.uncalculated,
             ..Grid::default()
         };
-        fill_merges(&mut grid, merges.iter().map(|d| (d.start, d.end)));
+        fill_merges(&mut grid, merges.into_iter());
         // Trailing blank rows are noise.
         while grid
             .rows
@@ -542,6 +546,15 @@ fn workbook_grids<RS: Read + Seek>(
         grids.push(grid);
     }
     Ok(grids)
+}
+
+/// calamine's merged regions as ((first row, first col), (last row, last col)).
+fn dims<E>(found: Result<Vec<calamine::Dimensions>, E>) -> Vec<((u32, u32), (u32, u32))> {
+    found
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| (d.start, d.end))
+        .collect()
 }
 
 /// Copy the top-left value of every merged region into the cells it covers.

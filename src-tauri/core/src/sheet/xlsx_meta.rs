@@ -28,6 +28,9 @@ pub struct SheetMeta {
     pub uncalculated: Vec<(usize, usize)>,
     /// Highest row and column referenced (1-based), for the size guard.
     pub extent: (u64, u64),
+    /// Merged ranges ((first row, first col), (last row, last col)), 0-based: read here so that
+    /// the sheet is not parsed a third time for them.
+    pub merges: Vec<((u32, u32), (u32, u32))>,
 }
 
 /// Metadata of every worksheet, by sheet name.
@@ -43,18 +46,52 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
         })
 }
 
+/// The raw value of an attribute (by name or local name), without unescaping: for the
+/// references, numbers and flags of a worksheet, read for every cell without allocating.
+fn raw_attr<'a>(e: &'a BytesStart<'_>, name: &str) -> Option<std::borrow::Cow<'a, str>> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name || a.key.local_name().as_ref() == name)
+        .map(|a| a.value)
+}
+
+fn is_true(v: &str) -> bool {
+    v == "1" || v == "true"
+}
+
+fn number(v: &str) -> Option<usize> {
+    v.trim().parse().ok()
+}
+
 /// "C12" → (row 11, col 2), 0-based.
-fn cell_ref(r: &str) -> Option<(usize, usize)> {
-    let letters: String = r.chars().take_while(|c| c.is_ascii_uppercase()).collect();
-    if letters.is_empty() || letters.len() > 3 {
+fn cell_ref_bytes(r: &[u8]) -> Option<(usize, usize)> {
+    let n = r.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    if n == 0 || n > 3 || n == r.len() || !r[n..].iter().all(u8::is_ascii_digit) || r.len() - n > 9
+    {
         return None;
     }
-    let digits = &r[letters.len()..];
-    let row: usize = digits.parse().ok()?;
-    let col = letters
-        .bytes()
+    let row = r[n..]
+        .iter()
+        .fold(0usize, |acc, b| acc * 10 + usize::from(b - b'0'));
+    let col = r[..n]
+        .iter()
         .fold(0usize, |acc, b| acc * 26 + usize::from(b - b'A' + 1));
     Some((row.checked_sub(1)?, col - 1))
+}
+
+/// "A3:C5" (or "B2") → ((2, 0), (4, 2)), 0-based.
+fn range_ref(r: &[u8]) -> Option<((u32, u32), (u32, u32))> {
+    let mut it = r.splitn(2, |b| *b == b':');
+    let a = cell_ref_bytes(it.next()?)?;
+    let b = match it.next() {
+        Some(x) => cell_ref_bytes(x)?,
+        None => a,
+    };
+    let u = |x: usize| u32::try_from(x).ok();
+    Some((
+        (u(a.0.min(b.0))?, u(a.1.min(b.1))?),
+        (u(a.0.max(b.0))?, u(a.1.max(b.1))?),
+    ))
 }
 
 fn read_part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, limit: u64) -> Option<Vec<u8>> {
@@ -129,7 +166,6 @@ pub fn scan_sheet(xml: &[u8]) -> SheetMeta {
 pub fn scan_sheet_with(xml: &[u8], full_calc_on_load: bool) -> SheetMeta {
     let mut m = SheetMeta::default();
     let mut r = Reader::from_reader(xml);
-    let mut buf = Vec::new();
     // The cell being read: its place, whether it has a formula and a non-empty value.
     let mut cell: Option<(usize, usize)> = None;
     let (mut formula, mut value) = (false, false);
@@ -143,21 +179,21 @@ pub fn scan_sheet_with(xml: &[u8], full_calc_on_load: bool) -> SheetMeta {
         max_col = max_col.max(pos.1 as u64 + 1);
     };
     loop {
-        match r.read_event_into(&mut buf) {
+        match r.read_event() {
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == "row" => {
-                if let Some(n) = attr(&e, "r").and_then(|v| v.parse::<usize>().ok()) {
+                if let Some(n) = raw_attr(&e, "r").and_then(|v| number(&v)) {
                     note_extent((n.saturating_sub(1), 0));
-                    if attr(&e, "hidden").is_some_and(|h| h == "1" || h == "true") {
+                    if raw_attr(&e, "hidden").is_some_and(|h| is_true(&h)) {
                         m.hidden_rows.insert(n.saturating_sub(1));
                     }
                 }
             }
             Ok(Event::Empty(e))
                 if e.local_name().as_ref() == "col"
-                    && attr(&e, "hidden").is_some_and(|h| h == "1" || h == "true") =>
+                    && raw_attr(&e, "hidden").is_some_and(|h| is_true(&h)) =>
             {
-                let min = attr(&e, "min").and_then(|v| v.parse::<usize>().ok());
-                let max = attr(&e, "max").and_then(|v| v.parse::<usize>().ok());
+                let min = raw_attr(&e, "min").and_then(|v| number(&v));
+                let max = raw_attr(&e, "max").and_then(|v| number(&v));
                 if let (Some(a), Some(b)) = (min, max) {
                     // A hidden range to the last column (XFD) is a habit of hiding "all
                     // the rest"; only columns a table can use matter.
@@ -167,22 +203,27 @@ pub fn scan_sheet_with(xml: &[u8], full_calc_on_load: bool) -> SheetMeta {
                 }
             }
             Ok(Event::Start(e)) if e.local_name().as_ref() == "c" => {
-                cell = attr(&e, "r").and_then(|v| cell_ref(&v));
+                cell = raw_attr(&e, "r").and_then(|v| cell_ref_bytes(v.as_bytes()));
                 if let Some(p) = cell {
                     note_extent(p);
                 }
                 formula = false;
                 value = false;
                 zero = false;
-                text_type = attr(&e, "t").is_some_and(|t| t != "n");
+                text_type = raw_attr(&e, "t").is_some_and(|t| t != "n");
             }
             Ok(Event::Empty(e)) if e.local_name().as_ref() == "c" => {
-                if let Some(p) = attr(&e, "r").and_then(|v| cell_ref(&v)) {
+                if let Some(p) = raw_attr(&e, "r").and_then(|v| cell_ref_bytes(v.as_bytes())) {
                     note_extent(p);
                 }
             }
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == "f" => {
                 formula = true;
+            }
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == "mergeCell" => {
+                if let Some(x) = raw_attr(&e, "ref").and_then(|v| range_ref(v.as_bytes())) {
+                    m.merges.push(x);
+                }
             }
             Ok(Event::Start(e)) if e.local_name().as_ref() == "v" => in_v = true,
             Ok(Event::Text(t)) if in_v && !t.as_ref().trim().is_empty() => {
@@ -206,7 +247,6 @@ pub fn scan_sheet_with(xml: &[u8], full_calc_on_load: bool) -> SheetMeta {
             Ok(Event::Eof) | Err(_) => break,
             _ => {}
         }
-        buf.clear();
     }
     m.extent = (max_row, max_col.max(1));
     m
@@ -483,8 +523,12 @@ mod tests {
 
     #[test]
     fn cell_references_read_as_zero_based_positions() {
-        assert_eq!(cell_ref("A1"), Some((0, 0)));
-        assert_eq!(cell_ref("AB12"), Some((11, 27)));
-        assert_eq!(cell_ref("1A"), None);
+        assert_eq!(cell_ref_bytes(b"A1"), Some((0, 0)));
+        assert_eq!(cell_ref_bytes(b"AB12"), Some((11, 27)));
+        assert_eq!(cell_ref_bytes(b"1A"), None);
+        assert_eq!(cell_ref_bytes(b"A0"), None);
+        assert_eq!(range_ref(b"C5:A3"), Some(((2, 0), (4, 2))));
+        assert_eq!(range_ref(b"B2"), Some(((1, 1), (1, 1))));
+        assert_eq!(range_ref(b"B2:"), None);
     }
 }

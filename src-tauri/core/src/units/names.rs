@@ -17,11 +17,24 @@ use crate::text::to_half_width;
 
 /// Name as compared: half-width, no white space or quotes.
 pub fn norm(s: &str) -> String {
-    to_half_width(s)
-        .chars()
-        .filter(|c| !c.is_whitespace() && !"\"'“”‘’《》".contains(*c))
-        .collect::<String>()
-        .to_lowercase()
+    // One pass (it runs over every description of a 20 000-row list): what
+    // `to_half_width`, dropping white space and quotes, then lowercasing would give.
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = match c {
+            '\u{3000}' | '\u{a0}' => continue,
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ => c,
+        };
+        if c.is_ascii() {
+            if !c.is_whitespace() && c != '"' && c != '\'' {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else if !c.is_whitespace() && !"“”‘’《》".contains(c) {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 /// The core of a name: without the district ("曾都区"), a leading 区/县/市, parenthesised
@@ -517,7 +530,7 @@ impl NameLedger {
         col: usize,
         issues: &mut Issues,
     ) -> Taken {
-        let at = g.place(r, Some(col));
+        let at = || g.place(r, Some(col));
         match m {
             NameMatch::Exact(id) => Taken::Units(vec![id]),
             NameMatch::Guess(id, why) => {
@@ -531,7 +544,7 @@ impl NameLedger {
                         reason: why.clone(),
                         places: Vec::new(),
                     });
-                e.places.push(at);
+                e.places.push(at());
                 if strict {
                     issues.at(
                         Severity::Error,
@@ -553,7 +566,7 @@ impl NameLedger {
                         unit_count: list.len() as i64,
                         places: Vec::new(),
                     });
-                e.places.push(at);
+                e.places.push(at());
                 if list.is_empty() {
                     issues.at(
                         Severity::Warning,
