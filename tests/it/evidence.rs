@@ -799,7 +799,7 @@ fn verify_reports_missing_and_altered_files_and_relinks_only_the_original_conten
     let missing = r
         .problems
         .iter()
-        .find(|p| p.problem == "missing")
+        .find(|p| p.problem == shifan_core::evidence::store_check::ObjectFault::Missing)
         .expect("missing");
     assert_eq!(missing.hash, gone.hash);
     assert!(
@@ -810,7 +810,7 @@ fn verify_reports_missing_and_altered_files_and_relinks_only_the_original_conten
     let altered = r
         .problems
         .iter()
-        .find(|p| p.problem == "altered")
+        .find(|p| p.problem == shifan_core::evidence::store_check::ObjectFault::Altered)
         .expect("altered");
     assert!(altered.message.contains("预算公开台账") && altered.message.contains("改动"));
     // The viewer gets no path for a missing file.

@@ -428,7 +428,7 @@ pub fn evidence(ws: &mut Workspace, cmd: EvidenceCmd) -> Result<Out, Error> {
             for p in &r.problems {
                 text.push_str(&format!(
                     "\n[{}] {}（{}）",
-                    if p.problem == "missing" {
+                    if p.problem == shifan_core::evidence::store_check::ObjectFault::Missing {
                         "缺失"
                     } else {
                         "被改动"

@@ -6,7 +6,9 @@
 
 use serde::Serialize;
 
+use crate::evaluation::{MarkSource, RoundKind};
 use crate::evidence::completeness::CompletenessState;
+use crate::evidence::store_check::ObjectFault;
 use crate::model::{MatchedBy, Severity};
 use crate::{evidence, problems, tasks, units};
 
@@ -36,6 +38,11 @@ pub const LISTS: &[(&str, &str, &[&str])] = &[
         "SELF_RATINGS",
         "自查评价 (`problems::selfcheck::RATINGS`).",
         problems::selfcheck::RATINGS,
+    ),
+    (
+        "SELF_REVIEWS",
+        "自查的审核结论 (`problems::selfcheck::REVIEWS`; none yet reads 待审核).",
+        problems::selfcheck::REVIEWS,
     ),
     (
         "EVIDENCE_STATUSES",
@@ -73,6 +80,24 @@ pub fn label_maps() -> Vec<LabelMap> {
             "CompletenessState",
             "How far an indicator's material is (`evidence::completeness::CompletenessState`).",
             pairs(&CompletenessState::ALL, CompletenessState::label),
+        ),
+        (
+            "EVAL_ROUND_KIND_LABELS",
+            "RoundKind",
+            "模拟评估 or the official result (`evaluation::RoundKind`).",
+            pairs(&RoundKind::ALL, RoundKind::label),
+        ),
+        (
+            "MARK_SOURCE_LABELS",
+            "MarkSource",
+            "Where an expert's mark came from (`evaluation::MarkSource`).",
+            pairs(&MarkSource::ALL, MarkSource::label),
+        ),
+        (
+            "OBJECT_FAULT_LABELS",
+            "ObjectFault",
+            "What is wrong with a stored evidence file (`evidence::store_check::ObjectFault`).",
+            pairs(&ObjectFault::ALL, ObjectFault::label),
         ),
     ]
 }

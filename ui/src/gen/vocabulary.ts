@@ -3,6 +3,9 @@
 import type { MatchedBy } from './MatchedBy'
 import type { Severity } from './Severity'
 import type { CompletenessState } from './CompletenessState'
+import type { RoundKind } from './RoundKind'
+import type { MarkSource } from './MarkSource'
+import type { ObjectFault } from './ObjectFault'
 
 /** 单位类别 (`units::KINDS`; the database accepts only these). */
 export const UNIT_KINDS = ['行政执法单位', '非行政执法单位', '乡镇街道', '其他'] as const
@@ -19,6 +22,9 @@ export const ROUND_KINDS = ['专项督察', '实地督查', '自查', '模拟评
 /** 自查评价 (`problems::selfcheck::RATINGS`). */
 export const SELF_RATINGS = ['达标', '基本达标', '未达标', '不适用'] as const
 
+/** 自查的审核结论 (`problems::selfcheck::REVIEWS`; none yet reads 待审核). */
+export const SELF_REVIEWS = ['同意', '退回'] as const
+
 /** 佐证材料的审核状态 (`evidence::library::STATUSES`). */
 export const EVIDENCE_STATUSES = ['待审核', '已通过', '退回'] as const
 
@@ -30,3 +36,12 @@ export const SEVERITY_LABELS: Readonly<Record<Severity, string>> = { error: '错
 
 /** How far an indicator's material is (`evidence::completeness::CompletenessState`). */
 export const COMPLETENESS_STATE_LABELS: Readonly<Record<CompletenessState, string>> = { none: '尚无材料', partial: '部分齐全', complete: '齐全' }
+
+/** 模拟评估 or the official result (`evaluation::RoundKind`). */
+export const EVAL_ROUND_KIND_LABELS: Readonly<Record<RoundKind, string>> = { mock: '模拟评估', official: '正式评估结果' }
+
+/** Where an expert's mark came from (`evaluation::MarkSource`). */
+export const MARK_SOURCE_LABELS: Readonly<Record<MarkSource, string>> = { app: '应用内录入', sheet: '评分表' }
+
+/** What is wrong with a stored evidence file (`evidence::store_check::ObjectFault`). */
+export const OBJECT_FAULT_LABELS: Readonly<Record<ObjectFault, string>> = { missing: '缺失', altered: '已被改动' }

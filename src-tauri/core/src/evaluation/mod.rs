@@ -55,6 +55,8 @@ pub enum RoundKind {
 }
 
 impl RoundKind {
+    pub const ALL: [RoundKind; 2] = [RoundKind::Mock, RoundKind::Official];
+
     pub fn code(self) -> &'static str {
         match self {
             RoundKind::Mock => "mock",
@@ -235,6 +237,18 @@ pub enum MarkSource {
     App,
     /// Collected from the expert's scoring sheet.
     Sheet,
+}
+
+impl MarkSource {
+    pub const ALL: [MarkSource; 2] = [MarkSource::App, MarkSource::Sheet];
+
+    /// Where the mark came from, as the grid says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            MarkSource::App => "应用内录入",
+            MarkSource::Sheet => "评分表",
+        }
+    }
 }
 
 /// How a mark was given.

@@ -34,6 +34,28 @@ pub struct ProblemItem {
     pub campaign: String,
 }
 
+/// What is wrong with a stored file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ObjectFault {
+    /// Not in the store any more.
+    Missing,
+    /// Its content no longer hashes to what was stored.
+    Altered,
+}
+
+impl ObjectFault {
+    pub const ALL: [ObjectFault; 2] = [ObjectFault::Missing, ObjectFault::Altered];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ObjectFault::Missing => "缺失",
+            ObjectFault::Altered => "已被改动",
+        }
+    }
+}
+
 /// A stored file that is missing or no longer what was stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -42,8 +64,7 @@ pub struct ObjectProblem {
     pub hash: String,
     #[ts(type = "number")]
     pub size: i64,
-    /// "missing" or "altered".
-    pub problem: String,
+    pub problem: ObjectFault,
     /// For an altered file: what its content hashes to now.
     pub found_hash: String,
     pub items: Vec<ProblemItem>,
@@ -357,7 +378,7 @@ impl Workspace {
                 Verdict::Missing => problems.push(ObjectProblem {
                     hash: hash.to_hex(),
                     size,
-                    problem: "missing".into(),
+                    problem: ObjectFault::Missing,
                     found_hash: String::new(),
                     message: format!(
                         "{}的文件在证据库中不见了（可能被误删）。如有原文件，可选择该文件重新关联。",
@@ -368,7 +389,7 @@ impl Workspace {
                 Verdict::Altered { found, size: now } => problems.push(ObjectProblem {
                     hash: hash.to_hex(),
                     size,
-                    problem: "altered".into(),
+                    problem: ObjectFault::Altered,
                     found_hash: found.to_hex(),
                     message: format!(
                         "{}的文件已被改动或损坏（内容与存入时不一致，现为 {now} 字节）。如有原文件，可选择该文件重新关联。",
