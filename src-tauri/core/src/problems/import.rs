@@ -623,9 +623,32 @@ fn plan(
         st.query_map([c.system_id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?
     };
-    let get = |r: usize, k: &str| -> &str { h.col(k).map(|col| g.text(r, col)).unwrap_or("") };
-    let desc_col = h.col("description").unwrap_or(0);
-    let units_col = h.col("units").unwrap_or(0);
+    // The columns, looked up once (not per row and key).
+    let cols: HashMap<&str, Option<usize>> = PROBLEM_COLUMNS
+        .iter()
+        .map(|c| (c.key, h.col(c.key)))
+        .collect();
+    let col = |k: &str| cols.get(k).copied().flatten();
+    let (c_seq, c_kind, c_category, c_description, c_indicators, c_units) = (
+        col("seq"),
+        col("kind"),
+        col("category"),
+        col("description"),
+        col("indicators"),
+        col("units"),
+    );
+    let (c_requirement, c_deadline, c_measures, c_progress, c_completion, c_status, c_note) = (
+        col("requirement"),
+        col("deadline"),
+        col("measures"),
+        col("progress"),
+        col("completion"),
+        col("status"),
+        col("note"),
+    );
+    let get = |r: usize, c: Option<usize>| -> &str { c.map(|c| g.text(r, c)).unwrap_or("") };
+    let desc_col = c_description.unwrap_or(0);
+    let units_col = c_units.unwrap_or(0);
 
     let mut ledger = NameLedger::new();
     let mut notes: BTreeMap<String, DeadlineNote> = BTreeMap::new();
@@ -664,8 +687,8 @@ fn plan(
         if g.row_is_blank(r) || is_note_row(g, r) {
             continue;
         }
-        let description = get(r, "description").to_string();
-        let units_raw = get(r, "units").to_string();
+        let description = get(r, c_description).to_string();
+        let units_raw = get(r, c_units).to_string();
         // A header repeated on a new page.
         if description
             .chars()
@@ -775,7 +798,7 @@ fn plan(
                 p.description == description && p.rows.last().is_some_and(|l| l + 1 == r)
             });
         if continues {
-            let deadline_here = get(r, "deadline");
+            let deadline_here = get(r, c_deadline);
             if let Some(p) = planned.last_mut() {
                 p.rows.push(r);
                 for id in unit_ids {
@@ -791,7 +814,7 @@ fn plan(
                         Severity::Warning,
                         g,
                         Some(r),
-                        h.col("deadline"),
+                        c_deadline,
                         &format!(
                             "同一问题各单位的完成时限不同（第{}行为“{}”），按第一行的完成时限记录。",
                             p.rows[0] + 1,
@@ -825,8 +848,8 @@ fn plan(
             continue;
         }
         // Kind and category.
-        let kind_raw = get(r, "kind");
-        let mut category = get(r, "category").to_string();
+        let kind_raw = get(r, c_kind);
+        let mut category = get(r, c_category).to_string();
         let written_kind = if kind_raw.contains(KIND_COMMON) {
             Some(KIND_COMMON)
         } else if kind_raw.contains(KIND_SINGLE) {
@@ -851,7 +874,7 @@ fn plan(
                 KIND_SINGLE
             });
         // Indicators.
-        let indicators_text = get(r, "indicators").to_string();
+        let indicators_text = get(r, c_indicators).to_string();
         let nos = number_refs(&indicators_text);
         let mut indicator_ids = Vec::new();
         let mut indicator_nos = Vec::new();
@@ -865,7 +888,7 @@ fn plan(
                     Severity::Warning,
                     g,
                     Some(r),
-                    h.col("indicators"),
+                    c_indicators,
                     &format!("当前指标体系中没有第{no}项指标，已不关联该项（原文保留）。"),
                 ),
             }
@@ -878,7 +901,7 @@ fn plan(
                 Severity::Warning,
                 g,
                 Some(r),
-                h.col("indicators"),
+                c_indicators,
                 &format!(
                     "所涉指标“{}”中没有指标序号，未关联指标（原文保留）。",
                     short(&indicators_text)
@@ -890,8 +913,8 @@ fn plan(
             .col("deadline")
             .and_then(|col| g.cell(r, col))
             .and_then(|c| c.number);
-        let dl = deadline::parse(get(r, "deadline"), serial, &ctx);
-        let at = || g.place(r, h.col("deadline"));
+        let dl = deadline::parse(get(r, c_deadline), serial, &ctx);
+        let at = || g.place(r, c_deadline);
         match dl.kind {
             deadline::DeadlineKind::Immediate => {
                 let e = notes
@@ -919,7 +942,7 @@ fn plan(
                     Severity::Warning,
                     g,
                     Some(r),
-                    h.col("deadline"),
+                    c_deadline,
                     &format!(
                         "完成时限“{}”不是日期，只保留原文，不计算逾期。",
                         short(&dl.text)
@@ -940,7 +963,7 @@ fn plan(
             _ => {}
         }
         // Status and the units' columns of a 台账.
-        let status_raw = get(r, "status");
+        let status_raw = get(r, c_status);
         let status = if status_raw.is_empty() {
             None
         } else {
@@ -951,7 +974,7 @@ fn plan(
                         Severity::Warning,
                         g,
                         Some(r),
-                        h.col("status"),
+                        c_status,
                         &format!(
                             "整改状态“{}”无法识别（可写{}），按“待整改”导入。",
                             short(status_raw),
@@ -966,10 +989,10 @@ fn plan(
             .then(|| deadline::period_in(status_raw).0)
             .flatten()
             .and_then(|d| date_text(Some(d)));
-        let opt = |k: &str| h.col(k).map(|col| g.text(r, col).to_string());
+        let opt = |c: Option<usize>| c.map(|c| g.text(r, c).to_string());
         let p = Planned {
             rows: vec![r],
-            source_no: get(r, "seq").to_string(),
+            source_no: get(r, c_seq).to_string(),
             kind,
             kind_derived: written_kind.is_none() && block_kind.is_none(),
             category,
@@ -978,14 +1001,14 @@ fn plan(
             indicator_ids,
             indicator_nos,
             units: unit_ids,
-            requirement: get(r, "requirement").to_string(),
+            requirement: get(r, c_requirement).to_string(),
             deadline: dl,
-            note: get(r, "note").to_string(),
+            note: get(r, c_note).to_string(),
             status,
             closed_on,
-            measures: opt("measures"),
-            progress: opt("progress"),
-            completion: opt("completion"),
+            measures: opt(c_measures),
+            progress: opt(c_progress),
+            completion: opt(c_completion),
             existing: None,
             key: String::new(),
         };

@@ -30,7 +30,13 @@ pub fn norm(s: &str) -> String {
             if !c.is_whitespace() && c != '"' && c != '\'' {
                 out.push(c.to_ascii_lowercase());
             }
-        } else if !c.is_whitespace() && !"“”‘’《》".contains(c) {
+        } else if matches!(c, '“' | '”' | '‘' | '’' | '《' | '》') || c.is_whitespace() {
+            continue;
+        } else if ('\u{3000}'..='\u{9fff}').contains(&c) {
+            // CJK punctuation, kana and ideographs have no case: the lookup below is the
+            // slowest part of comparing a long description.
+            out.push(c);
+        } else {
             out.extend(c.to_lowercase());
         }
     }
@@ -844,6 +850,28 @@ pub fn split_names(cell: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn one_pass_norm_is_half_width_without_spaces_or_quotes_and_lowercased() {
+        let reference = |s: &str| -> String {
+            crate::text::to_half_width(s)
+                .chars()
+                .filter(|c| !c.is_whitespace() && !"\"'“”‘’《》".contains(*c))
+                .collect::<String>()
+                .to_lowercase()
+        };
+        for s in [
+            "区司法局",
+            " 区 司法局\u{3000}",
+            "“区法院”",
+            "《行政执法公示制度》ＡＢＣ１２３",
+            "ΣΑΣ Ärger ÉCOLE",
+            "ｶﾀｶﾅ・ひらがな㈱",
+            "'quoted' \"text\"\t\n",
+        ] {
+            assert_eq!(norm(s), reference(s), "{s:?}");
+        }
+    }
+
     use super::*;
     use crate::units::KIND_OTHER;
 
