@@ -508,9 +508,10 @@ pub(crate) fn load(
                     p.indicators_text, p.requirement, p.deadline_text, p.deadline_date,
                     p.deadline_kind, p.note, p.created_at, p.updated_at
              FROM problem p JOIN round r ON r.id = p.round_id
-             WHERE r.campaign_id = ?1 AND (?2 IS NULL OR r.id = ?2)
-             ORDER BY r.id, p.seq",
+             WHERE p.round_id IN (SELECT id FROM round WHERE campaign_id = ?1 AND (?2 IS NULL OR id = ?2))",
         )?;
+        // Read in index order and sorted here: SQLite's sorter would copy every problem's
+        // text once more (20 000 problems: a third of an export).
         let q = st.query_map(params![campaign_id, round_id], |r| {
             Ok(ProblemInfo {
                 id: r.get(0)?,
@@ -541,19 +542,21 @@ pub(crate) fn load(
             })
         })?;
         for p in q {
-            let p = p?;
-            index.insert(p.id, rows.len());
-            rows.push(Row { info: p });
+            rows.push(Row { info: p? });
+        }
+        rows.sort_by_key(|r| (r.info.round_id, r.info.seq));
+        for (i, r) in rows.iter().enumerate() {
+            index.insert(r.info.id, i);
         }
     }
     {
         let mut st = conn.prepare_cached(
             "SELECT pu.problem_id, pu.id, pu.unit_id, u.name, pu.status, pu.measures, pu.progress,
-                    pu.completion, pu.evidence, pu.closed_on, pu.close_note, pu.updated_at
-             FROM problem_unit pu JOIN unit u ON u.id = pu.unit_id
-             JOIN problem p ON p.id = pu.problem_id JOIN round r ON r.id = p.round_id
-             WHERE r.campaign_id = ?1 AND (?2 IS NULL OR r.id = ?2)
-             ORDER BY pu.problem_id, pu.position, pu.id",
+                    pu.completion, pu.evidence, pu.closed_on, pu.close_note, pu.updated_at,
+                    pu.position
+             FROM problem p JOIN problem_unit pu ON pu.problem_id = p.id
+             JOIN unit u ON u.id = pu.unit_id
+             WHERE p.round_id IN (SELECT id FROM round WHERE campaign_id = ?1 AND (?2 IS NULL OR id = ?2))",
         )?;
         let q = st.query_map(params![campaign_id, round_id], |r| {
             let evidence: String = r.get(8)?;
@@ -574,22 +577,34 @@ pub(crate) fn load(
                     overdue_days: None,
                     updated_at: r.get(11)?,
                 },
+                r.get::<_, i64>(12)?,
             ))
         })?;
+        let mut order: Vec<Vec<(i64, i64)>> = vec![Vec::new(); rows.len()];
         for x in q {
-            let (pid, part) = x?;
+            let (pid, part, position) = x?;
             if let Some(i) = index.get(&pid) {
+                order[*i].push((position, part.id));
                 rows[*i].info.units.push(part);
+            }
+        }
+        // Each problem's units in their order (position, then as added).
+        for (row, keys) in rows.iter_mut().zip(order) {
+            if keys.windows(2).any(|w| w[0] > w[1]) {
+                let mut parts: Vec<((i64, i64), ProblemUnitInfo)> =
+                    keys.into_iter().zip(row.info.units.drain(..)).collect();
+                parts.sort_by_key(|(k, _)| *k);
+                row.info.units = parts.into_iter().map(|(_, p)| p).collect();
             }
         }
     }
     {
         let mut st = conn.prepare_cached(
-            "SELECT pi.problem_id, i.no FROM problem_indicator pi
+            "SELECT pi.problem_id, i.no FROM problem p
+             JOIN problem_indicator pi ON pi.problem_id = p.id
              JOIN indicator i ON i.id = pi.indicator_id
-             JOIN problem p ON p.id = pi.problem_id JOIN round r ON r.id = p.round_id
-             WHERE r.campaign_id = ?1 AND (?2 IS NULL OR r.id = ?2) AND i.no IS NOT NULL
-             ORDER BY pi.problem_id, i.no",
+             WHERE p.round_id IN (SELECT id FROM round WHERE campaign_id = ?1 AND (?2 IS NULL OR id = ?2))
+               AND i.no IS NOT NULL",
         )?;
         let q = st.query_map(params![campaign_id, round_id], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
@@ -599,6 +614,9 @@ pub(crate) fn load(
             if let Some(i) = index.get(&pid) {
                 rows[*i].info.indicator_nos.push(no);
             }
+        }
+        for r in &mut rows {
+            r.info.indicator_nos.sort_unstable();
         }
     }
     Ok(rows
