@@ -1347,6 +1347,13 @@ async function problemsStory(exportPath) {
   check('problems import: 11 problems, 4 共性', pv.includes('问题 11 个（共性 4、个性 7）'), pv.slice(0, 400))
   check('problems import: the guessed unit is shown with its place', pv.includes('曾都区信访局') && pv.includes('第13行 E列'))
   check('problems import: assumed years are shown', pv.includes('5月底前') && pv.includes('未写年份'))
+  // The guess is confirmed as a mapping in the preview (kept as the unit's 别名 on import).
+  await chooseOption('name-choice-曾都区信访局', '对应到：区信访局')
+  const chosen = await waitFor('the chosen name', async () => {
+    const t = await exec(`return document.querySelector('[data-testid="problems-import-chosen"]')?.innerText ?? ''`)
+    return t.includes('对应到') ? t : null
+  }, { timeout: 20000 }).catch(() => '')
+  check('problems import: a guessed name is mapped to a unit in the preview', chosen.includes('曾都区信访局') && chosen.includes('对应到“区信访局”'), chosen)
   await screenshot('26-problems-import')
   await click(await find(css('btn-apply-problems-import')))
   await waitForText('已导入', 30000)
