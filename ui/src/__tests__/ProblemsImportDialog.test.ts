@@ -6,7 +6,7 @@ import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import * as api from '../api'
 import ProblemsImportDialog from '../components/ProblemsImportDialog.vue'
 import type { ProblemsImportOptions } from '../gen/ProblemsImportOptions'
-import { settle } from '../test/fixtures'
+import { chooseName, settle } from '../test/fixtures'
 import { importPreview } from '../test/problemFixtures'
 import { UNITS } from '../test/unitFixtures'
 
@@ -48,22 +48,6 @@ async function mountDialog() {
   return w
 }
 
-/** Open the select of `written` and click the option `label` in the dropdown now shown. */
-async function choose(written: string, label: string) {
-  const select = document.querySelector(`[data-testid="name-choice-${written}"]`) as HTMLElement
-  expect(select, `a choice for ${written}`).toBeTruthy()
-  select.click()
-  await settle()
-  const listId = select.querySelector('input')?.getAttribute('aria-controls') ?? ''
-  const list = listId ? document.getElementById(listId) : null
-  const option = [...(list ?? document).querySelectorAll('.el-select-dropdown__item')].find(
-    (o) => o.textContent?.trim() === label,
-  ) as HTMLElement | undefined
-  expect(option, `option “${label}” for ${written}`).toBeTruthy()
-  option?.click()
-  await settle()
-}
-
 const applyButton = () => document.querySelector('[data-testid="btn-apply-problems-import"]') as HTMLButtonElement
 
 beforeEach(() => {
@@ -86,7 +70,7 @@ describe('导入问题清单: a choice per unit name the list writes otherwise',
         chosen: [{ written: '区大数据中心', action: 'map', unitName: '区教育局', places: ['工作表“问题清单”第9行 E列'] }],
       }),
     )
-    await choose('区大数据中心', '对应到：区教育局')
+    await chooseName('区大数据中心', '对应到：区教育局')
     const mapped = [{ written: '区大数据中心', action: 'map', unit: '区教育局' }]
     expect(api.previewProblemsImport).toHaveBeenLastCalledWith(PATH, { ...SENT, nameChoices: mapped })
     const chosen = document.querySelector('[data-testid="problems-import-chosen"]')?.textContent ?? ''
@@ -109,7 +93,7 @@ describe('导入问题清单: a choice per unit name the list writes otherwise',
         chosen: [{ written: '曾都区信访局', action: 'create', unitName: '', places: ['工作表“问题清单”第13行 E列'] }],
       }),
     )
-    await choose('曾都区信访局', '新建为新单位')
+    await chooseName('曾都区信访局', '新建为新单位')
     expect(api.previewProblemsImport).toHaveBeenLastCalledWith(PATH, {
       ...SENT,
       nameChoices: [{ written: '曾都区信访局', action: 'create', unit: '' }],

@@ -6,7 +6,7 @@ import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import * as api from '../api'
 import TasksImportDialog from '../components/TasksImportDialog.vue'
 import type { TasksImportOptions } from '../gen/TasksImportOptions'
-import { settle } from '../test/fixtures'
+import { chooseName, settle } from '../test/fixtures'
 import { UNITS, tasksPreview } from '../test/unitFixtures'
 
 vi.mock('../api', async (importOriginal) => {
@@ -26,22 +26,6 @@ async function mountDialog() {
   })
   await settle()
   return w
-}
-
-/** Open the select of `written` and click the option `label` in the dropdown now shown. */
-async function choose(written: string, label: string) {
-  const select = document.querySelector(`[data-testid="name-choice-${written}"]`) as HTMLElement
-  select.click()
-  await settle()
-  // The dropdown of this select is the listbox its input controls (teleported to the body).
-  const listId = select.querySelector('input')?.getAttribute('aria-controls') ?? ''
-  const list = listId ? document.getElementById(listId) : null
-  const option = [...(list ?? document).querySelectorAll('.el-select-dropdown__item')].find(
-    (o) => o.textContent?.trim() === label,
-  ) as HTMLElement | undefined
-  expect(option, `option “${label}” for ${written}`).toBeTruthy()
-  option?.click()
-  await settle()
 }
 
 beforeEach(() => {
@@ -67,7 +51,7 @@ describe('导入任务分解表: a choice per name the file writes otherwise', (
         chosen: [{ written: '区大数据中心', action: 'map', unitName: '区教育局', places: ['第12行 H列'] }],
       }),
     )
-    await choose('区大数据中心', '对应到：区教育局')
+    await chooseName('区大数据中心', '对应到：区教育局')
     const mapped = [{ written: '区大数据中心', action: 'map', unit: '区教育局' }]
     expect(api.previewTasksImport).toHaveBeenLastCalledWith(PATH, { ...LENIENT, nameChoices: mapped })
     const chosen = document.querySelector('[data-testid="tasks-import-chosen"]')?.textContent ?? ''
@@ -87,7 +71,7 @@ describe('导入任务分解表: a choice per name the file writes otherwise', (
         ],
       }),
     )
-    await choose('司法局', '新建为新单位')
+    await chooseName('司法局', '新建为新单位')
     const both = [...mapped, { written: '司法局', action: 'create', unit: '' }]
     expect(api.previewTasksImport).toHaveBeenLastCalledWith(PATH, { ...LENIENT, nameChoices: both })
     expect(document.querySelector('[data-testid="tasks-import-chosen"]')?.textContent).toContain('新建为新单位')
@@ -110,7 +94,7 @@ describe('导入任务分解表: a choice per name the file writes otherwise', (
         canApply: false,
       }),
     )
-    await choose('司法局', '不接受（不能导入，需修改文件）')
+    await chooseName('司法局', '不接受（不能导入，需修改文件）')
     expect(api.previewTasksImport).toHaveBeenLastCalledWith(PATH, {
       ...LENIENT,
       nameChoices: [{ written: '司法局', action: 'refuse', unit: '' }],
@@ -118,7 +102,7 @@ describe('导入任务分解表: a choice per name the file writes otherwise', (
     expect((document.querySelector('[data-testid="btn-apply-tasks-import"]') as HTMLButtonElement).disabled).toBe(true)
 
     vi.mocked(api.previewTasksImport).mockResolvedValue(tasksPreview())
-    await choose('司法局', '撤销这项选择')
+    await chooseName('司法局', '撤销这项选择')
     expect(api.previewTasksImport).toHaveBeenLastCalledWith(PATH, LENIENT)
     expect(document.querySelector('[data-testid="tasks-import-guesses"]')?.textContent).toContain('→ 区司法局')
   })

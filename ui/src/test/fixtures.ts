@@ -2,6 +2,7 @@
 // Expected values in tests are computed from the raw JSON (rawDemo), independently of the
 // tree helpers under test.
 import { flushPromises } from '@vue/test-utils'
+import { expect } from 'vitest'
 import { nextTick } from 'vue'
 
 import type { AppStatus } from '../gen/AppStatus'
@@ -117,5 +118,22 @@ export async function chooseOption(testid: string, label: string): Promise<void>
     (o) => o.textContent?.trim() === label,
   ) as HTMLElement
   option.click()
+  await settle()
+}
+
+/** In an import preview, open the name choice of `written` and click its option `label` in the
+ * dropdown it opens (teleported to the body). */
+export async function chooseName(written: string, label: string): Promise<void> {
+  const select = document.querySelector(`[data-testid="name-choice-${written}"]`) as HTMLElement
+  expect(select, `a choice for ${written}`).toBeTruthy()
+  select.click()
+  await settle()
+  const listId = select.querySelector('input')?.getAttribute('aria-controls') ?? ''
+  const list = listId ? document.getElementById(listId) : null
+  const option = [...(list ?? document).querySelectorAll('.el-select-dropdown__item')].find(
+    (o) => o.textContent?.trim() === label,
+  ) as HTMLElement | undefined
+  expect(option, `option “${label}” for ${written}`).toBeTruthy()
+  option?.click()
   await settle()
 }

@@ -37,8 +37,8 @@ use crate::tasks::date_text;
 use crate::tasks::import::{CatchAllUse, UnitGuess, UnknownUnit};
 use crate::text::{number_refs, split_heading};
 use crate::units::{
-    self, Choices, ChosenName, Decided, Directory, NameChoice, NameLedger, NameMatch, Taken,
-    UnitInput, norm,
+    self, Choices, ChosenName, Decided, Directory, NameChoice, NameLedger, Next, Taken, UnitInput,
+    norm,
 };
 use crate::workspace::Workspace;
 
@@ -739,26 +739,13 @@ fn plan(
             }
             let decided = choices.decide(&dir, &name, || g.place(r, Some(units_col)));
             let create = opts.create_units || decided == Decided::Create;
-            let m = match decided {
-                Decided::Resolved(m) => m,
-                Decided::Mapped(id) => {
+            let m = match decided.next(&name, g, r, units_col, &mut issues) {
+                Next::Match(m) => m,
+                Next::Unit(id) => {
                     ids.push(id);
                     continue;
                 }
-                Decided::Create => NameMatch::Unknown,
-                Decided::Refused => {
-                    issues.at(
-                        Severity::Error,
-                        g,
-                        Some(r),
-                        Some(units_col),
-                        &format!("已选择不接受“{name}”：请修改文件中的写法，或在预览中改为对应到某个单位、新建为单位。"),
-                    );
-                    refused = true;
-                    continue;
-                }
-                Decided::Conflict(why) => {
-                    issues.at(Severity::Error, g, Some(r), Some(units_col), &why);
+                Next::Stop => {
                     refused = true;
                     continue;
                 }

@@ -24,8 +24,7 @@ use crate::sheet::layout::{
 use crate::sheet::{Grid, display_name, read_tables};
 use crate::text::parse_number_label;
 use crate::units::{
-    self, Choices, ChosenName, Decided, Directory, NameChoice, NameLedger, NameMatch, Taken,
-    UnitInput,
+    self, Choices, ChosenName, Decided, Directory, NameChoice, NameLedger, Next, Taken, UnitInput,
 };
 pub use crate::units::{CatchAllUse, UnitGuess, UnknownUnit};
 use crate::workspace::Workspace;
@@ -600,27 +599,13 @@ fn plan(
                 let at = place(g, r, col);
                 let decided = choices.decide(&dir, &name, || at.clone());
                 let create = opts.create_units || decided == Decided::Create;
-                let m = match decided {
-                    Decided::Resolved(m) => m,
-                    Decided::Mapped(id) => {
+                let m = match decided.next(&name, g, r, col, issues) {
+                    Next::Match(m) => m,
+                    Next::Unit(id) => {
                         ids.push(id);
                         continue;
                     }
-                    Decided::Create => NameMatch::Unknown,
-                    Decided::Refused => {
-                        issues.at(
-                            Severity::Error,
-                            g,
-                            Some(r),
-                            Some(col),
-                            &format!("已选择不接受“{name}”：请修改文件中的写法，或在预览中改为对应到某个单位、新建为单位。"),
-                        );
-                        continue;
-                    }
-                    Decided::Conflict(why) => {
-                        issues.at(Severity::Error, g, Some(r), Some(col), &why);
-                        continue;
-                    }
+                    Next::Stop => continue,
                 };
                 match ledger.take(&dir, m, &name, opts.strict, g, r, col, issues) {
                     Taken::Units(list) => ids.extend(list),

@@ -10,7 +10,7 @@ pub mod names;
 
 pub use names::{
     CatchAllUse, Choices, ChosenName, Decided, Directory, NameAction, NameChoice, NameLedger,
-    NameMatch, Taken, UnitGuess, UnknownUnit, norm, split_names,
+    NameMatch, Next, Taken, UnitGuess, UnknownUnit, norm, split_names,
 };
 
 use std::collections::HashMap;

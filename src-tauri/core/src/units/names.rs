@@ -649,6 +649,43 @@ pub enum Decided {
     Conflict(String),
 }
 
+/// How an import goes on with a name once decided (see [`Decided::next`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Next {
+    /// Resolve it as this (a choice to create reads as unknown).
+    Match(NameMatch),
+    /// It is this unit (the user's mapping).
+    Unit(i64),
+    /// Skip it: refused or a conflicting choice, already an error at its place.
+    Stop,
+}
+
+impl Decided {
+    /// What the import does with the name `name` written at row `r`, column `col` of `g`: the
+    /// errors of a refused name and of a choice that cannot apply are the same in every import.
+    pub fn next(self, name: &str, g: &Grid, r: usize, col: usize, issues: &mut Issues) -> Next {
+        match self {
+            Decided::Resolved(m) => Next::Match(m),
+            Decided::Mapped(id) => Next::Unit(id),
+            Decided::Create => Next::Match(NameMatch::Unknown),
+            Decided::Refused => {
+                issues.at(
+                    Severity::Error,
+                    g,
+                    Some(r),
+                    Some(col),
+                    &format!("已选择不接受“{name}”：请修改文件中的写法，或在预览中改为对应到某个单位、新建为单位。"),
+                );
+                Next::Stop
+            }
+            Decided::Conflict(why) => {
+                issues.at(Severity::Error, g, Some(r), Some(col), &why);
+                Next::Stop
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Choice {
     written: String,
