@@ -219,6 +219,25 @@ async function pickNext(p) {
 }
 
 /**
+ * Clicks the button `testid`, which asks for the file queued with `pickNext`, until the app has
+ * taken that answer: a click that lands while a drawer is still closing reaches nothing, and
+ * is made again (at most three times). A click that did reach the app is never repeated.
+ */
+async function clickToPick(testid) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await click(await find(css(testid)))
+    const taken = await waitFor(
+      'the app to ask for the file',
+      async () => (await exec('return (window.__SHIFAN_TEST_PICK__ ?? []).length === 0')) || null,
+      { timeout: 4000 },
+    ).catch(() => false)
+    if (taken) return
+    log(`${testid}: the click asked for no file; clicking again`)
+  }
+  throw new Error(`${testid}: three clicks asked for no file`)
+}
+
+/**
  * The first displayed element matching `selector` whose trimmed text is `label` (or contains
  * it, with `{ includes: true }`), waiting for it.
  */
@@ -1389,7 +1408,7 @@ async function problemsStory(exportPath) {
   // 反馈意见整改表.
   const table = path.join(dir, '反馈意见整改表.xlsx')
   await pickNext(table)
-  await click(await find(css('btn-export-feedback')))
+  await clickToPick('btn-export-feedback')
   await waitFor('the 反馈意见整改表', () => fs.existsSync(table) && fs.statSync(table).size > 0, { timeout: 30000 })
   await sleep(300)
   const xml = xlsxText(table)
