@@ -317,13 +317,18 @@ pub mod bench {
         "长期坚持",
     ];
 
+    /// One row of cells, as [`write_plain`] takes them.
+    pub fn row(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
     /// The cells of a 问题清单 of `n` problems over `units` as offices write it: a title, a
     /// 督察时间 line, the header, the rows (every tenth a 共性问题 of three units).
     pub fn problem_rows(units: &[String], n: usize) -> Vec<Vec<String>> {
         let mut rows = vec![
             vec!["2024年法治政府建设示范创建专项督察问题清单".to_string()],
             vec!["督察时间：2024年4月8日至4月19日".to_string()],
-            [
+            row(&[
                 "序号",
                 "问题类型",
                 "问题描述",
@@ -332,10 +337,7 @@ pub mod bench {
                 "整改要求",
                 "完成时限",
                 "备注",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+            ]),
         ];
         for i in 0..n {
             let common = i % 10 == 0;

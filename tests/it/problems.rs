@@ -14,6 +14,7 @@ use shifan_core::problems::{
     PartEdit, ProblemEdit, ProblemFilter, ProblemInfo, RoundInput, StatusChange,
 };
 use shifan_core::{Job, ProblemsCollect, ProblemsImport, Workspace};
+use shifan_tests::bench::row;
 use shifan_tests::{fingerprint, fixture, problems_exported, with_problems};
 
 fn manifest() -> Vec<serde_json::Value> {
@@ -1213,8 +1214,8 @@ fn an_edited_problem_is_found_by_its_new_words_at_once() {
 /// 数据管理局), 区营商办 (a unit of its own) and 区税务局 (a slip for 区财政局).
 fn list_with_other_names(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("问题清单（单位写法不一）.xlsx");
-    let row = |no: &str, desc: &str, unit: &str| -> Vec<String> {
-        [
+    let problem = |no: &str, desc: &str, unit: &str| -> Vec<String> {
+        row(&[
             no,
             "个性",
             desc,
@@ -1222,13 +1223,10 @@ fn list_with_other_names(dir: &Path) -> std::path::PathBuf {
             unit,
             "立即整改",
             "2023年6月30日前",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+        ])
     };
     let rows = vec![
-        [
+        row(&[
             "序号",
             "问题类型",
             "问题描述",
@@ -1236,14 +1234,11 @@ fn list_with_other_names(dir: &Path) -> std::path::PathBuf {
             "整改责任单位",
             "整改要求",
             "完成时限",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-        row("1", "政务公开栏目更新不及时。", "区大数据中心"),
-        row("2", "涉企检查未报备。", "区营商办"),
-        row("3", "预算公开不完整。", "区税务局"),
-        row("4", "数据共享目录未公开。", "区大数据中心、区司法局"),
+        ]),
+        problem("1", "政务公开栏目更新不及时。", "区大数据中心"),
+        problem("2", "涉企检查未报备。", "区营商办"),
+        problem("3", "预算公开不完整。", "区税务局"),
+        problem("4", "数据共享目录未公开。", "区大数据中心、区司法局"),
     ];
     shifan_tests::bench::write_plain(&rows, &path);
     path

@@ -1129,6 +1129,7 @@ fn plan(
         .map(|(id, u)| (*id, u.name.clone(), u.kind.clone()))
         .collect();
     let can_apply = !issues.has_errors();
+    let names = ledger.into_names();
     let preview = ProblemsImportPreview {
         file_name: file.clone(),
         sheet: g.name.clone(),
@@ -1145,14 +1146,9 @@ fn plan(
         unchanged,
         not_in_file: stored.len() as i64 - matched,
         problems: previews,
-        guesses: ledger.guesses.into_values().collect(),
-        unknown_units: ledger
-            .unknown
-            .into_values()
-            .map(|(_, u)| u)
-            .filter(|u| !u.places.is_empty())
-            .collect(),
-        catch_alls: ledger.catch_alls.into_values().collect(),
+        guesses: names.guesses,
+        unknown_units: names.unknown_units,
+        catch_alls: names.catch_alls,
         chosen: choices.used(&dir),
         deadline_notes: notes.into_values().collect(),
         issues: issues.list,

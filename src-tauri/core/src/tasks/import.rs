@@ -798,6 +798,7 @@ fn plan(
     let not_in_file = current.len() as i64 - rows.len() as i64;
     let can_apply = !issues.has_errors();
     let chosen = choices.used(&dir);
+    let names = ledger.into_names();
     let preview = TasksImportPreview {
         file_name: file,
         sheet: g.name.clone(),
@@ -807,14 +808,9 @@ fn plan(
         updated,
         unchanged,
         changes,
-        guesses: ledger.guesses.into_values().collect(),
-        unknown_units: ledger
-            .unknown
-            .into_values()
-            .map(|(_, u)| u)
-            .filter(|u| !u.places.is_empty())
-            .collect(),
-        catch_alls: ledger.catch_alls.into_values().collect(),
+        guesses: names.guesses,
+        unknown_units: names.unknown_units,
+        catch_alls: names.catch_alls,
         chosen,
         matched_by_text,
         ignored_columns: ignored,

@@ -620,6 +620,33 @@ impl NameLedger {
     }
 }
 
+/// The names a preview lists, out of a [`NameLedger`].
+#[derive(Debug)]
+pub struct LedgerNames {
+    pub guesses: Vec<UnitGuess>,
+    /// Only those still written somewhere: a name the user chose to create is listed under
+    /// `chosen`, not as unknown.
+    pub unknown_units: Vec<UnknownUnit>,
+    pub catch_alls: Vec<CatchAllUse>,
+}
+
+impl NameLedger {
+    /// What the preview shows of the names met: guesses, unknown names still to be decided
+    /// and catch-alls, each in name order.
+    pub fn into_names(self) -> LedgerNames {
+        LedgerNames {
+            guesses: self.guesses.into_values().collect(),
+            unknown_units: self
+                .unknown
+                .into_values()
+                .map(|(_, u)| u)
+                .filter(|u| !u.places.is_empty())
+                .collect(),
+            catch_alls: self.catch_alls.into_values().collect(),
+        }
+    }
+}
+
 /// A choice as the preview applied it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
