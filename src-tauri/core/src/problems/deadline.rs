@@ -135,7 +135,8 @@ pub fn parse(text: &str, serial: Option<f64>, ctx: &DeadlineContext) -> Deadline
         d.date = ctx.round_end.or(ctx.round_start).or(ctx.today);
         return d;
     }
-    if let Some((date, why)) = without_year(&squashed, ctx) {
+    // A number cell is never a dotted month and day: Excel keeps "6.30" typed in as 6.3.
+    if let Some((date, why)) = without_year(&squashed, serial.is_none(), ctx) {
         d.date = Some(date);
         d.kind = DeadlineKind::Date;
         d.assumed = Some(why);
@@ -149,29 +150,51 @@ pub fn parse(text: &str, serial: Option<f64>, ctx: &DeadlineContext) -> Deadline
     d
 }
 
-/// "5月底前", "6月15日前", "9月30日" with the list's year.
-fn without_year(t: &str, ctx: &DeadlineContext) -> Option<(NaiveDate, String)> {
-    let t = crate::text::to_half_width(t);
-    let month_at = t.find('月')?;
-    let head = &t[..month_at];
-    // The month is the digits right before 月, and nothing that looks like a year before it.
-    let digits: String = head
-        .chars()
-        .rev()
-        .take_while(|c| c.is_ascii_digit())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if digits.is_empty()
-        || head.contains('年')
-        || head.chars().filter(|c| c.is_ascii_digit()).count() != digits.len()
-    {
+/// A deadline written without its year, with the list's year: "5月底前", "6月15日前",
+/// "六月底前", "6.30前", "年底前", "下半年", "三季度末".
+/// `dotted`: "6.30" may be read as a month and a day (the cell holds text, not a number).
+fn without_year(t: &str, dotted: bool, ctx: &DeadlineContext) -> Option<(NaiveDate, String)> {
+    let t = month_digits(&crate::text::to_half_width(t));
+    let t = if dotted {
+        dotted_month_day(&t).unwrap_or(t)
+    } else {
+        t
+    };
+    let dated = match t.find('月') {
+        Some(month_at) => {
+            let head = &t[..month_at];
+            // The month is the digits right before 月, and nothing that looks like a year
+            // before it.
+            let digits = head
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            digits > 0
+                && !head.contains('年')
+                && head.chars().filter(|c| c.is_ascii_digit()).count() == digits
+        }
+        // "年底前", "下半年", "三季度末": a part of the list's year, no digits at all.
+        None => {
+            !t.chars().any(|c| c.is_ascii_digit())
+                && YEAR_PARTS.iter().any(|w| t.contains(w))
+                && !STANDING.iter().any(|w| t.contains(w))
+        }
+    };
+    if !dated {
         return None;
     }
     let (year, source) = ctx.year?;
     let mut y = year;
-    let candidate = parse_deadline(&format!("{y}年{t}"), None)?;
+    let written = |y: i32| {
+        if t.contains('月') {
+            format!("{y}年{t}")
+        } else {
+            // "年底前" → "2023年底前"; "下半年" → "2023年下半年".
+            format!("{y}年{}", t.trim_start_matches('年'))
+        }
+    };
+    let candidate = parse_deadline(&written(y), None)?;
     // A list drawn up in November that says "3月底前" means next March.
     let mut date = candidate;
     if let Some(start) = ctx.round_start
@@ -179,7 +202,7 @@ fn without_year(t: &str, ctx: &DeadlineContext) -> Option<(NaiveDate, String)> {
         && start.year() == y
     {
         y += 1;
-        date = parse_deadline(&format!("{y}年{t}"), None)?;
+        date = parse_deadline(&written(y), None)?;
     }
     let why = if y == year {
         format!("未写年份，按{source}中的{y}年")
@@ -187,6 +210,61 @@ fn without_year(t: &str, ctx: &DeadlineContext) -> Option<(NaiveDate, String)> {
         format!("未写年份，{source}为{year}年，该日期早于督察开始日，按{y}年")
     };
     Some((date, why))
+}
+
+/// The parts of a year a deadline names without its year.
+const YEAR_PARTS: &[&str] = &["年底", "年末", "年内", "上半年", "下半年", "季度"];
+
+/// "六月底前" → "6月底前", "十二月" → "12月": a month in Chinese numerals as digits (only
+/// right before 月, so no other word changes).
+fn month_digits(t: &str) -> String {
+    const MONTHS: [(&str, &str); 12] = [
+        ("十二月", "12月"),
+        ("十一月", "11月"),
+        ("十月", "10月"),
+        ("九月", "9月"),
+        ("八月", "8月"),
+        ("七月", "7月"),
+        ("六月", "6月"),
+        ("五月", "5月"),
+        ("四月", "4月"),
+        ("三月", "3月"),
+        ("二月", "2月"),
+        ("一月", "1月"),
+    ];
+    if !t.contains('月') {
+        return t.to_string();
+    }
+    let mut out = t.to_string();
+    for (cn, digits) in MONTHS {
+        // "三个月" is a span, not March; "每月" has no numeral.
+        out = out.replace(cn, digits);
+    }
+    out
+}
+
+/// "6.30前", "6/30", "5.31" (a month and a day, no year) → "6月30日前".
+fn dotted_month_day(t: &str) -> Option<String> {
+    let b = t.as_bytes();
+    let num = |from: usize| {
+        let n = b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+        (n > 0 && n <= 2).then(|| (t[from..from + n].parse::<u32>().ok(), from + n))
+    };
+    let (m, after_m) = num(0)?;
+    let sep = *b.get(after_m)?;
+    if sep != b'.' && sep != b'/' {
+        return None;
+    }
+    let (d, after_d) = num(after_m + 1)?;
+    let rest = &t[after_d..];
+    if rest
+        .chars()
+        .any(|c| c.is_ascii_digit() || c == '.' || c == '/')
+    {
+        return None;
+    }
+    let (m, d) = (m?, d?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{m}月{d}日{rest}"))
 }
 
 /// The first year (2000–2100) written in `text` ("2023年法治政府建设专项督察问题清单").
@@ -355,6 +433,43 @@ mod tests {
             ..DeadlineContext::default()
         };
         assert_eq!(parse("立行立改", None, &c2).date, Some(day("2023-06-01")));
+    }
+
+    #[test]
+    fn the_other_ways_offices_leave_out_the_year() {
+        let c = ctx();
+        let p = |t: &str| {
+            let d = parse(t, None, &c);
+            (d.kind, d.date.map(|d| d.to_string()), d.assumed.is_some())
+        };
+        let assumed = |d: &str| (DeadlineKind::Date, Some(d.to_string()), true);
+        assert_eq!(p("六月底前"), assumed("2023-06-30"));
+        assert_eq!(p("十二月底"), assumed("2023-12-31"));
+        assert_eq!(p("十一月15日前"), assumed("2023-11-15"));
+        assert_eq!(p("6.30前"), assumed("2023-06-30"));
+        assert_eq!(p("5/31"), assumed("2023-05-31"));
+        assert_eq!(p("年底前"), assumed("2023-12-31"));
+        assert_eq!(p("下半年"), assumed("2023-12-31"));
+        assert_eq!(p("三季度末"), assumed("2023-09-30"));
+        // Before the round began (10 April): next year, as for "3月底前".
+        assert_eq!(p("一季度"), assumed("2024-03-31"));
+        // Eight digits are a date as written; nothing assumed.
+        assert_eq!(
+            p("20230531"),
+            (DeadlineKind::Date, Some("2023-05-31".into()), false)
+        );
+        // Spans and habits are no dates: kept as written, never overdue.
+        assert_eq!(p("三个月内"), (DeadlineKind::Text, None, false));
+        assert_eq!(p("每年"), (DeadlineKind::Standing, None, false));
+        assert_eq!(p("每季度"), (DeadlineKind::Standing, None, false));
+        assert_eq!(p("13.5"), (DeadlineKind::Text, None, false));
+        assert_eq!(p("6.30.1"), (DeadlineKind::Text, None, false));
+        // A number cell: "6.30" typed in is kept by Excel as 6.3, which is no date.
+        assert_eq!(parse("6.3", Some(6.3), &c).kind, DeadlineKind::Text);
+        // Without a year in the list, none of these is a date.
+        let bare = |t: &str| parse(t, None, &DeadlineContext::default()).kind;
+        assert_eq!(bare("年底前"), DeadlineKind::Text);
+        assert_eq!(bare("6.30前"), DeadlineKind::Text);
     }
 
     #[test]
