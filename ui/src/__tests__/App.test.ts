@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
 import * as api from '../api'
@@ -9,6 +7,7 @@ import App from '../App.vue'
 import { routes } from '../router'
 import { state } from '../store'
 import { campaign, demoSystem, importedSystem, settle, status, treeOf } from '../test/fixtures'
+import { elementPlus } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -20,7 +19,7 @@ async function mountApp(path = '/overview') {
   const router = createRouter({ history: createMemoryHistory(), routes })
   await router.push(path)
   const w = mount(App, {
-    global: { plugins: [[ElementPlus, { locale: zhCn }], router] },
+    global: { plugins: [elementPlus, router] },
     attachTo: document.body,
   })
   await settle()

@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 
 import * as api from '../api'
 import CampaignWizard from '../components/CampaignWizard.vue'
 import { campaign, issue, preview, settle } from '../test/fixtures'
+import { withUi } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -16,8 +15,7 @@ vi.mock('../api', async (importOriginal) => {
 function mountWizard() {
   return mount(CampaignWizard, {
     props: { mode: 'page' },
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
 }
 

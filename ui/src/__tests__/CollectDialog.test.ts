@@ -2,8 +2,6 @@
 // unit a file naming two units is for (or to leave it out). Each choice previews again with
 // every choice made so far, and 应用 applies with the same choices.
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import * as api from '../api'
@@ -12,6 +10,7 @@ import type { CollectedSheet } from '../gen/CollectedSheet'
 import type { CollectPreview } from '../gen/CollectPreview'
 import { issue, settle } from '../test/fixtures'
 import { collectPreview } from '../test/unitFixtures'
+import { withUi } from '../test/ui'
 import { MATCHED_BY_LABELS } from '../gen/vocabulary'
 
 vi.mock('../api', async (importOriginal) => {
@@ -101,8 +100,7 @@ function text(testid: string): string {
 async function mountDialog(p: CollectPreview) {
   const w = mount(CollectDialog, {
     props: { path: 'D:\\回收', preview: p, modelValue: true },
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
   await settle()
   return w

@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 
 import * as api from '../api'
 import DataSafetyPanel from '../components/DataSafetyPanel.vue'
@@ -10,6 +8,7 @@ import type { HealthReport } from '../gen/HealthReport'
 import type { SnapshotSummary } from '../gen/SnapshotSummary'
 import OplogPage from '../views/OplogPage.vue'
 import { settle } from '../test/fixtures'
+import { elementPlus } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -62,7 +61,7 @@ function inputOf(w: ReturnType<typeof mountWith>, testid: string) {
 
 function mountWith(component: unknown) {
   return mount(component as never, {
-    global: { plugins: [[ElementPlus, { locale: zhCn }]], stubs: { 'router-link': { template: '<a><slot /></a>' } } },
+    global: { plugins: [elementPlus], stubs: { 'router-link': { template: '<a><slot /></a>' } } },
     attachTo: document.body,
   })
 }

@@ -1,14 +1,13 @@
 // 案卷评查: the reviewed case files of a round with their score on the checklist; a score above
 // the checklist's 满分 is refused in Chinese instead of being saved as full marks.
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import * as api from '../api'
 import EvalCasesPanel from '../components/EvalCasesPanel.vue'
 import type { CaseFile } from '../gen/CaseFile'
 import { settle } from '../test/fixtures'
+import { withUi } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -54,8 +53,7 @@ function caseFile(overrides: Partial<CaseFile> = {}): CaseFile {
 async function mountPanel(cases: CaseFile[] = [caseFile()]) {
   const w = mount(EvalCasesPanel, {
     props: { roundId: 2, cases, units: [], indicators: [] },
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
   await settle()
   return w

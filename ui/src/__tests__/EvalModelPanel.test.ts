@@ -1,8 +1,6 @@
 // 评分方案's 否决项: the office's own list, which of them the selected round triggered, and
 // marking one triggered (with what happened) or not.
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import * as api from '../api'
@@ -11,6 +9,7 @@ import type { EvalRound } from '../gen/EvalRound'
 import type { VetoHit } from '../gen/VetoHit'
 import { settle } from '../test/fixtures'
 import { evalRound, scoringModel } from '../test/evalFixtures'
+import { withUi } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -24,8 +23,7 @@ const checkbox = (id: number) => el(`veto-hit-${id}`)!.querySelector('input') as
 async function mountPanel(round: EvalRound | null, hits: VetoHit[]) {
   const w = mount(EvalModelPanel, {
     props: { model: scoringModel(), round, hits, bonus: [] },
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
   await settle()
   return w

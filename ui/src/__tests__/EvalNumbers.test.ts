@@ -2,8 +2,6 @@
 // with a Chinese message naming what was typed — never clamped to the box's limits or rounded
 // without a word (Element Plus's number box would turn 120 into 100 and 0.125 into 0.13).
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import * as api from '../api'
@@ -11,6 +9,7 @@ import EvalMarkDialog from '../components/EvalMarkDialog.vue'
 import EvalModelPanel from '../components/EvalModelPanel.vue'
 import { settle } from '../test/fixtures'
 import { evalRound, gridRow, scoringModel } from '../test/evalFixtures'
+import { withUi } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -42,8 +41,7 @@ describe('评分方案', () => {
   async function mountPanel() {
     mount(EvalModelPanel, {
       props: { model: scoringModel(), round: evalRound({ id: 4 }), hits: [], bonus: [] },
-      global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-      attachTo: document.body,
+      ...withUi,
     })
     await settle()
   }
@@ -99,8 +97,7 @@ describe('评分标准 in the 评分 dialog', () => {
   async function mountDialog() {
     mount(EvalMarkDialog, {
       props: { modelValue: true, roundId: 4, row: row(), expert: null, method: 'points' },
-      global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-      attachTo: document.body,
+      ...withUi,
     })
     await settle()
     // 按评分标准扣分

@@ -2,8 +2,6 @@
 // before; where the points are lost and who leads the fix; a triggered 否决项 flags the round;
 // 生成整改问题 previews the drafts and 写入整改台账 writes them.
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import * as api from '../api'
@@ -13,6 +11,7 @@ import type { ProblemDraft } from '../gen/ProblemDraft'
 import type { RoundInfo } from '../gen/RoundInfo'
 import { settle } from '../test/fixtures'
 import { evalResults } from '../test/evalFixtures'
+import { elementPlus } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -32,7 +31,7 @@ function rowsOf(testid: string): string[] {
 async function mountPanel(results: EvalResults = evalResults()) {
   const w = mount(EvalResultsPanel, {
     props: { results, trend: [] },
-    global: { plugins: [[ElementPlus, { locale: zhCn }]], stubs: { EChart: true } },
+    global: { plugins: [elementPlus], stubs: { EChart: true } },
     attachTo: document.body,
   })
   await settle()

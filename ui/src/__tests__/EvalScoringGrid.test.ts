@@ -2,8 +2,6 @@
 // score the indicator cannot take (above its 分值, not a number) is refused in Chinese and never
 // sent; a valid one is saved with exactly what was typed; the office picks between two experts.
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import * as api from '../api'
@@ -11,6 +9,7 @@ import EvalScoringGrid from '../components/EvalScoringGrid.vue'
 import type { ScoreGrid } from '../gen/ScoreGrid'
 import { chooseOption, settle } from '../test/fixtures'
 import { LI, WANG, gridRow, scoreGrid } from '../test/evalFixtures'
+import { withUi } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -30,8 +29,7 @@ function gridRows(): string[] {
 async function mountGrid(grid: ScoreGrid = scoreGrid()) {
   const w = mount(EvalScoringGrid, {
     props: { grid },
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
   await settle()
   return w

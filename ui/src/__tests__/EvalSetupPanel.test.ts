@@ -2,8 +2,6 @@
 // with the name and kind typed, an expert with 姓名/单位/专业, and who scores which indicators
 // with the numbers typed.
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import * as api from '../api'
@@ -12,6 +10,7 @@ import type { EvalRound } from '../gen/EvalRound'
 import type { ExpertAssignment } from '../gen/ExpertAssignment'
 import { settle } from '../test/fixtures'
 import { LI, WANG, evalRound } from '../test/evalFixtures'
+import { withUi } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -56,8 +55,7 @@ async function mountPanel(round: EvalRound | null = evalRound()) {
       assignments: [assignment(), assignment({ expertId: LI.id, expertName: LI.name, indicatorIds: [], nos: [], ranges: '' })],
       round,
     },
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
   await settle()
   return w

@@ -1,8 +1,6 @@
 // 模拟评估 page: it opens on the latest round with its result in the head (a triggered 否决项
 // flags it), and the experts' scoring sheets come back through preview → 应用 → reload.
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import * as api from '../api'
@@ -10,6 +8,7 @@ import type { EvalResults } from '../gen/EvalResults'
 import { state } from '../store'
 import { campaign, settle, status } from '../test/fixtures'
 import { evalResults, evalRound, scoreCollectPreview, scoreGrid, scoreSheet, scoringModel, WANG } from '../test/evalFixtures'
+import { elementPlus } from '../test/ui'
 import EvaluationPage from '../views/EvaluationPage.vue'
 
 vi.mock('../api', async (importOriginal) => {
@@ -26,7 +25,7 @@ const ROUND2 = evalRound({ id: 2, name: '模拟评估二', position: 2, heldOn: 
 
 async function mountPage() {
   const w = mount(EvaluationPage, {
-    global: { plugins: [[ElementPlus, { locale: zhCn }]], stubs: { EChart: true } },
+    global: { plugins: [elementPlus], stubs: { EChart: true } },
     attachTo: document.body,
   })
   await settle()

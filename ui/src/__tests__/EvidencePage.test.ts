@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 
 import * as api from '../api'
 import { state } from '../store'
 import { ARCHIVE, ITEMS, PLAN, QUEUE, VERIFY, addPreview, completeness, detail, item, refusedPreview } from '../test/evidenceFixtures'
 import { campaign, settle, status } from '../test/fixtures'
 import { UNITS } from '../test/unitFixtures'
+import { withUi } from '../test/ui'
 import EvidencePage from '../views/EvidencePage.vue'
 
 const pdf = vi.hoisted(() => ({ renderPdf: vi.fn(async () => 12) }))
@@ -23,8 +22,7 @@ vi.mock('../api', async (importOriginal) => {
 
 async function mountPage() {
   const w = mount(EvidencePage, {
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
   await settle()
   return w

@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 
 import * as api from '../api'
 import { state } from '../store'
@@ -19,6 +17,7 @@ import {
   treeOf,
 } from '../test/fixtures'
 import IndicatorsPage from '../views/IndicatorsPage.vue'
+import { withUi } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -28,8 +27,7 @@ vi.mock('../api', async (importOriginal) => {
 
 async function mountPage() {
   const w = mount(IndicatorsPage, {
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
   await settle()
   return w

@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 
 import * as api from '../api'
 import JobProgress from '../components/JobProgress.vue'
 import { beginJob, endJob, jobState, updateJob } from '../jobs'
 import { settle } from '../test/fixtures'
+import { withUi } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -17,8 +16,7 @@ vi.mock('../api', async (importOriginal) => {
 function mountOverlay(delay: number) {
   return mount(JobProgress, {
     props: { delay },
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
 }
 

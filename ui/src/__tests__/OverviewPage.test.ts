@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import { createMemoryHistory, createRouter } from 'vue-router'
 
 import * as api from '../api'
@@ -10,6 +8,7 @@ import type { Phase } from '../gen/Phase'
 import type { PhaseKey } from '../gen/PhaseKey'
 import { state } from '../store'
 import { campaign, settle, status } from '../test/fixtures'
+import { elementPlus } from '../test/ui'
 import OverviewPage from '../views/OverviewPage.vue'
 
 vi.mock('../api', async (importOriginal) => {
@@ -99,7 +98,7 @@ async function mountPage() {
   await router.push('/overview')
   const push = vi.spyOn(router, 'push')
   const w = mount(OverviewPage, {
-    global: { plugins: [[ElementPlus, { locale: zhCn }], router], stubs: { EChart: true } },
+    global: { plugins: [elementPlus, router], stubs: { EChart: true } },
     attachTo: document.body,
   })
   await settle()

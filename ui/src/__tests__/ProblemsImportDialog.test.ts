@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 
 import * as api from '../api'
 import ProblemsImportDialog from '../components/ProblemsImportDialog.vue'
@@ -9,6 +7,7 @@ import type { ProblemsImportOptions } from '../gen/ProblemsImportOptions'
 import { chooseName, settle } from '../test/fixtures'
 import { importPreview } from '../test/problemFixtures'
 import { UNITS } from '../test/unitFixtures'
+import { withUi } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -41,8 +40,7 @@ const blocked = () =>
 async function mountDialog() {
   const w = mount(ProblemsImportDialog, {
     props: { modelValue: true, path: PATH, preview: blocked(), options: LENIENT, rounds: [] },
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
   await settle()
   return w

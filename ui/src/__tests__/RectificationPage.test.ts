@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 
 import * as api from '../api'
 import { state } from '../store'
 import { campaign, chooseOption, settle, status } from '../test/fixtures'
 import { LEAGUE, LETTERS, PROBLEMS, REMIND, ROUND, detail, importPreview } from '../test/problemFixtures'
 import { UNITS } from '../test/unitFixtures'
+import { withUi } from '../test/ui'
 import RectificationPage from '../views/RectificationPage.vue'
 
 const route = vi.hoisted(() => ({ query: {} as Record<string, string> }))
@@ -21,8 +20,7 @@ vi.mock('../api', async (importOriginal) => {
 
 async function mountPage() {
   const w = mount(RectificationPage, {
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
   await settle()
   return w

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
 import { nextTick } from 'vue'
 
 import * as api from '../api'
 import RosterDrawer from '../components/RosterDrawer.vue'
 import { settle } from '../test/fixtures'
 import { member, unit } from '../test/unitFixtures'
+import { withUi } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -30,8 +30,7 @@ describe('RosterDrawer', () => {
     vi.mocked(api.roster).mockResolvedValue([member(1, 3, '张三')])
     const w = mount(RosterDrawer, {
       props: { unit: unit(3, '区市场监管局'), modelValue: true },
-      global: { plugins: [ElementPlus] },
-      attachTo: document.body,
+      ...withUi,
     })
     await settle()
     await vi.waitFor(() => expect(nameInputs().map((i) => i.value)).toEqual(['张三']))

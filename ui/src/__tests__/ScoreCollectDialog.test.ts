@@ -2,8 +2,6 @@
 // recognised, counts what it would change, shows conflicts; any error blocks 应用 and is listed
 // with its file, sheet, row and column; 应用 collects the same path.
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import * as api from '../api'
@@ -11,6 +9,7 @@ import ScoreCollectDialog from '../components/ScoreCollectDialog.vue'
 import type { ScoreCollectPreview } from '../gen/ScoreCollectPreview'
 import { issue, settle } from '../test/fixtures'
 import { LI, scoreCollectPreview, scoreSheet } from '../test/evalFixtures'
+import { withUi } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -90,8 +89,7 @@ function badPreview(): ScoreCollectPreview {
 async function mountDialog(preview: ScoreCollectPreview) {
   const w = mount(ScoreCollectDialog, {
     props: { path: PATH, preview, modelValue: true },
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
   await settle()
   return w

@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 
 import * as api from '../api'
 import { state } from '../store'
 import { campaign, settle, status } from '../test/fixtures'
 import { assessment } from '../test/problemFixtures'
+import { withUi } from '../test/ui'
 import SelfCheckPage from '../views/SelfCheckPage.vue'
 
 vi.mock('../api', async (importOriginal) => {
@@ -22,7 +21,7 @@ const ROWS = [
 ]
 
 async function mountPage() {
-  const w = mount(SelfCheckPage, { global: { plugins: [[ElementPlus, { locale: zhCn }]] }, attachTo: document.body })
+  const w = mount(SelfCheckPage, withUi)
   await settle()
   return w
 }

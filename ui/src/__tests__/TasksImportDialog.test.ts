@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 
 import * as api from '../api'
 import TasksImportDialog from '../components/TasksImportDialog.vue'
 import type { TasksImportOptions } from '../gen/TasksImportOptions'
 import { chooseName, settle } from '../test/fixtures'
 import { UNITS, tasksPreview } from '../test/unitFixtures'
+import { withUi } from '../test/ui'
 
 vi.mock('../api', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../api')>()
@@ -21,8 +20,7 @@ const LENIENT: TasksImportOptions = { strict: false, createUnits: false, nameCho
 async function mountDialog() {
   const w = mount(TasksImportDialog, {
     props: { modelValue: true, path: PATH, preview: tasksPreview({ canApply: false }), options: LENIENT },
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
   await settle()
   return w
@@ -118,8 +116,7 @@ describe('导入任务分解表: a choice per name the file writes otherwise', (
         }),
         options: LENIENT,
       },
-      global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-      attachTo: document.body,
+      ...withUi,
     })
     await settle()
     const text = document.querySelector('[data-testid="tasks-import-by-text"]')?.textContent ?? ''

@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 
 import * as api from '../api'
 import type { AssignmentFilter } from '../gen/AssignmentFilter'
 import { state } from '../store'
 import { campaign, chooseOption, issue, settle, status } from '../test/fixtures'
 import { ASSIGNMENTS, SUMMARY, UNITS, collectPreview, tasksPreview } from '../test/unitFixtures'
+import { withUi } from '../test/ui'
 import TasksPage from '../views/TasksPage.vue'
 
 vi.mock('../api', async (importOriginal) => {
@@ -28,8 +27,7 @@ function filterAssignments(f: AssignmentFilter) {
 
 async function mountPage() {
   const w = mount(TasksPage, {
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
   await settle()
   return w

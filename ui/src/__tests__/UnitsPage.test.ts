@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 
 import * as api from '../api'
 import { state } from '../store'
 import { campaign, chooseOption, issue, settle, status } from '../test/fixtures'
 import { UNITS, member, unit } from '../test/unitFixtures'
+import { withUi } from '../test/ui'
 import UnitsPage from '../views/UnitsPage.vue'
 
 vi.mock('../api', async (importOriginal) => {
@@ -60,8 +59,7 @@ function confirmBox() {
 
 async function mountPage() {
   const w = mount(UnitsPage, {
-    global: { plugins: [[ElementPlus, { locale: zhCn }]] },
-    attachTo: document.body,
+    ...withUi,
   })
   await settle()
   return w
