@@ -453,11 +453,8 @@ mod tests {
         assert_eq!(p("三季度末"), assumed("2023-09-30"));
         // Before the round began (10 April): next year, as for "3月底前".
         assert_eq!(p("一季度"), assumed("2024-03-31"));
-        // Eight digits are a date as written; nothing assumed.
-        assert_eq!(
-            p("20230531"),
-            (DeadlineKind::Date, Some("2023-05-31".into()), false)
-        );
+        // Eight digits stay as written (the hostile catalog's rule: no guessed date order).
+        assert_eq!(p("20230531"), (DeadlineKind::Text, None, false));
         // Spans and habits are no dates: kept as written, never overdue.
         assert_eq!(p("三个月内"), (DeadlineKind::Text, None, false));
         assert_eq!(p("每年"), (DeadlineKind::Standing, None, false));

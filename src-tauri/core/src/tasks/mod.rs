@@ -141,12 +141,6 @@ pub fn parse_deadline(text: &str, excel_serial: Option<f64>) -> Option<NaiveDate
     if !cur.is_empty() {
         nums.push(cur.parse().ok()?);
     }
-    // "20230531": a date written as eight digits.
-    if let [n] = nums[..]
-        && (20000101..=21001231).contains(&n)
-    {
-        return NaiveDate::from_ymd_opt((n / 10000) as i32, n / 100 % 100, n % 100);
-    }
     let year = *nums.first()?;
     if !(2000..=2100).contains(&year) {
         return None;
