@@ -215,8 +215,9 @@ fn without_year(t: &str, dotted: bool, ctx: &DeadlineContext) -> Option<(NaiveDa
 /// The parts of a year a deadline names without its year.
 const YEAR_PARTS: &[&str] = &["年底", "年末", "年内", "上半年", "下半年", "季度"];
 
-/// "六月底前" → "6月底前", "十二月" → "12月": a month in Chinese numerals as digits (only
-/// right before 月, so no other word changes).
+/// "六月底前" → "6月底前", "十二月15日" → "12月15日": a month in Chinese numerals that opens the
+/// text, as digits. Only at the start: inside a text "一月" may be part of another word
+/// ("统一月底前报送"), and "三个月" is a span, not March.
 fn month_digits(t: &str) -> String {
     const MONTHS: [(&str, &str); 12] = [
         ("十二月", "12月"),
@@ -232,23 +233,29 @@ fn month_digits(t: &str) -> String {
         ("二月", "2月"),
         ("一月", "1月"),
     ];
-    if !t.contains('月') {
-        return t.to_string();
+    match MONTHS
+        .iter()
+        .find_map(|(cn, digits)| Some((digits, t.strip_prefix(cn)?)))
+    {
+        Some((digits, rest)) => format!("{digits}{rest}"),
+        None => t.to_string(),
     }
-    let mut out = t.to_string();
-    for (cn, digits) in MONTHS {
-        // "三个月" is a span, not March; "每月" has no numeral.
-        out = out.replace(cn, digits);
-    }
-    out
 }
 
 /// "6.30前", "6/30", "5.31" (a month and a day, no year) → "6月30日前".
 fn dotted_month_day(t: &str) -> Option<String> {
     let b = t.as_bytes();
+    // One or two digits at `from`: their value and where they end.
     let num = |from: usize| {
         let n = b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
-        (n > 0 && n <= 2).then(|| (t[from..from + n].parse::<u32>().ok(), from + n))
+        (1..=2).contains(&n).then(|| {
+            (
+                b[from..from + n]
+                    .iter()
+                    .fold(0, |v, c| v * 10 + u32::from(c - b'0')),
+                from + n,
+            )
+        })
     };
     let (m, after_m) = num(0)?;
     let sep = *b.get(after_m)?;
@@ -263,7 +270,6 @@ fn dotted_month_day(t: &str) -> Option<String> {
     {
         return None;
     }
-    let (m, d) = (m?, d?);
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{m}月{d}日{rest}"))
 }
 
@@ -446,6 +452,8 @@ mod tests {
         assert_eq!(p("六月底前"), assumed("2023-06-30"));
         assert_eq!(p("十二月底"), assumed("2023-12-31"));
         assert_eq!(p("十一月15日前"), assumed("2023-11-15"));
+        // A numeral inside another word is no month.
+        assert_eq!(p("统一月底前报送"), (DeadlineKind::Text, None, false));
         assert_eq!(p("6.30前"), assumed("2023-06-30"));
         assert_eq!(p("5/31"), assumed("2023-05-31"));
         assert_eq!(p("年底前"), assumed("2023-12-31"));

@@ -618,19 +618,7 @@ impl NameLedger {
         }
         (*id, e)
     }
-}
 
-/// The names a preview lists, out of a [`NameLedger`].
-#[derive(Debug)]
-pub struct LedgerNames {
-    pub guesses: Vec<UnitGuess>,
-    /// Only those still written somewhere: a name the user chose to create is listed under
-    /// `chosen`, not as unknown.
-    pub unknown_units: Vec<UnknownUnit>,
-    pub catch_alls: Vec<CatchAllUse>,
-}
-
-impl NameLedger {
     /// What the preview shows of the names met: guesses, unknown names still to be decided
     /// and catch-alls, each in name order.
     pub fn into_names(self) -> LedgerNames {
@@ -645,6 +633,16 @@ impl NameLedger {
             catch_alls: self.catch_alls.into_values().collect(),
         }
     }
+}
+
+/// The names a preview lists, out of a [`NameLedger`].
+#[derive(Debug)]
+pub struct LedgerNames {
+    pub guesses: Vec<UnitGuess>,
+    /// Only those still written somewhere: a name the user chose to create is listed under
+    /// `chosen`, not as unknown.
+    pub unknown_units: Vec<UnknownUnit>,
+    pub catch_alls: Vec<CatchAllUse>,
 }
 
 /// A choice as the preview applied it.
