@@ -335,7 +335,8 @@ fn plan(
     let mut writes: Vec<MarkWrite> = Vec::new();
     let mut done: HashMap<(i64, i64), String> = HashMap::new();
     let total = files.len() as u64;
-    for (i, (file, bytes)) in files.into_iter().enumerate() {
+    for (i, src) in files.into_iter().enumerate() {
+        let (file, bytes) = (src.meta.label, src.bytes);
         job.check()?;
         job.report(i as u64, total, &format!("正在核对“{file}”"));
         let mut issues = Issues::new(&file);

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDateTime;
 use sha2::{Digest, Sha256};
 
 use super::write::{Book, Style};
@@ -244,46 +245,127 @@ pub fn entry_name(raw: &[u8]) -> String {
     }
 }
 
-/// Spreadsheet files of a folder (three levels deep), a zip or one workbook: (display name,
-/// bytes). Skipped entries are reported as warnings in `issues`.
-pub fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut out = Vec::new();
-    let meta = std::fs::metadata(path).map_err(|e| Error::io("读取", path, &e))?;
-    if meta.is_dir() {
-        let mut stack = vec![(path.to_path_buf(), 0)];
-        while let Some((d, depth)) = stack.pop() {
-            let rd = std::fs::read_dir(&d).map_err(|e| Error::io("读取文件夹", &d, &e))?;
-            let mut entries: Vec<_> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-            entries.sort();
-            for p in entries {
-                let name = display_name(&p);
-                if name.starts_with("~$") || name.starts_with('.') {
-                    continue;
+/// Where a returned file was found.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    /// As shown (see [`CollectedSheet::file`]).
+    pub label: String,
+    /// Inside the chosen folder or zip, `/`-separated.
+    pub path: String,
+    pub folder: String,
+    pub modified: Option<NaiveDateTime>,
+}
+
+impl Meta {
+    pub fn new(label: String, path: String, modified: Option<NaiveDateTime>) -> Meta {
+        let folder = path
+            .rsplit_once('/')
+            .map(|(f, _)| f.to_string())
+            .unwrap_or_default();
+        Meta {
+            label,
+            path,
+            folder,
+            modified,
+        }
+    }
+
+    pub fn base(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+
+    pub fn modified_text(&self) -> Option<String> {
+        self.modified
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+    }
+}
+
+/// A spreadsheet file of the folder or zip.
+pub struct Source {
+    pub meta: Meta,
+    pub bytes: Vec<u8>,
+}
+
+fn local_time(t: std::time::SystemTime) -> NaiveDateTime {
+    chrono::DateTime::<chrono::Local>::from(t).naive_local()
+}
+
+pub fn is_sheet_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    SHEET_EXTENSIONS.iter().any(|e| lower.ends_with(e))
+}
+
+/// The spreadsheet files of a folder (up to three levels of subfolders), in path order.
+fn gather_dir(root: &Path) -> Result<Vec<Source>> {
+    let mut found: Vec<(Vec<String>, PathBuf)> = Vec::new();
+    let mut stack: Vec<(PathBuf, Vec<String>)> = vec![(root.to_path_buf(), Vec::new())];
+    while let Some((d, rel)) = stack.pop() {
+        let rd = std::fs::read_dir(&d).map_err(|e| Error::io("读取文件夹", &d, &e))?;
+        for p in rd.filter_map(|e| e.ok()).map(|e| e.path()) {
+            let name = display_name(&p);
+            if name.starts_with("~$") || name.starts_with('.') {
+                continue;
+            }
+            let mut here = rel.clone();
+            here.push(name.clone());
+            if p.is_dir() {
+                if rel.len() < 3 {
+                    stack.push((p, here));
                 }
-                if p.is_dir() {
-                    if depth < 3 {
-                        stack.push((p, depth + 1));
-                    }
-                    continue;
-                }
-                let lower = name.to_lowercase();
-                if SHEET_EXTENSIONS.iter().any(|e| lower.ends_with(e)) {
-                    out.push((name, read_file(&p)?));
-                }
+                continue;
+            }
+            if is_sheet_name(&name) {
+                found.push((here, p));
             }
         }
-        return Ok(out);
+    }
+    found.sort();
+    let mut out = Vec::new();
+    for (rel, p) in found {
+        let modified = std::fs::metadata(&p)
+            .and_then(|m| m.modified())
+            .ok()
+            .map(local_time);
+        let path = rel.join("/");
+        out.push(Source {
+            meta: Meta::new(path.clone(), path, modified),
+            bytes: read_file(&p)?,
+        });
+    }
+    Ok(out)
+}
+
+/// An entry's path inside a zip, for display: folders kept, without "..", ".", a leading "/" or
+/// a drive letter.
+fn entry_path(full: &str) -> String {
+    full.split(['/', '\\'])
+        .filter(|c| !c.is_empty() && *c != "." && *c != ".." && !c.ends_with(':'))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Spreadsheet files of a folder (up to three levels of subfolders), a zip or one workbook.
+/// A zip is read in memory only, never extracted: GBK names are decoded, symlinks and damaged
+/// entries skipped with a warning in `issues`, encrypted and inflating entries refused.
+pub fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<Source>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("读取", path, &e))?;
+    if meta.is_dir() {
+        return gather_dir(path);
     }
     let bytes = read_file(path)?;
     let file = display_name(path);
-    let lower = file.to_lowercase();
+    let one = |bytes| {
+        let modified = meta.modified().ok().map(local_time);
+        Ok(vec![Source {
+            meta: Meta::new(file.clone(), file.clone(), modified),
+            bytes,
+        }])
+    };
     match sniff(&bytes) {
-        FileKind::Xlsx | FileKind::Xls | FileKind::Ods => return Ok(vec![(file, bytes)]),
+        FileKind::Xlsx | FileKind::Xls | FileKind::Ods => return one(bytes),
         // Named like a workbook but something else (encrypted, a CSV, damaged): read as one,
         // so the reader says what it really is.
-        _ if SHEET_EXTENSIONS.iter().any(|e| lower.ends_with(e)) => {
-            return Ok(vec![(file, bytes)]);
-        }
+        _ if is_sheet_name(&file) => return one(bytes),
         FileKind::Unknown if bytes.starts_with(b"PK") => {}
         _ => {
             return Err(Error::BadFile(format!(
@@ -293,6 +375,7 @@ pub fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String,
     }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| Error::BadFile(format!("无法读取压缩包“{file}”：文件已损坏（{e}）。")))?;
+    let mut out = Vec::new();
     let mut total = 0u64;
     for i in 0..zip.len() {
         // Look at the entry before inflating or decrypting anything.
@@ -328,17 +411,15 @@ pub fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String,
             continue;
         }
         let full = entry_name(f.name_raw());
-        // Only the last path component is used, and only for display and name matching.
-        let base = full.rsplit(['/', '\\']).next().unwrap_or("").to_string();
+        // The path is used only for display and name matching, never to write anything.
+        let rel = entry_path(&full);
+        let base = rel.rsplit('/').next().unwrap_or("").to_string();
         if base.is_empty()
             || base.starts_with("~$")
             || base.starts_with('.')
             || full.starts_with("__MACOSX")
+            || !is_sheet_name(&base)
         {
-            continue;
-        }
-        let lower = base.to_lowercase();
-        if !SHEET_EXTENSIONS.iter().any(|e| lower.ends_with(e)) {
             continue;
         }
         const MAX: u64 = 50 * 1024 * 1024;
@@ -350,6 +431,10 @@ pub fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String,
         if f.size() > MAX || total + f.size() > 10 * MAX {
             return Err(too_big());
         }
+        let modified = f.last_modified().and_then(|t| {
+            chrono::NaiveDate::from_ymd_opt(t.year().into(), t.month().into(), t.day().into())?
+                .and_hms_opt(t.hour().into(), t.minute().into(), t.second().into())
+        });
         // The declared size may lie: count what really comes out.
         let mut buf = Vec::with_capacity(f.size().min(MAX) as usize);
         f.by_ref()
@@ -364,7 +449,10 @@ pub fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<(String,
         if buf.len() as u64 > MAX || total > 10 * MAX {
             return Err(too_big());
         }
-        out.push((format!("{file}/{base}"), buf));
+        out.push(Source {
+            meta: Meta::new(format!("{file}/{rel}"), rel, modified),
+            bytes: buf,
+        });
     }
     Ok(out)
 }
