@@ -117,6 +117,26 @@ pub struct ProblemsCollectWork {
     parts: Vec<PartWrite>,
 }
 
+/// A signature line under the table ("填报人：张三", "联系电话：…"), not a problem row.
+fn is_footer(t: &str) -> bool {
+    [
+        "填报人",
+        "填表人",
+        "联系人",
+        "联系电话",
+        "审核人",
+        "负责人",
+        "单位负责人",
+        "日期",
+        "填报日期",
+        "备注",
+        "注：",
+        "说明：",
+    ]
+    .iter()
+    .any(|w| t.starts_with(w))
+}
+
 fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -382,7 +402,23 @@ fn plan(
             }
             let raw = g.text(r, seq_col);
             let Some(seq) = parse_number_label(raw) else {
-                if !raw.is_empty() {
+                if raw.is_empty() {
+                    // A row the unit added: what it wrote there cannot reach any problem.
+                    let filled = PartField::ALL.iter().find_map(|f| {
+                        let col = h.col(f.key())?;
+                        let t = g.text(r, col).trim();
+                        (!t.is_empty() && !is_footer(t)).then_some(col)
+                    });
+                    if let Some(col) = filled {
+                        issues.at(
+                            Severity::Warning,
+                            g,
+                            Some(r),
+                            Some(col),
+                            "这一行没有序号，对应不到问题，该行填写的内容未收回；请把内容写入相应问题的行。",
+                        );
+                    }
+                } else {
                     issues.at(
                         Severity::Warning,
                         g,
@@ -446,7 +482,25 @@ fn plan(
                 let Some(col) = h.col(f.key()) else { continue };
                 let mut got = g.text(r, col).to_string();
                 if f == PartField::Status && !got.is_empty() {
-                    match parse_status(&got) {
+                    let parsed = parse_status(&got);
+                    // A status left as it was sent says nothing, whatever the office did since.
+                    if parsed.is_some_and(|s| s == was.get(f)) {
+                        continue;
+                    }
+                    if now.get(f) == STATUS_CLOSED && parsed.is_some() {
+                        issues.at(
+                            Severity::Warning,
+                            g,
+                            Some(r),
+                            Some(col),
+                            &format!(
+                                "问题 {seq} 已由依法治区办销号，单位填写的整改状态“{}”未采用；如需重新整改，请在问题台账中重新打开。",
+                                short(&got)
+                            ),
+                        );
+                        continue;
+                    }
+                    match parsed {
                         Some(s) if s == STATUS_CLOSED => {
                             issues.at(
                                 Severity::Warning,

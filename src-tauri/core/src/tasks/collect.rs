@@ -628,6 +628,7 @@ fn compare(ctx: &Ctx<'_>, ret: &Returned, unit: &UnitInfo, basis: &Basis) -> Res
         None => HashMap::new(),
     };
     let no_col = h.col("no").unwrap_or(0);
+    let text_col = h.col("text");
     let fill_cols: Vec<(FillField, usize)> = FillField::ALL
         .iter()
         .filter_map(|f| h.col(f.key()).map(|c| (*f, c)))
@@ -685,7 +686,7 @@ fn compare(ctx: &Ctx<'_>, ret: &Returned, unit: &UnitInfo, basis: &Basis) -> Res
                 &mut issues,
             )?;
         }
-        let Some(no) = parse_number_label(raw) else {
+        let Some(written) = parse_number_label(raw) else {
             issues.at(
                 Severity::Warning,
                 g,
@@ -695,6 +696,54 @@ fn compare(ctx: &Ctx<'_>, ret: &Returned, unit: &UnitInfo, basis: &Basis) -> Res
             );
             above_no = None;
             continue;
+        };
+        // The 指标内容 the sheet was sent with decides when the number was renumbered or a
+        // running 序号 column was put in front of it.
+        let no = match text_col
+            .map(|c| g.text(r, c))
+            .filter(|t| !t.trim().is_empty())
+        {
+            Some(t)
+                if ctx
+                    .by_no
+                    .get(&written)
+                    .is_none_or(|a| !same_text(t, &a.text)) =>
+            {
+                let by_text = ctx
+                    .by_no
+                    .values()
+                    .filter(|a| same_text(t, &a.text))
+                    .min_by_key(|a| a.no);
+                match by_text {
+                    Some(a) => {
+                        issues.at(
+                            Severity::Warning,
+                            g,
+                            Some(r),
+                            Some(no_col),
+                            &format!(
+                                "指标序号“{}”与本行的指标内容不符，已按指标内容对应到指标 {}。",
+                                short(raw),
+                                a.no
+                            ),
+                        );
+                        a.no
+                    }
+                    None => {
+                        issues.at(
+                            Severity::Warning,
+                            g,
+                            Some(r),
+                            text_col,
+                            &format!(
+                                "本行的指标内容与指标 {written} 的内容不同，也不是其他指标的内容（可能是指标体系已更新，或改动了该栏），已按指标序号 {written} 收回，请核对。"
+                            ),
+                        );
+                        written
+                    }
+                }
+            }
+            _ => written,
         };
         above_no = Some(no);
         if let Some(p) = seen.insert(no, r) {
@@ -975,6 +1024,13 @@ fn finish_row(
         });
     }
     Ok(())
+}
+
+/// Whether a returned 指标内容 cell is the indicator's text: the same but for spaces and line
+/// breaks, or (16+ characters) a beginning of it, as a unit that shortened the cell leaves it.
+fn same_text(cell: &str, text: &str) -> bool {
+    let (a, b) = (squash(cell), squash(text));
+    a == b || (a.chars().count() >= 16 && b.starts_with(&a))
 }
 
 /// "/"-separated, without "./" and surrounding spaces.
