@@ -409,3 +409,31 @@ pub mod bench {
         assert_eq!(p.problem_count as usize, problems);
     }
 }
+
+/// A returned workbook as another program would write it again: every sheet of `src` with its
+/// cell texts (the stamp sheet included, visible), each cell passed through `edit(sheet, row,
+/// col, text)` (None keeps it), plus the `added` cells (sheet, row, col, text).
+pub fn rewrite_returned(
+    src: &Path,
+    dst: &Path,
+    edit: impl Fn(&str, usize, usize, &str) -> Option<String>,
+    added: &[(&str, u32, u16, &str)],
+) {
+    let grids = shifan_core::sheet::read_tables(src).expect("reads");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for g in &grids {
+        let sheet = book.add_worksheet().set_name(&g.name).expect("name");
+        for r in 0..g.rows.len() {
+            for c in 0..g.width() {
+                let t = edit(&g.name, r, c, g.text(r, c)).unwrap_or_else(|| g.text(r, c).into());
+                if !t.is_empty() {
+                    sheet.write_string(r as u32, c as u16, &t).expect("write");
+                }
+            }
+        }
+        for (_, r, c, t) in added.iter().filter(|a| a.0 == g.name) {
+            sheet.write_string(*r, *c, *t).expect("write");
+        }
+    }
+    book.save(dst).expect("save");
+}

@@ -886,3 +886,96 @@ fn a_file_the_user_gives_to_a_unit_that_returned_its_own_sheet_too_is_one_of_its
         (own, "stamp")
     );
 }
+
+/// (indicator no, field, new value) of every change a collect preview lists.
+fn changes_of(p: &CollectPreview) -> Vec<(i64, String, String)> {
+    let mut v: Vec<_> = p
+        .sheets
+        .iter()
+        .flat_map(|s| s.changes.iter())
+        .map(|c| (c.no, c.field.clone(), c.new.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_sheet_whose_indicator_numbers_were_overwritten_is_placed_by_the_indicator_text() {
+    // The unit numbered its rows 1, 2, 3… in 指标序号 (or put a running 序号 there): each row
+    // still carries the 指标内容 it was sent with, and that decides, with a warning at the row.
+    let (d, ws) = exported();
+    let src = fixture("hostile/collect/filled-区司法局.xlsx");
+    let as_sent = ws
+        .preview(&CollectImport::new(&src), &Job::quiet())
+        .expect("preview");
+    let renumbered = d.path().join("区司法局-创建任务工作表.xlsx");
+    shifan_tests::rewrite_returned(
+        &src,
+        &renumbered,
+        |sheet, r, c, t| {
+            (sheet == "任务清单" && r >= 3 && c == 0 && !t.is_empty()).then(|| (r - 2).to_string())
+        },
+        &[],
+    );
+    let p = ws
+        .preview(&CollectImport::new(&renumbered), &Job::quiet())
+        .expect("preview");
+    assert!(!changes_of(&as_sent).is_empty());
+    assert_eq!(changes_of(&p), changes_of(&as_sent), "{:?}", p.issues);
+    let placed = p
+        .issues
+        .iter()
+        .filter(|i| i.col.as_deref() == Some("A") && i.message.contains("已按指标内容对应到指标"))
+        .count();
+    assert!(
+        placed >= changes_of(&as_sent).len().min(3),
+        "{:?}",
+        p.issues
+    );
+}
+
+#[test]
+fn a_units_sheet_sent_again_with_corrections_replaces_its_own_first_return() {
+    let (d, mut ws) = exported();
+    let src = fixture("hostile/collect/filled-区司法局.xlsx");
+    ws.apply(&CollectImport::new(&src), &Job::quiet())
+        .expect("first return");
+    let again = d.path().join("区司法局-创建任务工作表（修改）.xlsx");
+    shifan_tests::rewrite_returned(
+        &src,
+        &again,
+        |sheet, r, c, _| {
+            (sheet == "任务清单" && (r, c) == (3, 8)).then(|| "已全面落实，见附件。".into())
+        },
+        &[],
+    );
+    let p = ws
+        .preview(&CollectImport::new(&again), &Job::quiet())
+        .expect("preview");
+    assert!(
+        p.sheets[0].conflicts.is_empty(),
+        "{:?}",
+        p.sheets[0].conflicts
+    );
+    assert_eq!(
+        changes_of(&p),
+        [(
+            5,
+            "自评说明".to_string(),
+            "已全面落实，见附件。".to_string()
+        )]
+    );
+    ws.apply(&CollectImport::new(&again), &Job::quiet())
+        .expect("second return");
+    let sfj = unit_id(&ws, "区司法局").expect("unit");
+    let stored = ws.unit_reports(sfj).expect("reports");
+    assert_eq!(
+        stored
+            .iter()
+            .find(|(n, _)| *n == 5)
+            .expect("5")
+            .1
+            .explanation,
+        "已全面落实，见附件。"
+    );
+}

@@ -1351,3 +1351,95 @@ fn each_unit_name_the_list_writes_otherwise_takes_the_users_choice() {
         .expect("again without choices");
     assert_eq!((again.created, again.unchanged), (0, 4), "{again:#?}");
 }
+
+#[test]
+fn a_units_corrected_sheet_replaces_its_own_first_return_but_never_a_closed_problem() {
+    let (d, mut ws) = problems_exported();
+    let judicial = ws.unit_by_key("区司法局").expect("u");
+    let first = fixture("problems/collect/区司法局-督察问题整改表.xlsx");
+    ws.apply(&ProblemsCollect::new(&first), &Job::quiet())
+        .expect("first return");
+    // The office verifies problem 5 and closes it.
+    let v = round_problems(&ws, 1, "2023-06-01");
+    ws.set_problem_status(&StatusChange {
+        problem_id: v.iter().find(|p| p.seq == 5).expect("5").id,
+        unit_id: Some(judicial.id),
+        status: "已销号".into(),
+        closed_on: Some("2023-07-01".into()),
+        ..Default::default()
+    })
+    .expect("销号");
+    // The unit sends its sheet again: 整改进展 of problem 1 brought up to date, 整改中 written on
+    // problem 5 that the office has closed, and a row of its own without 序号.
+    let second = d.path().join("区司法局-督察问题整改表（更新）.xlsx");
+    shifan_tests::rewrite_returned(
+        &first,
+        &second,
+        |sheet, r, c, _| match (sheet, r, c) {
+            ("整改情况", 3, 7) => Some("已补审15件，全部完成。".into()),
+            ("整改情况", 4, 9) => Some("整改中".into()),
+            _ => None,
+        },
+        &[("整改情况", 6, 6, "另行制定审核制度。")],
+    );
+    let p = ws
+        .preview(&ProblemsCollect::new(&second), &Job::quiet())
+        .expect("preview");
+    let s = &p.sheets[0];
+    assert!(
+        s.conflicts.is_empty(),
+        "its own first return is no conflict: {:?}",
+        s.conflicts
+    );
+    let changed: Vec<(i64, &str, &str)> = s
+        .changes
+        .iter()
+        .map(|c| (c.seq, c.field.as_str(), c.new.as_str()))
+        .collect();
+    assert_eq!(changed, [(1, "整改进展", "已补审15件，全部完成。")]);
+    let at = |row: u32, col: &str, words: &str| {
+        p.issues.iter().any(|i| {
+            i.row == Some(row) && i.col.as_deref() == Some(col) && i.message.contains(words)
+        })
+    };
+    assert!(at(5, "J", "已由依法治区办销号"), "{:?}", p.issues);
+    assert!(at(7, "G", "没有序号"), "{:?}", p.issues);
+    ws.apply(&ProblemsCollect::new(&second), &Job::quiet())
+        .expect("second return");
+    let v = round_problems(&ws, 1, "2023-06-01");
+    let part = |seq: i64| {
+        v.iter()
+            .find(|p| p.seq == seq)
+            .and_then(|p| p.units.iter().find(|u| u.unit_id == judicial.id))
+            .cloned()
+            .expect("part")
+    };
+    assert_eq!(part(1).progress, "已补审15件，全部完成。");
+    assert_eq!(
+        part(5).status,
+        "已销号",
+        "a unit never reopens a closed problem"
+    );
+
+    // The office edits after the second return: a third sheet from the unit is a conflict.
+    ws.edit_problem_part(&PartEdit {
+        problem_id: v.iter().find(|p| p.seq == 1).expect("1").id,
+        unit_id: judicial.id,
+        progress: Some("依法治区办核实：已补审15件。".into()),
+        ..Default::default()
+    })
+    .expect("office edit");
+    let third = d.path().join("区司法局-督察问题整改表（再次更新）.xlsx");
+    shifan_tests::rewrite_returned(
+        &second,
+        &third,
+        |sheet, r, c, _| (sheet == "整改情况" && (r, c) == (3, 7)).then(|| "已补审16件。".into()),
+        &[],
+    );
+    let p = ws
+        .preview(&ProblemsCollect::new(&third), &Job::quiet())
+        .expect("preview");
+    let c = &p.sheets[0].conflicts;
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!(c[0].office, "依法治区办核实：已补审15件。");
+}

@@ -108,6 +108,9 @@ pub struct ProblemsCollectPreview {
 struct PartWrite {
     problem_id: i64,
     unit_id: i64,
+    /// The export row the sheet came from: it moves to what was collected, so the same
+    /// unit's corrected sheet sent again is compared with its own first return.
+    export_row: Option<(i64, i64)>,
     fields: Vec<(PartField, String)>,
     from: String,
 }
@@ -560,6 +563,10 @@ fn plan(
                 parts.push(PartWrite {
                     problem_id: p.id,
                     unit_id: src.unit.id,
+                    export_row: src
+                        .export_id
+                        .filter(|_| sent.contains_key(&part.id))
+                        .map(|e| (e, part.id)),
                     fields,
                     from: format!(
                         "“{}”第{}行",
@@ -643,6 +650,16 @@ impl Importer for ProblemsCollect {
         let at = crate::store::now();
         for p in &work.parts {
             for (f, v) in &p.fields {
+                if let Some((export_id, part_id)) = p.export_row {
+                    tx.execute(
+                        &format!(
+                            "UPDATE problem_export_row SET {} = ?1
+                             WHERE export_id = ?2 AND problem_unit_id = ?3",
+                            f.key()
+                        ),
+                        params![v, export_id, part_id],
+                    )?;
+                }
                 if *f == PartField::Status {
                     set_part_status(
                         tx,

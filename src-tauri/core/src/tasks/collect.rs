@@ -275,6 +275,9 @@ struct ReportWrite {
     /// The export the sheet came from (None when matched by name without any export).
     export_id: Option<i64>,
     fill: Fill,
+    /// The fields taken from the sheet: the export's row moves to them, so the same unit's
+    /// corrected sheet sent again is compared with its own first return.
+    taken: Vec<FillField>,
 }
 
 /// The stamp text of a workbook: the stamp sheet, else the defined name.
@@ -976,6 +979,7 @@ fn finish_row(
         .map(|s| s.fill.clone())
         .unwrap_or_else(|| now.clone());
     let mut fill = now.clone();
+    let mut taken = Vec::new();
     for (f, col, got) in d.got {
         if f == FillField::Status && !got.is_empty() && !STATUSES.contains(&got.as_str()) {
             issues.at(
@@ -1014,6 +1018,7 @@ fn finish_row(
             new: got.clone(),
         });
         fill.set(f, got);
+        taken.push(f);
     }
     if fill != now {
         reports.push(ReportWrite {
@@ -1021,6 +1026,7 @@ fn finish_row(
             indicator_id: a.indicator_id,
             export_id: basis.export_id,
             fill,
+            taken,
         });
     }
     Ok(())
@@ -1523,6 +1529,17 @@ impl Importer for CollectImport {
                     now
                 ],
             )?;
+            if let Some(export_id) = r.export_id {
+                for f in &r.taken {
+                    tx.execute(
+                        &format!(
+                            "UPDATE unit_export_row SET {} = ?1 WHERE export_id = ?2 AND indicator_id = ?3",
+                            f.key()
+                        ),
+                        params![r.fill.get(*f), export_id, r.indicator_id],
+                    )?;
+                }
+            }
         }
         Ok(preview)
     }
