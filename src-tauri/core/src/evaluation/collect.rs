@@ -28,7 +28,7 @@ use super::sheets::{
 };
 use super::{EntryKind, Expert, MarkSource, StoredMark};
 use crate::action::Action;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
@@ -323,14 +323,8 @@ fn plan(
         .collect();
     let mut all_issues: Vec<ImportIssue> = Vec::new();
     job.report(0, 0, &format!("正在读取“{}”", display_name(path)));
-    let files = crate::sheet::stamp::gather(path, &mut all_issues)?;
+    let files = crate::sheet::stamp::gather_some(path, &mut all_issues)?;
     job.check()?;
-    if files.is_empty() {
-        return Err(Error::BadFile(format!(
-            "“{}”中没有找到 Excel 文件（.xlsx/.xls/.ods）。",
-            display_name(path)
-        )));
-    }
     let mut sheets: Vec<CollectedScoreSheet> = Vec::new();
     let mut writes: Vec<MarkWrite> = Vec::new();
     let mut done: HashMap<(i64, i64), String> = HashMap::new();

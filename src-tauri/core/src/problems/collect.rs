@@ -22,13 +22,13 @@ use super::{
 };
 use crate::action::Action;
 use crate::campaign;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Issues, find_header, short};
 use crate::sheet::merge::{Merge, Tally, merge_field};
-use crate::sheet::stamp::{PROBLEM_SHEETS, gather, other_kind};
+use crate::sheet::stamp::{PROBLEM_SHEETS, gather_some, other_kind};
 use crate::sheet::{display_name, read_tables_from_bytes};
 use crate::tasks::collect::unit_named_in as unit_by_name;
 use crate::text::parse_number_label;
@@ -185,14 +185,8 @@ fn plan(
     let today = chrono::Local::now().date_naive();
     let mut file_issues: Vec<ImportIssue> = Vec::new();
     job.report(0, 0, &format!("正在读取“{}”", display_name(path)));
-    let files = gather(path, &mut file_issues)?;
+    let files = gather_some(path, &mut file_issues)?;
     job.check()?;
-    if files.is_empty() {
-        return Err(Error::BadFile(format!(
-            "“{}”中没有找到 Excel 文件（.xlsx/.xls/.ods）。",
-            display_name(path)
-        )));
-    }
     let mut sheets: Vec<CollectedProblemSheet> = Vec::new();
     let mut parts: Vec<PartWrite> = Vec::new();
     let mut all_issues = file_issues;

@@ -298,8 +298,9 @@ pub fn year_in(text: &str) -> Option<i32> {
 }
 
 /// The dates of a 督察时间 line: "督察时间：2023年4月10日至4月14日", "2023.4.10-2023.4.14",
-/// "2023年4月10日—14日". (first day, last day).
-pub fn period_in(text: &str) -> (Option<NaiveDate>, Option<NaiveDate>) {
+/// "2023年4月10日—14日", "2023年10月16日-10月20日", "2023年10月16-20日"; without a year
+/// ("10月16日至20日") in `year`, the list's year, when given. (first day, last day).
+pub fn period_in(text: &str, year: Option<i32>) -> (Option<NaiveDate>, Option<NaiveDate>) {
     let t = crate::text::to_half_width(text);
     let t = t
         .split_once(['：', ':'])
@@ -308,8 +309,9 @@ pub fn period_in(text: &str) -> (Option<NaiveDate>, Option<NaiveDate>) {
     let parts: Vec<&str> = t
         .split(['至', '~', '～', '—', '–', '到'])
         .flat_map(|p| {
-            // "2023.4.10-2023.4.14": a dash between two full dates.
-            if p.matches('-').count() == 1 && !p.contains('年') {
+            // "2023.4.10-2023.4.14", "2023年10月16日-10月20日": one dash between two days (an
+            // ISO date "2023-10-16" has two).
+            if p.matches('-').count() == 1 {
                 p.split('-').collect::<Vec<_>>()
             } else {
                 vec![p]
@@ -317,7 +319,12 @@ pub fn period_in(text: &str) -> (Option<NaiveDate>, Option<NaiveDate>) {
         })
         .filter(|p| !p.trim().is_empty())
         .collect();
-    let first = parts.first().and_then(|p| full_date(p));
+    let first = parts.first().and_then(|p| {
+        full_date(p).or_else(|| match (year, numbers(p).as_slice()) {
+            (Some(y), [m, d]) => NaiveDate::from_ymd_opt(y, *m, *d),
+            _ => None,
+        })
+    });
     let last = match (first, parts.get(1)) {
         (Some(f), Some(p)) => full_date(p).or_else(|| {
             // "至14日" / "至4月14日": year (and month) of the first day.
@@ -493,17 +500,28 @@ mod tests {
         assert_eq!(year_in("2023年法治政府建设专项督察问题清单"), Some(2023));
         assert_eq!(year_in("问题清单"), None);
         assert_eq!(
-            period_in("督察时间：2023年4月10日至4月14日"),
+            period_in("督察时间：2023年4月10日至4月14日", None),
             (Some(day("2023-04-10")), Some(day("2023-04-14")))
         );
         assert_eq!(
-            period_in("督察时间：2023年4月10日—14日"),
+            period_in("督察时间：2023年4月10日—14日", None),
             (Some(day("2023-04-10")), Some(day("2023-04-14")))
         );
         assert_eq!(
-            period_in("时间：2023.4.10-2023.4.14"),
+            period_in("时间：2023.4.10-2023.4.14", None),
             (Some(day("2023-04-10")), Some(day("2023-04-14")))
         );
-        assert_eq!(period_in("督察时间：2023年4月"), (None, None));
+        assert_eq!(period_in("督察时间：2023年4月", None), (None, None));
+        let oct = (Some(day("2023-10-16")), Some(day("2023-10-20")));
+        for written in [
+            "督察时间：2023年10月16日-10月20日",
+            "督察时间：2023年10月16日－2023年10月20日",
+            "督察时间：2023年10月16-20日",
+            "督察时间：2023-10-16至2023-10-20",
+        ] {
+            assert_eq!(period_in(written, None), oct, "{written}");
+        }
+        assert_eq!(period_in("督察时间：10月16日至20日", Some(2023)), oct);
+        assert_eq!(period_in("督察时间：10月16日至20日", None), (None, None));
     }
 }

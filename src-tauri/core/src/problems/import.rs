@@ -533,7 +533,7 @@ fn plan(
     };
     let g = &grids[gi];
     let (title, period) = head_lines(g, h.row);
-    let (p_start, p_end) = deadline::period_in(&period);
+    let (p_start, p_end) = deadline::period_in(&period, deadline::year_in(&title));
 
     // The round.
     let (round_key, named_by) = match opts
@@ -786,7 +786,28 @@ fn plan(
             });
         if continues {
             let deadline_here = get(r, c_deadline);
+            let requirement_here = get(r, c_requirement);
             if let Some(p) = planned.last_mut() {
+                // Each unit's own 整改要求 is kept: the distinct texts are joined, one a line.
+                if !requirement_here.is_empty()
+                    && !p.requirement.lines().any(|l| l == requirement_here)
+                {
+                    issues.at(
+                        Severity::Warning,
+                        g,
+                        Some(r),
+                        c_requirement,
+                        &format!(
+                            "同一问题各单位的整改要求不同（第{}行为“{}”），已把本行的整改要求另起一行接在后面。",
+                            p.rows[0] + 1,
+                            short(&p.requirement)
+                        ),
+                    );
+                    if !p.requirement.is_empty() {
+                        p.requirement.push('\n');
+                    }
+                    p.requirement.push_str(requirement_here);
+                }
                 p.rows.push(r);
                 for id in unit_ids {
                     if !p.units.contains(&id) {
@@ -973,7 +994,7 @@ fn plan(
             }
         };
         let closed_on = (status == Some(super::STATUS_CLOSED))
-            .then(|| deadline::period_in(status_raw).0)
+            .then(|| deadline::period_in(status_raw, None).0)
             .flatten()
             .and_then(|d| date_text(Some(d)));
         let opt = |c: Option<usize>| c.map(|c| g.text(r, c).to_string());

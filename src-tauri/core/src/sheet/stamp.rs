@@ -290,13 +290,47 @@ fn local_time(t: std::time::SystemTime) -> NaiveDateTime {
     chrono::DateTime::<chrono::Local>::from(t).naive_local()
 }
 
+/// [`gather`], refusing a source without any spreadsheet file (naming what was skipped).
+pub fn gather_some(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<Source>> {
+    let files = gather(path, issues)?;
+    if files.is_empty() {
+        let skipped: Vec<&str> = issues.iter().map(|i| i.message.as_str()).collect();
+        let mut msg = format!(
+            "“{}”中没有找到 Excel 文件（.xlsx/.xls/.ods）。",
+            display_name(path)
+        );
+        if !skipped.is_empty() {
+            msg.push('\n');
+            msg.push_str(&skipped.join("\n"));
+        }
+        return Err(Error::BadFile(msg));
+    }
+    Ok(files)
+}
+
+fn is_archive_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    [".zip", ".rar", ".7z"].iter().any(|e| lower.ends_with(e))
+}
+
+/// A compressed file inside the chosen folder or zip: not opened, and said so.
+fn inner_archive(source: &str, rel: &str) -> ImportIssue {
+    ImportIssue::about_file(
+        source,
+        Severity::Warning,
+        format!(
+            "“{source}”中的“{rel}”是压缩包，其中的文件未读取；请先解压，再选择解压后的文件夹收回。"
+        ),
+    )
+}
+
 pub fn is_sheet_name(name: &str) -> bool {
     let lower = name.to_lowercase();
     SHEET_EXTENSIONS.iter().any(|e| lower.ends_with(e))
 }
 
 /// The spreadsheet files of a folder (up to three levels of subfolders), in path order.
-fn gather_dir(root: &Path) -> Result<Vec<Source>> {
+fn gather_dir(root: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<Source>> {
     let mut found: Vec<(Vec<String>, PathBuf)> = Vec::new();
     let mut stack: Vec<(PathBuf, Vec<String>)> = vec![(root.to_path_buf(), Vec::new())];
     while let Some((d, rel)) = stack.pop() {
@@ -313,6 +347,9 @@ fn gather_dir(root: &Path) -> Result<Vec<Source>> {
                     stack.push((p, here));
                 }
                 continue;
+            }
+            if is_archive_name(&name) {
+                issues.push(inner_archive(&display_name(root), &here.join("/")));
             }
             if is_sheet_name(&name) {
                 found.push((here, p));
@@ -350,7 +387,7 @@ fn entry_path(full: &str) -> String {
 pub fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<Source>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io("读取", path, &e))?;
     if meta.is_dir() {
-        return gather_dir(path);
+        return gather_dir(path, issues);
     }
     let bytes = read_file(path)?;
     let file = display_name(path);
@@ -418,8 +455,14 @@ pub fn gather(path: &Path, issues: &mut Vec<ImportIssue>) -> Result<Vec<Source>>
             || base.starts_with("~$")
             || base.starts_with('.')
             || full.starts_with("__MACOSX")
-            || !is_sheet_name(&base)
         {
+            continue;
+        }
+        if is_archive_name(&base) {
+            issues.push(inner_archive(&file, &rel));
+            continue;
+        }
+        if !is_sheet_name(&base) {
             continue;
         }
         const MAX: u64 = 50 * 1024 * 1024;

@@ -42,7 +42,7 @@ use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Found, Issues, find_header, short};
 use crate::sheet::merge::{Merge, Tally, merge_field};
-use crate::sheet::stamp::{Meta, Source, TASK_SHEETS, gather, other_kind};
+use crate::sheet::stamp::{Meta, Source, TASK_SHEETS, gather_some, other_kind};
 use crate::sheet::{Grid, display_name, read_tables_from_bytes};
 use crate::text::parse_number_label;
 use crate::units::{UnitInfo, norm};
@@ -1311,13 +1311,8 @@ fn plan(
     let root = path.is_dir().then_some(path);
     let mut gathered: Vec<ImportIssue> = Vec::new();
     job.report(0, 0, &format!("正在读取“{source}”"));
-    let files = gather(path, &mut gathered)?;
+    let files = gather_some(path, &mut gathered)?;
     job.check()?;
-    if files.is_empty() {
-        return Err(Error::BadFile(format!(
-            "“{source}”中没有找到 Excel 文件（.xlsx/.xls/.ods）。"
-        )));
-    }
 
     // Read and recognise every file. Issues are kept per file, shown in the order of the
     // folder or zip.

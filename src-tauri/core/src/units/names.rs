@@ -372,10 +372,30 @@ impl Directory {
         if each
             && (has("街道") || has("乡镇") || has("镇街") || has("乡(镇)") || n.ends_with("各镇"))
         {
-            return Some(NameMatch::CatchAll(
-                self.ids_of_kinds(&[KIND_TOWN]),
-                "全部乡镇街道".into(),
-            ));
+            // "各街道" means the 街道 only and "各镇"/"各乡镇" the 乡 and 镇 only; "各镇街" and
+            // "各乡镇（街道）" both. A district whose 街道 are not named so keeps them all.
+            let rest = n.replace("街道", "");
+            let towns = rest.contains('镇') || rest.contains('乡');
+            let streets = has("街道") || has("镇街");
+            let all = self.ids_of_kinds(&[KIND_TOWN]);
+            let street = |id: &i64| {
+                self.entries
+                    .iter()
+                    .any(|e| e.id == *id && e.name.contains("街道"))
+            };
+            let (only, label): (Vec<i64>, &str) = match (towns, streets) {
+                (false, true) => (all.iter().copied().filter(street).collect(), "全部街道"),
+                (true, false) => (
+                    all.iter().copied().filter(|i| !street(i)).collect(),
+                    "全部乡镇",
+                ),
+                _ => (Vec::new(), ""),
+            };
+            return Some(if only.is_empty() {
+                NameMatch::CatchAll(all, "全部乡镇街道".into())
+            } else {
+                NameMatch::CatchAll(only, label.into())
+            });
         }
         if each && has("执法") {
             return Some(NameMatch::CatchAll(
@@ -977,8 +997,29 @@ mod tests {
         assert!(matches!(d.resolve("南郊街道"), NameMatch::Guess(5, _)));
         assert_eq!(
             d.resolve("各街道"),
-            NameMatch::CatchAll(vec![5, 6], "全部乡镇街道".into())
+            NameMatch::CatchAll(vec![5, 6], "全部街道".into())
         );
+        let mut towns = dir();
+        towns.add_planned(7, "府河镇", KIND_TOWN);
+        towns.add_planned(8, "何店镇", KIND_TOWN);
+        assert_eq!(
+            towns.resolve("各街道"),
+            NameMatch::CatchAll(vec![5, 6], "全部街道".into())
+        );
+        for each_town in ["各镇", "各乡镇"] {
+            assert_eq!(
+                towns.resolve(each_town),
+                NameMatch::CatchAll(vec![7, 8], "全部乡镇".into()),
+                "{each_town}"
+            );
+        }
+        for both in ["各镇街", "各乡镇（街道）", "各乡镇街道"] {
+            assert_eq!(
+                towns.resolve(both),
+                NameMatch::CatchAll(vec![5, 6, 7, 8], "全部乡镇街道".into()),
+                "{both}"
+            );
+        }
         assert!(
             matches!(d.resolve("区直各部门"), NameMatch::CatchAll(v, _) if v == vec![1, 2, 3, 4])
         );
