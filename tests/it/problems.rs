@@ -1443,3 +1443,164 @@ fn a_units_corrected_sheet_replaces_its_own_first_return_but_never_a_closed_prob
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!(c[0].office, "依法治区办核实：已补审15件。");
 }
+
+#[test]
+fn a_list_in_two_sheets_with_helpers_columns_joined_names_and_per_unit_requirements_says_what_it_reads()
+ {
+    let (d, mut ws) = units_only();
+    let path = d.path().join("专项督察问题清单.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let header = [
+        "序号",
+        "问题描述",
+        "所涉指标",
+        "牵头单位",
+        "配合单位",
+        "整改要求",
+        "完成时限",
+    ];
+    {
+        let s = book.add_worksheet().set_name("共性问题").expect("name");
+        s.write_string(0, 0, "2023年专项督察问题清单（共性问题）")
+            .expect("w");
+        s.write_string(1, 0, "督察时间：2023年10月16日-10月20日")
+            .expect("w");
+        for (c, h) in header.iter().enumerate() {
+            s.write_string(2, c as u16, *h).expect("w");
+        }
+        let rows: [[&str; 7]; 4] = [
+            [
+                "1",
+                "执法案卷评查发现文书不规范。",
+                "第43项",
+                "区司法局 区财政局 区审计局",
+                "区统计局",
+                "逐卷整改。",
+                "2023年12月31日前",
+            ],
+            [
+                "2",
+                "规范性文件备案不及时。",
+                "第15项",
+                "区司法局及区财政局",
+                "",
+                "按期备案。",
+                "2023年11月30日前",
+            ],
+            [
+                "3",
+                "政务公开栏目更新不及时。",
+                "第66项",
+                "区委宣传部等相关单位",
+                "",
+                "专人维护。",
+                "立行立改",
+            ],
+            [
+                "4",
+                "执法证件未按期换领。",
+                "第45项",
+                "区司法局",
+                "",
+                "6月底前换领。",
+                "2023年12月31日前",
+            ],
+        ];
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    s.write_string(3 + r as u32, c as u16, *v).expect("w");
+                }
+            }
+        }
+        // Problem 4 goes on over a second unit row with that unit's own requirement.
+        s.merge_range(6, 0, 7, 0, "4", &rust_xlsxwriter::Format::new())
+            .expect("merge");
+        s.merge_range(
+            6,
+            1,
+            7,
+            1,
+            "执法证件未按期换领。",
+            &rust_xlsxwriter::Format::new(),
+        )
+        .expect("merge");
+        s.write_string(7, 3, "区财政局").expect("w");
+        s.write_string(7, 5, "9月底前换领。").expect("w");
+        s.write_string(7, 6, "2023年12月31日前").expect("w");
+    }
+    {
+        let s = book.add_worksheet().set_name("个性问题").expect("name");
+        for (c, h) in header.iter().enumerate() {
+            s.write_string(0, c as u16, *h).expect("w");
+        }
+        for (c, v) in [
+            "1",
+            "信访事项办理超期。",
+            "第18项",
+            "区信访局",
+            "",
+            "限期办结。",
+            "2023年12月31日前",
+        ]
+        .iter()
+        .enumerate()
+        {
+            s.write_string(1, c as u16, *v).expect("w");
+        }
+    }
+    book.save(&path).expect("save");
+
+    let p = ws
+        .preview(
+            &ProblemsImport::new(&path, ProblemsImportOptions::default()),
+            &Job::quiet(),
+        )
+        .expect("preview");
+    assert!(p.can_apply, "{:?}", p.issues);
+    let says = |words: &[&str]| {
+        p.issues
+            .iter()
+            .any(|i| words.iter().all(|w| i.message.contains(w)))
+    };
+    assert!(says(&["个性问题", "只导入"]), "{:?}", p.issues);
+    assert!(says(&["未导入的列", "配合单位"]), "{:?}", p.issues);
+    assert!(says(&["等相关单位", "没有指明具体单位"]), "{:?}", p.issues);
+    assert!(says(&["整改要求不同"]), "{:?}", p.issues);
+    assert_eq!(p.round.name, "2023年专项督察");
+    assert_eq!(
+        (p.round.start_date.as_deref(), p.round.end_date.as_deref()),
+        (Some("2023-10-16"), Some("2023-10-20"))
+    );
+    ws.apply(
+        &ProblemsImport::new(&path, ProblemsImportOptions::default()),
+        &Job::quiet(),
+    )
+    .expect("import");
+    let list = ws.list_problems(&ProblemFilter::default()).expect("list");
+    let units_of = |desc: &str| {
+        let p = list
+            .iter()
+            .find(|p| p.description == desc && p.round_name == "2023年专项督察")
+            .unwrap_or_else(|| panic!("{desc}"));
+        (
+            p.units
+                .iter()
+                .map(|u| u.unit_name.clone())
+                .collect::<Vec<_>>(),
+            p.requirement.clone(),
+        )
+    };
+    assert_eq!(
+        units_of("执法案卷评查发现文书不规范。").0,
+        ["区司法局", "区财政局", "区审计局"]
+    );
+    assert_eq!(
+        units_of("规范性文件备案不及时。").0,
+        ["区司法局", "区财政局"]
+    );
+    assert_eq!(units_of("政务公开栏目更新不及时。").0, ["区委宣传部"]);
+    let (units, requirement) = units_of("执法证件未按期换领。");
+    assert_eq!(units, ["区司法局", "区财政局"]);
+    assert_eq!(requirement, "6月底前换领。\n9月底前换领。");
+}

@@ -463,6 +463,15 @@ fn head_lines(g: &Grid, header_row: usize) -> (String, String) {
 /// The round name a title gives: "2023年…专项督察问题清单" → "2023年…专项督察".
 fn round_name_from(title: &str) -> String {
     let mut t = title.trim().trim_end_matches(['：', ':']).to_string();
+    // "…问题清单（共性问题）": the part of the list, not of the round's name.
+    for open in ['（', '('] {
+        if let Some(i) = t.rfind(open)
+            && t.ends_with(['）', ')'])
+            && ["共性", "个性", "续"].iter().any(|w| t[i..].contains(w))
+        {
+            t = t[..i].trim_end().to_string();
+        }
+    }
     for suf in [
         "反馈意见整改表",
         "问题整改台账",
@@ -532,6 +541,28 @@ fn plan(
         )));
     };
     let g = &grids[gi];
+    // Other visible sheets with a 问题清单 header (a list split into 共性 and 个性 sheets).
+    for (i, other) in grids.iter().enumerate() {
+        if i == gi || other.hidden {
+            continue;
+        }
+        if let Some(oh) = find_header(other, PROBLEM_COLUMNS, &["description", "units"])
+            && (oh.row + 1..other.rows.len()).any(|r| !other.row_is_blank(r))
+        {
+            issues.file(
+                Severity::Warning,
+                &format!(
+                    "工作表“{}”也是问题清单（第{}行是表头），本次只导入工作表“{}”。如需一并导入，请把它的行复制到“{}”中再导入，或单独导入该工作表所在的文件并选择同一督察轮次。",
+                    other.name,
+                    oh.row + 1,
+                    g.name,
+                    g.name
+                ),
+            );
+        }
+    }
+    let ignored = crate::sheet::layout::unread_columns(g, &h);
+    crate::sheet::layout::note_unread_columns(&mut issues, g, &h, &ignored);
     let (title, period) = head_lines(g, h.row);
     let (p_start, p_end) = deadline::period_in(&period, deadline::year_in(&title));
 
@@ -732,7 +763,11 @@ fn plan(
         let mut ids: Vec<i64> = Vec::new();
         // A name of the cell was refused (already an error at this place).
         let mut refused = false;
-        for name in units::split_names(&units_raw) {
+        let pieces = dir.split_cell(&units_raw, |p| {
+            let p = strip_role(p);
+            dir.knows(&p) || choices.accepts(&p)
+        });
+        for name in pieces {
             let name = strip_role(&name);
             if name.is_empty() {
                 continue;
@@ -1542,6 +1577,12 @@ mod tests {
             round_name_from("2023年专项督察反馈意见整改表"),
             "2023年专项督察"
         );
+        for part in ["（共性问题）", "（个性问题）", "(续)"] {
+            assert_eq!(
+                round_name_from(&format!("2023年专项督察问题清单{part}")),
+                "2023年专项督察"
+            );
+        }
         assert_eq!(strip_role("区司法局（牵头）"), "区司法局");
         assert_eq!(strip_role("区司法局"), "区司法局");
     }

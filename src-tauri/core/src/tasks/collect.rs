@@ -980,7 +980,12 @@ fn finish_row(
         .unwrap_or_else(|| now.clone());
     let mut fill = now.clone();
     let mut taken = Vec::new();
-    for (f, col, got) in d.got {
+    for (f, col, mut got) in d.got {
+        if f == FillField::Status
+            && let Some(s) = task_status(&got)
+        {
+            got = s.to_string();
+        }
         if f == FillField::Status && !got.is_empty() && !STATUSES.contains(&got.as_str()) {
             issues.at(
                 Severity::Warning,
@@ -1030,6 +1035,51 @@ fn finish_row(
         });
     }
     Ok(())
+}
+
+/// A 完成情况 as units write it: one of [`STATUSES`] give or take spaces and a full stop, or
+/// a plain synonym ("完成", "已办结" → 已完成; "进行中" → 推进中; "未开始" → 未启动; "不涉及" →
+/// 不适用). None when it is none of them.
+fn task_status(raw: &str) -> Option<&'static str> {
+    let t: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"。.，,;；!！".contains(*c))
+        .collect();
+    const SYNONYMS: &[(&str, &[&str])] = &[
+        (
+            "已完成",
+            &[
+                "已完成",
+                "完成",
+                "已办结",
+                "办结",
+                "全部完成",
+                "已落实",
+                "已全部完成",
+            ],
+        ),
+        (
+            "推进中",
+            &[
+                "推进中",
+                "进行中",
+                "正在推进",
+                "正在进行",
+                "持续推进",
+                "部分完成",
+                "正在落实",
+            ],
+        ),
+        (
+            "未启动",
+            &["未启动", "未开始", "尚未启动", "尚未开始", "暂未启动"],
+        ),
+        ("不适用", &["不适用", "不涉及", "无此项", "本单位不涉及"]),
+    ];
+    SYNONYMS
+        .iter()
+        .find(|(_, ws)| ws.contains(&t.as_str()))
+        .map(|(s, _)| *s)
 }
 
 /// Whether a returned 指标内容 cell is the indicator's text: the same but for spaces and line
@@ -1561,5 +1611,25 @@ impl Workspace {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_status_written_loosely_is_read_as_the_closed_list_has_it() {
+        use super::task_status;
+        for (written, want) in [
+            ("已完成。", Some("已完成")),
+            ("已 完成", Some("已完成")),
+            ("完成", Some("已完成")),
+            ("已办结", Some("已完成")),
+            ("进行中", Some("推进中")),
+            ("未开始", Some("未启动")),
+            ("不涉及", Some("不适用")),
+            ("差不多", None),
+        ] {
+            assert_eq!(task_status(written), want, "{written}");
+        }
     }
 }

@@ -425,14 +425,30 @@ impl Directory {
     /// full-width spaces ("区司法局 区财政局", "区司法局　区财政局") at them when every part is a
     /// name `known` accepts; otherwise the piece is one name whose spaces are a typing slip
     /// ("区 财政局").
+    ///
+    /// The same holds for "及", "和", "与" ("区司法局及区财政局"; "区发展和改革局" stays one name,
+    /// its parts are no names), and a trailing "等相关单位" / "等部门" after known names is its
+    /// own piece ("区委宣传部等相关单位" → "区委宣传部", "等相关单位"), which names no unit.
     pub fn split_cell(&self, cell: &str, known: impl Fn(&str) -> bool) -> Vec<String> {
         let mut out = Vec::new();
         for piece in split_names(cell) {
-            let parts: Vec<&str> = piece.split_whitespace().collect();
-            if parts.len() > 1 && parts.iter().all(|p| known(p)) {
-                out.extend(parts.into_iter().map(str::to_string));
-            } else {
-                out.push(piece);
+            let (head, tail) = match piece.rfind('等') {
+                Some(i)
+                    if i > 0
+                        && ["单位", "部门", "机关"]
+                            .iter()
+                            .any(|w| piece[i..].ends_with(w)) =>
+                {
+                    (piece[..i].trim().to_string(), Some(piece[i..].to_string()))
+                }
+                _ => (piece.clone(), None),
+            };
+            match joined_names(&head, &known) {
+                Some(parts) if tail.is_some() || !known(&piece) => {
+                    out.extend(parts);
+                    out.extend(tail);
+                }
+                _ => out.push(piece),
             }
         }
         out
@@ -445,6 +461,20 @@ impl Directory {
             NameMatch::Exact(_) | NameMatch::Guess(..) | NameMatch::CatchAll(..)
         )
     }
+}
+
+/// The names of `text` when it is one name or several joined by spaces, 及, 和 or 与, each a
+/// name `known` accepts; None otherwise.
+fn joined_names(text: &str, known: &impl Fn(&str) -> bool) -> Option<Vec<String>> {
+    if known(text) {
+        return Some(vec![text.to_string()]);
+    }
+    let parts: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == '及' || c == '和' || c == '与')
+        .filter(|p| !p.is_empty())
+        .collect();
+    (parts.len() > 1 && parts.iter().all(|p| known(p)))
+        .then(|| parts.into_iter().map(str::to_string).collect())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1156,6 +1186,28 @@ mod tests {
         assert_eq!(split("区 财政局"), ["区 财政局"]);
         assert_eq!(d.resolve("区 财政局"), NameMatch::Exact(8));
         assert_eq!(split("区司法局 区气象局"), ["区司法局 区气象局"]);
+    }
+
+    #[test]
+    fn ji_he_yu_and_a_trailing_deng_split_only_around_units() {
+        let d = district();
+        let split = |s: &str| d.split_cell(s, |p| d.knows(p));
+        assert_eq!(split("区司法局及区财政局"), ["区司法局", "区财政局"]);
+        assert_eq!(split("区司法局和区财政局"), ["区司法局", "区财政局"]);
+        assert_eq!(
+            split("区司法局与区财政局、区教育局"),
+            ["区司法局", "区财政局", "区教育局"]
+        );
+        // 和 inside a name: its halves are no units.
+        assert_eq!(split("区人力资源和社会保障局"), ["区人力资源和社会保障局"]);
+        assert_eq!(split("区司法局及区气象局"), ["区司法局及区气象局"]);
+        assert_eq!(split("区司法局等相关单位"), ["区司法局", "等相关单位"]);
+        assert_eq!(
+            split("区司法局、区财政局等部门"),
+            ["区司法局", "区财政局", "等部门"]
+        );
+        assert_eq!(d.resolve("等相关单位"), NameMatch::Vague);
+        assert_eq!(split("某某等单位"), ["某某等单位"]);
     }
 
     #[test]
