@@ -968,3 +968,63 @@ fn a_one_file_import_reports_its_stages_and_a_cancel_while_reading_imports_nothi
         ]
     );
 }
+
+#[test]
+fn a_roster_sheet_that_drops_people_names_them_before_it_replaces_the_units_roster() {
+    let (d, mut ws) = shifan_tests::fresh();
+    shifan_core::demo::create(&mut ws).expect("demo");
+    let sfj = ws.unit_by_key("区司法局").expect("unit");
+    let before: Vec<String> = ws
+        .roster(Some(sfj.id))
+        .expect("roster")
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    assert!(before.len() >= 2, "{before:?}");
+    let out = d.path().join("单位名单.xlsx");
+    ws.export_units(&out).expect("export");
+    // The unit sends back its reply slip with one newcomer only.
+    let grids = shifan_core::sheet::read_tables(&out).expect("read");
+    let roster = grids
+        .iter()
+        .find(|g| g.name.contains("明白人"))
+        .expect("roster sheet");
+    let rows: Vec<usize> = (0..roster.rows.len())
+        .filter(|r| (0..roster.width()).any(|c| roster.text(*r, c) == "区司法局"))
+        .collect();
+    let name_col = (0..roster.width())
+        .find(|c| roster.text(rows[0], *c) == before[0])
+        .expect("name column");
+    let sheet = roster.name.clone();
+    let slip = d.path().join("单位名单（回执）.xlsx");
+    shifan_tests::rewrite_returned(
+        &out,
+        &slip,
+        |s, r, c, _| {
+            if s != sheet || !rows.contains(&r) {
+                return None;
+            }
+            if r == rows[0] {
+                return (c == name_col).then(|| "新人甲".into());
+            }
+            Some(String::new())
+        },
+        &[],
+    );
+    let p = ws
+        .preview(
+            &shifan_core::UnitsImport::new(&slip),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("preview");
+    let said = p
+        .issues
+        .iter()
+        .find(|i| i.message.contains("明白人将按表中名单替换"))
+        .unwrap_or_else(|| panic!("{:?}", p.issues));
+    for gone in &before {
+        assert!(said.message.contains(gone.as_str()), "{}", said.message);
+    }
+    assert!(said.message.contains("新增 新人甲"), "{}", said.message);
+    assert_eq!(said.row, Some(rows[0] as u32 + 1));
+}

@@ -18,8 +18,8 @@ use crate::model::{ImportIssue, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{
-    Column, Found, Issues, find_visible_header, is_note_row, note_unread_columns, short,
-    unread_columns,
+    Column, Found, Issues, find_visible_header, heading_row, is_note_row, note_unread_columns,
+    short, unread_columns,
 };
 use crate::sheet::{Grid, display_name, read_tables};
 use crate::text::parse_number_label;
@@ -209,6 +209,21 @@ struct Row {
     /// Unit ids (negative: planned creations), lead first.
     leads: Vec<i64>,
     supports: Vec<i64>,
+}
+
+/// The names of a 责任单位 cell marked as leading ("区司法局（牵头）", "区司法局(牵头单位)"),
+/// without the mark, and the rest of the cell.
+fn lead_marked(cell: &str) -> (Vec<String>, String) {
+    let mut marked = Vec::new();
+    let mut rest = Vec::new();
+    for piece in crate::units::split_names(cell) {
+        let p = crate::text::to_half_width(&piece);
+        match p.find("(牵头") {
+            Some(i) if p.ends_with(')') => marked.push(p[..i].trim().to_string()),
+            _ => rest.push(piece),
+        }
+    }
+    (marked, rest.join("、"))
 }
 
 /// What the write needs beyond the preview.
@@ -441,6 +456,9 @@ fn plan(
         {
             continue;
         }
+        if parse_number_label(&no_raw).is_none() && heading_row(g, r).is_some() {
+            continue; // "一、政府职能依法全面履行" merged across the table
+        }
         let Some(written_no) = parse_number_label(&no_raw) else {
             issues.at(
                 Severity::Error,
@@ -531,7 +549,12 @@ fn plan(
                 &format!("这是隐藏行；指标 {no} 只出现在这一行，已按有效数据导入，请确认（如已作废，请删除该行后再导入）。"),
             );
         }
-        if let Some(prev) = seen.insert(no, r) {
+        // One indicator over several rows under its merged 序号 (a task and its units a row).
+        let continues = g.cell(r, no_col).is_some_and(|c| c.merged_copy)
+            && seen.get(&no).is_some_and(|p| *p + 1 == r);
+        if continues {
+            seen.insert(no, r);
+        } else if let Some(prev) = seen.insert(no, r) {
             issues.at(
                 Severity::Error,
                 g,
@@ -643,10 +666,27 @@ fn plan(
             ids
         };
         let lead_raw = get(r, "lead");
-        let leads = resolve_cell(&lead_raw, lead_col, true, &mut issues);
+        let mut leads = resolve_cell(&lead_raw, lead_col, true, &mut issues);
         // A column the file does not have keeps what is stored.
         let mut supports = match h.col("support") {
-            Some(sc) => resolve_cell(&get(r, "support"), sc, false, &mut issues),
+            Some(sc) => {
+                // "区司法局（牵头）" among the 责任单位 is a 牵头单位.
+                let (marked, rest) = lead_marked(&get(r, "support"));
+                if !marked.is_empty() {
+                    issues.at(
+                        Severity::Warning,
+                        g,
+                        Some(r),
+                        Some(sc),
+                        &format!(
+                            "责任单位中标明“牵头”的{}已作为牵头单位。",
+                            marked.join("、")
+                        ),
+                    );
+                    leads.extend(resolve_cell(&marked.join("、"), sc, true, &mut issues));
+                }
+                resolve_cell(&rest, sc, false, &mut issues)
+            }
             None => a.supports.iter().map(|u| u.id).collect(),
         };
         let mut leads_dedup: Vec<i64> = Vec::new();
@@ -687,6 +727,60 @@ fn plan(
             }
             None => (a.deadline_text.clone(), a.deadline_date.clone()),
         };
+        if continues && let Some(first) = rows.iter_mut().find(|x| x.no == no) {
+            issues.at(
+                Severity::Warning,
+                g,
+                Some(r),
+                Some(no_col),
+                &format!(
+                    "指标 {no} 分多行填写（序号单元格合并），本行的单位和创建任务已并入同一项指标。"
+                ),
+            );
+            for id in leads_dedup {
+                if !first.leads.contains(&id) {
+                    first.leads.push(id);
+                }
+            }
+            for id in sup_dedup {
+                if !first.supports.contains(&id) && !first.leads.contains(&id) {
+                    first.supports.push(id);
+                }
+            }
+            let lead_ids = first.leads.clone();
+            first.supports.retain(|id| !lead_ids.contains(id));
+            let task = keep("task", "");
+            if !task.is_empty() && !first.task.lines().any(|l| l == task) {
+                if !first.task.is_empty() {
+                    first.task.push('\n');
+                }
+                first.task.push_str(&task);
+            }
+            if h.col("deadline").is_some()
+                && !deadline_text.is_empty()
+                && deadline_text != first.deadline_text
+            {
+                issues.at(
+                    Severity::Warning,
+                    g,
+                    Some(r),
+                    h.col("deadline"),
+                    &format!(
+                        "指标 {no} 各行的完成时限不同（本行为“{}”），按第一行的“{}”记录。",
+                        short(&deadline_text),
+                        short(&first.deadline_text)
+                    ),
+                );
+            }
+            if h.col("evidence").is_some() {
+                for e in split_evidence(&get(r, "evidence")) {
+                    if !first.evidence.contains(&e) {
+                        first.evidence.push(e);
+                    }
+                }
+            }
+            continue;
+        }
         rows.push(Row {
             indicator_id: a.indicator_id,
             no,

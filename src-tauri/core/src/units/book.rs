@@ -791,6 +791,7 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan, choices: &[NameChoice]) -> 
     // (unit, person) → (row, mobile) of the first mention: one person listed twice would count
     // twice towards the 明白人 rule.
     let mut people: HashMap<(i64, String), (usize, String)> = HashMap::new();
+    let mut first_row: HashMap<i64, (usize, usize, usize)> = HashMap::new();
     for r in plan.roster {
         let g = &grids[r.grid];
         let place = || g.place(r.row, Some(r.unit_col));
@@ -890,7 +891,49 @@ fn resolve_units(conn: &Connection, plan: UnitsPlan, choices: &[NameChoice]) -> 
         }
         people.insert(key, (r.row, mobile));
         members += 1;
+        first_row.entry(id).or_insert((r.grid, r.row, r.person_col));
         roster.entry(id).or_default().push(r.member);
+    }
+    // The roster of each unit named is replaced: whoever it drops is said, at the unit's rows.
+    let stored = super::roster(conn, c.id, None)?;
+    for (id, list) in &roster {
+        let before: Vec<&str> = stored
+            .iter()
+            .filter(|m| m.unit_id == *id)
+            .map(|m| m.name.as_str())
+            .collect();
+        let removed: Vec<&str> = before
+            .iter()
+            .copied()
+            .filter(|b| !list.iter().any(|m| norm(&m.name) == norm(b)))
+            .collect();
+        if removed.is_empty() {
+            continue;
+        }
+        let added: Vec<&str> = list
+            .iter()
+            .map(|m| m.name.as_str())
+            .filter(|n| !before.iter().any(|b| norm(b) == norm(n)))
+            .collect();
+        if let Some((gi, row, col)) = first_row.get(id) {
+            issues.at(
+                Severity::Warning,
+                &grids[*gi],
+                Some(*row),
+                Some(*col),
+                &format!(
+                    "“{}”的明白人将按表中名单替换为 {} 人：删除 {}{}。如只是补充人员，请把原有人员也列在表中。",
+                    dir.name_of(*id),
+                    list.len(),
+                    removed.join("、"),
+                    if added.is_empty() {
+                        String::new()
+                    } else {
+                        format!("，新增 {}", added.join("、"))
+                    }
+                ),
+            );
+        }
     }
     for w in choices.unused() {
         issues.file(
