@@ -1028,3 +1028,78 @@ fn a_roster_sheet_that_drops_people_names_them_before_it_replaces_the_units_rost
     assert!(said.message.contains("新增 新人甲"), "{}", said.message);
     assert_eq!(said.row, Some(rows[0] as u32 + 1));
 }
+
+#[test]
+fn merged_headings_an_indicator_over_two_rows_and_a_lead_marked_among_the_units_import_as_meant() {
+    let (d, mut ws) = with_units();
+    let texts: Vec<(i64, String)> = ws
+        .list_assignments(&AssignmentFilter::default())
+        .expect("list")
+        .into_iter()
+        .map(|a| (a.no, a.text))
+        .collect();
+    let text = |no: i64| texts.iter().find(|t| t.0 == no).expect("no").1.clone();
+    let path = d.path().join("任务分解表.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let s = book.add_worksheet().set_name("任务分解").expect("name");
+    let plain = rust_xlsxwriter::Format::new();
+    for (c, h) in [
+        "序号",
+        "指标内容",
+        "牵头单位",
+        "责任单位",
+        "创建任务",
+        "完成时限",
+    ]
+    .iter()
+    .enumerate()
+    {
+        s.write_string(0, c as u16, *h).expect("w");
+    }
+    // A heading merged across the table, then indicator 1 over two rows (序号 and 指标内容
+    // merged), each row with its own task and lead, then indicator 2 with its lead marked
+    // among the 责任单位.
+    s.merge_range(1, 0, 1, 5, "一、政府职能依法全面履行", &plain)
+        .expect("merge");
+    s.merge_range(2, 0, 3, 0, "1", &plain).expect("merge");
+    s.merge_range(2, 1, 3, 1, &text(1), &plain).expect("merge");
+    for (r, lead, task) in [
+        (2, "区政务服务和数据管理局", "梳理事项清单"),
+        (3, "区财政局", "压缩办理时限"),
+    ] {
+        s.write_string(r, 2, lead).expect("w");
+        s.write_string(r, 4, task).expect("w");
+        s.write_string(r, 5, "2025年9月底前").expect("w");
+    }
+    s.write_string(4, 0, "2").expect("w");
+    s.write_string(4, 1, &text(2)).expect("w");
+    s.write_string(4, 3, "区司法局（牵头）、区审计局")
+        .expect("w");
+    s.write_string(4, 5, "长期坚持").expect("w");
+    book.save(&path).expect("save");
+
+    let opts = TasksImportOptions::default;
+    let p = ws
+        .preview(
+            &shifan_core::TasksImport::new(&path, opts()),
+            &shifan_core::Job::quiet(),
+        )
+        .expect("preview");
+    assert!(p.can_apply, "{:?}", p.issues);
+    assert_eq!(p.rows, 2, "{:?}", p.issues);
+    ws.apply(
+        &shifan_core::TasksImport::new(&path, opts()),
+        &shifan_core::Job::quiet(),
+    )
+    .expect("apply");
+    let all = ws
+        .list_assignments(&AssignmentFilter::default())
+        .expect("list");
+    let a = |no: i64| all.iter().find(|a| a.no == no).expect("no");
+    let names =
+        |v: &[shifan_core::tasks::UnitRef]| v.iter().map(|u| u.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&a(1).leads), ["区政务服务和数据管理局", "区财政局"]);
+    assert_eq!(a(1).task, "梳理事项清单\n压缩办理时限");
+    assert_eq!(names(&a(2).leads), ["区司法局"]);
+    assert_eq!(names(&a(2).supports), ["区审计局"]);
+}
