@@ -1072,7 +1072,7 @@ fn merged_headings_an_indicator_over_two_rows_and_a_lead_marked_among_the_units_
         s.write_string(r, 5, "2025年9月底前").expect("w");
     }
     s.write_string(4, 0, "2").expect("w");
-    s.write_string(4, 1, &text(2)).expect("w");
+    s.write_string(4, 1, text(2)).expect("w");
     s.write_string(4, 3, "区司法局（牵头）、区审计局")
         .expect("w");
     s.write_string(4, 5, "长期坚持").expect("w");
