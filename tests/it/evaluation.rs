@@ -716,3 +716,54 @@ fn an_expert_with_marks_cannot_be_deleted_and_a_round_needs_assignments_to_expor
         "names are unique"
     );
 }
+
+#[test]
+fn an_experts_corrected_sheet_with_written_deductions_replaces_the_experts_first_return() {
+    let (d, mut ws) = eval_exported();
+    let first = fixture("eval/collect/模拟评估一-张卫东-评分表.xlsx");
+    collect(&mut ws, "eval/collect/模拟评估一-张卫东-评分表.xlsx");
+    let again = d.path().join("模拟评估一-张卫东-评分表（修改）.xlsx");
+    shifan_tests::rewrite_returned(
+        &first,
+        &again,
+        |sheet, r, c, _| match (sheet, r, c) {
+            ("评分表", 3, 7) => Some("扣2分".into()),
+            ("评分表", 3, 10) => Some("窗口事项未全部进驻。".into()),
+            ("评分表", 4, 7) => Some(String::new()),
+            ("评分表", 4, 8) => Some("扣 1 分".into()),
+            ("评分表", 5, 7) => Some("满分".into()),
+            _ => None,
+        },
+        &[],
+    );
+    let pv = ws
+        .preview(&ScoreSheetsImport::new(&again), &Job::quiet())
+        .expect("preview");
+    assert!(pv.can_apply, "{:?}", pv.issues);
+    let s = &pv.sheets[0];
+    assert!(
+        s.conflicts.is_empty(),
+        "its own first return: {:?}",
+        s.conflicts
+    );
+    let scores: Vec<(i64, &str)> = s
+        .changes
+        .iter()
+        .filter(|c| c.field == "评分")
+        .map(|c| (c.no, c.new.as_str()))
+        .collect();
+    assert_eq!(scores, [(1, "8分"), (2, "9分")], "{:?}", s.changes);
+    assert!(
+        pv.issues.iter().any(|i| i.row == Some(4)
+            && i.col.as_deref() == Some("H")
+            && i.message.contains("减 2 记为 8 分")),
+        "{:?}",
+        pv.issues
+    );
+    ws.apply(&ScoreSheetsImport::new(&again), &Job::quiet())
+        .expect("apply");
+    let grid = ws.eval_grid(round_id(&ws)).expect("grid");
+    let row = |no: i64| grid.rows.iter().find(|r| r.no == no).expect("row");
+    assert_eq!(row(1).marks[0].score, Some(p("8")));
+    assert_eq!(row(2).marks[0].score, Some(p("9")));
+}

@@ -126,6 +126,10 @@ pub struct MarkWrite {
     indicator_id: i64,
     expert_id: i64,
     mark: Option<StoredMark>,
+    /// The export row the sheet came from and the (column, value) of each field taken: the row
+    /// moves to them, so the same expert's corrected sheet sent again is compared with the
+    /// expert's own first return.
+    baseline: Option<(i64, Vec<(&'static str, String)>)>,
 }
 
 /// 收回专家评分表 (a folder, a zip or one workbook).
@@ -191,6 +195,63 @@ fn cell_points(g: &Grid, r: usize, c: usize) -> Result<Option<Points>, String> {
     Points::parse(t)
         .map(Some)
         .map_err(|why| format!("“{}”{why}", short(t)))
+}
+
+/// A scoring cell as experts also write it: "扣2分" (in 扣分, or in 评分 meaning 分值 less 2),
+/// "不扣分", "满分", and "/" or "—" for no score. Otherwise [`cell_points`]. The second value
+/// says how a written form was read.
+fn loose_points(
+    g: &Grid,
+    r: usize,
+    c: usize,
+    deduction: bool,
+    max: Option<Points>,
+) -> (Result<Option<Points>, String>, Option<String>) {
+    let written = g.text(r, c).trim().to_string();
+    let t: String = crate::text::to_half_width(&written)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let label = if deduction { "扣分" } else { "评分" };
+    match t.as_str() {
+        "/" | "-" | "—" | "——" | "\\" => {
+            return (
+                Ok(None),
+                Some(format!("{label}写作“{written}”，按未填写处理。")),
+            );
+        }
+        "不扣分" | "未扣分" | "无扣分" if deduction => {
+            return (Ok(Some(Points::default())), None);
+        }
+        "满分" | "不扣分" | "未扣分" if !deduction => {
+            return match max {
+                Some(m) => (Ok(Some(m)), None),
+                None => (Err(format!("写作“{written}”，但该指标还没有分值")), None),
+            };
+        }
+        _ => {}
+    }
+    if let Some(rest) = t.strip_prefix('扣') {
+        let p = match Points::parse(rest) {
+            Ok(p) => p,
+            Err(why) => return (Err(format!("“{}”{why}", short(&written))), None),
+        };
+        if deduction {
+            return (Ok(Some(p)), None);
+        }
+        return match max {
+            Some(m) if p <= m => (
+                Ok(Some(m - p)),
+                Some(format!(
+                    "评分写作“{written}”，按分值 {m} 减 {p} 记为 {} 分。",
+                    m - p
+                )),
+            ),
+            Some(m) => (Err(format!("“{written}”扣分超过该指标的分值 {m}")), None),
+            None => (Err(format!("写作“{written}”，但该指标还没有分值")), None),
+        };
+    }
+    (cell_points(g, r, c), None)
 }
 
 /// What the office holds now for (expert, indicator): the canonical entry and the texts.
@@ -637,7 +698,11 @@ fn plan(
             let mut bad = !locked_ok;
             let mut read = |key: &str, label: &str, issues: &mut Issues| -> Option<Points> {
                 let c = col(key)?;
-                match cell_points(g, r, c) {
+                let (parsed, said) = loose_points(g, r, c, key == "deduction", max);
+                if let Some(said) = said {
+                    issues.at(Severity::Warning, g, Some(r), Some(c), &said);
+                }
+                match parsed {
                     Ok(None) => None,
                     Ok(Some(p)) => {
                         if p.is_negative() {
@@ -787,6 +852,7 @@ fn plan(
                 updated_at: String::new(),
             });
             let mut changed = false;
+            let mut taken: Vec<(&'static str, String)> = Vec::new();
             let indicator = short(&leaf.text);
             let fields: Vec<(&str, String, String, String)> = std::iter::once((
                 "评分",
@@ -835,6 +901,7 @@ fn plan(
                 });
                 changed = true;
                 if label == "评分" {
+                    taken.push(("entry", got_v.clone()));
                     mark.rules.clear();
                     mark.grade = None;
                     if let Some(s) = score {
@@ -852,6 +919,7 @@ fn plan(
                         mark.entry = EntryKind::Score;
                     }
                 } else if let Some((k, _, _)) = texts.iter().find(|t| t.1 == label) {
+                    taken.push((k, got_v.clone()));
                     set_text(&mut mark, k, got_v.trim().to_string());
                 }
             }
@@ -865,6 +933,9 @@ fn plan(
                     indicator_id: leaf.id,
                     expert_id: expert.id,
                     mark: keep.then_some(mark),
+                    baseline: export
+                        .filter(|_| sent.contains_key(&leaf.id))
+                        .map(|(id, _)| (id, taken)),
                 });
             }
         }
@@ -921,6 +992,16 @@ impl Importer for ScoreSheetsImport {
                 Some(m) => super::put_mark(tx, w.round_id, m, &now)?,
                 None => {
                     super::delete_mark_row(tx, w.round_id, w.indicator_id, Some(w.expert_id))?;
+                }
+            }
+            if let Some((export_id, fields)) = &w.baseline {
+                for (col, v) in fields {
+                    tx.execute(
+                        &format!(
+                            "UPDATE eval_export_row SET {col} = ?1 WHERE export_id = ?2 AND indicator_id = ?3"
+                        ),
+                        rusqlite::params![v, export_id, w.indicator_id],
+                    )?;
                 }
             }
         }
