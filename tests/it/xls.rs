@@ -46,10 +46,11 @@ fn names(files: &[&Path]) -> Vec<String> {
         .iter()
         .map(|p| shifan_core::sheet::display_name(p))
         .collect();
-    v.extend(files.iter().filter_map(|p| {
-        p.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-    }));
+    v.extend(
+        files
+            .iter()
+            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned())),
+    );
     v
 }
 
@@ -121,6 +122,12 @@ fn import(e: &Value, file: &Path, names: &[String]) -> (Value, Vec<ImportIssue>,
             ws.apply(&imp, &job).expect("apply");
             (serde_json::to_value(&p).expect("json"), p.issues)
         }
+        Some("units") => {
+            let imp = UnitsImport::new(file);
+            let p = ws.preview(&imp, &job).expect("preview");
+            ws.apply(&imp, &job).expect("apply");
+            (serde_json::to_value(&p).expect("json"), p.issues)
+        }
         Some("problems") => {
             let imp = ProblemsImport::new(file, ProblemsImportOptions::default());
             let p = ws.preview(&imp, &job).expect("preview");
@@ -143,6 +150,14 @@ fn import(e: &Value, file: &Path, names: &[String]) -> (Value, Vec<ImportIssue>,
                 .expect("assignments"),
         )
         .expect("json"),
+        Some("units") => serde_json::to_value(
+            ws.list_units()
+                .expect("units")
+                .into_iter()
+                .map(|u| (u.name, u.kind, u.contact))
+                .collect::<Vec<_>>(),
+        )
+        .expect("json"),
         _ => serde_json::to_value(
             ws.list_problems(&Default::default())
                 .expect("problems")
@@ -156,11 +171,7 @@ fn import(e: &Value, file: &Path, names: &[String]) -> (Value, Vec<ImportIssue>,
     for n in names {
         text = text.replace(n.as_str(), "《文件》");
     }
-    (
-        serde_json::from_str(&text).expect("json"),
-        issues,
-        stored,
-    )
+    (serde_json::from_str(&text).expect("json"), issues, stored)
 }
 
 /// Issues as (severity, message without the file name, sheet, row, column).
@@ -172,10 +183,7 @@ fn places(issues: &[ImportIssue], names: &[String]) -> Vec<String> {
             for n in names {
                 m = m.replace(n.as_str(), "《文件》");
             }
-            format!(
-                "{:?} {:?} {:?} {:?} {m}",
-                i.severity, i.sheet, i.row, i.col
-            )
+            format!("{:?} {:?} {:?} {:?} {m}", i.severity, i.sheet, i.row, i.col)
         })
         .collect()
 }
@@ -183,7 +191,7 @@ fn places(issues: &[ImportIssue], names: &[String]) -> Vec<String> {
 #[test]
 fn every_xls_sheet_hides_the_rows_columns_and_sheets_its_xlsx_twin_hides() {
     let entries = manifest();
-    assert!(entries.len() >= 9, "{} entries", entries.len());
+    assert!(entries.len() >= 10, "{} entries", entries.len());
     for e in &entries {
         let (xls, twin) = pair(e);
         let a = read_tables(&xls).expect("xls");
@@ -201,10 +209,12 @@ fn every_xls_sheet_hides_the_rows_columns_and_sheets_its_xlsx_twin_hides() {
                     .collect::<Vec<_>>(),
             )
         };
-        let (a, b): (Vec<_>, Vec<_>) = (a.iter().map(hides).collect(), b.iter().map(hides).collect());
+        let (a, b): (Vec<_>, Vec<_>) =
+            (a.iter().map(hides).collect(), b.iter().map(hides).collect());
         assert_eq!(a, b, "{}", e["id"]);
         assert!(
-            a.iter().any(|(_, h, r, c)| *h || !r.is_empty() || !c.is_empty()),
+            a.iter()
+                .any(|(_, h, r, c)| *h || !r.is_empty() || !c.is_empty()),
             "{}: the twin hides something",
             e["id"]
         );
@@ -287,7 +297,10 @@ fn a_hidden_withdrawn_row_of_an_xls_is_skipped_and_named_as_for_the_xlsx() {
             );
             said.push(places(&p.issues, &names));
         }
-        assert_eq!(said[0], said[1], "{id}: the .xls preview says what the .xlsx one says");
+        assert_eq!(
+            said[0], said[1],
+            "{id}: the .xls preview says what the .xlsx one says"
+        );
     }
 }
 
