@@ -39,8 +39,8 @@ fn pair(e: &Value) -> (PathBuf, PathBuf) {
     (xls, twin)
 }
 
-/// The names a preview may give a file: its name, then its stem (a system is named after its
-/// file). Replaced in this order by 《文件》.
+/// The names a preview may give a file: its name and its stem (a system is named after its
+/// file), longest first (so that "a.xls" does not cut "a.xlsx" short), each replaced by 《文件》.
 fn names(files: &[&Path]) -> Vec<String> {
     let mut v: Vec<String> = files
         .iter()
@@ -51,6 +51,7 @@ fn names(files: &[&Path]) -> Vec<String> {
             .iter()
             .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned())),
     );
+    v.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
     v
 }
 
