@@ -377,6 +377,43 @@ mod tests {
     }
 
     #[test]
+    fn libreoffice_xls_files_hide_what_their_xlsx_twins_hide() {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/xls");
+        let read = |rel: &str| std::fs::read(root.join(rel)).expect("fixture");
+        // Row 39 (序号 38, withdrawn) of Sheet1.
+        let got = scan(&read(
+            "indicators/indicators-hidden-withdrawn-row-libreoffice.xls",
+        ))
+        .expect("meta");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].name.as_deref(), Some("Sheet1"));
+        assert!(got[0].meta.hidden_rows.contains(&38), "{:?}", got[0].meta);
+        assert!(!got[0].meta.hidden_rows.contains(&37));
+        // Column D of old wordings.
+        let got = scan(&read(
+            "indicators/indicators-hidden-old-text-column-libreoffice.xls",
+        ))
+        .expect("meta");
+        assert_eq!(got[0].name.as_deref(), Some("指标体系"));
+        assert!(got[0].meta.hidden_cols.contains(&3), "{:?}", got[0].meta);
+        assert!(!got[0].meta.hidden_cols.contains(&4));
+        // The hidden 2019版 sheet before the visible 2021版.
+        let got = scan(&read(
+            "indicators/indicators-old-version-sheet-hidden-libreoffice.xls",
+        ))
+        .expect("meta");
+        let states: Vec<(Option<&str>, bool)> =
+            got.iter().map(|s| (s.name.as_deref(), s.hidden)).collect();
+        assert_eq!(states, [(Some("2019版"), true), (Some("2021版"), false)]);
+        // Cut anywhere, the file gives no meta or the meta of what is left; it never panics.
+        let bytes = read("tasks/tasks-hidden-withdrawn-row-libreoffice.xls");
+        for n in (0..bytes.len()).step_by(97) {
+            let _ = scan(&bytes[..n]);
+        }
+    }
+
+    #[test]
     fn a_compound_file_without_a_workbook_stream_gives_no_meta() {
         let mut f = vec![0u8; 512 * 3];
         f[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
