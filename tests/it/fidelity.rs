@@ -1,4 +1,5 @@
-//! "No silent wrong result": every entry of tests/fixtures/fidelity/manifest.json with importer
+//! "No silent wrong result": every entry of tests/fixtures/fidelity/manifest.json (and of its .xls
+//! copies, tests/fixtures/xls/manifest.json) with importer
 //! `units` or `tasks` is set up as its `setup_steps` say, previewed, applied when the preview
 //! allows it, and checked against every `expect` key it carries. One table-driven test reports
 //! every failing entry by id (the manifest's README defines the keys).
@@ -19,9 +20,20 @@ use shifan_tests::{fingerprint, fixture};
 /// sniffing of `sheet::sniff`, which comes with the indicators/Word work.
 const ELSEWHERE: &[&str] = &["units-unicode-text-as-xls"];
 
+/// The corpus and its .xls copies (tests/fixtures/xls/), each entry with the folder its file is
+/// in as `dir`.
 fn manifest() -> Vec<Value> {
-    let text = std::fs::read_to_string(fixture("fidelity/manifest.json")).expect("manifest");
-    serde_json::from_str(&text).expect("json")
+    let mut out = Vec::new();
+    for dir in ["fidelity", "xls"] {
+        let text =
+            std::fs::read_to_string(fixture(&format!("{dir}/manifest.json"))).expect("manifest");
+        let entries: Vec<Value> = serde_json::from_str(&text).expect("json");
+        out.extend(entries.into_iter().map(|mut e| {
+            e["dir"] = Value::from(dir);
+            e
+        }));
+    }
+    out
 }
 
 /// The manifest writes the options as the Rust fields are named.
@@ -83,7 +95,8 @@ struct Run {
 
 fn run(ws: &mut Workspace, e: &Value) -> Run {
     let file = fixture(&format!(
-        "fidelity/{}",
+        "{}/{}",
+        e["dir"].as_str().unwrap_or("fidelity"),
         e["file"].as_str().unwrap_or_default()
     ));
     let before = fingerprint(ws);

@@ -1,5 +1,6 @@
 //! No silent wrong result, for the files as offices send them (tests/fixtures/fidelity/, see its
-//! README, and tests/fixtures/fidelity-variants/: the same habits done other ways): every
+//! README, tests/fixtures/fidelity-variants/: the same habits done other ways, and
+//! tests/fixtures/xls/: the hidden cases saved as legacy .xls): every
 //! manifest entry run through the indicator-system import, each `expect` key asserted. One
 //! table-driven test; a failing entry is reported by its id with what differed. (The units,
 //! tasks, collect, hand-over and database entries are checked by their own tests.)
@@ -17,7 +18,7 @@ use shifan_tests::{english_in, fingerprint, fixture, fresh};
 /// The entries of both corpora, each with the folder its files are in.
 fn manifest() -> Vec<(&'static str, Value)> {
     let mut out = Vec::new();
-    for dir in ["fidelity", "fidelity-variants"] {
+    for dir in ["fidelity", "fidelity-variants", "xls"] {
         let text =
             std::fs::read_to_string(fixture(&format!("{dir}/manifest.json"))).expect("manifest");
         let entries: Vec<Value> = serde_json::from_str(&text).expect("manifest json");

@@ -18,3 +18,4 @@ mod recovery;
 mod safety;
 mod tasks;
 mod tidy;
+mod xls;

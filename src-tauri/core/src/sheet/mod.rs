@@ -9,6 +9,7 @@ pub mod merge;
 pub mod stamp;
 pub mod write;
 mod xls_guard;
+pub mod xls_meta;
 pub mod xlsx_meta;
 
 use std::collections::BTreeSet;
@@ -141,7 +142,7 @@ pub struct Grid {
     pub is_word_table: bool,
     /// The sheet is hidden (or very hidden) in the workbook.
     pub hidden: bool,
-    /// 0-based rows and columns the sheet hides (.xlsx; other formats report none).
+    /// 0-based rows and columns the sheet hides (.xlsx, .xls, .ods; Word tables have none).
     pub hidden_rows: BTreeSet<usize>,
     pub hidden_cols: BTreeSet<usize>,
     /// Cells holding a formula that was never calculated (no cached value): they read empty.
@@ -335,7 +336,7 @@ fn read_tables_inner(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, Error> {
             if kind != FileKind::Xls {
                 check_zip_sizes(file, &bytes)?;
             }
-            let meta = match kind {
+            let mut meta = match kind {
                 FileKind::Xlsx => {
                     check_xlsx_extent(file, &bytes)?;
                     xlsx_meta::scan(&bytes, 1024 * 1024 * 1024)
@@ -343,9 +344,11 @@ fn read_tables_inner(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, Error> {
                 FileKind::Ods => xlsx_meta::scan_ods(&bytes, 1024 * 1024 * 1024),
                 _ => xlsx_meta::WorkbookMeta::new(),
             };
+            // What an .xls hides, from the workbook stream the guard has read with its bounds.
+            let mut xls_sheets = None;
             if kind == FileKind::Xls {
                 match xls_guard::check(&bytes, MAX_BOX_CELLS) {
-                    Ok(()) => {}
+                    Ok(stream) => xls_sheets = stream.as_deref().and_then(xls_meta::scan_stream),
                     Err(xls_guard::Refusal::Damaged) => {
                         return Err(Error::BadFile(format!(
                             "无法读取“{file}”：文件已损坏（内部结构异常），请在 Excel 或 WPS 中打开并另存为 .xlsx 后重试。"
@@ -368,6 +371,14 @@ fn read_tables_inner(file: &str, bytes: Vec<u8>) -> Result<Vec<Grid>, Error> {
                     .map(Sheets::Ods)
                     .map_err(|e| corrupt(&e)),
             }?;
+            if let Some(scanned) = xls_sheets {
+                let names: Vec<String> = sheets
+                    .sheets_metadata()
+                    .iter()
+                    .map(|s| s.name.clone())
+                    .collect();
+                meta = xls_meta::by_calamine_names(scanned, &names);
+            }
             workbook_grids(file, sheets, meta)
         }
         other => Err(kind_error(file, other, &bytes)),

@@ -100,17 +100,19 @@ impl<'a> Compound<'a> {
     }
 }
 
-/// Check an .xls file; Ok when calamine may read it (or will report its damage itself).
-pub(super) fn check(bytes: &[u8], max_box_cells: u64) -> Result<(), Refusal> {
+/// Check an .xls file; Ok when calamine may read it (or will report its damage itself), with
+/// the workbook stream when it could be read (for [`super::xls_meta`]).
+pub(super) fn check(bytes: &[u8], max_box_cells: u64) -> Result<Option<Vec<u8>>, Refusal> {
     let Some(stream) = workbook_stream(bytes)? else {
-        return Ok(());
+        return Ok(None);
     };
-    check_records(&stream, max_box_cells)
+    check_records(&stream, max_box_cells)?;
+    Ok(Some(stream))
 }
 
 /// Load the compound file as calamine does, refusing looping chains; returns the workbook
 /// stream when it can be read.
-fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, Refusal> {
+pub(super) fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, Refusal> {
     let Some(header) = bytes.get(..512) else {
         return Ok(None);
     };
@@ -372,6 +374,6 @@ mod tests {
         assert_eq!(check(&f, 10_000_000), Err(Refusal::Damaged));
         // Ended properly, it passes.
         f[fat + 4..fat + 8].copy_from_slice(&END_OF_CHAIN.to_le_bytes());
-        assert_eq!(check(&f, 10_000_000), Ok(()));
+        assert_eq!(check(&f, 10_000_000), Ok(None));
     }
 }
