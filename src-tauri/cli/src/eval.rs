@@ -14,7 +14,7 @@ use shifan_core::evaluation::{
 use shifan_core::{Error, ScaleImport, ScoreSheetsImport, Workspace};
 
 use crate::job::Bar;
-use crate::preview::{checked, collect_head, conflict_line};
+use crate::preview::{change_line, checked, collect_head, conflict_line};
 use crate::{Out, import, issue_lines, out};
 
 #[derive(Subcommand)]
@@ -459,6 +459,10 @@ pub fn eval(ws: &mut Workspace, cmd: EvalCmd) -> Result<Out, Error> {
                     s.changes.len(),
                     s.conflicts.len()
                 ));
+                for c in &s.changes {
+                    let item = format!("指标 {}", c.no);
+                    text.push_str(&change_line(&item, &c.field, &c.old, &c.new));
+                }
                 for c in &s.conflicts {
                     let item = format!("指标 {}", c.no);
                     let line =

@@ -98,12 +98,44 @@ pub(crate) fn conflict_line(
     who: &str,
     got: &str,
 ) -> String {
+    let (sent, office, got) = (one_line(sent), one_line(office), one_line(got));
     format!("\n  [冲突] {item} {field}：导出时“{sent}”，现为“{office}”，{who}填“{got}”")
+}
+
+/// One change a collect takes: "\n  [修改] 问题 1 整改进展：“…” → “…”".
+pub(crate) fn change_line(item: &str, field: &str, old: &str, new: &str) -> String {
+    let show = |v: &str| {
+        if v.trim().is_empty() {
+            "（空）".to_string()
+        } else {
+            format!("“{}”", one_line(v))
+        }
+    };
+    format!("\n  [修改] {item} {field}：{} → {}", show(old), show(new))
+}
+
+/// A cell's text on one line of the terminal: line breaks as spaces, at most 40 characters.
+fn one_line(v: &str) -> String {
+    let flat: String = v.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 40 {
+        format!("{}…", flat.chars().take(40).collect::<String>())
+    } else {
+        flat
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn change_lines_show_each_value_on_one_line() {
+        assert_eq!(
+            change_line("问题 1", "整改进展", "", "已补审\n12件"),
+            "\n  [修改] 问题 1 整改进展：（空） → “已补审 12件”"
+        );
+        assert!(change_line("指标 2", "自评说明", &"长".repeat(50), "").ends_with("…” → （空）"));
+    }
 
     #[test]
     fn collect_lines_read_as_before() {

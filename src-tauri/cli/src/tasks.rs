@@ -10,7 +10,7 @@ use shifan_core::{CollectImport, Error, TasksImport, Workspace};
 
 use crate::job::Bar;
 use crate::preview::{
-    catch_all_lines, checked, collect_head, conflict_line, guess_lines, unknown_lines,
+    catch_all_lines, change_line, checked, collect_head, conflict_line, guess_lines, unknown_lines,
 };
 use crate::{Out, import, issue_lines, out};
 
@@ -148,6 +148,10 @@ pub fn tasks(ws: &mut Workspace, cmd: TasksCmd) -> Result<Out, Error> {
                     s.changes.len(),
                     s.conflicts.len()
                 ));
+                for c in &s.changes {
+                    let item = format!("指标 {}", c.no);
+                    text.push_str(&change_line(&item, &c.field, &c.old, &c.new));
+                }
                 for c in &s.conflicts {
                     let item = format!("指标 {}", c.no);
                     let line = conflict_line(&item, &c.field, &c.sent, &c.office, "单位", &c.unit);
