@@ -273,22 +273,53 @@ fn header_from(g: &Grid, names: &[(usize, String)], row: usize) -> Option<Header
 /// Find the header (see [`scan_header`]): a single row, or two rows read together (a top row
 /// such as "指标体系" spanning the level columns above "一级指标 | 二级指标 | 三级指标"). The
 /// header naming the most roles wins.
+///
+/// A level header over sub-columns ("三级指标" merged over "内容 | 分值") names its text column
+/// by the level; the 分值 under the deepest such level is the indicators' score, a 分值 under
+/// an upper level ("一级指标分值") is a group's and is not read as theirs.
 fn find_header(g: &Grid) -> Option<Header> {
     scan_header(g, |r, cells, above| {
         let names: Vec<(usize, String)> = match above {
             None => cells.iter().cloned().enumerate().collect(),
-            Some(high) => cells
-                .iter()
-                .zip(high)
-                .map(|(low, high)| {
-                    if classify(low).is_some() || high.is_empty() {
-                        low.clone()
-                    } else {
-                        high.clone()
-                    }
-                })
-                .enumerate()
-                .collect(),
+            Some(high) => {
+                let level_of = |t: &str| match classify(t) {
+                    Some(Role::Level(n)) => Some(n),
+                    _ => None,
+                };
+                let over_sub = |low: &str, high: &str| {
+                    level_of(high).is_some()
+                        && matches!(classify(low), Some(Role::Text | Role::Score))
+                };
+                let deepest = cells
+                    .iter()
+                    .zip(high)
+                    .filter(|(low, high)| over_sub(low, high))
+                    .filter_map(|(_, high)| level_of(high).flatten())
+                    .max();
+                cells
+                    .iter()
+                    .zip(high)
+                    .map(|(low, high)| {
+                        if over_sub(low, high) {
+                            match classify(low) {
+                                Some(Role::Score)
+                                    if level_of(high).flatten().is_some()
+                                        && level_of(high).flatten() != deepest =>
+                                {
+                                    format!("{high}{low}")
+                                }
+                                Some(Role::Score) => low.clone(),
+                                _ => high.clone(),
+                            }
+                        } else if classify(low).is_some() || high.is_empty() {
+                            low.clone()
+                        } else {
+                            high.clone()
+                        }
+                    })
+                    .enumerate()
+                    .collect()
+            }
         };
         header_from(g, &names, r).map(|h| (h.score_quality, h))
     })
@@ -323,6 +354,22 @@ struct Row {
     score: Option<f64>,
     methods: Option<String>,
     veto: bool,
+    /// The first row of the merged 分值 cell this row's score is part of, when that cell is
+    /// merged down over several indicators (the score of their group, not of each).
+    merged_score: Option<usize>,
+}
+
+/// A 分值 cell merged down over several indicators of one table.
+struct MergedScore {
+    /// First row of the merged cell (0-based) and the last indicator row it covers.
+    first: usize,
+    last: usize,
+    col: usize,
+    /// The value as written, and as a number when it is one.
+    text: String,
+    value: Option<f64>,
+    /// How many indicators it covers.
+    count: usize,
 }
 
 /// What one table holds.
@@ -332,6 +379,8 @@ struct TableRows {
     title: Option<String>,
     /// An error was found (so "no indicators under the header" would only repeat it).
     has_errors: bool,
+    /// 分值 cells merged over several indicators, in row order.
+    merged_scores: Vec<MergedScore>,
 }
 
 /// How hidden rows skipped are listed: one warning each up to this many, then one for the rest.
@@ -431,18 +480,28 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
 
     let mut rows: Vec<Row> = Vec::new();
     let mut hidden_skipped: Vec<usize> = Vec::new();
+    let mut view_hidden: Vec<usize> = Vec::new();
     let mut styles: Vec<&'static str> = Vec::new();
     let mut heading_path: Vec<String> = Vec::new();
     let mut last_levels: Vec<String> = vec![String::new(); h.levels.len()];
     let first_data = h.row + 1;
+    let mut last_seen: Option<usize> = None;
+    // The last row joined to the indicator above as its continuation, and how many were.
+    let mut joined: (Option<usize>, usize) = (None, 0);
     for r in first_data..g.rows.len() {
         if g.row_is_blank(r) {
             continue;
         }
-        // A hidden row is not live data (a withdrawn indicator kept out of sight).
+        // The row with content before this one.
+        let previous = last_seen.replace(r);
+        // A hidden row is not live data (a withdrawn indicator kept out of sight), unless a
+        // view hides it (a filter left on, a collapsed group): that row is read.
         if g.row_hidden(r) {
-            hidden_skipped.push(r);
-            continue;
+            if !g.row_hidden_by_view(r) {
+                hidden_skipped.push(r);
+                continue;
+            }
+            view_hidden.push(r);
         }
         let text = g.text(r, h.text).to_string();
         let no_raw = h.no.map(|c| g.text(r, c).to_string()).unwrap_or_default();
@@ -539,6 +598,50 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
         if is_total_text(&no_raw) || is_total_text(&text) {
             continue;
         }
+        // Text that spills into the next row (a PDF copied into a sheet, a Word row split over
+        // a page): no number, the same levels, nothing but text. It is the end of the
+        // indicator above.
+        if no_raw.is_empty()
+            && !uncalculated(&no_uncalculated, r)
+            && let Some(prev) = rows.last_mut()
+            && (previous == Some(prev.row)
+                || previous.is_some() && previous == joined.0 && joined.1 < 2)
+            && prev.path == path
+            && continues_above(g, h, r, &text)
+        {
+            let extra = h
+                .methods
+                .and_then(|c| g.cell(r, c))
+                .filter(|c| !c.text.is_empty() && !c.merged_copy)
+                .map(|c| c.text.clone());
+            prev.text.push_str(&text);
+            joined = if previous == Some(prev.row) {
+                (Some(r), 1)
+            } else {
+                (Some(r), joined.1 + 1)
+            };
+            if let Some(m) = extra {
+                let joined = format!("{}{m}", prev.methods.take().unwrap_or_default());
+                prev.methods = Some(joined);
+            }
+            let above = if g.locate(prev.row).0 == g.locate(r).0 {
+                format!("第{}行", g.locate(prev.row).1 + 1)
+            } else {
+                g.place(prev.row, None)
+            };
+            issues.at(
+                Severity::Warning,
+                g,
+                Some(r),
+                Some(h.text),
+                &format!(
+                    "这一行没有序号，只有“{}”一栏有文字，像是上一行（{above}）第{}项指标内容的续行，已接在该项指标内容之后，请核对。",
+                    h.text_name,
+                    prev.no
+                ),
+            );
+            continue;
+        }
         let (no, text) = match (h.no, parse_number_label(&no_raw)) {
             (Some(_), Some(n)) => (Some(n), text),
             (Some(c), None) if !no_raw.is_empty() => {
@@ -599,6 +702,12 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
             let t = g.text(r, c);
             !t.is_empty() && !["否", "无", "-", "—", "0", "N", "n", "×"].contains(&t)
         });
+        // The first row of the score cell's merged region (the row itself when not merged
+        // down).
+        let merged_score = h.score.and_then(|c| {
+            let cell = g.cell(r, c)?;
+            (cell.merged_copy && cell.merged_up > 0).then(|| r - cell.merged_up as usize)
+        });
         rows.push(Row {
             no,
             table,
@@ -608,24 +717,145 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
             score,
             methods,
             veto,
+            merged_score: merged_score.or(Some(r)),
         });
     }
+    let merged_scores = h
+        .score
+        .map(|c| merged_scores(g, c, &mut rows))
+        .unwrap_or_default();
+    view_hidden_note(&mut issues, g, &view_hidden, &rows);
     hidden_rows_note(&mut issues, g, h, &hidden_skipped);
+    many_hidden_note(&mut issues, g, hidden_skipped.len(), rows.len());
     TableRows {
         has_errors: issues.has_errors(),
         rows,
         issues: issues.list,
         title,
+        merged_scores,
     }
+}
+
+/// Whether row `r` (without a number) holds only the rest of the indicator text above: its
+/// text does not start with a number of its own, and its 分值 and 一票否决 cells are empty.
+fn continues_above(g: &Grid, h: &Header, r: usize, text: &str) -> bool {
+    let (code, rest) = split_heading(text);
+    let numbered = !rest.is_empty() && parse_number_label(&code).is_some();
+    let empty_or_merged = |c: Option<usize>| {
+        c.is_none_or(|c| {
+            g.cell(r, c)
+                .is_none_or(|x| x.text.is_empty() || x.merged_copy)
+        })
+    };
+    !numbered && !is_note_text(text) && empty_or_merged(h.score) && empty_or_merged(h.veto)
+}
+
+/// The 分值 cells merged down over two or more indicators: a group's score, never each
+/// indicator's. Their indicators are left without a score (`Row::merged_score` keeps the
+/// region); a row alone in its region keeps its score and loses the mark.
+fn merged_scores(g: &Grid, col: usize, rows: &mut [Row]) -> Vec<MergedScore> {
+    let mut by_first: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        if let Some(first) = row.merged_score {
+            by_first.entry(first).or_default().push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for (first, members) in by_first {
+        if members.len() < 2 {
+            for &i in &members {
+                rows[i].merged_score = None;
+            }
+            continue;
+        }
+        let value = members.iter().find_map(|&i| rows[i].score);
+        for &i in &members {
+            rows[i].score = None;
+        }
+        out.push(MergedScore {
+            first,
+            last: members.iter().map(|&i| rows[i].row).max().unwrap_or(first),
+            col,
+            text: g.text(first, col).to_string(),
+            value,
+            count: members.len(),
+        });
+    }
+    out
+}
+
+/// Rows a filter or a collapsed outline group hides are read (a view is not a withdrawal):
+/// said once, naming them.
+fn view_hidden_note(issues: &mut Issues, g: &Grid, hidden: &[usize], rows: &[Row]) {
+    let read: std::collections::BTreeSet<usize> = rows.iter().map(|r| r.row).collect();
+    let read_hidden: Vec<usize> = hidden
+        .iter()
+        .copied()
+        .filter(|r| read.contains(r))
+        .collect();
+    let Some(&first) = read_hidden.first() else {
+        return;
+    };
+    issues.at(
+        Severity::Warning,
+        g,
+        Some(first),
+        None,
+        &format!(
+            "有 {} 行指标被筛选或折叠的分组隐藏（{}）。筛选和分组折叠只影响显示，这些行仍是指标体系的一部分，已照常导入，请核对。",
+            read_hidden.len(),
+            row_list(&read_hidden)
+        ),
+    );
+}
+
+/// "第3行、第5行、…" (the first 30, then "等").
+fn row_list(rows: &[usize]) -> String {
+    let list: Vec<String> = rows
+        .iter()
+        .take(30)
+        .map(|r| format!("第{}行", r + 1))
+        .collect();
+    format!(
+        "{}{}",
+        list.join("、"),
+        if rows.len() > 30 { "等" } else { "" }
+    )
+}
+
+/// When more than a quarter of the rows with content are hidden rows left out, one warning
+/// ahead of everything else says how much of the table that is.
+fn many_hidden_note(issues: &mut Issues, g: &Grid, hidden: usize, read: usize) {
+    if hidden == 0 || hidden * 4 <= hidden + read {
+        return;
+    }
+    let mut tmp = Issues::new(&issues.file);
+    tmp.at(
+        Severity::Warning,
+        g,
+        None,
+        None,
+        &format!(
+            "注意：有 {hidden} 行是隐藏行，占表中内容行的 {}%，都没有导入，只导入了 {read} 项指标。隐藏的行不作为指标体系的一部分；如果这些行应当导入，请在 Excel 或 WPS 中取消隐藏后重新导入。",
+            hidden * 100 / (hidden + read)
+        ),
+    );
+    issues.list.splice(0..0, tmp.list);
 }
 
 /// The header text of column `c` (in the header row, or the row above it for two-row headers).
 fn header_text(g: &Grid, h: &Header, c: usize) -> String {
     let t = g.text(h.row, c);
-    let t = if t.is_empty() && h.row > 0 {
-        g.text(h.row - 1, c)
+    let above = if h.row > 0 { g.text(h.row - 1, c) } else { "" };
+    let t = if t.is_empty() {
+        above.to_string()
+    } else if matches!(classify(t), Some(Role::Score | Role::Text))
+        && matches!(classify(above), Some(Role::Level(_)))
+    {
+        // A sub-column of a level header: "一级指标" over "分值".
+        format!("{above}{t}")
     } else {
-        t
+        t.to_string()
     };
     t.replace('\n', "")
 }
@@ -1094,6 +1324,19 @@ fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) 
             "部分指标的上级层次不完整（缺少上级指标），已按实际层次导入。",
         );
     }
+    // A 分值 merged over the indicators of exactly one group is that group's score.
+    let group_scores: Vec<(&MergedScore, usize, Option<Vec<String>>)> = tables
+        .iter()
+        .enumerate()
+        .flat_map(|(k, t)| t.t.merged_scores.iter().map(move |m| (k, m)))
+        .map(|(k, m)| {
+            let members: Vec<&Row> = rows
+                .iter()
+                .filter(|r| r.table == k && r.merged_score == Some(m.first))
+                .collect();
+            (m, k, score_group(&rows, &members))
+        })
+        .collect();
     let mut roots: Vec<IndicatorNode> = Vec::new();
     // Where each heading (by uid) sits among its siblings: a 100 000-row sheet must not search
     // its siblings row by row.
@@ -1168,10 +1411,78 @@ fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) 
         named.push(h.text_name.clone());
         named
     };
+    for (m, k, group) in group_scores {
+        let g = tables[k].g;
+        let rows_said = if m.last > m.first {
+            let (_, a) = g.locate(m.first);
+            let (_, b) = g.locate(m.last);
+            format!("第{}—{}行", a + 1, b + 1)
+        } else {
+            format!("第{}行", m.first + 1)
+        };
+        let what = match group {
+            Some(path) => {
+                let level = level_names.get(path.len() - 1).cloned().unwrap_or_default();
+                let name = path.last().cloned().unwrap_or_default();
+                if let Some(v) = m.value {
+                    set_heading_score(&mut roots, &heading_uid(&path), v);
+                }
+                format!(
+                    "分值“{}”是合并单元格，合并在{rows_said}的 {} 项指标上，是{level}“{}”的分值，已记为该{level}的分值，未分给其中各项指标；各项指标的分值请在评分方案中设定。",
+                    short(&m.text),
+                    m.count,
+                    short(&name)
+                )
+            }
+            None => format!(
+                "分值“{}”是合并单元格，合并在{rows_said}的 {} 项指标上，是这几项合计的分值，未分给各项指标；请在评分方案中设定各项分值。",
+                short(&m.text),
+                m.count
+            ),
+        };
+        issues.at(Severity::Warning, g, Some(m.first), Some(m.col), &what);
+    }
     Built {
         roots,
         level_names,
         issues: issues.list,
+    }
+}
+
+/// The group whose indicators are exactly `members` (the deepest such heading path), if any.
+fn score_group(rows: &[Row], members: &[&Row]) -> Option<Vec<String>> {
+    let first = members.first()?;
+    let n = members.len();
+    (1..=first.path.len()).rev().find_map(|d| {
+        let prefix = &first.path[..d];
+        let all_under = members.iter().all(|r| r.path.starts_with(prefix));
+        let under = rows.iter().filter(|r| r.path.starts_with(prefix)).count();
+        (all_under && under == n).then(|| prefix.to_vec())
+    })
+}
+
+/// The uid the tree gives the heading at `path` (see `build`).
+fn heading_uid(path: &[String]) -> String {
+    let keys: Vec<String> = path
+        .iter()
+        .map(|seg| {
+            let (code, name) = split_heading(seg);
+            if code.is_empty() { name } else { code }
+        })
+        .collect();
+    format!("h:{}", keys.join("/"))
+}
+
+fn set_heading_score(nodes: &mut [IndicatorNode], uid: &str, score: f64) {
+    for n in nodes {
+        if !n.is_leaf && n.uid == uid {
+            n.score = Some(score);
+            return;
+        }
+        if !n.is_leaf && uid.starts_with(&format!("{}/", n.uid)) {
+            set_heading_score(&mut n.children, uid, score);
+            return;
+        }
     }
 }
 
@@ -1252,6 +1563,7 @@ fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Pa
                 score: r.score,
                 methods: r.methods.clone(),
                 veto: r.veto,
+                merged_score: r.merged_score,
             }
         }));
     }
@@ -1744,6 +2056,189 @@ mod tests {
             e.message.contains("续表") && e.message.contains("3—5"),
             "{}",
             e.message
+        );
+    }
+
+    #[test]
+    fn rows_a_filter_or_a_collapsed_group_hides_are_read_with_a_warning() {
+        let mut g = named(
+            "指标",
+            &[
+                &["序号", "一级指标", "三级指标"],
+                &["1", "一、甲", "a"],
+                &["2", "一、甲", "b"],
+                &["3", "一、甲", "c"],
+                &["4", "一、甲", "【已取消】d"],
+            ],
+        );
+        g.hidden_rows.extend([2, 3, 4]);
+        g.view_hidden_rows.extend([2, 3]);
+        let p = plan_of(&[g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        assert_eq!(counts(&p.draft.roots).0, 3, "rows 3 and 4 read, row 5 not");
+        let m = messages(&p);
+        assert!(
+            m.iter()
+                .any(|m| m.contains("筛选或折叠") && m.contains("第3行、第4行")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter()
+                .any(|m| m.contains("第5行") && m.contains("隐藏行")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn many_rows_hidden_by_hand_are_said_first() {
+        let mut g = named(
+            "指标",
+            &[
+                &["序号", "一级指标", "三级指标"],
+                &["1", "一、甲", "a"],
+                &["2", "一、甲", "b"],
+                &["3", "一、甲", "c"],
+            ],
+        );
+        g.hidden_rows.extend([2, 3]);
+        let p = plan_of(&[g]);
+        assert!(p.issues[0].message.contains("注意") && p.issues[0].message.contains("2 行"));
+        // A quarter or fewer: no such warning.
+        let mut g = named(
+            "指标",
+            &[
+                &["序号", "一级指标", "三级指标"],
+                &["1", "一、甲", "a"],
+                &["2", "一、甲", "b"],
+                &["3", "一、甲", "c"],
+                &["4", "一、甲", "d"],
+            ],
+        );
+        g.hidden_rows.insert(4);
+        assert!(!messages(&plan_of(&[g])).iter().any(|m| m.contains("注意")));
+    }
+
+    /// `rows`, with the 分值 cell of `col` merged down over `from..=to`.
+    fn merged_down(mut g: Grid, col: u32, from: u32, to: u32) -> Grid {
+        crate::sheet::fill_merges(&mut g, [((from, col), (to, col))].into_iter());
+        g
+    }
+
+    #[test]
+    fn a_merged_score_is_the_groups_never_each_indicators() {
+        let g = grid(&[
+            &["序号", "一级指标", "二级指标", "三级指标", "分值"],
+            &["1", "一、甲", "（一）子", "a", "3"],
+            &["2", "一、甲", "（一）子", "b", ""],
+            &["3", "一、甲", "（一）子", "c", ""],
+            &["4", "一、甲", "（二）丑", "d", "2"],
+            &["5", "一、甲", "（二）丑", "e", ""],
+            &["6", "一、甲", "（二）丑", "f", "1"],
+        ]);
+        let g = merged_down(merged_down(g, 4, 1, 3), 4, 4, 5);
+        let p = plan_of(&[g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        let mut leaves = Vec::new();
+        let mut headings = Vec::new();
+        crate::indicators::walk(&p.draft.roots, &mut |n, _| {
+            if n.is_leaf {
+                leaves.push((n.no.unwrap_or(0), n.score));
+            } else {
+                headings.push((n.title.clone(), n.score));
+            }
+        });
+        assert_eq!(
+            leaves,
+            vec![
+                (1, None),
+                (2, None),
+                (3, None),
+                (4, None),
+                (5, None),
+                (6, Some(1.0))
+            ]
+        );
+        assert_eq!(
+            headings,
+            vec![
+                ("甲".to_string(), None),
+                ("子".to_string(), Some(3.0)),
+                ("丑".to_string(), None)
+            ]
+        );
+        let m = messages(&p);
+        assert!(
+            m.iter()
+                .any(|m| m.contains("第2行 E列") && m.contains("二级指标“（一）子”")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter()
+                .any(|m| m.contains("第5—6行") && m.contains("这几项合计")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn text_spilling_into_the_next_row_is_joined_to_the_indicator_above() {
+        let g = grid(&[
+            &["序号", "一级指标", "三级指标", "分值"],
+            &["1", "一、甲", "前半", "1"],
+            &["", "一、甲", "后半。", ""],
+            &["2", "一、甲", "乙。", "1"],
+            &["", "二、乙", "另一方面的文字", ""],
+        ]);
+        let p = plan_of(&[g]);
+        let mut got = Vec::new();
+        crate::indicators::walk(&p.draft.roots, &mut |n, _| {
+            if n.is_leaf {
+                got.push((n.no.unwrap_or(0), n.title.clone()));
+            }
+        });
+        assert_eq!(
+            got,
+            vec![(1, "前半后半。".to_string()), (2, "乙。".to_string())]
+        );
+        let m = messages(&p);
+        assert!(
+            m.iter()
+                .any(|m| m.contains("第3行 C列") && m.contains("第1项") && m.contains("续行")),
+            "{m:?}"
+        );
+        // Under another heading it is not a continuation: still refused at its place.
+        assert!(
+            m.iter()
+                .any(|m| m.contains("第5行 A列") && m.contains("缺少指标序号")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn a_two_row_header_with_score_sub_columns_reads_the_deepest_levels_score() {
+        let g = grid(&[
+            &["序号", "一级指标", "一级指标", "三级指标", "三级指标"],
+            &["", "内容", "分值", "内容", "分值"],
+            &["1", "一、甲", "5", "a", "2"],
+            &["2", "一、甲", "5", "b", "3"],
+        ]);
+        let p = plan_of(&[g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        let mut got = Vec::new();
+        crate::indicators::walk(&p.draft.roots, &mut |n, _| {
+            if n.is_leaf {
+                got.push((n.title.clone(), n.score));
+            }
+        });
+        assert_eq!(
+            got,
+            vec![("a".to_string(), Some(2.0)), ("b".to_string(), Some(3.0))]
+        );
+        assert!(
+            messages(&p)
+                .iter()
+                .any(|m| m.contains("未导入的列") && m.contains("C列“一级指标分值”")),
+            "{:?}",
+            messages(&p)
         );
     }
 
