@@ -199,6 +199,17 @@ impl Header {
     }
 }
 
+/// The level a header names by its first characters: "三级序号" → 3.
+fn level_ordinal(k: &str) -> Option<u32> {
+    let chars: Vec<char> = k.chars().take(2).collect();
+    if chars.len() < 2 || chars[1] != '级' {
+        return None;
+    }
+    crate::text::chinese_numeral(&chars[0].to_string())
+        .map(|n| n as u32)
+        .or_else(|| chars[0].to_digit(10))
+}
+
 /// A header from the names of one row (column, text). Visible columns are read first: a hidden
 /// column only takes a role no visible column takes (a hidden 原序号 beside the real 序号).
 fn header_from(g: &Grid, names: &[(usize, String)], row: usize) -> Option<Header> {
@@ -209,6 +220,7 @@ fn header_from(g: &Grid, names: &[(usize, String)], row: usize) -> Option<Header
     let mut quality = 0;
     let mut top_ordinal: Option<u32> = None;
     let mut visible_levels = false;
+    let mut no_ordinal: Option<u32> = None;
     let ordered = names
         .iter()
         .filter(|(c, _)| !g.col_hidden(*c))
@@ -218,7 +230,20 @@ fn header_from(g: &Grid, names: &[(usize, String)], row: usize) -> Option<Header
         let clean = header_key(name);
         let hidden = g.col_hidden(*c);
         match role {
-            Role::No if no.is_none() => no = Some(*c),
+            // Numbers per level ("一级序号 | … | 三级序号"): the deepest level's is the
+            // indicator's.
+            Role::No if no.is_none() => {
+                no = Some(*c);
+                no_ordinal = level_ordinal(&clean);
+            }
+            Role::No
+                if !hidden
+                    && level_ordinal(&clean).is_some_and(|o| no_ordinal.is_some_and(|n| o > n)) =>
+            {
+                no = Some(*c);
+                no_ordinal = level_ordinal(&clean);
+                continue;
+            }
             Role::Level(n) if !levels.iter().any(|(_, cc, _)| cc == c) => {
                 // The same ordinal twice (merged header copied across) counts once.
                 if n.is_some() && levels.iter().any(|(m, _, _)| *m == n) {
@@ -1341,9 +1366,18 @@ fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) 
     // Where each heading (by uid) sits among its siblings: a 100 000-row sheet must not search
     // its siblings row by row.
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // The uids of each row's headings, top first.
+    let mut row_uids: Vec<Vec<String>> = Vec::with_capacity(rows.len());
+    // Headings whose code another heading with another name already has: (uid of the first,
+    // its name, row of the first), and the places of the others (by their uid).
+    let mut first_of: std::collections::HashMap<String, (usize, usize)> =
+        std::collections::HashMap::new();
+    let mut same_code: Vec<SameCode> = Vec::new();
+    let mut said: std::collections::HashSet<String> = std::collections::HashSet::new();
     for row in rows.iter_mut() {
         let mut level: &mut Vec<IndicatorNode> = &mut roots;
         let mut uid = String::from("h:");
+        let mut uids = Vec::with_capacity(row.path.len());
         for (d, seg) in row.path.iter().enumerate() {
             let (code, name) = split_heading(seg);
             let key = if code.is_empty() {
@@ -1351,10 +1385,36 @@ fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) 
             } else {
                 code.clone()
             };
+            let parent = uid.clone();
             if d > 0 {
                 uid.push('/');
             }
             uid.push_str(&key);
+            // The same code under another name ("（一）甲" after "（一）乙", a numbering slip):
+            // another heading, keyed by code and name, and said.
+            if !code.is_empty()
+                && let Some(&p) = index.get(&uid)
+                && let Some(n) = level.get(p)
+                && n.uid == uid
+                && !same_heading_name(&n.title, &name)
+            {
+                let first = first_of.get(&uid).copied();
+                let first_label = n.label.clone();
+                uid = format!("{parent}{}{code}{name}", if d > 0 { "/" } else { "" });
+                if said.insert(uid.clone())
+                    && let Some((first_row, first_table)) = first
+                {
+                    same_code.push(SameCode {
+                        first: (first_table, first_row),
+                        at: (row.table, row.row),
+                        depth: d,
+                        first_label,
+                        label: super::heading_label_of(&code, &name),
+                    });
+                }
+            }
+            uids.push(uid.clone());
+            first_of.entry(uid.clone()).or_insert((row.row, row.table));
             let pos = match index.get(&uid) {
                 Some(&p) if level.get(p).is_some_and(|n| !n.is_leaf && n.uid == uid) => p,
                 _ => {
@@ -1386,6 +1446,7 @@ fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) 
             row.methods.take(),
             row.veto,
         ));
+        row_uids.push(uids);
     }
     // Level names: ordinal headers ("一级指标") or named ones ("方面"), then the text column;
     // a level taken from sheet names (one sheet per aspect) is named by its ordinal.
@@ -1411,6 +1472,27 @@ fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) 
         named.push(h.text_name.clone());
         named
     };
+    for sc in same_code {
+        let ((first_table, first_row), (table, row)) = (sc.first, sc.at);
+        let (fg, g) = (tables[first_table].g, tables[table].g);
+        let level = level_names.get(sc.depth).cloned().unwrap_or_default();
+        let first_place = if first_table == table && fg.locate(first_row).0 == g.locate(row).0 {
+            format!("第{}行", g.locate(first_row).1 + 1)
+        } else {
+            fg.place(first_row, None)
+        };
+        issues.at(
+            Severity::Warning,
+            g,
+            Some(row),
+            None,
+            &format!(
+                "{level}“{}”与{first_place}的“{}”编号相同、名称不同，已作为两个不同的{level}导入。如果它们是同一项，请统一名称；如果是编号写错了，请改正后重新导入。",
+                short(&sc.label),
+                short(&sc.first_label)
+            ),
+        );
+    }
     for (m, k, group) in group_scores {
         let g = tables[k].g;
         let rows_said = if m.last > m.first {
@@ -1424,8 +1506,12 @@ fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) 
             Some(path) => {
                 let level = level_names.get(path.len() - 1).cloned().unwrap_or_default();
                 let name = path.last().cloned().unwrap_or_default();
-                if let Some(v) = m.value {
-                    set_heading_score(&mut roots, &heading_uid(&path), v);
+                let uid = rows
+                    .iter()
+                    .position(|r| r.table == k && r.merged_score == Some(m.first))
+                    .and_then(|i| row_uids.get(i)?.get(path.len() - 1));
+                if let (Some(v), Some(uid)) = (m.value, uid) {
+                    set_heading_score(&mut roots, uid, v);
                 }
                 format!(
                     "分值“{}”是合并单元格，合并在{rows_said}的 {} 项指标上，是{level}“{}”的分值，已记为该{level}的分值，未分给其中各项指标；各项指标的分值请在评分方案中设定。",
@@ -1461,16 +1547,24 @@ fn score_group(rows: &[Row], members: &[&Row]) -> Option<Vec<String>> {
     })
 }
 
-/// The uid the tree gives the heading at `path` (see `build`).
-fn heading_uid(path: &[String]) -> String {
-    let keys: Vec<String> = path
-        .iter()
-        .map(|seg| {
-            let (code, name) = split_heading(seg);
-            if code.is_empty() { name } else { code }
-        })
-        .collect();
-    format!("h:{}", keys.join("/"))
+/// A heading whose code an earlier heading with another name has: where each is (table,
+/// row), its depth and both labels.
+struct SameCode {
+    first: (usize, usize),
+    at: (usize, usize),
+    depth: usize,
+    first_label: String,
+    label: String,
+}
+
+/// Two names of headings with one code are the same heading when they differ only in
+/// spacing and punctuation or by a "（续）" after the name.
+fn same_heading_name(a: &str, b: &str) -> bool {
+    let n = |t: &str| {
+        let t = norm(t);
+        t.strip_suffix("(续)").unwrap_or(&t).to_string()
+    };
+    n(a) == n(b)
 }
 
 fn set_heading_score(nodes: &mut [IndicatorNode], uid: &str, score: f64) {
@@ -2240,6 +2334,61 @@ mod tests {
             "{:?}",
             messages(&p)
         );
+    }
+
+    #[test]
+    fn headings_sharing_a_code_under_other_names_stay_apart_and_are_said() {
+        let g = grid(&[
+            &["序号", "一级指标", "二级指标", "三级指标"],
+            &["1", "一、甲", "（一）子", "a"],
+            &["2", "一、甲", "（一）丑", "b"],
+            &["3", "一、甲", "（一）子", "c"],
+            &["4", "一、甲", "（一）子（续）", "d"],
+            &["5", "一、甲", "（二）寅", "e"],
+        ]);
+        let p = plan_of(&[g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        let kids: Vec<(String, usize)> = p.draft.roots[0]
+            .children
+            .iter()
+            .map(|n| (n.title.clone(), n.children.len()))
+            .collect();
+        assert_eq!(
+            kids,
+            vec![
+                ("子".to_string(), 3),
+                ("丑".to_string(), 1),
+                ("寅".to_string(), 1)
+            ]
+        );
+        let m = messages(&p);
+        let said: Vec<&&str> = m.iter().filter(|m| m.contains("编号相同")).collect();
+        assert_eq!(said.len(), 1, "{m:?}");
+        assert!(
+            said[0].contains("第3行")
+                && said[0].contains("（一）丑")
+                && said[0].contains("第2行的“（一）子”"),
+            "{said:?}"
+        );
+    }
+
+    #[test]
+    fn with_a_number_column_per_level_the_deepest_is_the_indicators() {
+        let g = grid(&[
+            &["一级序号", "一级指标", "三级序号", "三级指标"],
+            &["一", "甲", "1", "a"],
+            &["一", "甲", "2", "b"],
+            &["二", "乙", "3", "c"],
+        ]);
+        let p = plan_of(&[g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        let mut got = Vec::new();
+        crate::indicators::walk(&p.draft.roots, &mut |n, _| {
+            if n.is_leaf {
+                got.push(n.no.unwrap_or(0));
+            }
+        });
+        assert_eq!(got, vec![1, 2, 3]);
     }
 
     #[test]
