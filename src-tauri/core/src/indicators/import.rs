@@ -184,6 +184,9 @@ struct Header {
     /// The smallest ordinal a level header names ("二级指标" → 2): above 1, the upper levels
     /// are not in the table (an aspect per sheet).
     top_ordinal: Option<u32>,
+    /// 分值 sub-columns under an upper level header ("一级指标" over "内容 | 分值"): the score
+    /// of that level's groups, with the level's ordinal.
+    group_scores: Vec<(usize, u32)>,
 }
 
 impl Header {
@@ -195,6 +198,7 @@ impl Header {
                 .into_iter()
                 .flatten(),
         );
+        v.extend(self.group_scores.iter().map(|(c, _)| *c));
         v
     }
 }
@@ -292,6 +296,7 @@ fn header_from(g: &Grid, names: &[(usize, String)], row: usize) -> Option<Header
         veto,
         score_quality: quality,
         top_ordinal,
+        group_scores: Vec::new(),
     })
 }
 
@@ -304,6 +309,7 @@ fn header_from(g: &Grid, names: &[(usize, String)], row: usize) -> Option<Header
 /// an upper level ("一级指标分值") is a group's and is not read as theirs.
 fn find_header(g: &Grid) -> Option<Header> {
     scan_header(g, |r, cells, above| {
+        let mut group_scores: Vec<(usize, u32)> = Vec::new();
         let names: Vec<(usize, String)> = match above {
             None => cells.iter().cloned().enumerate().collect(),
             Some(high) => {
@@ -324,13 +330,17 @@ fn find_header(g: &Grid) -> Option<Header> {
                 cells
                     .iter()
                     .zip(high)
-                    .map(|(low, high)| {
+                    .enumerate()
+                    .map(|(c, (low, high))| {
                         if over_sub(low, high) {
                             match classify(low) {
                                 Some(Role::Score)
                                     if level_of(high).flatten().is_some()
                                         && level_of(high).flatten() != deepest =>
                                 {
+                                    if let Some(o) = level_of(high).flatten() {
+                                        group_scores.push((c, o));
+                                    }
                                     format!("{high}{low}")
                                 }
                                 Some(Role::Score) => low.clone(),
@@ -346,7 +356,18 @@ fn find_header(g: &Grid) -> Option<Header> {
                     .collect()
             }
         };
-        header_from(g, &names, r).map(|h| (h.score_quality, h))
+        header_from(g, &names, r).map(|mut h| {
+            // Only a level the header reads has groups to carry the score.
+            h.group_scores = group_scores
+                .into_iter()
+                .filter(|(_, o)| {
+                    h.levels
+                        .iter()
+                        .any(|(_, n)| classify(n) == Some(Role::Level(Some(*o))))
+                })
+                .collect();
+            (h.score_quality, h)
+        })
     })
 }
 
@@ -697,17 +718,9 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
         let Some(no) = no else { continue };
         let score = h.score.and_then(|c| {
             let cell = g.cell(r, c)?;
-            if let Some(n) = cell.number {
-                return Some(n);
-            }
-            let t = to_half_width(&cell.text);
-            let t = t.trim().trim_end_matches('分').trim();
-            if t.is_empty() {
-                return None;
-            }
-            match t.parse::<f64>() {
+            match score_of(cell)? {
                 Ok(v) => Some(v),
-                Err(_) => {
+                Err(()) => {
                     issues.at(
                         Severity::Warning,
                         g,
@@ -759,6 +772,20 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
         title,
         merged_scores,
     }
+}
+
+/// The score a cell holds: None when empty, Err when it is not a number ("1.5分" and
+/// full-width digits are).
+fn score_of(cell: &crate::sheet::Cell) -> Option<std::result::Result<f64, ()>> {
+    if let Some(n) = cell.number {
+        return Some(Ok(n));
+    }
+    let t = to_half_width(&cell.text);
+    let t = t.trim().trim_end_matches('分').trim();
+    if t.is_empty() {
+        return None;
+    }
+    Some(t.parse::<f64>().map_err(|_| ()))
 }
 
 /// Whether row `r` (without a number) holds only the rest of the indicator text above: its
@@ -1472,6 +1499,14 @@ fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) 
         named.push(h.text_name.clone());
         named
     };
+    level_group_scores(
+        &mut issues,
+        tables,
+        &rows,
+        &row_uids,
+        &level_names,
+        &mut roots,
+    );
     for sc in same_code {
         let ((first_table, first_row), (table, row)) = (sc.first, sc.at);
         let (fg, g) = (tables[first_table].g, tables[table].g);
@@ -1532,6 +1567,74 @@ fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) 
         roots,
         level_names,
         issues: issues.list,
+    }
+}
+
+/// 分值 columns of an upper level (a two-row header's "一级指标 | 分值" sub-column): each
+/// group's value, the same on all its rows (or merged over them), is that heading's score.
+/// Never an indicator's. Said once per column.
+fn level_group_scores(
+    issues: &mut Issues,
+    tables: &[&Found<'_>],
+    rows: &[Row],
+    row_uids: &[Vec<String>],
+    level_names: &[String],
+    roots: &mut [IndicatorNode],
+) {
+    for (k, t) in tables.iter().enumerate() {
+        for &(col, ordinal) in &t.h.group_scores {
+            let Some(i) =
+                t.h.levels
+                    .iter()
+                    .position(|(_, n)| classify(n) == Some(Role::Level(Some(ordinal))))
+            else {
+                continue;
+            };
+            // uid → (value, all rows agree, first row).
+            let mut groups: Vec<(String, Option<f64>, bool, usize)> = Vec::new();
+            for (ri, row) in rows.iter().enumerate().filter(|(_, r)| r.table == k) {
+                let Some(depth) = (row.path.len() + i).checked_sub(t.h.levels.len()) else {
+                    continue;
+                };
+                let Some(uid) = row_uids.get(ri).and_then(|u| u.get(depth)) else {
+                    continue;
+                };
+                let v =
+                    t.g.cell(row.row, col)
+                        .and_then(score_of)
+                        .and_then(|v| v.ok());
+                match groups.iter_mut().find(|(u, ..)| u == uid) {
+                    Some(gr) => gr.2 &= gr.1 == v,
+                    None => groups.push((uid.clone(), v, true, row.row)),
+                }
+            }
+            let mut set = 0;
+            let mut differ = Vec::new();
+            for (uid, v, same, first) in &groups {
+                match (v, same) {
+                    (Some(v), true) => {
+                        set_heading_score(roots, uid, *v);
+                        set += 1;
+                    }
+                    (_, false) => differ.push(*first),
+                    _ => {}
+                }
+            }
+            let level = level_names.get(i).cloned().unwrap_or_default();
+            let name = format!("“{}”一栏", short(&header_text(t.g, &t.h, col)));
+            let what = if differ.is_empty() {
+                format!(
+                    "{name}是{level}的分值，已记为 {set} 个{level}各自的分值，不作为其中各项指标的分值。"
+                )
+            } else {
+                format!(
+                    "{name}是{level}的分值，已记为 {set} 个{level}各自的分值，不作为其中各项指标的分值；其中 {} 个{level}的各行分值不一致（{}起），未记分值，请核对。",
+                    differ.len(),
+                    row_list(&differ)
+                )
+            };
+            issues.at(Severity::Warning, t.g, Some(t.h.row), Some(col), &what);
+        }
     }
 }
 
@@ -2327,10 +2430,15 @@ mod tests {
             got,
             vec![("a".to_string(), Some(2.0)), ("b".to_string(), Some(3.0))]
         );
+        assert_eq!(
+            p.draft.roots[0].score,
+            Some(5.0),
+            "the 一级 分值 is the group's"
+        );
         assert!(
-            messages(&p)
-                .iter()
-                .any(|m| m.contains("未导入的列") && m.contains("C列“一级指标分值”")),
+            messages(&p).iter().any(
+                |m| m.contains("第2行 C列") && m.contains("“一级指标分值”一栏是一级指标的分值")
+            ),
             "{:?}",
             messages(&p)
         );
