@@ -647,28 +647,65 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
         // Text that spills into the next row (a PDF copied into a sheet, a Word row split over
         // a page): no number, the same levels, nothing but text. It is the end of the
         // indicator above.
-        if no_raw.is_empty()
+        // So is a row whose 序号 cell is merged down from the indicator above (one indicator
+        // written over several rows, its text or 评估方式 line by line).
+        let merged_from = |c: Option<usize>| {
+            c.and_then(|c| g.cell(r, c))
+                .filter(|x| x.merged_copy && x.merged_up > 0)
+                .map(|x| r - x.merged_up as usize)
+        };
+        let no_merged = merged_from(h.no);
+        if (no_raw.is_empty() || no_merged.is_some())
             && !uncalculated(&no_uncalculated, r)
             && let Some(prev) = rows.last_mut()
-            && (previous == Some(prev.row)
-                || previous.is_some() && previous == joined.0 && joined.1 < 2)
+            && match no_merged {
+                Some(first) => first == prev.row,
+                None => {
+                    previous == Some(prev.row)
+                        || previous.is_some() && previous == joined.0 && joined.1 < 2
+                }
+            }
             && prev.path == path
-            && continues_above(g, h, r, &text)
+            && continues_above(g, h, r, &text, no_merged.is_some())
         {
+            let sep = if no_merged.is_some() { "\n" } else { "" };
             let extra = h
                 .methods
                 .and_then(|c| g.cell(r, c))
                 .filter(|c| !c.text.is_empty() && !c.merged_copy)
                 .map(|c| c.text.clone());
-            prev.text.push_str(&text);
+            let text_more = merged_from(Some(h.text)).is_none();
+            if text_more {
+                prev.text.push_str(sep);
+                prev.text.push_str(&text);
+            }
             joined = if previous == Some(prev.row) {
                 (Some(r), 1)
             } else {
                 (Some(r), joined.1 + 1)
             };
             if let Some(m) = extra {
-                let joined = format!("{}{m}", prev.methods.take().unwrap_or_default());
+                let joined = match prev.methods.take() {
+                    Some(before) => format!("{before}{sep}{m}"),
+                    None => m,
+                };
                 prev.methods = Some(joined);
+            }
+            if !text_more {
+                continue;
+            }
+            if no_merged.is_some() {
+                issues.at(
+                    Severity::Warning,
+                    g,
+                    Some(r),
+                    Some(h.text),
+                    &format!(
+                        "这一行的序号与上一行合并为同一单元格（第{}项），这一行的“{}”已作为该项指标内容的下一段接上，请核对。",
+                        prev.no, h.text_name
+                    ),
+                );
+                continue;
             }
             let above = if g.locate(prev.row).0 == g.locate(r).0 {
                 format!("第{}行", g.locate(prev.row).1 + 1)
@@ -790,9 +827,9 @@ fn score_of(cell: &crate::sheet::Cell) -> Option<std::result::Result<f64, ()>> {
 
 /// Whether row `r` (without a number) holds only the rest of the indicator text above: its
 /// text does not start with a number of its own, and its 分值 and 一票否决 cells are empty.
-fn continues_above(g: &Grid, h: &Header, r: usize, text: &str) -> bool {
+fn continues_above(g: &Grid, h: &Header, r: usize, text: &str, merged_no: bool) -> bool {
     let (code, rest) = split_heading(text);
-    let numbered = !rest.is_empty() && parse_number_label(&code).is_some();
+    let numbered = !merged_no && !rest.is_empty() && parse_number_label(&code).is_some();
     let empty_or_merged = |c: Option<usize>| {
         c.is_none_or(|c| {
             g.cell(r, c)
@@ -2408,6 +2445,46 @@ mod tests {
                 .any(|m| m.contains("第5行 A列") && m.contains("缺少指标序号")),
             "{m:?}"
         );
+    }
+
+    #[test]
+    fn an_indicator_written_over_rows_with_its_number_merged_is_one_indicator() {
+        let g = grid(&[
+            &["序号", "一级指标", "三级指标", "评估方式"],
+            &["1", "一、甲", "第一段", "查阅资料"],
+            &["", "一、甲", "第二段", "实地查看"],
+            &["2", "一、甲", "乙", "查阅资料"],
+            &["", "一、甲", "", "座谈"],
+        ]);
+        // 序号 merged over rows 2–3 and 4–5; the text of no. 2 too.
+        let g = merged_down(merged_down(g, 0, 1, 2), 0, 3, 4);
+        let g = merged_down(g, 2, 3, 4);
+        let p = plan_of(&[g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        let mut got = Vec::new();
+        crate::indicators::walk(&p.draft.roots, &mut |n, _| {
+            if n.is_leaf {
+                got.push((n.no.unwrap_or(0), n.title.clone(), n.methods.clone()));
+            }
+        });
+        assert_eq!(
+            got,
+            vec![
+                (
+                    1,
+                    "第一段\n第二段".to_string(),
+                    Some("查阅资料\n实地查看".to_string())
+                ),
+                (2, "乙".to_string(), Some("查阅资料\n座谈".to_string())),
+            ]
+        );
+        let m = messages(&p);
+        assert!(
+            m.iter()
+                .any(|m| m.contains("第3行 C列") && m.contains("合并为同一单元格（第1项）")),
+            "{m:?}"
+        );
+        assert!(!m.iter().any(|m| m.contains("第5行")), "{m:?}");
     }
 
     #[test]
