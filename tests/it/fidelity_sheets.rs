@@ -18,7 +18,7 @@ use shifan_tests::{english_in, fingerprint, fixture, fresh};
 /// The entries of both corpora, each with the folder its files are in.
 fn manifest() -> Vec<(&'static str, Value)> {
     let mut out = Vec::new();
-    for dir in ["fidelity", "fidelity-variants", "xls"] {
+    for dir in ["fidelity", "fidelity-variants", "xls", "fidelity-habits"] {
         let text =
             std::fs::read_to_string(fixture(&format!("{dir}/manifest.json"))).expect("manifest");
         let entries: Vec<Value> = serde_json::from_str(&text).expect("manifest json");

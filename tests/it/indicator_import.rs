@@ -297,3 +297,43 @@ fn the_tree_and_the_task_matrix_show_a_heading_the_same_way() {
     let json = serde_json::to_value(&tree).expect("json");
     assert_eq!(json["roots"][0]["label"], "一、政府职能依法全面履行");
 }
+
+/// A 分值 merged over the indicators of one group is that group's score, in every format:
+/// the headings carry it after applying, the indicators carry none, and the scores of the
+/// groups add up to what the file means (100), never a copy per indicator.
+#[test]
+fn a_score_merged_over_a_group_is_stored_on_the_group_in_every_format() {
+    for file in [
+        "score-merged-per-group.xlsx",
+        "score-merged-per-group-libreoffice.xls",
+        "score-merged-per-group-libreoffice.ods",
+        "word-score-vmerged-per-group.docx",
+    ] {
+        let path = fixture(&format!("fidelity-habits/indicators/{file}"));
+        let (_d, mut ws) = with_demo_campaign();
+        let info = ws
+            .apply(
+                &shifan_core::IndicatorImport::new(&path, false),
+                &shifan_core::Job::quiet(),
+            )
+            .unwrap_or_else(|err| panic!("{file}: {err}"));
+        let tree = ws.indicator_tree(Some(info.id)).expect("tree");
+        let (mut heading_sum, mut leaf_scores, mut first_group) = (0.0, 0, None);
+        walk(&tree.roots, &mut |n, _| {
+            if n.is_leaf {
+                leaf_scores += usize::from(n.score.is_some());
+            } else if let Some(s) = n.score {
+                assert_eq!(n.depth, 1, "{file}: only 二级 headings carry a score");
+                heading_sum += s;
+                first_group.get_or_insert((n.title.clone(), s));
+            }
+        });
+        assert_eq!(leaf_scores, 0, "{file}: no indicator has a copied score");
+        assert!((heading_sum - 100.0).abs() < 1e-9, "{file}: {heading_sum}");
+        assert_eq!(
+            first_group,
+            Some(("深化行政审批制度改革".to_string(), 4.0)),
+            "{file}"
+        );
+    }
+}

@@ -184,6 +184,9 @@ struct Header {
     /// The smallest ordinal a level header names ("二级指标" → 2): above 1, the upper levels
     /// are not in the table (an aspect per sheet).
     top_ordinal: Option<u32>,
+    /// 分值 sub-columns under an upper level header ("一级指标" over "内容 | 分值"): the score
+    /// of that level's groups, with the level's ordinal.
+    group_scores: Vec<(usize, u32)>,
 }
 
 impl Header {
@@ -195,8 +198,20 @@ impl Header {
                 .into_iter()
                 .flatten(),
         );
+        v.extend(self.group_scores.iter().map(|(c, _)| *c));
         v
     }
+}
+
+/// The level a header names by its first characters: "三级序号" → 3.
+fn level_ordinal(k: &str) -> Option<u32> {
+    let chars: Vec<char> = k.chars().take(2).collect();
+    if chars.len() < 2 || chars[1] != '级' {
+        return None;
+    }
+    crate::text::chinese_numeral(&chars[0].to_string())
+        .map(|n| n as u32)
+        .or_else(|| chars[0].to_digit(10))
 }
 
 /// A header from the names of one row (column, text). Visible columns are read first: a hidden
@@ -209,6 +224,7 @@ fn header_from(g: &Grid, names: &[(usize, String)], row: usize) -> Option<Header
     let mut quality = 0;
     let mut top_ordinal: Option<u32> = None;
     let mut visible_levels = false;
+    let mut no_ordinal: Option<u32> = None;
     let ordered = names
         .iter()
         .filter(|(c, _)| !g.col_hidden(*c))
@@ -218,7 +234,20 @@ fn header_from(g: &Grid, names: &[(usize, String)], row: usize) -> Option<Header
         let clean = header_key(name);
         let hidden = g.col_hidden(*c);
         match role {
-            Role::No if no.is_none() => no = Some(*c),
+            // Numbers per level ("一级序号 | … | 三级序号"): the deepest level's is the
+            // indicator's.
+            Role::No if no.is_none() => {
+                no = Some(*c);
+                no_ordinal = level_ordinal(&clean);
+            }
+            Role::No
+                if !hidden
+                    && level_ordinal(&clean).is_some_and(|o| no_ordinal.is_some_and(|n| o > n)) =>
+            {
+                no = Some(*c);
+                no_ordinal = level_ordinal(&clean);
+                continue;
+            }
             Role::Level(n) if !levels.iter().any(|(_, cc, _)| cc == c) => {
                 // The same ordinal twice (merged header copied across) counts once.
                 if n.is_some() && levels.iter().any(|(m, _, _)| *m == n) {
@@ -267,30 +296,78 @@ fn header_from(g: &Grid, names: &[(usize, String)], row: usize) -> Option<Header
         veto,
         score_quality: quality,
         top_ordinal,
+        group_scores: Vec::new(),
     })
 }
 
 /// Find the header (see [`scan_header`]): a single row, or two rows read together (a top row
 /// such as "指标体系" spanning the level columns above "一级指标 | 二级指标 | 三级指标"). The
 /// header naming the most roles wins.
+///
+/// A level header over sub-columns ("三级指标" merged over "内容 | 分值") names its text column
+/// by the level; the 分值 under the deepest such level is the indicators' score, a 分值 under
+/// an upper level ("一级指标分值") is a group's and is not read as theirs.
 fn find_header(g: &Grid) -> Option<Header> {
     scan_header(g, |r, cells, above| {
+        let mut group_scores: Vec<(usize, u32)> = Vec::new();
         let names: Vec<(usize, String)> = match above {
             None => cells.iter().cloned().enumerate().collect(),
-            Some(high) => cells
-                .iter()
-                .zip(high)
-                .map(|(low, high)| {
-                    if classify(low).is_some() || high.is_empty() {
-                        low.clone()
-                    } else {
-                        high.clone()
-                    }
-                })
-                .enumerate()
-                .collect(),
+            Some(high) => {
+                let level_of = |t: &str| match classify(t) {
+                    Some(Role::Level(n)) => Some(n),
+                    _ => None,
+                };
+                let over_sub = |low: &str, high: &str| {
+                    level_of(high).is_some()
+                        && matches!(classify(low), Some(Role::Text | Role::Score))
+                };
+                let deepest = cells
+                    .iter()
+                    .zip(high)
+                    .filter(|(low, high)| over_sub(low, high))
+                    .filter_map(|(_, high)| level_of(high).flatten())
+                    .max();
+                cells
+                    .iter()
+                    .zip(high)
+                    .enumerate()
+                    .map(|(c, (low, high))| {
+                        if over_sub(low, high) {
+                            match classify(low) {
+                                Some(Role::Score)
+                                    if level_of(high).flatten().is_some()
+                                        && level_of(high).flatten() != deepest =>
+                                {
+                                    if let Some(o) = level_of(high).flatten() {
+                                        group_scores.push((c, o));
+                                    }
+                                    format!("{high}{low}")
+                                }
+                                Some(Role::Score) => low.clone(),
+                                _ => high.clone(),
+                            }
+                        } else if classify(low).is_some() || high.is_empty() {
+                            low.clone()
+                        } else {
+                            high.clone()
+                        }
+                    })
+                    .enumerate()
+                    .collect()
+            }
         };
-        header_from(g, &names, r).map(|h| (h.score_quality, h))
+        header_from(g, &names, r).map(|mut h| {
+            // Only a level the header reads has groups to carry the score.
+            h.group_scores = group_scores
+                .into_iter()
+                .filter(|(_, o)| {
+                    h.levels
+                        .iter()
+                        .any(|(_, n)| classify(n) == Some(Role::Level(Some(*o))))
+                })
+                .collect();
+            (h.score_quality, h)
+        })
     })
 }
 
@@ -323,6 +400,22 @@ struct Row {
     score: Option<f64>,
     methods: Option<String>,
     veto: bool,
+    /// The first row of the merged 分值 cell this row's score is part of, when that cell is
+    /// merged down over several indicators (the score of their group, not of each).
+    merged_score: Option<usize>,
+}
+
+/// A 分值 cell merged down over several indicators of one table.
+struct MergedScore {
+    /// First row of the merged cell (0-based) and the last indicator row it covers.
+    first: usize,
+    last: usize,
+    col: usize,
+    /// The value as written, and as a number when it is one.
+    text: String,
+    value: Option<f64>,
+    /// How many indicators it covers.
+    count: usize,
 }
 
 /// What one table holds.
@@ -332,6 +425,8 @@ struct TableRows {
     title: Option<String>,
     /// An error was found (so "no indicators under the header" would only repeat it).
     has_errors: bool,
+    /// 分值 cells merged over several indicators, in row order.
+    merged_scores: Vec<MergedScore>,
 }
 
 /// How hidden rows skipped are listed: one warning each up to this many, then one for the rest.
@@ -431,18 +526,28 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
 
     let mut rows: Vec<Row> = Vec::new();
     let mut hidden_skipped: Vec<usize> = Vec::new();
+    let mut view_hidden: Vec<usize> = Vec::new();
     let mut styles: Vec<&'static str> = Vec::new();
     let mut heading_path: Vec<String> = Vec::new();
     let mut last_levels: Vec<String> = vec![String::new(); h.levels.len()];
     let first_data = h.row + 1;
+    let mut last_seen: Option<usize> = None;
+    // The last row joined to the indicator above as its continuation, and how many were.
+    let mut joined: (Option<usize>, usize) = (None, 0);
     for r in first_data..g.rows.len() {
         if g.row_is_blank(r) {
             continue;
         }
-        // A hidden row is not live data (a withdrawn indicator kept out of sight).
+        // The row with content before this one.
+        let previous = last_seen.replace(r);
+        // A hidden row is not live data (a withdrawn indicator kept out of sight), unless a
+        // view hides it (a filter left on, a collapsed group): that row is read.
         if g.row_hidden(r) {
-            hidden_skipped.push(r);
-            continue;
+            if !g.row_hidden_by_view(r) {
+                hidden_skipped.push(r);
+                continue;
+            }
+            view_hidden.push(r);
         }
         let text = g.text(r, h.text).to_string();
         let no_raw = h.no.map(|c| g.text(r, c).to_string()).unwrap_or_default();
@@ -539,6 +644,87 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
         if is_total_text(&no_raw) || is_total_text(&text) {
             continue;
         }
+        // Text that spills into the next row (a PDF copied into a sheet, a Word row split over
+        // a page): no number, the same levels, nothing but text. It is the end of the
+        // indicator above.
+        // So is a row whose 序号 cell is merged down from the indicator above (one indicator
+        // written over several rows, its text or 评估方式 line by line).
+        let merged_from = |c: Option<usize>| {
+            c.and_then(|c| g.cell(r, c))
+                .filter(|x| x.merged_copy && x.merged_up > 0)
+                .map(|x| r - x.merged_up as usize)
+        };
+        let no_merged = merged_from(h.no);
+        if (no_raw.is_empty() || no_merged.is_some())
+            && !uncalculated(&no_uncalculated, r)
+            && let Some(prev) = rows.last_mut()
+            && match no_merged {
+                Some(first) => first == prev.row,
+                None => {
+                    previous == Some(prev.row)
+                        || previous.is_some() && previous == joined.0 && joined.1 < 2
+                }
+            }
+            && prev.path == path
+            && continues_above(g, h, r, &text, no_merged.is_some())
+        {
+            let sep = if no_merged.is_some() { "\n" } else { "" };
+            let extra = h
+                .methods
+                .and_then(|c| g.cell(r, c))
+                .filter(|c| !c.text.is_empty() && !c.merged_copy)
+                .map(|c| c.text.clone());
+            let text_more = merged_from(Some(h.text)).is_none();
+            if text_more {
+                prev.text.push_str(sep);
+                prev.text.push_str(&text);
+            }
+            joined = if previous == Some(prev.row) {
+                (Some(r), 1)
+            } else {
+                (Some(r), joined.1 + 1)
+            };
+            if let Some(m) = extra {
+                let joined = match prev.methods.take() {
+                    Some(before) => format!("{before}{sep}{m}"),
+                    None => m,
+                };
+                prev.methods = Some(joined);
+            }
+            if !text_more {
+                continue;
+            }
+            if no_merged.is_some() {
+                issues.at(
+                    Severity::Warning,
+                    g,
+                    Some(r),
+                    Some(h.text),
+                    &format!(
+                        "这一行的序号与上一行合并为同一单元格（第{}项），这一行的“{}”已作为该项指标内容的下一段接上，请核对。",
+                        prev.no, h.text_name
+                    ),
+                );
+                continue;
+            }
+            let above = if g.locate(prev.row).0 == g.locate(r).0 {
+                format!("第{}行", g.locate(prev.row).1 + 1)
+            } else {
+                g.place(prev.row, None)
+            };
+            issues.at(
+                Severity::Warning,
+                g,
+                Some(r),
+                Some(h.text),
+                &format!(
+                    "这一行没有序号，只有“{}”一栏有文字，像是上一行（{above}）第{}项指标内容的续行，已接在该项指标内容之后，请核对。",
+                    h.text_name,
+                    prev.no
+                ),
+            );
+            continue;
+        }
         let (no, text) = match (h.no, parse_number_label(&no_raw)) {
             (Some(_), Some(n)) => (Some(n), text),
             (Some(c), None) if !no_raw.is_empty() => {
@@ -569,17 +755,9 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
         let Some(no) = no else { continue };
         let score = h.score.and_then(|c| {
             let cell = g.cell(r, c)?;
-            if let Some(n) = cell.number {
-                return Some(n);
-            }
-            let t = to_half_width(&cell.text);
-            let t = t.trim().trim_end_matches('分').trim();
-            if t.is_empty() {
-                return None;
-            }
-            match t.parse::<f64>() {
+            match score_of(cell)? {
                 Ok(v) => Some(v),
-                Err(_) => {
+                Err(()) => {
                     issues.at(
                         Severity::Warning,
                         g,
@@ -599,6 +777,12 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
             let t = g.text(r, c);
             !t.is_empty() && !["否", "无", "-", "—", "0", "N", "n", "×"].contains(&t)
         });
+        // The first row of the score cell's merged region (the row itself when not merged
+        // down).
+        let merged_score = h.score.and_then(|c| {
+            let cell = g.cell(r, c)?;
+            (cell.merged_copy && cell.merged_up > 0).then(|| r - cell.merged_up as usize)
+        });
         rows.push(Row {
             no,
             table,
@@ -608,24 +792,159 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
             score,
             methods,
             veto,
+            merged_score: merged_score.or(Some(r)),
         });
     }
+    let merged_scores = h
+        .score
+        .map(|c| merged_scores(g, c, &mut rows))
+        .unwrap_or_default();
+    view_hidden_note(&mut issues, g, &view_hidden, &rows);
     hidden_rows_note(&mut issues, g, h, &hidden_skipped);
+    many_hidden_note(&mut issues, g, hidden_skipped.len(), rows.len());
     TableRows {
         has_errors: issues.has_errors(),
         rows,
         issues: issues.list,
         title,
+        merged_scores,
     }
+}
+
+/// The score a cell holds: None when empty, Err when it is not a number ("1.5分" and
+/// full-width digits are).
+fn score_of(cell: &crate::sheet::Cell) -> Option<std::result::Result<f64, ()>> {
+    if let Some(n) = cell.number {
+        return Some(Ok(n));
+    }
+    let t = to_half_width(&cell.text);
+    let t = t.trim().trim_end_matches('分').trim();
+    if t.is_empty() {
+        return None;
+    }
+    Some(t.parse::<f64>().map_err(|_| ()))
+}
+
+/// Whether row `r` (without a number) holds only the rest of the indicator text above: its
+/// text does not start with a number of its own, and its 分值 and 一票否决 cells are empty.
+fn continues_above(g: &Grid, h: &Header, r: usize, text: &str, merged_no: bool) -> bool {
+    let (code, rest) = split_heading(text);
+    let numbered = !merged_no && !rest.is_empty() && parse_number_label(&code).is_some();
+    let empty_or_merged = |c: Option<usize>| {
+        c.is_none_or(|c| {
+            g.cell(r, c)
+                .is_none_or(|x| x.text.is_empty() || x.merged_copy)
+        })
+    };
+    !numbered && !is_note_text(text) && empty_or_merged(h.score) && empty_or_merged(h.veto)
+}
+
+/// The 分值 cells merged down over two or more indicators: a group's score, never each
+/// indicator's. Their indicators are left without a score (`Row::merged_score` keeps the
+/// region); a row alone in its region keeps its score and loses the mark.
+fn merged_scores(g: &Grid, col: usize, rows: &mut [Row]) -> Vec<MergedScore> {
+    let mut by_first: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        if let Some(first) = row.merged_score {
+            by_first.entry(first).or_default().push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for (first, members) in by_first {
+        if members.len() < 2 {
+            for &i in &members {
+                rows[i].merged_score = None;
+            }
+            continue;
+        }
+        let value = members.iter().find_map(|&i| rows[i].score);
+        for &i in &members {
+            rows[i].score = None;
+        }
+        out.push(MergedScore {
+            first,
+            last: members.iter().map(|&i| rows[i].row).max().unwrap_or(first),
+            col,
+            text: g.text(first, col).to_string(),
+            value,
+            count: members.len(),
+        });
+    }
+    out
+}
+
+/// Rows a filter or a collapsed outline group hides are read (a view is not a withdrawal):
+/// said once, naming them.
+fn view_hidden_note(issues: &mut Issues, g: &Grid, hidden: &[usize], rows: &[Row]) {
+    let read: std::collections::BTreeSet<usize> = rows.iter().map(|r| r.row).collect();
+    let read_hidden: Vec<usize> = hidden
+        .iter()
+        .copied()
+        .filter(|r| read.contains(r))
+        .collect();
+    let Some(&first) = read_hidden.first() else {
+        return;
+    };
+    issues.at(
+        Severity::Warning,
+        g,
+        Some(first),
+        None,
+        &format!(
+            "有 {} 行指标被筛选或折叠的分组隐藏（{}）。筛选和分组折叠只影响显示，这些行仍是指标体系的一部分，已照常导入，请核对。",
+            read_hidden.len(),
+            row_list(&read_hidden)
+        ),
+    );
+}
+
+/// "第3行、第5行、…" (the first 30, then "等").
+fn row_list(rows: &[usize]) -> String {
+    let list: Vec<String> = rows
+        .iter()
+        .take(30)
+        .map(|r| format!("第{}行", r + 1))
+        .collect();
+    format!(
+        "{}{}",
+        list.join("、"),
+        if rows.len() > 30 { "等" } else { "" }
+    )
+}
+
+/// When more than a quarter of the rows with content are hidden rows left out, one warning
+/// ahead of everything else says how much of the table that is.
+fn many_hidden_note(issues: &mut Issues, g: &Grid, hidden: usize, read: usize) {
+    if hidden == 0 || hidden * 4 <= hidden + read {
+        return;
+    }
+    let mut tmp = Issues::new(&issues.file);
+    tmp.at(
+        Severity::Warning,
+        g,
+        None,
+        None,
+        &format!(
+            "注意：有 {hidden} 行是隐藏行，占表中内容行的 {}%，都没有导入，只导入了 {read} 项指标。隐藏的行不作为指标体系的一部分；如果这些行应当导入，请在 Excel 或 WPS 中取消隐藏后重新导入。",
+            hidden * 100 / (hidden + read)
+        ),
+    );
+    issues.list.splice(0..0, tmp.list);
 }
 
 /// The header text of column `c` (in the header row, or the row above it for two-row headers).
 fn header_text(g: &Grid, h: &Header, c: usize) -> String {
     let t = g.text(h.row, c);
-    let t = if t.is_empty() && h.row > 0 {
-        g.text(h.row - 1, c)
+    let above = if h.row > 0 { g.text(h.row - 1, c) } else { "" };
+    let t = if t.is_empty() {
+        above.to_string()
+    } else if matches!(classify(t), Some(Role::Score | Role::Text))
+        && matches!(classify(above), Some(Role::Level(_)))
+    {
+        // A sub-column of a level header: "一级指标" over "分值".
+        format!("{above}{t}")
     } else {
-        t
+        t.to_string()
     };
     t.replace('\n', "")
 }
@@ -1094,13 +1413,35 @@ fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) 
             "部分指标的上级层次不完整（缺少上级指标），已按实际层次导入。",
         );
     }
+    // A 分值 merged over the indicators of exactly one group is that group's score.
+    let group_scores: Vec<(&MergedScore, usize, Option<Vec<String>>)> = tables
+        .iter()
+        .enumerate()
+        .flat_map(|(k, t)| t.t.merged_scores.iter().map(move |m| (k, m)))
+        .map(|(k, m)| {
+            let members: Vec<&Row> = rows
+                .iter()
+                .filter(|r| r.table == k && r.merged_score == Some(m.first))
+                .collect();
+            (m, k, score_group(&rows, &members))
+        })
+        .collect();
     let mut roots: Vec<IndicatorNode> = Vec::new();
     // Where each heading (by uid) sits among its siblings: a 100 000-row sheet must not search
     // its siblings row by row.
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // The uids of each row's headings, top first.
+    let mut row_uids: Vec<Vec<String>> = Vec::with_capacity(rows.len());
+    // Headings whose code another heading with another name already has: (uid of the first,
+    // its name, row of the first), and the places of the others (by their uid).
+    let mut first_of: std::collections::HashMap<String, (usize, usize)> =
+        std::collections::HashMap::new();
+    let mut same_code: Vec<SameCode> = Vec::new();
+    let mut said: std::collections::HashSet<String> = std::collections::HashSet::new();
     for row in rows.iter_mut() {
         let mut level: &mut Vec<IndicatorNode> = &mut roots;
         let mut uid = String::from("h:");
+        let mut uids = Vec::with_capacity(row.path.len());
         for (d, seg) in row.path.iter().enumerate() {
             let (code, name) = split_heading(seg);
             let key = if code.is_empty() {
@@ -1108,10 +1449,36 @@ fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) 
             } else {
                 code.clone()
             };
+            let parent = uid.clone();
             if d > 0 {
                 uid.push('/');
             }
             uid.push_str(&key);
+            // The same code under another name ("（一）甲" after "（一）乙", a numbering slip):
+            // another heading, keyed by code and name, and said.
+            if !code.is_empty()
+                && let Some(&p) = index.get(&uid)
+                && let Some(n) = level.get(p)
+                && n.uid == uid
+                && !same_heading_name(&n.title, &name)
+            {
+                let first = first_of.get(&uid).copied();
+                let first_label = n.label.clone();
+                uid = format!("{parent}{}{code}{name}", if d > 0 { "/" } else { "" });
+                if said.insert(uid.clone())
+                    && let Some((first_row, first_table)) = first
+                {
+                    same_code.push(SameCode {
+                        first: (first_table, first_row),
+                        at: (row.table, row.row),
+                        depth: d,
+                        first_label,
+                        label: super::heading_label_of(&code, &name),
+                    });
+                }
+            }
+            uids.push(uid.clone());
+            first_of.entry(uid.clone()).or_insert((row.row, row.table));
             let pos = match index.get(&uid) {
                 Some(&p) if level.get(p).is_some_and(|n| !n.is_leaf && n.uid == uid) => p,
                 _ => {
@@ -1143,6 +1510,7 @@ fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) 
             row.methods.take(),
             row.veto,
         ));
+        row_uids.push(uids);
     }
     // Level names: ordinal headers ("一级指标") or named ones ("方面"), then the text column;
     // a level taken from sheet names (one sheet per aspect) is named by its ordinal.
@@ -1168,10 +1536,187 @@ fn build(file: &str, tables: &[&Found<'_>], mut rows: Vec<Row>, prefixed: bool) 
         named.push(h.text_name.clone());
         named
     };
+    level_group_scores(
+        &mut issues,
+        tables,
+        &rows,
+        &row_uids,
+        &level_names,
+        &mut roots,
+    );
+    for sc in same_code {
+        let ((first_table, first_row), (table, row)) = (sc.first, sc.at);
+        let (fg, g) = (tables[first_table].g, tables[table].g);
+        let level = level_names.get(sc.depth).cloned().unwrap_or_default();
+        let first_place = if first_table == table && fg.locate(first_row).0 == g.locate(row).0 {
+            format!("第{}行", g.locate(first_row).1 + 1)
+        } else {
+            fg.place(first_row, None)
+        };
+        issues.at(
+            Severity::Warning,
+            g,
+            Some(row),
+            None,
+            &format!(
+                "{level}“{}”与{first_place}的“{}”编号相同、名称不同，已作为两个不同的{level}导入。如果它们是同一项，请统一名称；如果是编号写错了，请改正后重新导入。",
+                short(&sc.label),
+                short(&sc.first_label)
+            ),
+        );
+    }
+    for (m, k, group) in group_scores {
+        let g = tables[k].g;
+        let rows_said = if m.last > m.first {
+            let (_, a) = g.locate(m.first);
+            let (_, b) = g.locate(m.last);
+            format!("第{}—{}行", a + 1, b + 1)
+        } else {
+            format!("第{}行", m.first + 1)
+        };
+        let what = match group {
+            Some(path) => {
+                let level = level_names.get(path.len() - 1).cloned().unwrap_or_default();
+                let name = path.last().cloned().unwrap_or_default();
+                let uid = rows
+                    .iter()
+                    .position(|r| r.table == k && r.merged_score == Some(m.first))
+                    .and_then(|i| row_uids.get(i)?.get(path.len() - 1));
+                if let (Some(v), Some(uid)) = (m.value, uid) {
+                    set_heading_score(&mut roots, uid, v);
+                }
+                format!(
+                    "分值“{}”是合并单元格，合并在{rows_said}的 {} 项指标上，是{level}“{}”的分值，已记为该{level}的分值，未分给其中各项指标；各项指标的分值请在评分方案中设定。",
+                    short(&m.text),
+                    m.count,
+                    short(&name)
+                )
+            }
+            None => format!(
+                "分值“{}”是合并单元格，合并在{rows_said}的 {} 项指标上，是这几项合计的分值，未分给各项指标；请在评分方案中设定各项分值。",
+                short(&m.text),
+                m.count
+            ),
+        };
+        issues.at(Severity::Warning, g, Some(m.first), Some(m.col), &what);
+    }
     Built {
         roots,
         level_names,
         issues: issues.list,
+    }
+}
+
+/// 分值 columns of an upper level (a two-row header's "一级指标 | 分值" sub-column): each
+/// group's value, the same on all its rows (or merged over them), is that heading's score.
+/// Never an indicator's. Said once per column.
+fn level_group_scores(
+    issues: &mut Issues,
+    tables: &[&Found<'_>],
+    rows: &[Row],
+    row_uids: &[Vec<String>],
+    level_names: &[String],
+    roots: &mut [IndicatorNode],
+) {
+    for (k, t) in tables.iter().enumerate() {
+        for &(col, ordinal) in &t.h.group_scores {
+            let Some(i) =
+                t.h.levels
+                    .iter()
+                    .position(|(_, n)| classify(n) == Some(Role::Level(Some(ordinal))))
+            else {
+                continue;
+            };
+            // uid → (value, all rows agree, first row).
+            let mut groups: Vec<(String, Option<f64>, bool, usize)> = Vec::new();
+            for (ri, row) in rows.iter().enumerate().filter(|(_, r)| r.table == k) {
+                let Some(depth) = (row.path.len() + i).checked_sub(t.h.levels.len()) else {
+                    continue;
+                };
+                let Some(uid) = row_uids.get(ri).and_then(|u| u.get(depth)) else {
+                    continue;
+                };
+                let v =
+                    t.g.cell(row.row, col)
+                        .and_then(score_of)
+                        .and_then(|v| v.ok());
+                match groups.iter_mut().find(|(u, ..)| u == uid) {
+                    Some(gr) => gr.2 &= gr.1 == v,
+                    None => groups.push((uid.clone(), v, true, row.row)),
+                }
+            }
+            let mut set = 0;
+            let mut differ = Vec::new();
+            for (uid, v, same, first) in &groups {
+                match (v, same) {
+                    (Some(v), true) => {
+                        set_heading_score(roots, uid, *v);
+                        set += 1;
+                    }
+                    (_, false) => differ.push(*first),
+                    _ => {}
+                }
+            }
+            let level = level_names.get(i).cloned().unwrap_or_default();
+            let name = format!("“{}”一栏", short(&header_text(t.g, &t.h, col)));
+            let what = if differ.is_empty() {
+                format!(
+                    "{name}是{level}的分值，已记为 {set} 个{level}各自的分值，不作为其中各项指标的分值。"
+                )
+            } else {
+                format!(
+                    "{name}是{level}的分值，已记为 {set} 个{level}各自的分值，不作为其中各项指标的分值；其中 {} 个{level}的各行分值不一致（{}起），未记分值，请核对。",
+                    differ.len(),
+                    row_list(&differ)
+                )
+            };
+            issues.at(Severity::Warning, t.g, Some(t.h.row), Some(col), &what);
+        }
+    }
+}
+
+/// The group whose indicators are exactly `members` (the deepest such heading path), if any.
+fn score_group(rows: &[Row], members: &[&Row]) -> Option<Vec<String>> {
+    let first = members.first()?;
+    let n = members.len();
+    (1..=first.path.len()).rev().find_map(|d| {
+        let prefix = &first.path[..d];
+        let all_under = members.iter().all(|r| r.path.starts_with(prefix));
+        let under = rows.iter().filter(|r| r.path.starts_with(prefix)).count();
+        (all_under && under == n).then(|| prefix.to_vec())
+    })
+}
+
+/// A heading whose code an earlier heading with another name has: where each is (table,
+/// row), its depth and both labels.
+struct SameCode {
+    first: (usize, usize),
+    at: (usize, usize),
+    depth: usize,
+    first_label: String,
+    label: String,
+}
+
+/// Two names of headings with one code are the same heading when they differ only in
+/// spacing and punctuation or by a "（续）" after the name.
+fn same_heading_name(a: &str, b: &str) -> bool {
+    let n = |t: &str| {
+        let t = norm(t);
+        t.strip_suffix("(续)").unwrap_or(&t).to_string()
+    };
+    n(a) == n(b)
+}
+
+fn set_heading_score(nodes: &mut [IndicatorNode], uid: &str, score: f64) {
+    for n in nodes {
+        if !n.is_leaf && n.uid == uid {
+            n.score = Some(score);
+            return;
+        }
+        if !n.is_leaf && uid.starts_with(&format!("{}/", n.uid)) {
+            set_heading_score(&mut n.children, uid, score);
+            return;
+        }
     }
 }
 
@@ -1252,6 +1797,7 @@ fn plan_grids(file: &str, path: &Path, grids: &[Grid], sha: String) -> Result<Pa
                 score: r.score,
                 methods: r.methods.clone(),
                 veto: r.veto,
+                merged_score: r.merged_score,
             }
         }));
     }
@@ -1745,6 +2291,289 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn rows_a_filter_or_a_collapsed_group_hides_are_read_with_a_warning() {
+        let mut g = named(
+            "指标",
+            &[
+                &["序号", "一级指标", "三级指标"],
+                &["1", "一、甲", "a"],
+                &["2", "一、甲", "b"],
+                &["3", "一、甲", "c"],
+                &["4", "一、甲", "【已取消】d"],
+            ],
+        );
+        g.hidden_rows.extend([2, 3, 4]);
+        g.view_hidden_rows.extend([2, 3]);
+        let p = plan_of(&[g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        assert_eq!(counts(&p.draft.roots).0, 3, "rows 3 and 4 read, row 5 not");
+        let m = messages(&p);
+        assert!(
+            m.iter()
+                .any(|m| m.contains("筛选或折叠") && m.contains("第3行、第4行")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter()
+                .any(|m| m.contains("第5行") && m.contains("隐藏行")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn many_rows_hidden_by_hand_are_said_first() {
+        let mut g = named(
+            "指标",
+            &[
+                &["序号", "一级指标", "三级指标"],
+                &["1", "一、甲", "a"],
+                &["2", "一、甲", "b"],
+                &["3", "一、甲", "c"],
+            ],
+        );
+        g.hidden_rows.extend([2, 3]);
+        let p = plan_of(&[g]);
+        assert!(p.issues[0].message.contains("注意") && p.issues[0].message.contains("2 行"));
+        // A quarter or fewer: no such warning.
+        let mut g = named(
+            "指标",
+            &[
+                &["序号", "一级指标", "三级指标"],
+                &["1", "一、甲", "a"],
+                &["2", "一、甲", "b"],
+                &["3", "一、甲", "c"],
+                &["4", "一、甲", "d"],
+            ],
+        );
+        g.hidden_rows.insert(4);
+        assert!(!messages(&plan_of(&[g])).iter().any(|m| m.contains("注意")));
+    }
+
+    /// `rows`, with the 分值 cell of `col` merged down over `from..=to`.
+    fn merged_down(mut g: Grid, col: u32, from: u32, to: u32) -> Grid {
+        crate::sheet::fill_merges(&mut g, [((from, col), (to, col))].into_iter());
+        g
+    }
+
+    #[test]
+    fn a_merged_score_is_the_groups_never_each_indicators() {
+        let g = grid(&[
+            &["序号", "一级指标", "二级指标", "三级指标", "分值"],
+            &["1", "一、甲", "（一）子", "a", "3"],
+            &["2", "一、甲", "（一）子", "b", ""],
+            &["3", "一、甲", "（一）子", "c", ""],
+            &["4", "一、甲", "（二）丑", "d", "2"],
+            &["5", "一、甲", "（二）丑", "e", ""],
+            &["6", "一、甲", "（二）丑", "f", "1"],
+        ]);
+        let g = merged_down(merged_down(g, 4, 1, 3), 4, 4, 5);
+        let p = plan_of(&[g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        let mut leaves = Vec::new();
+        let mut headings = Vec::new();
+        crate::indicators::walk(&p.draft.roots, &mut |n, _| {
+            if n.is_leaf {
+                leaves.push((n.no.unwrap_or(0), n.score));
+            } else {
+                headings.push((n.title.clone(), n.score));
+            }
+        });
+        assert_eq!(
+            leaves,
+            vec![
+                (1, None),
+                (2, None),
+                (3, None),
+                (4, None),
+                (5, None),
+                (6, Some(1.0))
+            ]
+        );
+        assert_eq!(
+            headings,
+            vec![
+                ("甲".to_string(), None),
+                ("子".to_string(), Some(3.0)),
+                ("丑".to_string(), None)
+            ]
+        );
+        let m = messages(&p);
+        assert!(
+            m.iter()
+                .any(|m| m.contains("第2行 E列") && m.contains("二级指标“（一）子”")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter()
+                .any(|m| m.contains("第5—6行") && m.contains("这几项合计")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn text_spilling_into_the_next_row_is_joined_to_the_indicator_above() {
+        let g = grid(&[
+            &["序号", "一级指标", "三级指标", "分值"],
+            &["1", "一、甲", "前半", "1"],
+            &["", "一、甲", "后半。", ""],
+            &["2", "一、甲", "乙。", "1"],
+            &["", "二、乙", "另一方面的文字", ""],
+        ]);
+        let p = plan_of(&[g]);
+        let mut got = Vec::new();
+        crate::indicators::walk(&p.draft.roots, &mut |n, _| {
+            if n.is_leaf {
+                got.push((n.no.unwrap_or(0), n.title.clone()));
+            }
+        });
+        assert_eq!(
+            got,
+            vec![(1, "前半后半。".to_string()), (2, "乙。".to_string())]
+        );
+        let m = messages(&p);
+        assert!(
+            m.iter()
+                .any(|m| m.contains("第3行 C列") && m.contains("第1项") && m.contains("续行")),
+            "{m:?}"
+        );
+        // Under another heading it is not a continuation: still refused at its place.
+        assert!(
+            m.iter()
+                .any(|m| m.contains("第5行 A列") && m.contains("缺少指标序号")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn an_indicator_written_over_rows_with_its_number_merged_is_one_indicator() {
+        let g = grid(&[
+            &["序号", "一级指标", "三级指标", "评估方式"],
+            &["1", "一、甲", "第一段", "查阅资料"],
+            &["", "一、甲", "第二段", "实地查看"],
+            &["2", "一、甲", "乙", "查阅资料"],
+            &["", "一、甲", "", "座谈"],
+        ]);
+        // 序号 merged over rows 2–3 and 4–5; the text of no. 2 too.
+        let g = merged_down(merged_down(g, 0, 1, 2), 0, 3, 4);
+        let g = merged_down(g, 2, 3, 4);
+        let p = plan_of(&[g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        let mut got = Vec::new();
+        crate::indicators::walk(&p.draft.roots, &mut |n, _| {
+            if n.is_leaf {
+                got.push((n.no.unwrap_or(0), n.title.clone(), n.methods.clone()));
+            }
+        });
+        assert_eq!(
+            got,
+            vec![
+                (
+                    1,
+                    "第一段\n第二段".to_string(),
+                    Some("查阅资料\n实地查看".to_string())
+                ),
+                (2, "乙".to_string(), Some("查阅资料\n座谈".to_string())),
+            ]
+        );
+        let m = messages(&p);
+        assert!(
+            m.iter()
+                .any(|m| m.contains("第3行 C列") && m.contains("合并为同一单元格（第1项）")),
+            "{m:?}"
+        );
+        assert!(!m.iter().any(|m| m.contains("第5行")), "{m:?}");
+    }
+
+    #[test]
+    fn a_two_row_header_with_score_sub_columns_reads_the_deepest_levels_score() {
+        let g = grid(&[
+            &["序号", "一级指标", "一级指标", "三级指标", "三级指标"],
+            &["", "内容", "分值", "内容", "分值"],
+            &["1", "一、甲", "5", "a", "2"],
+            &["2", "一、甲", "5", "b", "3"],
+        ]);
+        let p = plan_of(&[g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        let mut got = Vec::new();
+        crate::indicators::walk(&p.draft.roots, &mut |n, _| {
+            if n.is_leaf {
+                got.push((n.title.clone(), n.score));
+            }
+        });
+        assert_eq!(
+            got,
+            vec![("a".to_string(), Some(2.0)), ("b".to_string(), Some(3.0))]
+        );
+        assert_eq!(
+            p.draft.roots[0].score,
+            Some(5.0),
+            "the 一级 分值 is the group's"
+        );
+        assert!(
+            messages(&p).iter().any(
+                |m| m.contains("第2行 C列") && m.contains("“一级指标分值”一栏是一级指标的分值")
+            ),
+            "{:?}",
+            messages(&p)
+        );
+    }
+
+    #[test]
+    fn headings_sharing_a_code_under_other_names_stay_apart_and_are_said() {
+        let g = grid(&[
+            &["序号", "一级指标", "二级指标", "三级指标"],
+            &["1", "一、甲", "（一）子", "a"],
+            &["2", "一、甲", "（一）丑", "b"],
+            &["3", "一、甲", "（一）子", "c"],
+            &["4", "一、甲", "（一）子（续）", "d"],
+            &["5", "一、甲", "（二）寅", "e"],
+        ]);
+        let p = plan_of(&[g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        let kids: Vec<(String, usize)> = p.draft.roots[0]
+            .children
+            .iter()
+            .map(|n| (n.title.clone(), n.children.len()))
+            .collect();
+        assert_eq!(
+            kids,
+            vec![
+                ("子".to_string(), 3),
+                ("丑".to_string(), 1),
+                ("寅".to_string(), 1)
+            ]
+        );
+        let m = messages(&p);
+        let said: Vec<&&str> = m.iter().filter(|m| m.contains("编号相同")).collect();
+        assert_eq!(said.len(), 1, "{m:?}");
+        assert!(
+            said[0].contains("第3行")
+                && said[0].contains("（一）丑")
+                && said[0].contains("第2行的“（一）子”"),
+            "{said:?}"
+        );
+    }
+
+    #[test]
+    fn with_a_number_column_per_level_the_deepest_is_the_indicators() {
+        let g = grid(&[
+            &["一级序号", "一级指标", "三级序号", "三级指标"],
+            &["一", "甲", "1", "a"],
+            &["一", "甲", "2", "b"],
+            &["二", "乙", "3", "c"],
+        ]);
+        let p = plan_of(&[g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        let mut got = Vec::new();
+        crate::indicators::walk(&p.draft.roots, &mut |n, _| {
+            if n.is_leaf {
+                got.push(n.no.unwrap_or(0));
+            }
+        });
+        assert_eq!(got, vec![1, 2, 3]);
     }
 
     #[test]

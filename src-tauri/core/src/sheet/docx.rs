@@ -1102,13 +1102,13 @@ fn build_grid(name: String, raw: Vec<RawRow>, caption: Vec<String>) -> Grid {
                     .unwrap_or_default();
                 Cell {
                     merged_copy: true,
+                    merged_up: above.merged_up + 1,
                     ..above
                 }
             } else {
                 Cell {
                     text: clean_cell(&rc.text),
-                    number: None,
-                    merged_copy: false,
+                    ..Cell::default()
                 }
             };
             for k in 0..rc.span {

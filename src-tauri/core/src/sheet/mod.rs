@@ -127,6 +127,10 @@ pub struct Cell {
     pub number: Option<f64>,
     /// True when this cell is covered by a merged region and got its value from the top-left.
     pub merged_copy: bool,
+    /// For a merged copy: how many rows below the first row of its merged region this cell is
+    /// (0 for cells of that first row and cells not merged). A value merged down over several
+    /// rows (a 分值 given once for a group) is told apart from one repeated row by row.
+    pub merged_up: u32,
 }
 
 /// A rectangular table of text in absolute coordinates (row 0 is the file's first row).
@@ -145,6 +149,9 @@ pub struct Grid {
     /// 0-based rows and columns the sheet hides (.xlsx, .xls, .ods; Word tables have none).
     pub hidden_rows: BTreeSet<usize>,
     pub hidden_cols: BTreeSet<usize>,
+    /// The hidden rows a view hides (an AutoFilter that filters, a collapsed outline group):
+    /// still part of the table, unlike rows hidden by hand.
+    pub view_hidden_rows: BTreeSet<usize>,
     /// Cells holding a formula that was never calculated (no cached value): they read empty.
     pub uncalculated: Vec<(usize, usize)>,
     /// A Word table continued after a page break is read as one grid: where each continuing
@@ -234,6 +241,12 @@ impl Grid {
     /// Whether row `r` / column `c` is hidden in the workbook.
     pub fn row_hidden(&self, r: usize) -> bool {
         self.hidden_rows.contains(&r)
+    }
+
+    /// Whether row `r` is hidden by a filter or a collapsed outline group (see
+    /// [`Grid::view_hidden_rows`]).
+    pub fn row_hidden_by_view(&self, r: usize) -> bool {
+        self.view_hidden_rows.contains(&r)
     }
 
     pub fn col_hidden(&self, c: usize) -> bool {
@@ -509,6 +522,8 @@ fn workbook_grids<RS: Read + Seek>(
             (Sheets::Xlsx(_), Some(m)) => m.merges.clone(),
             (Sheets::Xlsx(x), None) => dims(x.merge_cells_by_sheet_name(&name)),
             (Sheets::Xls(x), _) => dims(x.merge_cells_by_sheet_name(&name)),
+            // An .ods: the spans read by `xlsx_meta::scan_ods` (calamine reads none).
+            (_, Some(m)) => m.merges.clone(),
             _ => Vec::new(),
         };
         let (h, w) = range.get_size();
@@ -541,6 +556,7 @@ fn workbook_grids<RS: Read + Seek>(
             rows,
             hidden,
             hidden_rows: m.hidden_rows,
+            view_hidden_rows: m.view_hidden_rows,
             hidden_cols: m.hidden_cols,
             uncalculated: m.uncalculated,
             ..Grid::default()
@@ -588,6 +604,7 @@ pub fn fill_merges(grid: &mut Grid, merges: impl Iterator<Item = ((u32, u32), (u
                 }
                 row[c] = Cell {
                     merged_copy: true,
+                    merged_up: (r - r1) as u32,
                     ..top_left.clone()
                 };
             }
@@ -605,12 +622,12 @@ fn data_cell(d: &Data) -> Cell {
         Data::Int(i) => Cell {
             text: i.to_string(),
             number: Some(*i as f64),
-            merged_copy: false,
+            ..Cell::default()
         },
         Data::Float(f) => Cell {
             text: format_number(*f),
             number: Some(*f),
-            merged_copy: false,
+            ..Cell::default()
         },
         Data::Bool(b) => Cell {
             text: if *b { "是" } else { "否" }.into(),
@@ -630,7 +647,7 @@ fn data_cell(d: &Data) -> Cell {
             Cell {
                 text,
                 number: Some(dt.as_f64()),
-                merged_copy: false,
+                ..Cell::default()
             }
         }
         Data::DateTimeIso(s) | Data::DurationIso(s) => Cell {

@@ -22,6 +22,11 @@ use quick_xml::events::{BytesStart, Event};
 pub struct SheetMeta {
     /// 0-based rows with `hidden="1"`.
     pub hidden_rows: BTreeSet<usize>,
+    /// The hidden rows that a view hides, not the author: rows under an AutoFilter that
+    /// filters (`<autoFilter>` with a `<filterColumn>`) and rows of a collapsed outline group
+    /// (`outlineLevel` above 0); in an .ods, `table:visibility="filter"` and hidden rows inside
+    /// a `table:table-row-group`.
+    pub view_hidden_rows: BTreeSet<usize>,
     /// 0-based columns inside a `<col hidden="1">` range.
     pub hidden_cols: BTreeSet<usize>,
     /// Cells (0-based row, col) with a formula and no cached value.
@@ -184,6 +189,7 @@ pub fn scan_sheet_with(xml: &[u8], full_calc_on_load: bool) -> SheetMeta {
         max_row = max_row.max(pos.0 as u64 + 1);
         max_col = max_col.max(pos.1 as u64 + 1);
     };
+    let mut view = ViewHidden::default();
     // Where the text since the last tag starts.
     let mut text_from = 0usize;
     let mut i = 0usize;
@@ -277,6 +283,12 @@ pub fn scan_sheet_with(xml: &[u8], full_calc_on_load: bool) -> SheetMeta {
                     note_extent((r.saturating_sub(1), 0));
                     if byte_attr(attrs, b"hidden").is_some_and(|h| h == b"1" || h == b"true") {
                         m.hidden_rows.insert(r.saturating_sub(1));
+                        if byte_attr(attrs, b"outlineLevel")
+                            .and_then(byte_number)
+                            .is_some_and(|l| l > 0)
+                        {
+                            view.outlined.insert(r.saturating_sub(1));
+                        }
                     }
                 }
             }
@@ -308,6 +320,8 @@ pub fn scan_sheet_with(xml: &[u8], full_calc_on_load: bool) -> SheetMeta {
                 }
             }
             b"f" => formula = true,
+            b"autoFilter" => view.filter = byte_attr(attrs, b"ref").and_then(range_ref),
+            b"filterColumn" => view.filtering = true,
             b"mergeCell" => {
                 if let Some(x) = byte_attr(attrs, b"ref").and_then(range_ref) {
                     m.merges.push(x);
@@ -318,7 +332,34 @@ pub fn scan_sheet_with(xml: &[u8], full_calc_on_load: bool) -> SheetMeta {
         }
     }
     m.extent = (max_row, max_col.max(1));
+    view.finish(&mut m);
     m
+}
+
+/// What tells rows hidden by a view (a filter, a collapsed group) from rows hidden by hand.
+#[derive(Default)]
+struct ViewHidden {
+    /// Hidden rows with an outline level.
+    outlined: BTreeSet<usize>,
+    /// The AutoFilter's range, and whether it filters on some column.
+    filter: Option<((u32, u32), (u32, u32))>,
+    filtering: bool,
+}
+
+impl ViewHidden {
+    fn finish(self, m: &mut SheetMeta) {
+        let mut rows = self.outlined;
+        if let (Some(((top, _), (bottom, _))), true) = (self.filter, self.filtering) {
+            let (top, bottom) = (top as usize, bottom as usize);
+            rows.extend(
+                m.hidden_rows
+                    .iter()
+                    .copied()
+                    .filter(|r| *r > top && *r <= bottom),
+            );
+        }
+        m.view_hidden_rows = rows;
+    }
 }
 
 /// The raw value of attribute `name` (its local name) in the attribute text of a tag.
@@ -402,6 +443,7 @@ fn scan_sheet_events(xml: &[u8], full_calc_on_load: bool) -> SheetMeta {
         max_row = max_row.max(pos.0 as u64 + 1);
         max_col = max_col.max(pos.1 as u64 + 1);
     };
+    let mut view = ViewHidden::default();
     loop {
         match r.read_event() {
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == "row" => {
@@ -409,6 +451,12 @@ fn scan_sheet_events(xml: &[u8], full_calc_on_load: bool) -> SheetMeta {
                     note_extent((n.saturating_sub(1), 0));
                     if raw_attr(&e, "hidden").is_some_and(|h| is_true(&h)) {
                         m.hidden_rows.insert(n.saturating_sub(1));
+                        if raw_attr(&e, "outlineLevel")
+                            .and_then(|v| number(&v))
+                            .is_some_and(|l| l > 0)
+                        {
+                            view.outlined.insert(n.saturating_sub(1));
+                        }
                     }
                 }
             }
@@ -444,6 +492,16 @@ fn scan_sheet_events(xml: &[u8], full_calc_on_load: bool) -> SheetMeta {
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == "f" => {
                 formula = true;
             }
+            Ok(Event::Start(e)) | Ok(Event::Empty(e))
+                if e.local_name().as_ref() == "autoFilter" =>
+            {
+                view.filter = raw_attr(&e, "ref").and_then(|v| range_ref(v.as_bytes()));
+            }
+            Ok(Event::Start(e)) | Ok(Event::Empty(e))
+                if e.local_name().as_ref() == "filterColumn" =>
+            {
+                view.filtering = true;
+            }
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) if e.local_name().as_ref() == "mergeCell" => {
                 if let Some(x) = raw_attr(&e, "ref").and_then(|v| range_ref(v.as_bytes())) {
                     m.merges.push(x);
@@ -473,6 +531,7 @@ fn scan_sheet_events(xml: &[u8], full_calc_on_load: bool) -> SheetMeta {
         }
     }
     m.extent = (max_row, max_col.max(1));
+    view.finish(&mut m);
     m
 }
 
@@ -560,6 +619,10 @@ pub fn scan_ods_content(xml: &[u8]) -> WorkbookMeta {
     let (mut row, mut col, mut cols_seen) = (0usize, 0usize, 0usize);
     // The row being read: first index, repeats, hidden, holds content.
     let mut cur: Option<(usize, usize, bool, bool)> = None;
+    // Whether it is hidden by a filter or inside a row group (a collapsed group), and how
+    // deep the row groups open around it are.
+    let mut by_view = false;
+    let mut groups = 0usize;
     let max_cols = 16_384usize;
     let mut i = 0usize;
     while let Some(p) = xml[i..].iter().position(|&b| b == b'<') {
@@ -603,7 +666,7 @@ pub fn scan_ods_content(xml: &[u8]) -> WorkbookMeta {
                     .map(unescape)
                     .unwrap_or_default();
                 sheet = Some((n, SheetMeta::default()));
-                (row, col, cols_seen) = (0, 0, 0);
+                (row, col, cols_seen, groups) = (0, 0, 0, 0);
             }
             (true, b"table") => {
                 if let Some((n, mut m)) = sheet.take() {
@@ -626,6 +689,7 @@ pub fn scan_ods_content(xml: &[u8]) -> WorkbookMeta {
                 let n = tag_repeat(tag, b"table:number-rows-repeated")
                     .min(ODS_MAX_ROWS.saturating_sub(row));
                 cur = Some((row, n, tag_collapsed(tag), false));
+                by_view = groups > 0 || tag_attr(tag, b"table:visibility") == Some(b"filter");
                 col = 0;
             }
             (true, b"table-row") => {
@@ -636,14 +700,39 @@ pub fn scan_ods_content(xml: &[u8]) -> WorkbookMeta {
                     {
                         for r in first..(first + n).min(super::MAX_ROWS) {
                             m.hidden_rows.insert(r);
+                            if by_view {
+                                m.view_hidden_rows.insert(r);
+                            }
                         }
                     }
                     row = first.saturating_add(n);
                 }
                 cols_seen = cols_seen.max(col);
             }
+            (false, b"table-row-group") if !self_closing => groups += 1,
+            (true, b"table-row-group") => groups = groups.saturating_sub(1),
             (false, b"table-cell" | b"covered-table-cell") => {
                 let n = tag_repeat(tag, b"table:number-columns-repeated");
+                // A merged cell: `table:number-rows-spanned` / `-columns-spanned` (the cells
+                // it covers follow as covered cells).
+                let spans = (
+                    tag_repeat(tag, b"table:number-rows-spanned"),
+                    tag_repeat(tag, b"table:number-columns-spanned"),
+                );
+                if name == b"table-cell"
+                    && spans != (1, 1)
+                    && let (Some((first, _, _, _)), Some((_, m))) = (cur, sheet.as_mut())
+                    && first < super::MAX_ROWS
+                    && col < super::MAX_COLS
+                    && m.merges.len() < ODS_MAX_UNCALCULATED
+                {
+                    let last_row = (first.saturating_add(spans.0) - 1).min(super::MAX_ROWS - 1);
+                    let last_col = (col.saturating_add(spans.1) - 1).min(super::MAX_COLS - 1);
+                    m.merges.push((
+                        (first as u32, col as u32),
+                        (last_row as u32, last_col as u32),
+                    ));
+                }
                 let formula = tag_attr(tag, b"table:formula").is_some();
                 let typed = tag_attr(tag, b"office:value-type").is_some();
                 if let Some(c) = cur.as_mut()
@@ -823,6 +912,43 @@ mod tests {
             scan_sheet_with(xml, true).uncalculated,
             vec![(1, 0), (1, 1)]
         );
+    }
+
+    #[test]
+    fn rows_a_filter_or_a_collapsed_group_hides_are_told_from_rows_hidden_by_hand() {
+        let xml = br#"<worksheet><sheetData>
+              <row r="1"><c r="A1" t="s"><v>0</v></c></row>
+              <row r="2" hidden="1"><c r="A2"><v>1</v></c></row>
+              <row r="3" hidden="1" outlineLevel="1"><c r="A3"><v>2</v></c></row>
+              <row r="6" hidden="1"><c r="A6"><v>3</v></c></row>
+            </sheetData><autoFilter ref="A5:C9"><filterColumn colId="1"><filters><filter val="x"/></filters></filterColumn></autoFilter></worksheet>"#;
+        for fast in [true, false] {
+            let m = if fast {
+                scan_sheet(xml)
+            } else {
+                scan_sheet_events(xml, false)
+            };
+            assert_eq!(m.hidden_rows, BTreeSet::from([1, 2, 5]));
+            assert_eq!(m.view_hidden_rows, BTreeSet::from([2, 5]), "{fast}");
+        }
+        // An AutoFilter that filters nothing: its hidden rows were hidden by hand.
+        let xml = br#"<worksheet><sheetData><row r="6" hidden="1"><c r="A6"><v>3</v></c></row></sheetData><autoFilter ref="A5:C9"/></worksheet>"#;
+        assert!(scan_sheet(xml).view_hidden_rows.is_empty());
+    }
+
+    #[test]
+    fn ods_spans_groups_and_filters_are_read() {
+        let xml = r#"<table:table table:name="s">
+            <table:table-row><table:table-cell table:number-columns-spanned="3" office:value-type="string"><text:p>一、甲</text:p></table:table-cell><table:covered-table-cell table:number-columns-repeated="2"/></table:table-row>
+            <table:table-row><table:table-cell/><table:table-cell table:number-rows-spanned="2" office:value-type="float" office:value="4"/></table:table-row>
+            <table:table-row table:visibility="filter"><table:table-cell/><table:covered-table-cell/></table:table-row>
+            <table:table-row-group table:display="false"><table:table-row table:visibility="collapse"><table:table-cell office:value-type="float" office:value="1"/></table:table-row></table:table-row-group>
+            <table:table-row table:visibility="collapse"><table:table-cell office:value-type="float" office:value="1"/></table:table-row>
+            </table:table>"#;
+        let m = &scan_ods_content(xml.as_bytes())["s"];
+        assert_eq!(m.merges, vec![((0, 0), (0, 2)), ((1, 1), (2, 1))]);
+        assert_eq!(m.hidden_rows, BTreeSet::from([2, 3, 4]));
+        assert_eq!(m.view_hidden_rows, BTreeSet::from([2, 3]));
     }
 
     #[test]
