@@ -1604,3 +1604,74 @@ fn a_list_in_two_sheets_with_helpers_columns_joined_names_and_per_unit_requireme
     assert_eq!(units, ["区司法局", "区财政局"]);
     assert_eq!(requirement, "6月底前换领。\n9月底前换领。");
 }
+
+#[test]
+fn a_corrected_list_imported_again_says_which_new_problems_look_like_old_ones() {
+    let (d, mut ws) = units_only();
+    let write = |path: &Path, rows: &[[&str; 5]]| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let s = book.add_worksheet();
+        s.write_string(0, 0, "2023年专项督察问题清单").expect("w");
+        for (c, h) in ["序号", "问题描述", "整改责任单位", "整改要求", "完成时限"]
+            .iter()
+            .enumerate()
+        {
+            s.write_string(1, c as u16, *h).expect("w");
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                s.write_string(2 + r as u32, c as u16, *v).expect("w");
+            }
+        }
+        book.save(path).expect("save");
+    };
+    let first = d.path().join("问题清单.xlsx");
+    let rows = [
+        [
+            "1",
+            "行政复议决定未公开。",
+            "区司法局",
+            "公开。",
+            "2023年12月31日前",
+        ],
+        [
+            "2",
+            "执法人员持证率不足。",
+            "区市场监督管理局",
+            "补证。",
+            "2023年12月31日前",
+        ],
+        [
+            "3",
+            "信访事项办理超期。",
+            "区信访局",
+            "限期办结。",
+            "2023年12月31日前",
+        ],
+    ];
+    write(&first, &rows);
+    let import = |ws: &mut Workspace, path: &Path, preview: bool| {
+        let imp = ProblemsImport::new(path, ProblemsImportOptions::default());
+        if preview {
+            ws.preview(&imp, &Job::quiet()).expect("preview")
+        } else {
+            ws.apply(&imp, &Job::quiet()).expect("import")
+        }
+    };
+    import(&mut ws, &first, false);
+    // The corrected list: problem 1's text completed, problem 2 given a forgotten unit.
+    let second = d.path().join("问题清单（修改）.xlsx");
+    let mut fixed = rows;
+    fixed[0][1] = "行政复议决定书未按规定公开。";
+    fixed[1][2] = "区市场监督管理局、区城市管理执法局";
+    write(&second, &fixed);
+    let p = import(&mut ws, &second, true);
+    assert_eq!((p.created, p.unchanged, p.not_in_file), (2, 1, 2));
+    let near: Vec<u32> = p
+        .issues
+        .iter()
+        .filter(|i| i.message.contains("已有的一个问题"))
+        .filter_map(|i| i.row)
+        .collect();
+    assert_eq!(near, [3, 4], "{:?}", p.issues);
+}

@@ -128,6 +128,10 @@ pub fn parse(text: &str, serial: Option<f64>, ctx: &DeadlineContext) -> Deadline
     if let Some(date) = parse_deadline(&text, serial) {
         d.date = Some(date);
         d.kind = DeadlineKind::Date;
+        // A date cell in General format shows its serial ("45260"): keep the date instead.
+        if serial.is_some() && text.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            d.text = date.format("%Y-%m-%d").to_string();
+        }
         return d;
     }
     if IMMEDIATE.iter().any(|w| squashed.contains(w)) {
@@ -482,6 +486,16 @@ mod tests {
         let bare = |t: &str| parse(t, None, &DeadlineContext::default()).kind;
         assert_eq!(bare("年底前"), DeadlineKind::Text);
         assert_eq!(bare("6.30前"), DeadlineKind::Text);
+    }
+
+    #[test]
+    fn a_date_cell_in_general_format_keeps_its_date_not_its_serial() {
+        let d = parse("45260", Some(45260.0), &ctx());
+        assert_eq!(d.date, Some(day("2023-11-30")));
+        assert_eq!(d.text, "2023-11-30");
+        // Written text stays as written.
+        let w = parse("2023年11月30日前", None, &ctx());
+        assert_eq!(w.text, "2023年11月30日前");
     }
 
     #[test]

@@ -331,6 +331,21 @@ struct Stored {
     parts: HashMap<i64, (String, String, String, String)>,
 }
 
+/// Whether two problem descriptions are one text edited: most of their two-character pieces
+/// are shared (Dice coefficient of the bigrams ≥ 0.5).
+fn similar(a: &str, b: &str) -> bool {
+    let grams = |s: &str| -> std::collections::HashSet<(char, char)> {
+        let c: Vec<char> = s.chars().collect();
+        c.windows(2).map(|w| (w[0], w[1])).collect()
+    };
+    let (x, y) = (grams(a), grams(b));
+    if x.is_empty() || y.is_empty() {
+        return false;
+    }
+    let common = x.intersection(&y).count();
+    2.0 * common as f64 / (x.len() + y.len()) as f64 >= 0.5
+}
+
 /// The key a problem is known by across imports: its description and its units.
 fn problem_key(description: &str, units: &[i64]) -> String {
     let mut u = units.to_vec();
@@ -1171,6 +1186,37 @@ fn plan(
                 change: change.into(),
                 changes,
             });
+        }
+    }
+    // A corrected list imported again: a new problem close to one the file no longer lists
+    // is likely that problem edited; say so rather than quietly keep both.
+    let taken: std::collections::HashSet<&str> = planned.iter().map(|p| p.key.as_str()).collect();
+    let left: Vec<&String> = stored
+        .keys()
+        .filter(|k| !taken.contains(k.as_str()))
+        .collect();
+    for p in planned.iter().filter(|p| p.existing.is_none()) {
+        let (desc, units) = p.key.rsplit_once('|').unwrap_or((&p.key, ""));
+        let near = left.iter().find_map(|k| {
+            let (d, u) = k.rsplit_once('|').unwrap_or((k, ""));
+            if d == desc {
+                Some("问题描述相同、整改责任单位不同")
+            } else if u == units && similar(d, desc) {
+                Some("整改责任单位相同、问题描述相近")
+            } else {
+                None
+            }
+        });
+        if let Some(how) = near {
+            issues.at(
+                Severity::Warning,
+                g,
+                Some(p.rows[0]),
+                Some(desc_col),
+                &format!(
+                    "本行的问题与本轮次已有的一个问题{how}，将作为新问题导入，原问题仍保留。如果这是修改后的清单，导入后请在问题台账中核对并删除重复的一个。"
+                ),
+            );
         }
     }
     let mut distinct: Vec<i64> = planned
