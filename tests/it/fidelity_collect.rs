@@ -979,3 +979,31 @@ fn a_units_sheet_sent_again_with_corrections_replaces_its_own_first_return() {
         "已全面落实，见附件。"
     );
 }
+
+#[test]
+fn a_single_file_collected_may_be_chosen_by_its_full_path() {
+    let e = entry("collect-colleague-file");
+    let (d, ws) = exported();
+    let input = prepared_input(&e, d.path()).expect("input");
+    let name = "区审计局-创建任务工作表.xlsx";
+    let single = if input.is_dir() {
+        input.join(name)
+    } else {
+        input
+    };
+    let full = std::path::absolute(&single).expect("absolute");
+    let cz = unit_id(&ws, "区财政局").expect("cz");
+    let chosen = with_choices(&single, vec![choose(&full.display().to_string(), Some(cz))]);
+    let p = ws.preview(&chosen, &Job::quiet()).expect("preview");
+    assert!(p.can_apply, "{:?}", p.issues);
+    assert_eq!(p.sheets.len(), 1);
+    assert_eq!(
+        (p.sheets[0].unit_name.as_str(), p.sheets[0].matched_by.key()),
+        ("区财政局", "choice")
+    );
+    assert!(
+        p.issues.iter().all(|i| !i.message.contains("未用到")),
+        "{:?}",
+        p.issues
+    );
+}

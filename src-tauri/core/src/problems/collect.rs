@@ -481,7 +481,7 @@ fn plan(
                 if f == PartField::Status && !got.is_empty() {
                     let parsed = parse_status(&got);
                     // A status left as it was sent says nothing, whatever the office did since.
-                    if parsed.is_some_and(|s| s == was.get(f)) {
+                    if parsed.is_some_and(|s| s == was.get(f) || s == now.get(f)) {
                         continue;
                     }
                     if now.get(f) == STATUS_CLOSED && parsed.is_some() {

@@ -1105,6 +1105,11 @@ fn names_file(choice: &str, meta: &Meta, root: Option<&Path>) -> bool {
     let (Some(root), Ok(abs)) = (root, std::path::absolute(choice.trim())) else {
         return false;
     };
+    // A single workbook chosen as the source (not an entry of a zip): its own full path
+    // names it.
+    if !root.is_dir() {
+        return meta.path == meta.label && std::path::absolute(root).is_ok_and(|r| r == abs);
+    }
     std::path::absolute(root)
         .ok()
         .and_then(|r| {
@@ -1358,7 +1363,7 @@ fn plan(
         by_no: all.iter().map(|a| (a.no, a)).collect(),
     };
     let source = display_name(path);
-    let root = path.is_dir().then_some(path);
+    let root = Some(path);
     let mut gathered: Vec<ImportIssue> = Vec::new();
     job.report(0, 0, &format!("正在读取“{source}”"));
     let files = gather_some(path, &mut gathered)?;
