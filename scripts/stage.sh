@@ -22,4 +22,6 @@ rc=$?
 secs=$(( $(date +%s) - start ))
 if [ $rc -eq 0 ]; then status=ok; else status="FAILED (exit $rc)"; fi
 printf '%-10s %5ss  %s\n' "$name" "$secs" "$status" | tee -a "$times"
+# The disk after each stage: a build that fails for want of space then says so in the log.
+echo "== [$name] disk: $(df -h . | awk 'NR==2 {print $4 " free of " $2}'), target $(du -sh target 2>/dev/null | cut -f1)"
 exit $rc
