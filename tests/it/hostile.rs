@@ -412,7 +412,9 @@ fn fuzz_importer_entry_points_with_mutated_fixtures() {
     let (mut run, mut imported, mut refused) = (0, 0, 0);
     let mut failures = Vec::new();
     for i in 0..cases {
-        if started.elapsed() > budget {
+        // The budget stops a long run, never before the floor of cases: a slow or busy
+        // machine runs the floor, not fewer.
+        if run >= 100 && started.elapsed() > budget {
             break;
         }
         let seed = seeds[i % seeds.len()];
@@ -447,7 +449,7 @@ fn fuzz_importer_entry_points_with_mutated_fixtures() {
         failures.len()
     );
     assert!(failures.is_empty(), "{failures:#?}");
-    assert!(run >= 100, "ran only {run} cases within the budget");
+    println!("{run} cases run");
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -1091,7 +1093,8 @@ fn fuzz_importer(
     let (mut run, mut imported, mut refused) = (0, 0, 0);
     let mut failures = Vec::new();
     for i in 0..cases {
-        if started.elapsed() > budget {
+        // The budget stops a long run, never before the floor of cases.
+        if run >= 20 && started.elapsed() > budget {
             break;
         }
         let seed_file = seeds[i % seeds.len()];
@@ -1182,7 +1185,7 @@ fn fuzz_the_units_import_with_mutated_lists() {
         fuzz_limits(80, 12),
     );
     assert!(failures.is_empty(), "{failures:#?}");
-    assert!(run >= 20, "ran only {run} cases within the budget");
+    println!("{run} cases run");
 }
 
 #[test]
@@ -1211,7 +1214,7 @@ fn fuzz_the_tasks_import_with_mutated_tables() {
         fuzz_limits(80, 12),
     );
     assert!(failures.is_empty(), "{failures:#?}");
-    assert!(run >= 20, "ran only {run} cases within the budget");
+    println!("{run} cases run");
 }
 
 #[test]
@@ -1233,7 +1236,7 @@ fn fuzz_collecting_with_mutated_sheets_and_zips() {
         fuzz_limits(80, 12),
     );
     assert!(failures.is_empty(), "{failures:#?}");
-    assert!(run >= 20, "ran only {run} cases within the budget");
+    println!("{run} cases run");
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -1602,7 +1605,8 @@ fn fuzz_the_evidence_intake_and_archive_with_mutated_packages() {
     let (mut run, mut added, mut refused) = (0, 0, 0);
     let mut failures = Vec::new();
     for i in 0..cases {
-        if started.elapsed() > budget {
+        // The budget stops a long run, never before the floor of cases.
+        if run >= 20 && started.elapsed() > budget {
             break;
         }
         let seed = seeds[i % seeds.len()];
@@ -1673,7 +1677,7 @@ fn fuzz_the_evidence_intake_and_archive_with_mutated_packages() {
         failures.len()
     );
     assert!(failures.is_empty(), "{failures:#?}");
-    assert!(run >= 20, "ran only {run} cases within the budget");
+    println!("{run} cases run");
 }
 
 // The 问题清单 import and collecting per-unit 问题整改表: the generic files, the zips of
@@ -1735,7 +1739,7 @@ fn fuzz_the_problems_import_with_mutated_lists() {
         fuzz_limits(80, 12),
     );
     assert!(failures.is_empty(), "{failures:#?}");
-    assert!(run >= 20, "ran only {run} cases within the budget");
+    println!("{run} cases run");
 }
 
 #[test]
@@ -1755,7 +1759,7 @@ fn fuzz_collecting_problem_sheets_with_mutated_sheets_and_zips() {
         fuzz_limits(80, 12),
     );
     assert!(failures.is_empty(), "{failures:#?}");
-    assert!(run >= 20, "ran only {run} cases within the budget");
+    println!("{run} cases run");
 }
 
 // Collecting the experts' scoring sheets: the generic catalog (every file refused: none is a
@@ -1849,5 +1853,5 @@ fn fuzz_collecting_scoring_sheets_with_mutated_sheets_and_zips() {
         fuzz_limits(80, 12),
     );
     assert!(failures.is_empty(), "{failures:#?}");
-    assert!(run >= 20, "ran only {run} cases within the budget");
+    println!("{run} cases run");
 }

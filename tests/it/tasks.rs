@@ -1103,3 +1103,111 @@ fn merged_headings_an_indicator_over_two_rows_and_a_lead_marked_among_the_units_
     assert_eq!(names(&a(2).leads), ["区司法局"]);
     assert_eq!(names(&a(2).supports), ["区审计局"]);
 }
+
+#[test]
+fn a_table_with_only_a_responsible_units_column_takes_the_marked_or_the_first_unit_as_lead() {
+    let (d, mut ws) = with_units();
+    let texts: Vec<(i64, String)> = ws
+        .list_assignments(&AssignmentFilter::default())
+        .expect("list")
+        .into_iter()
+        .map(|a| (a.no, a.text))
+        .collect();
+    let text = |no: i64| texts.iter().find(|t| t.0 == no).expect("no").1.clone();
+    let path = d.path().join("任务分解（责任单位）.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let s = book.add_worksheet().set_name("任务分解").expect("name");
+    for (c, h) in ["序号", "指标内容", "责任单位", "完成时限"]
+        .iter()
+        .enumerate()
+    {
+        s.write_string(0, c as u16, *h).expect("w");
+    }
+    // Indicator 1: the lead marked, not first. Indicator 2: no mark, so the unit listed first
+    // leads. Indicator 3: one unit.
+    for (r, no, units) in [
+        (1u32, 1i64, "区财政局、区司法局（牵头）"),
+        (2, 2, "区审计局、区财政局"),
+        (3, 3, "区司法局"),
+    ] {
+        s.write_string(r, 0, no.to_string()).expect("w");
+        s.write_string(r, 1, text(no)).expect("w");
+        s.write_string(r, 2, units).expect("w");
+        s.write_string(r, 3, "2025年9月底前").expect("w");
+    }
+    book.save(&path).expect("save");
+
+    let import = || shifan_core::TasksImport::new(&path, TasksImportOptions::default());
+    let p = ws
+        .preview(&import(), &shifan_core::Job::quiet())
+        .expect("preview");
+    assert!(p.can_apply, "{:?}", p.issues);
+    assert_eq!(p.rows, 3, "{:?}", p.issues);
+    // The guess is said once, with the rows it was made on and the column.
+    let guess = p
+        .issues
+        .iter()
+        .find(|i| i.message.contains("排在首位的为牵头单位"))
+        .unwrap_or_else(|| panic!("{:?}", p.issues));
+    assert!(guess.message.contains("第3行、第4行"), "{}", guess.message);
+    assert!(!guess.message.contains("第2行"), "{}", guess.message);
+    assert_eq!(guess.col.as_deref(), Some("C"));
+    ws.apply(&import(), &shifan_core::Job::quiet())
+        .expect("apply");
+    let all = ws
+        .list_assignments(&AssignmentFilter::default())
+        .expect("list");
+    let a = |no: i64| all.iter().find(|a| a.no == no).expect("no");
+    let names =
+        |v: &[shifan_core::tasks::UnitRef]| v.iter().map(|u| u.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&a(1).leads), ["区司法局"]);
+    assert_eq!(names(&a(1).supports), ["区财政局"]);
+    assert_eq!(names(&a(2).leads), ["区审计局"]);
+    assert_eq!(names(&a(2).supports), ["区财政局"]);
+    assert_eq!(names(&a(3).leads), ["区司法局"]);
+    assert!(a(3).supports.is_empty());
+}
+
+#[test]
+fn a_hierarchical_code_in_the_number_column_is_matched_by_the_indicator_text() {
+    let (d, mut ws) = with_units();
+    let texts: Vec<(i64, String)> = ws
+        .list_assignments(&AssignmentFilter::default())
+        .expect("list")
+        .into_iter()
+        .map(|a| (a.no, a.text))
+        .collect();
+    let text = |no: i64| texts.iter().find(|t| t.0 == no).expect("no").1.clone();
+    let path = d.path().join("任务分解（分级编号）.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let s = book.add_worksheet();
+    for (c, h) in ["序号", "指标内容", "牵头单位"].iter().enumerate() {
+        s.write_string(0, c as u16, *h).expect("w");
+    }
+    s.write_string(1, 0, "1.1").expect("w");
+    s.write_string(1, 1, "深化行政审批制度改革").expect("w");
+    s.write_string(2, 0, "1.1.2").expect("w");
+    s.write_string(2, 1, text(2)).expect("w");
+    s.write_string(2, 2, "区司法局").expect("w");
+    book.save(&path).expect("save");
+    let import = || shifan_core::TasksImport::new(&path, TasksImportOptions::default());
+    let p = ws
+        .preview(&import(), &shifan_core::Job::quiet())
+        .expect("preview");
+    assert!(p.can_apply, "{:?}", p.issues);
+    assert_eq!(p.rows, 1, "{:?}", p.issues);
+    let at = |row: u32, what: &str| {
+        p.issues
+            .iter()
+            .any(|i| i.row == Some(row) && i.message.contains(what))
+    };
+    assert!(at(2, "已作为标题行跳过"), "{:?}", p.issues);
+    assert!(at(3, "按指标内容对应到指标 2"), "{:?}", p.issues);
+    ws.apply(&import(), &shifan_core::Job::quiet())
+        .expect("apply");
+    let all = ws
+        .list_assignments(&AssignmentFilter::default())
+        .expect("list");
+    let two = all.iter().find(|a| a.no == 2).expect("2");
+    assert_eq!(two.leads[0].name, "区司法局");
+}

@@ -927,7 +927,8 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
     let mut tally: BTreeMap<Op, Tally> = BTreeMap::new();
     let mut failures = Vec::<String>::new();
     let mut runs = 0usize;
-    while started.elapsed() < budget || runs < ops.len() {
+    // Round robin, at least three runs of each operation however slow the machine.
+    while started.elapsed() < budget || runs < 3 * ops.len() {
         let op = ops[runs % ops.len()];
         let work = root.path().join(format!("run{runs}"));
         let out_dir = root.path().join(format!("out{runs}"));
@@ -1182,12 +1183,4 @@ fn killing_long_operations_at_random_points_never_damages_the_data_folder() {
         started.elapsed()
     );
     assert!(failures.is_empty(), "{failures:#?}");
-    for op in ops {
-        let t = &tally[&op];
-        assert!(
-            t.runs >= 3,
-            "{op:?} ran only {} times within the budget",
-            t.runs
-        );
-    }
 }

@@ -144,6 +144,25 @@ pub fn parse_number_label(raw: &str) -> Option<i64> {
     chinese_numeral(t)
 }
 
+/// How many parts a 序号 has as a hierarchical code: "1.2.3" → 3, "2．1" → 2, "3" → 1; none
+/// for anything else ("1.5分", "A1").
+pub fn code_parts(raw: &str) -> Option<usize> {
+    let t = plain_code(raw);
+    let parts: Vec<&str> = t.split('.').collect();
+    (parts.len() <= 5
+        && parts
+            .iter()
+            .all(|p| (1..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit())))
+    .then_some(parts.len())
+}
+
+/// A 序号 code as printed, half-width and without a trailing "." or "、".
+pub fn plain_code(raw: &str) -> String {
+    to_half_width(raw.trim())
+        .trim_end_matches(['.', '、'])
+        .to_string()
+}
+
 /// Split a heading such as "一、政府职能依法全面履行", "（一）深化改革", "1.加大简政放权力度",
 /// "第一部分 总则" into its printed code and its name. A heading without a code gives ("", s).
 pub fn split_heading(raw: &str) -> (String, String) {

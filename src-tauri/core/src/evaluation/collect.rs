@@ -33,7 +33,7 @@ use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Found, Issues, find_header, is_total_text, short};
-use crate::sheet::merge::{Merge, Tally, merge_field};
+use crate::sheet::merge::{self, Merge, Tally, merge_field};
 use crate::sheet::{Grid, display_name, read_tables_from_bytes};
 use crate::text::parse_number_label;
 use crate::workspace::Workspace;
@@ -996,11 +996,13 @@ impl Importer for ScoreSheetsImport {
             }
             if let Some((export_id, fields)) = &w.baseline {
                 for (col, v) in fields {
-                    tx.execute(
-                        &format!(
-                            "UPDATE eval_export_row SET {col} = ?1 WHERE export_id = ?2 AND indicator_id = ?3"
-                        ),
-                        rusqlite::params![v, export_id, w.indicator_id],
+                    merge::move_baseline(
+                        tx,
+                        merge::SCORE_ROWS,
+                        *export_id,
+                        w.indicator_id,
+                        col,
+                        v,
                     )?;
                 }
             }

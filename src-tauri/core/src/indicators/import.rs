@@ -27,10 +27,13 @@ use crate::model::{ImportIssue, IndicatorImportPreview, IndicatorNode, Severity,
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{
-    Issues, Uncalculated, is_note_text, is_total_text, scan_header, short, uncalculated_issue,
+    Issues, Uncalculated, is_note_text, is_total_text, row_list, scan_header, short,
+    uncalculated_issue,
 };
 use crate::sheet::{Grid, display_name, read_file, read_tables_from_bytes};
-use crate::text::{header_key, parse_number_label, split_heading, to_half_width};
+use crate::text::{
+    code_parts, header_key, parse_number_label, plain_code, split_heading, to_half_width,
+};
 use crate::workspace::Workspace;
 
 /// What a header cell means.
@@ -477,6 +480,19 @@ fn table_heading(g: &Grid, h: &Header) -> String {
         .unwrap_or_else(|| g.name.clone())
 }
 
+/// The depth of the indicators' codes when most 序号 of the table are hierarchical codes
+/// ("1.1.1"); none when they are plain numbers.
+fn dotted_depth(g: &Grid, h: &Header) -> Option<usize> {
+    let c = h.no?;
+    let parts: Vec<usize> = (h.row + 1..g.rows.len())
+        .map(|r| g.text(r, c))
+        .filter(|t| !t.is_empty())
+        .map(|t| code_parts(t).unwrap_or(0))
+        .collect();
+    let dotted = parts.iter().filter(|p| **p >= 2).count();
+    (dotted * 2 > parts.len()).then(|| parts.iter().copied().max().unwrap_or(0))
+}
+
 fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
     let mut issues = Issues::new(file);
     let title = table_title(g, h);
@@ -524,6 +540,10 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
     let uncalculated =
         |u: &Option<Uncalculated>, r: usize| u.as_ref().is_some_and(|u| u.contains(r));
 
+    // 序号 written as hierarchical codes ("1.1.1"): the deepest codes are the indicators,
+    // numbered 1..N in the table's order; a shorter code ("1", "1.1") opens a heading.
+    let dotted_depth = dotted_depth(g, h);
+    let mut dotted: Vec<String> = Vec::new();
     let mut rows: Vec<Row> = Vec::new();
     let mut hidden_skipped: Vec<usize> = Vec::new();
     let mut view_hidden: Vec<usize> = Vec::new();
@@ -599,6 +619,45 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
         }
         // A header row repeated on a new page (Word tables do this).
         if classify(&text).is_some() && (no_raw.is_empty() || classify(&no_raw) == Some(Role::No)) {
+            continue;
+        }
+        let code_parts = dotted_depth.and_then(|_| code_parts(&no_raw));
+        // Among hierarchical codes, a 序号 such as "一" or "（一）" opens a heading too.
+        let cn_heading =
+            dotted_depth.is_some() && code_parts.is_none() && parse_number_label(&no_raw).is_some();
+        if let Some(depth) = dotted_depth
+            && (cn_heading || code_parts.is_some_and(|p| p < depth))
+        {
+            let name = if text.is_empty() {
+                h.levels
+                    .iter()
+                    .map(|(c, _)| g.text(r, *c))
+                    .find(|t| !t.is_empty())
+                    .unwrap_or_default()
+                    .to_string()
+            } else {
+                text.clone()
+            };
+            if !name.is_empty() {
+                let level = match code_parts {
+                    Some(parts) => parts - 1,
+                    None => {
+                        let style = heading_style(no_raw.trim());
+                        styles.iter().position(|s| *s == style).unwrap_or_else(|| {
+                            styles.push(style);
+                            styles.len() - 1
+                        })
+                    }
+                };
+                heading_path.truncate(level);
+                while heading_path.len() < level {
+                    heading_path.push(String::new());
+                }
+                heading_path.push(match code_parts {
+                    Some(_) => format!("{} {name}", plain_code(&no_raw)),
+                    None => super::heading_label_of(no_raw.trim(), &name),
+                });
+            }
             continue;
         }
         // Hierarchy from the level columns; blank means "same as above" (ODS keeps no merges).
@@ -725,7 +784,11 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
             );
             continue;
         }
-        let (no, text) = match (h.no, parse_number_label(&no_raw)) {
+        let in_order = (code_parts.is_some() && code_parts == dotted_depth).then(|| {
+            dotted.push(plain_code(&no_raw));
+            dotted.len() as i64
+        });
+        let (no, text) = match (h.no, in_order.or_else(|| parse_number_label(&no_raw))) {
             (Some(_), Some(n)) => (Some(n), text),
             (Some(c), None) if !no_raw.is_empty() => {
                 issues.at(
@@ -794,6 +857,19 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
             veto,
             merged_score: merged_score.or(Some(r)),
         });
+    }
+    if let (Some(first), Some(last)) = (dotted.first(), dotted.last()) {
+        issues.at(
+            Severity::Warning,
+            g,
+            h.no.map(|_| h.row),
+            h.no,
+            &format!(
+                "序号是分级编号（“{first}”至“{last}”）：这 {n} 项指标已按表中的先后顺序编为第1—{n}项，编号较短的行（如“{short}”）作为上级指标。任务分解、问题清单和导出的表格都按新的序号（1—{n}）对应指标，请核对。",
+                n = dotted.len(),
+                short = if dotted_depth == Some(2) { "1" } else { "1.1" },
+            ),
+        );
     }
     let merged_scores = h
         .score
@@ -896,20 +972,6 @@ fn view_hidden_note(issues: &mut Issues, g: &Grid, hidden: &[usize], rows: &[Row
             row_list(&read_hidden)
         ),
     );
-}
-
-/// "第3行、第5行、…" (the first 30, then "等").
-fn row_list(rows: &[usize]) -> String {
-    let list: Vec<String> = rows
-        .iter()
-        .take(30)
-        .map(|r| format!("第{}行", r + 1))
-        .collect();
-    format!(
-        "{}{}",
-        list.join("、"),
-        if rows.len() > 30 { "等" } else { "" }
-    )
 }
 
 /// When more than a quarter of the rows with content are hidden rows left out, one warning
@@ -2584,5 +2646,115 @@ mod tests {
         );
         assert_eq!(find_version("２０２５ 申报指南").as_deref(), Some("2025"));
         assert_eq!(find_version("指标体系"), None);
+    }
+
+    #[test]
+    fn hierarchical_codes_number_the_indicators_in_order_under_the_headings_they_open() {
+        let g = named(
+            "指标",
+            &[
+                &["序号", "指标内容", "分值"],
+                &["1", "政府职能依法全面履行", ""],
+                &["1.1", "深化行政审批制度改革", ""],
+                &["1.1.1", "甲", "2"],
+                &["1.1.2", "乙", "1"],
+                &["1.2", "推进政务服务", ""],
+                &["1.2.1", "丙", "1"],
+                &["2", "依法行政制度体系", ""],
+                &["2.1", "加强立法", ""],
+                &["2．1．1", "丁", "3"],
+            ],
+        );
+        let p = plan_of(&[g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        let mut got: Vec<(i64, String, Vec<String>)> = Vec::new();
+        crate::indicators::walk(&p.draft.roots, &mut |n, path| {
+            if n.is_leaf {
+                got.push((
+                    n.no.unwrap_or(0),
+                    n.title.clone(),
+                    path.iter().map(|h| h.label.clone()).collect(),
+                ));
+            }
+        });
+        let want = |no: i64, t: &str, path: &[&str]| {
+            (
+                no,
+                t.to_string(),
+                path.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(
+            got,
+            vec![
+                want(
+                    1,
+                    "甲",
+                    &["1.政府职能依法全面履行", "1.1 深化行政审批制度改革"]
+                ),
+                want(
+                    2,
+                    "乙",
+                    &["1.政府职能依法全面履行", "1.1 深化行政审批制度改革"]
+                ),
+                want(3, "丙", &["1.政府职能依法全面履行", "1.2 推进政务服务"]),
+                want(4, "丁", &["2.依法行政制度体系", "2.1 加强立法"]),
+            ]
+        );
+        let m = messages(&p);
+        assert!(
+            m.iter().any(|m| m.contains("分级编号")
+                && m.contains("“1.1.1”至“2.1.1”")
+                && m.contains("第1—4项")),
+            "{m:?}"
+        );
+        // Plain numbers with one slip are not hierarchical: the slip is named, nothing renumbered.
+        let g = named(
+            "指标",
+            &[&["序号", "指标"], &["1", "a"], &["2", "b"], &["2.1", "c"]],
+        );
+        let p = plan_of(&[g]);
+        assert!(p.has_errors());
+        assert!(
+            messages(&p)
+                .iter()
+                .any(|m| m.contains("“2.1”无法识别为数字")),
+            "{:?}",
+            messages(&p)
+        );
+    }
+
+    #[test]
+    fn hierarchical_indicator_codes_under_chinese_numbered_headings() {
+        let g = named(
+            "指标",
+            &[
+                &["序号", "指标内容"],
+                &["一", "政府职能依法全面履行"],
+                &["1.1", "甲"],
+                &["1.2", "乙"],
+                &["二", "依法行政制度体系"],
+                &["2.1", "丙"],
+            ],
+        );
+        let p = plan_of(&[g]);
+        assert!(!p.has_errors(), "{:?}", messages(&p));
+        let mut got: Vec<(i64, Vec<String>)> = Vec::new();
+        crate::indicators::walk(&p.draft.roots, &mut |n, path| {
+            if n.is_leaf {
+                got.push((
+                    n.no.unwrap_or(0),
+                    path.iter().map(|h| h.label.clone()).collect(),
+                ));
+            }
+        });
+        assert_eq!(
+            got,
+            vec![
+                (1, vec!["一、政府职能依法全面履行".to_string()]),
+                (2, vec!["一、政府职能依法全面履行".to_string()]),
+                (3, vec!["二、依法行政制度体系".to_string()]),
+            ]
+        );
     }
 }

@@ -27,7 +27,7 @@ use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Issues, find_header, short};
-use crate::sheet::merge::{Merge, Tally, merge_field};
+use crate::sheet::merge::{self, Merge, Tally, merge_field};
 use crate::sheet::stamp::{PROBLEM_SHEETS, gather_some, other_kind};
 use crate::sheet::{display_name, read_tables_from_bytes};
 use crate::tasks::collect::unit_named_in as unit_by_name;
@@ -121,6 +121,9 @@ pub struct ProblemsCollectWork {
 }
 
 /// A signature line under the table ("填报人：张三", "联系电话：…"), not a problem row.
+/// Stricter than `layout::is_note_text` on purpose: a row a unit added without 序号 is named
+/// in the preview, so "注重…" or "说明材料…" must not pass as a note and vanish; only "注："
+/// and "说明：" with their colon do.
 fn is_footer(t: &str) -> bool {
     [
         "填报人",
@@ -645,14 +648,7 @@ impl Importer for ProblemsCollect {
         for p in &work.parts {
             for (f, v) in &p.fields {
                 if let Some((export_id, part_id)) = p.export_row {
-                    tx.execute(
-                        &format!(
-                            "UPDATE problem_export_row SET {} = ?1
-                             WHERE export_id = ?2 AND problem_unit_id = ?3",
-                            f.key()
-                        ),
-                        params![v, export_id, part_id],
-                    )?;
+                    merge::move_baseline(tx, merge::PROBLEM_ROWS, export_id, part_id, f.key(), v)?;
                 }
                 if *f == PartField::Status {
                     set_part_status(

@@ -447,6 +447,20 @@ pub fn is_note_text(text: &str) -> bool {
     .any(|p| t.starts_with(p))
 }
 
+/// "第3行、第5行、…" for 0-based rows (the first 30, then "等").
+pub fn row_list(rows: &[usize]) -> String {
+    let list: Vec<String> = rows
+        .iter()
+        .take(30)
+        .map(|r| format!("第{}行", r + 1))
+        .collect();
+    format!(
+        "{}{}",
+        list.join("、"),
+        if rows.len() > 30 { "等" } else { "" }
+    )
+}
+
 /// A total row's label: "合计", "总计", "小计", "总分".
 pub fn is_total_text(text: &str) -> bool {
     // Labels are short: skip the folding for every longer cell.

@@ -28,6 +28,48 @@ pub fn merge_field(sent: &str, now: &str, got: &str) -> Merge {
     }
 }
 
+/// Where an export remembers what it sent: the table of its rows, the column naming the row's
+/// object (an indicator, a problem's unit part) beside `export_id`.
+#[derive(Debug, Clone, Copy)]
+pub struct SentRows {
+    pub table: &'static str,
+    pub key: &'static str,
+}
+
+pub const UNIT_TASK_ROWS: SentRows = SentRows {
+    table: "unit_export_row",
+    key: "indicator_id",
+};
+pub const PROBLEM_ROWS: SentRows = SentRows {
+    table: "problem_export_row",
+    key: "problem_unit_id",
+};
+pub const SCORE_ROWS: SentRows = SentRows {
+    table: "eval_export_row",
+    key: "indicator_id",
+};
+
+/// A returned value taken by a collect becomes what the export sent: the same unit's (or
+/// expert's) corrected sheet, returned again, is then a change of its own first return and not
+/// a conflict with it.
+pub fn move_baseline(
+    tx: &rusqlite::Transaction<'_>,
+    rows: SentRows,
+    export_id: i64,
+    row: i64,
+    column: &str,
+    value: &dyn rusqlite::ToSql,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        &format!(
+            "UPDATE {} SET {column} = ?1 WHERE export_id = ?2 AND {} = ?3",
+            rows.table, rows.key
+        ),
+        rusqlite::params![value, export_id, row],
+    )?;
+    Ok(())
+}
+
 /// The totals of a collect preview.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {

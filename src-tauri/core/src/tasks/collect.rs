@@ -41,7 +41,7 @@ use crate::model::{ImportIssue, MatchedBy, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{Found, Issues, find_header, short};
-use crate::sheet::merge::{Merge, Tally, merge_field};
+use crate::sheet::merge::{self, Merge, Tally, merge_field};
 use crate::sheet::stamp::{Meta, Source, TASK_SHEETS, gather_some, other_kind};
 use crate::sheet::{Grid, display_name, read_tables_from_bytes};
 use crate::text::parse_number_label;
@@ -1581,12 +1581,14 @@ impl Importer for CollectImport {
             )?;
             if let Some(export_id) = r.export_id {
                 for f in &r.taken {
-                    tx.execute(
-                        &format!(
-                            "UPDATE unit_export_row SET {} = ?1 WHERE export_id = ?2 AND indicator_id = ?3",
-                            f.key()
-                        ),
-                        params![r.fill.get(*f), export_id, r.indicator_id],
+                    let v = r.fill.get(*f);
+                    merge::move_baseline(
+                        tx,
+                        merge::UNIT_TASK_ROWS,
+                        export_id,
+                        r.indicator_id,
+                        f.key(),
+                        &v,
                     )?;
                 }
             }

@@ -19,7 +19,7 @@ use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
 use crate::sheet::layout::{
     Column, Found, Issues, find_visible_header, heading_row, is_note_row, note_unread_columns,
-    short, unread_columns,
+    row_list, short, unread_columns,
 };
 use crate::sheet::{Grid, display_name, read_tables};
 use crate::text::parse_number_label;
@@ -226,6 +226,11 @@ fn lead_marked(cell: &str) -> (Vec<String>, String) {
     (marked, rest.join("、"))
 }
 
+/// A hierarchical code in a 序号 cell ("1.1.2", "2．3"), as some offices number indicators.
+fn is_hierarchical_code(raw: &str) -> bool {
+    crate::text::code_parts(raw).is_some_and(|p| p >= 2)
+}
+
 /// What the write needs beyond the preview.
 pub struct TasksWork {
     rows: Vec<Row>,
@@ -315,8 +320,11 @@ fn plan(
     let mut issues = Issues::new(&file);
     // The sheet with the best header holding an indicator number and a 牵头单位, among the
     // visible sheets (a hidden sheet is an old version kept aside) and their visible columns.
+    // A table with only a 责任单位 column ("区司法局（牵头）、区财政局", or the lead listed
+    // first) is a 任务分解表 too.
     let header = |g: &Grid| {
         find_visible_header(g, TASK_COLUMNS, &["lead"])
+            .or_else(|| find_visible_header(g, TASK_COLUMNS, &["support"]))
             .filter(|h| h.col("no").is_some() || h.col("seq").is_some())
     };
     let found: Vec<Option<Found>> = grids.iter().map(header).collect();
@@ -341,7 +349,7 @@ fn plan(
     }
     let Some((gi, h)) = best else {
         return Err(Error::BadFile(format!(
-            "无法导入“{file}”：没有找到任务分解表的表头（需要“三级指标序号”或“序号”列，以及“牵头单位”列）。请确认选择的是任务分解表。"
+            "无法导入“{file}”：没有找到任务分解表的表头（需要“三级指标序号”或“序号”列，以及“牵头单位”或“责任单位”列）。请确认选择的是任务分解表。"
         )));
     };
     for (i, (g, f)) in grids.iter().zip(&found).enumerate() {
@@ -396,7 +404,11 @@ fn plan(
         issues.file(Severity::Error, &p);
     }
     let no_col = h.col("no").or(h.col("seq")).unwrap_or(0);
-    let lead_col = h.col("lead").unwrap_or(0);
+    // Without a 牵头单位 column the leads are in the 责任单位 cells.
+    let lead_col = h.col("lead").or(h.col("support")).unwrap_or(0);
+    let no_lead_column = h.col("lead").is_none();
+    // Rows whose lead is taken as the unit listed first (no 牵头单位 column, no "（牵头）").
+    let mut first_as_lead: Vec<usize> = Vec::new();
     let text_col = h.col("text");
     let get = |r: usize, k: &str| {
         h.col(k)
@@ -459,7 +471,42 @@ fn plan(
         if parse_number_label(&no_raw).is_none() && heading_row(g, r).is_some() {
             continue; // "一、政府职能依法全面履行" merged across the table
         }
-        let Some(written_no) = parse_number_label(&no_raw) else {
+        // A 序号 that is no number ("1.1.1", a hierarchical code the office's own list
+        // uses): the row is the indicator whose text it carries, said at the cell.
+        let by_text = || {
+            if !is_hierarchical_code(&no_raw) {
+                return None;
+            }
+            let m = text_owner(&norm_text(&text))?;
+            issues.at(
+                Severity::Warning,
+                g,
+                Some(r),
+                Some(no_col),
+                &format!(
+                    "序号“{}”不是指标体系中的序号，按指标内容对应到指标 {m}。请确认。",
+                    short(&no_raw)
+                ),
+            );
+            Some(m)
+        };
+        let Some(written_no) = parse_number_label(&no_raw).or_else(by_text) else {
+            if is_hierarchical_code(&no_raw)
+                && get(r, "lead").is_empty()
+                && get(r, "support").is_empty()
+            {
+                issues.at(
+                    Severity::Warning,
+                    g,
+                    Some(r),
+                    Some(no_col),
+                    &format!(
+                        "序号“{}”是分级编号，这一行也没有填写单位，已作为标题行跳过。",
+                        short(&no_raw)
+                    ),
+                );
+                continue;
+            }
             issues.at(
                 Severity::Error,
                 g,
@@ -684,8 +731,22 @@ fn plan(
                         ),
                     );
                     leads.extend(resolve_cell(&marked.join("、"), sc, true, &mut issues));
+                    resolve_cell(&rest, sc, false, &mut issues)
+                } else if no_lead_column && !continues {
+                    // "排在首位的为牵头单位", as 公文 say: the first unit listed leads.
+                    let mut names = crate::units::split_names(&rest).into_iter();
+                    match names.next() {
+                        Some(first) => {
+                            first_as_lead.push(r);
+                            leads.extend(resolve_cell(&first, sc, true, &mut issues));
+                            let others: Vec<String> = names.collect();
+                            resolve_cell(&others.join("、"), sc, false, &mut issues)
+                        }
+                        None => Vec::new(),
+                    }
+                } else {
+                    resolve_cell(&rest, sc, false, &mut issues)
                 }
-                resolve_cell(&rest, sc, false, &mut issues)
             }
             None => a.supports.iter().map(|u| u.id).collect(),
         };
@@ -708,7 +769,11 @@ fn plan(
                 g,
                 Some(r),
                 Some(lead_col),
-                &format!("指标 {no} 没有填写牵头单位。"),
+                &if no_lead_column {
+                    format!("指标 {no} 没有填写责任单位。")
+                } else {
+                    format!("指标 {no} 没有填写牵头单位。")
+                },
             );
         }
         let keep = |k: &str, stored: &str| -> String {
@@ -797,6 +862,19 @@ fn plan(
             leads: leads_dedup,
             supports: sup_dedup,
         });
+    }
+    if !first_as_lead.is_empty() {
+        issues.at(
+            Severity::Warning,
+            g,
+            None,
+            Some(lead_col),
+            &format!(
+                "表中没有“牵头单位”列，{}的责任单位也没有标明“（牵头）”：已按“排在首位的为牵头单位”，将每行列在第一位的单位作为牵头单位，其余为责任单位（共 {} 行）。如不是这样，请在表中加“牵头单位”列或在牵头单位后注明“（牵头）”，再重新导入。",
+                row_list(&first_as_lead),
+                first_as_lead.len()
+            ),
+        );
     }
     if rows.is_empty() && !issues.has_errors() {
         issues.at(
