@@ -1124,10 +1124,11 @@ fn a_table_with_only_a_responsible_units_column_takes_the_marked_or_the_first_un
         s.write_string(0, c as u16, *h).expect("w");
     }
     // Indicator 1: the lead marked, not first. Indicator 2: no mark, so the unit listed first
-    // leads. Indicator 3: one unit.
+    // leads (the units written apart by a space, as the cell's units are split). Indicator 3:
+    // one unit.
     for (r, no, units) in [
         (1u32, 1i64, "区财政局、区司法局（牵头）"),
-        (2, 2, "区审计局、区财政局"),
+        (2, 2, "区审计局 区财政局"),
         (3, 3, "区司法局"),
     ] {
         s.write_string(r, 0, no.to_string()).expect("w");

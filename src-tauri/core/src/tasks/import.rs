@@ -658,6 +658,21 @@ fn plan(
                 continue;
             }
         }
+        // "区司法局（牵头）" among the 责任单位 is a 牵头单位.
+        let (marked, rest) = lead_marked(&get(r, "support"));
+        // Without a 牵头单位 column or a mark, the unit listed first leads ("排在首位的为牵头
+        // 单位", as 公文 say). The cell is split as its units are resolved, so that
+        // "区审计局 区财政局" gives one lead, not two.
+        let listed_first = if no_lead_column && !continues && marked.is_empty() {
+            let mut pieces = dir
+                .split_cell(&rest, |p| dir.knows(p) || choices.accepts(p))
+                .into_iter();
+            pieces
+                .next()
+                .map(|first| (first, pieces.collect::<Vec<_>>().join("、")))
+        } else {
+            None
+        };
         let mut resolve_cell = |raw: &str,
                                 col: usize,
                                 is_lead: bool,
@@ -717,8 +732,6 @@ fn plan(
         // A column the file does not have keeps what is stored.
         let mut supports = match h.col("support") {
             Some(sc) => {
-                // "区司法局（牵头）" among the 责任单位 is a 牵头单位.
-                let (marked, rest) = lead_marked(&get(r, "support"));
                 if !marked.is_empty() {
                     issues.at(
                         Severity::Warning,
@@ -732,18 +745,10 @@ fn plan(
                     );
                     leads.extend(resolve_cell(&marked.join("、"), sc, true, &mut issues));
                     resolve_cell(&rest, sc, false, &mut issues)
-                } else if no_lead_column && !continues {
-                    // "排在首位的为牵头单位", as 公文 say: the first unit listed leads.
-                    let mut names = crate::units::split_names(&rest).into_iter();
-                    match names.next() {
-                        Some(first) => {
-                            first_as_lead.push(r);
-                            leads.extend(resolve_cell(&first, sc, true, &mut issues));
-                            let others: Vec<String> = names.collect();
-                            resolve_cell(&others.join("、"), sc, false, &mut issues)
-                        }
-                        None => Vec::new(),
-                    }
+                } else if let Some((first, others)) = &listed_first {
+                    first_as_lead.push(r);
+                    leads.extend(resolve_cell(first, sc, true, &mut issues));
+                    resolve_cell(others, sc, false, &mut issues)
                 } else {
                     resolve_cell(&rest, sc, false, &mut issues)
                 }
