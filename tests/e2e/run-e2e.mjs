@@ -1390,8 +1390,16 @@ async function problemsStory(exportPath) {
   await exec(`document.querySelector('[data-testid="problems-table"] .el-table__body-wrapper tbody tr td')?.click()`)
   await find(css('drawer-parts'), 20000)
   await sleep(600) // the drawer's slide-in: a click during it lands where the button was
-  await pickFromDropdown('[data-testid^="btn-status-"]', '整改中')
-  await waitForText('整改中', 20000)
+  // The change must be stored before 销号 (the word 整改中 is also the menu item itself, so
+  // wait for the history): a click lost to the drawer's animation is tried again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await pickFromDropdown('[data-testid^="btn-status-"]', '整改中')
+    const moved = await waitFor('the status change to be stored', async () => {
+      const t = await text(await find(css('drawer-history')))
+      return t.includes('整改状态') ? t : null
+    }, { timeout: 8000 }).catch(() => '')
+    if (moved) break
+  }
   await click(await find('[data-testid^="btn-close-"]:not([data-testid="btn-close-all"])'))
   await typeInto('close-note', '经核验，整改到位')
   await click(await find(css('btn-confirm-close')))
