@@ -375,7 +375,15 @@ pub mod bench {
     /// rust_xlsxwriter writing `rows` as plain strings: the export's reference, and how the
     /// benchmark's list is made.
     pub fn write_plain(rows: &[Vec<String>], path: &Path) {
+        write_plain_at(rows, path, None);
+    }
+
+    /// [`write_plain`] at deflate `level` (`None`: rust_xlsxwriter's default, 6).
+    pub fn write_plain_at(rows: &[Vec<String>], path: &Path, level: Option<u8>) {
         let mut wb = rust_xlsxwriter::Workbook::new();
+        if let Some(l) = level {
+            wb.set_zip_compression_level(l);
+        }
         let sh = wb.add_worksheet();
         for (r, row) in rows.iter().enumerate() {
             for (c, v) in row.iter().enumerate() {

@@ -698,10 +698,12 @@ fn plan(
 
     let mut ledger = NameLedger::new();
     let mut notes: BTreeMap<String, DeadlineNote> = BTreeMap::new();
-    let mut planned: Vec<Planned> = Vec::new();
+    let mut planned: Vec<Planned> = Vec::with_capacity(g.rows.len().saturating_sub(h.row));
     let mut block_kind: Option<&'static str> = None;
     let mut block_category = String::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut split_cache: HashMap<String, Vec<String>> = HashMap::new();
+    let mut deadline_cache: HashMap<(String, Option<u64>), deadline::Deadline> = HashMap::new();
 
     // Uncalculated formulas in the columns read.
     for (r, col) in &g.uncalculated {
@@ -778,10 +780,19 @@ fn plan(
         let mut ids: Vec<i64> = Vec::new();
         // A name of the cell was refused (already an error at this place).
         let mut refused = false;
-        let pieces = dir.split_cell(&units_raw, |p| {
-            let p = strip_role(p);
-            dir.knows(&p) || choices.accepts(&p)
-        });
+        // A list repeats its unit cells: each distinct text is split once (again after a
+        // planned unit joins the directory, which can change what splits).
+        let pieces = match split_cache.get(&units_raw) {
+            Some(p) => p.clone(),
+            None => {
+                let p = dir.split_cell(&units_raw, |p| {
+                    let p = strip_role(p);
+                    dir.knows(&p) || choices.accepts(&p)
+                });
+                split_cache.insert(units_raw.clone(), p.clone());
+                p
+            }
+        };
         for name in pieces {
             let name = strip_role(&name);
             if name.is_empty() {
@@ -818,6 +829,7 @@ fn plan(
                     }
                     if dir.name_of(id).is_empty() {
                         dir.add_planned(id, &name, &kind);
+                        split_cache.clear();
                     }
                     ids.push(id);
                 }
@@ -971,7 +983,12 @@ fn plan(
             .col("deadline")
             .and_then(|col| g.cell(r, col))
             .and_then(|c| c.number);
-        let dl = deadline::parse(get(r, c_deadline), serial, &ctx);
+        // Deadlines repeat too; the parse depends on the text, the cell's number and `ctx`
+        // (fixed for the file).
+        let dl = deadline_cache
+            .entry((get(r, c_deadline).to_string(), serial.map(f64::to_bits)))
+            .or_insert_with(|| deadline::parse(get(r, c_deadline), serial, &ctx))
+            .clone();
         let at = || g.place(r, c_deadline);
         match dl.kind {
             deadline::DeadlineKind::Immediate => {
@@ -1073,7 +1090,7 @@ fn plan(
         planned.push(p);
     }
     // Duplicates within the file.
-    let mut kept: Vec<Planned> = Vec::new();
+    let mut kept: Vec<Planned> = Vec::with_capacity(planned.len());
     for mut p in planned {
         p.key = problem_key(&p.description, &p.units);
         if let Some(prev) = seen.get(&p.key) {

@@ -177,6 +177,10 @@ impl Book {
             let ws = built(&what, self.wb.worksheet_from_index(i))?;
             built(&what, apply_styles(ws, &self.formats, cells))?;
         }
+        // Deflate level 2 instead of the default 6: a sheet's XML is compressed in about half
+        // the time (the larger part of writing a big book) for a file about 30 % larger (a
+        // 20 000-row 反馈意见整改表: 0.9 MB instead of 0.7 MB). Every reader handles any level.
+        self.wb.set_zip_compression_level(ZIP_LEVEL);
         built(&what, self.wb.save_to_buffer())
     }
 
@@ -187,6 +191,9 @@ impl Book {
         Ok(path.to_path_buf())
     }
 }
+
+/// The deflate level of every book written (see [`Book::to_bytes`]).
+pub const ZIP_LEVEL: u8 = 2;
 
 /// One worksheet of a [`Book`]. Rows and columns are 0-based.
 pub struct Sheet<'a> {
