@@ -219,33 +219,32 @@ async function pickNext(p) {
 }
 
 /**
- * Clicks the button `testid`, which asks for the file queued with `pickNext`, until the app has
- * taken that answer: a click that lands while a drawer is still closing reaches nothing, and
- * is made again (at most three times). A click that did reach the app is never repeated.
+ * Clicks `testid` until `done()` gives a value (waited for `timeout` ms after each click), at
+ * most three times: a click that lands while a drawer is still closing or a grid is still laying
+ * out reaches nothing, and is made again. A click that did reach the app is never repeated.
  */
-/**
- * Opens the score dialog of a grid cell. A click that lands while the grid is still laying out
- * its 100 rows is lost; it is tried again (3 times) before the dialog is said to be missing.
- */
-async function openMark(testid) {
-  for (let i = 1; ; i++) {
-    await click(await find(css(testid)))
-    try { return await find(css('mark-form'), i < 3 ? 5000 : 15000) } catch (e) { if (i >= 3) throw e }
-  }
-}
-
-async function clickToPick(testid) {
+async function clickUntil(testid, what, done, timeout = 4000) {
   for (let attempt = 0; attempt < 3; attempt++) {
     await click(await find(css(testid)))
-    const taken = await waitFor(
-      'the app to ask for the file',
-      async () => (await exec('return (window.__SHIFAN_TEST_PICK__ ?? []).length === 0')) || null,
-      { timeout: 4000 },
-    ).catch(() => false)
-    if (taken) return
-    log(`${testid}: the click asked for no file; clicking again`)
+    const got = await waitFor(what, done, { timeout }).catch(() => null)
+    if (got) return got
+    log(`${testid}: the click did not lead to ${what}; clicking again`)
   }
-  throw new Error(`${testid}: three clicks asked for no file`)
+  throw new Error(`${testid}: three clicks did not lead to ${what}`)
+}
+
+/** Clicks the button `testid`, which asks for the file queued with `pickNext`. */
+async function clickToPick(testid) {
+  await clickUntil(testid, 'the app to ask for the file',
+    async () => (await exec('return (window.__SHIFAN_TEST_PICK__ ?? []).length === 0')) || null)
+}
+
+/** Opens the score dialog of a grid cell; returns its form. */
+async function openMark(testid) {
+  return clickUntil(testid, 'the score dialog', async () => {
+    for (const el of await findAll(css('mark-form'))) if (await displayed(el)) return el
+    return null
+  }, 5000)
 }
 
 /**
