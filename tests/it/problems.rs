@@ -1675,3 +1675,125 @@ fn a_corrected_list_imported_again_says_which_new_problems_look_like_old_ones() 
         .collect();
     assert_eq!(near, [3, 4], "{:?}", p.issues);
 }
+
+#[test]
+fn indicators_written_as_places_in_the_tree_are_linked_and_the_reading_is_shown() {
+    let (d, mut ws) = units_only();
+    let path = d.path().join("问题清单（层级编号）.xlsx");
+    let rows: Vec<Vec<String>> = [
+        [
+            "序号",
+            "问题描述",
+            "所涉指标",
+            "整改责任单位",
+            "整改要求",
+            "完成时限",
+        ],
+        [
+            "1",
+            "政务服务事项未全部进驻。",
+            "1.1.1",
+            "区司法局",
+            "全部进驻。",
+            "2023年12月31日前",
+        ],
+        [
+            "2",
+            "规范性文件审核有遗漏。",
+            "2.1.2、第20项",
+            "区司法局",
+            "逐件补审。",
+            "2023年12月31日前",
+        ],
+        [
+            "3",
+            "规范性文件程序不全。",
+            "2-1-15",
+            "区财政局",
+            "补齐程序。",
+            "2023年12月31日前",
+        ],
+        [
+            "4",
+            "网上办事项覆盖不足。",
+            "1.1.1",
+            "区财政局",
+            "提高覆盖。",
+            "2023年12月31日前",
+        ],
+        [
+            "5",
+            "指标编号写错。",
+            "9.9.9",
+            "区财政局",
+            "核对。",
+            "2023年12月31日前",
+        ],
+    ]
+    .iter()
+    .map(|r| r.iter().map(|c| c.to_string()).collect())
+    .collect();
+    shifan_tests::bench::write_plain(&rows, &path);
+    let p = ws
+        .apply(
+            &ProblemsImport::new(&path, ProblemsImportOptions::default()),
+            &Job::quiet(),
+        )
+        .expect("import");
+    let got = round_problems(&ws, p.round.id.expect("round"), "2023-06-01");
+    let nos: Vec<Vec<i64>> = got.iter().map(|p| p.indicator_nos.clone()).collect();
+    // Demo system: 一、（一） holds 1–4, 二、（一） holds 15–….
+    assert_eq!(
+        nos,
+        vec![vec![1], vec![16, 20], vec![15], vec![1], vec![]],
+        "1.1.1 is the first leaf of 一/（一）; 2.1.2 its second of 二/（一）; 2-1-15 is no. 15 there"
+    );
+    assert_eq!(
+        got[4].indicators_text, "9.9.9",
+        "the text is kept as written"
+    );
+    let msgs: Vec<&str> = p.issues.iter().map(|i| i.message.as_str()).collect();
+    let reading = msgs
+        .iter()
+        .find(|m| m.contains("“1.1.1”按指标体系的层级理解为第1项指标"))
+        .unwrap_or_else(|| panic!("the reading is told: {msgs:?}"));
+    assert!(
+        reading.contains("第2行") && reading.contains("第5行"),
+        "told once, with both rows: {reading}"
+    );
+    assert_eq!(
+        msgs.iter().filter(|m| m.contains("“1.1.1”")).count(),
+        1,
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("第6行") && m.contains("“9.9.9”所指的指标")),
+        "a place with no indicator is named with its row: {msgs:?}"
+    );
+
+    // Typed by hand: the same reading, and a place with no indicator is refused.
+    let unit = got[0].units[0].unit_id;
+    let added = ws
+        .add_problem(&shifan_core::problems::ProblemInput {
+            round_id: got[0].round_id,
+            description: "手工录入的问题。".into(),
+            indicators_text: "1.2.1".into(),
+            unit_ids: vec![unit],
+            ..Default::default()
+        })
+        .expect("add");
+    assert_eq!(
+        added.indicator_nos,
+        vec![5],
+        "1.2.1 is the first leaf of 一/（二）"
+    );
+    let err = ws
+        .edit_problem(&ProblemEdit {
+            id: added.id,
+            indicators_text: Some("9.9.9".into()),
+            ..Default::default()
+        })
+        .expect_err("refused");
+    assert!(err.to_string().contains("9.9.9"), "{err}");
+}

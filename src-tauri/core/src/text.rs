@@ -233,17 +233,45 @@ pub fn split_heading(raw: &str) -> (String, String) {
     (String::new(), s.to_string())
 }
 
+/// One indicator a reference cell names: by its official number ("第43项", "43"), or by its
+/// place in the tree ("1.1.1": the first 三级 of the first 二级 of the first 一级; "2-5-17", the
+/// way evidence numbers write 一级-二级-三级), which [`crate::indicators::refs`] resolves
+/// against the system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndicatorRef {
+    No(i64),
+    /// The numbers of the path, from the top level down, and the text as written.
+    Path(Vec<i64>, String),
+}
+
 /// Every number a reference cell names, as offices write lists of indicators: "第43项",
 /// "指标15、16", "第36、37项", "15,16", "12-14" / "12至14" / "12～14" (ranges, up to 50 long),
 /// "第四十三项". Numbers are returned once each, in the order written; a cell without any
-/// number gives an empty list.
+/// number gives an empty list. Places in the tree ("1.1.1") are left out: see
+/// [`indicator_refs`].
 pub fn number_refs(raw: &str) -> Vec<i64> {
+    indicator_refs(raw)
+        .into_iter()
+        .filter_map(|r| match r {
+            IndicatorRef::No(n) => Some(n),
+            IndicatorRef::Path(..) => None,
+        })
+        .collect()
+}
+
+/// Every indicator a reference cell names, in the order written, each once: the numbers of
+/// [`number_refs`], and places in the tree written with dots ("1.1.1", "１．２．３", three or
+/// more parts: "1.5" stays a decimal, not a reference) or as a chain of dashes ("2-5-17": a
+/// range has two ends only, so a chain of three is a place).
+pub fn indicator_refs(raw: &str) -> Vec<IndicatorRef> {
     let t = to_half_width(raw);
     let is_cn = |c: char| "零〇一二三四五六七八九十百两".contains(c);
-    // Tokens: runs of digits or Chinese numerals, and the range marks between them.
+    // Tokens: runs of digits or Chinese numerals, dotted paths, and the range marks between
+    // them (`true` for a dash, which may also join the parts of a path).
     enum Tok {
         Num(i64),
-        Range,
+        Path(Vec<i64>, String),
+        Range(bool),
         Other,
     }
     let mut toks: Vec<Tok> = Vec::new();
@@ -256,12 +284,21 @@ pub fn number_refs(raw: &str) -> Vec<i64> {
             while i < chars.len() && chars[i].is_ascii_digit() {
                 i += 1;
             }
-            // A decimal ("1.5分") is not a reference.
             if i + 1 < chars.len() && chars[i] == '.' && chars[i + 1].is_ascii_digit() {
                 while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
                     i += 1;
                 }
-                toks.push(Tok::Other);
+                let written: String = chars[start..i].iter().collect();
+                let written = written.trim_end_matches('.');
+                let parts: Option<Vec<i64>> = written.split('.').map(|p| p.parse().ok()).collect();
+                match parts {
+                    // "1.1.1": a place in the tree.
+                    Some(parts) if parts.len() >= 3 && parts.iter().all(|&p| p > 0) => {
+                        toks.push(Tok::Path(parts, written.to_string()))
+                    }
+                    // A decimal ("1.5分") is not a reference.
+                    _ => toks.push(Tok::Other),
+                }
                 continue;
             }
             let s: String = chars[start..i].iter().collect();
@@ -287,33 +324,60 @@ pub fn number_refs(raw: &str) -> Vec<i64> {
             continue;
         }
         match c {
-            '-' | '~' | '～' | '—' | '–' | '至' | '到' => toks.push(Tok::Range),
+            '-' | '—' | '–' => toks.push(Tok::Range(true)),
+            '~' | '～' | '至' | '到' => toks.push(Tok::Range(false)),
             '、' | ',' | '，' | ';' | '；' | ' ' | '\n' | '/' | '第' | '项' | '条' | '号'
             | '和' | '及' | '与' | '(' | ')' | '（' | '）' => {}
             _ => toks.push(Tok::Other),
         }
         i += 1;
     }
-    let mut out: Vec<i64> = Vec::new();
-    let push = |n: i64, out: &mut Vec<i64>| {
-        if !out.contains(&n) {
-            out.push(n);
+    let mut out: Vec<IndicatorRef> = Vec::new();
+    let push = |r: IndicatorRef, out: &mut Vec<IndicatorRef>| {
+        if !out.contains(&r) {
+            out.push(r);
         }
     };
     let mut k = 0;
     while k < toks.len() {
-        if let Tok::Num(a) = toks[k] {
-            if let (Some(Tok::Range), Some(Tok::Num(b))) = (toks.get(k + 1), toks.get(k + 2))
-                && *b > a
-                && *b - a <= 50
-            {
-                for n in a..=*b {
-                    push(n, &mut out);
+        match &toks[k] {
+            Tok::Num(a) => {
+                let a = *a;
+                // "2-5-17": numbers joined by dashes, three or more.
+                let mut end = k;
+                let mut parts = vec![a];
+                while let (Some(Tok::Range(true)), Some(Tok::Num(b))) =
+                    (toks.get(end + 1), toks.get(end + 2))
+                {
+                    parts.push(*b);
+                    end += 2;
                 }
-                k += 3;
-                continue;
+                if parts.len() >= 3 && parts.iter().all(|&p| p > 0) {
+                    let written = parts
+                        .iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join("-");
+                    push(IndicatorRef::Path(parts, written), &mut out);
+                    k = end + 1;
+                    continue;
+                }
+                if let (Some(Tok::Range(_)), Some(Tok::Num(b))) = (toks.get(k + 1), toks.get(k + 2))
+                    && *b > a
+                    && *b - a <= 50
+                {
+                    for n in a..=*b {
+                        push(IndicatorRef::No(n), &mut out);
+                    }
+                    k += 3;
+                    continue;
+                }
+                push(IndicatorRef::No(a), &mut out);
             }
-            push(a, &mut out);
+            Tok::Path(parts, written) => {
+                push(IndicatorRef::Path(parts.clone(), written.clone()), &mut out)
+            }
+            Tok::Range(_) | Tok::Other => {}
         }
         k += 1;
     }
@@ -417,8 +481,35 @@ mod tests {
             ("无", vec![]),
             ("", vec![]),
             ("1.5分", vec![]),
+            ("1.1.1", vec![]),
         ] {
             assert_eq!(number_refs(raw), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn places_in_the_tree_are_references_too() {
+        use IndicatorRef::{No, Path};
+        let path = |p: &[i64], w: &str| Path(p.to_vec(), w.to_string());
+        for (raw, want) in [
+            ("1.1.1", vec![path(&[1, 1, 1], "1.1.1")]),
+            (
+                "指标1.1.1、2.3.10",
+                vec![path(&[1, 1, 1], "1.1.1"), path(&[2, 3, 10], "2.3.10")],
+            ),
+            ("１．２．３", vec![path(&[1, 2, 3], "1.2.3")]),
+            ("2-5-17", vec![path(&[2, 5, 17], "2-5-17")]),
+            (
+                "第2-5-17项、第20项",
+                vec![path(&[2, 5, 17], "2-5-17"), No(20)],
+            ),
+            ("12-14", vec![No(12), No(13), No(14)]),
+            ("1.5分", vec![]),
+            ("1.1.", vec![]),
+            ("0.1.1", vec![]),
+            ("第43项；1.1.1", vec![No(43), path(&[1, 1, 1], "1.1.1")]),
+        ] {
+            assert_eq!(indicator_refs(raw), want, "{raw}");
         }
     }
 

@@ -7,6 +7,7 @@
 
 pub mod export;
 pub mod import;
+pub mod refs;
 
 use std::path::{Path, PathBuf};
 

@@ -8,7 +8,8 @@
 //! (kept as written; problems are numbered afresh within the round); several units in one cell
 //! (、，；line breaks, 简称 and aliases, "各街道"); a unit cell merged over that unit's
 //! consecutive problems; one 共性 problem written over several rows with its description merged
-//! and one unit per row; 所涉指标 as "第43项", "指标15、16", "第36、37项"; every 完成时限 form
+//! and one unit per row; 所涉指标 as "第43项", "指标15、16", "第36、37项", or places in the tree
+//! ("1.1.1", "2-5-17", read by `indicators::refs` and told in the preview); every 完成时限 form
 //! (see `deadline`). Importing the same list again updates what changed (a problem is the same
 //! when its description and units are), recording each change in the history.
 
@@ -28,14 +29,15 @@ use super::{
 use crate::action::Action;
 use crate::campaign;
 use crate::error::{Error, Result};
+use crate::indicators::refs::{IndicatorIndex, Resolved};
 use crate::model::{ImportIssue, Severity};
 use crate::pipeline::{ImportReport, Importer, Plan};
 use crate::progress::Job;
-use crate::sheet::layout::{Column, Found, Issues, find_header, is_note_row, short};
+use crate::sheet::layout::{Column, Found, Issues, find_header, is_note_row, row_list, short};
 use crate::sheet::{Grid, display_name, read_tables};
 use crate::tasks::date_text;
 use crate::tasks::import::{CatchAllUse, UnitGuess, UnknownUnit};
-use crate::text::{number_refs, split_heading};
+use crate::text::split_heading;
 use crate::units::{
     self, Choices, ChosenName, Decided, Directory, NameChoice, NameLedger, Next, Taken, UnitInput,
     norm,
@@ -662,13 +664,11 @@ fn plan(
     for p in problems {
         issues.file(Severity::Error, &p);
     }
-    let leaves: HashMap<i64, i64> = {
-        let mut st = conn.prepare(
-            "SELECT no, id FROM indicator WHERE system_id = ?1 AND is_leaf = 1 AND no IS NOT NULL",
-        )?;
-        st.query_map([c.system_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?
-    };
+    let indicators = IndicatorIndex::load(conn, c.system_id)?;
+    // Reference cells repeat (a block of problems under one indicator): resolved once per text.
+    let mut refs_cache: HashMap<String, Resolved> = HashMap::new();
+    // Places in the tree read as numbered indicators: (as written, number, rows), told once each.
+    let mut readings: Vec<(String, i64, Vec<usize>)> = Vec::new();
     // The columns, looked up once (not per row and key).
     let cols: HashMap<&str, Option<usize>> = PROBLEM_COLUMNS
         .iter()
@@ -945,25 +945,34 @@ fn plan(
             });
         // Indicators.
         let indicators_text = get(r, c_indicators).to_string();
-        let nos = number_refs(&indicators_text);
-        let mut indicator_ids = Vec::new();
-        let mut indicator_nos = Vec::new();
-        for no in &nos {
-            match leaves.get(no) {
-                Some(id) => {
-                    indicator_ids.push(*id);
-                    indicator_nos.push(*no);
-                }
-                None => issues.at(
-                    Severity::Warning,
-                    g,
-                    Some(r),
-                    c_indicators,
-                    &format!("当前指标体系中没有第{no}项指标，已不关联该项（原文保留）。"),
-                ),
+        let found = refs_cache
+            .entry(indicators_text.clone())
+            .or_insert_with(|| indicators.resolve(&indicators_text));
+        let indicator_ids: Vec<i64> = found.links.iter().map(|l| l.0).collect();
+        let indicator_nos: Vec<i64> = found.links.iter().map(|l| l.1).collect();
+        for (written, no) in &found.readings {
+            match readings
+                .iter_mut()
+                .find(|(w, n, _)| w == written && n == no)
+            {
+                Some((_, _, rows)) => rows.push(r),
+                None => readings.push((written.clone(), *no, vec![r])),
             }
         }
-        if nos.is_empty()
+        for no in &found.unknown {
+            issues.at(
+                Severity::Warning,
+                g,
+                Some(r),
+                c_indicators,
+                &if no.chars().all(|c| c.is_ascii_digit()) {
+                    format!("当前指标体系中没有第{no}项指标，已不关联该项（原文保留）。")
+                } else {
+                    format!("当前指标体系中没有“{no}”所指的指标，已不关联该项（原文保留）。")
+                },
+            );
+        }
+        if !found.named_any
             && !indicators_text.is_empty()
             && !["无", "-", "—", "/", "／"].contains(&indicators_text.as_str())
         {
@@ -1235,6 +1244,22 @@ fn plan(
                 ),
             );
         }
+    }
+    for (written, no, rows) in &readings {
+        issues.at(
+            Severity::Warning,
+            g,
+            Some(rows[0]),
+            c_indicators,
+            &format!(
+                "所涉指标“{written}”按指标体系的层级理解为第{no}项指标{}，请核对。",
+                if rows.len() > 1 {
+                    format!("（{}）", row_list(rows))
+                } else {
+                    String::new()
+                }
+            ),
+        );
     }
     let mut distinct: Vec<i64> = planned
         .iter()

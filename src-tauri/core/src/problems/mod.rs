@@ -943,26 +943,17 @@ pub(crate) fn set_indicators(tx: &Transaction<'_>, problem_id: i64, ids: &[i64])
     Ok(())
 }
 
-/// Indicator ids of the numbers `nos` in `system_id`, and the numbers that name none.
-pub(crate) fn indicator_ids(
-    conn: &Connection,
-    system_id: i64,
-    nos: &[i64],
-) -> Result<(Vec<i64>, Vec<i64>)> {
-    let mut st = conn.prepare_cached(
-        "SELECT id FROM indicator WHERE system_id = ?1 AND no = ?2 AND is_leaf = 1",
-    )?;
-    let (mut ids, mut unknown) = (Vec::new(), Vec::new());
-    for no in nos {
-        match st
-            .query_row(params![system_id, no], |r| r.get::<_, i64>(0))
-            .optional()?
-        {
-            Some(id) => ids.push(id),
-            None => unknown.push(*no),
-        }
+/// The indicators a 所涉指标 text typed by hand links (numbers and places in the tree, as the
+/// import reads them); one it cannot find is refused, naming it as typed.
+fn linked_indicators(conn: &Connection, system_id: i64, text: &str) -> Result<Vec<i64>> {
+    let found = crate::indicators::refs::IndicatorIndex::load(conn, system_id)?.resolve(text);
+    if !found.unknown.is_empty() {
+        return Err(Error::Invalid(format!(
+            "当前指标体系中没有序号为 {} 的指标。",
+            found.unknown.join("、")
+        )));
     }
-    Ok((ids, unknown))
+    Ok(found.links.into_iter().map(|l| l.0).collect())
 }
 
 /// Set a unit's status, with the 销号 date and note, recording the change in the history.
@@ -1435,18 +1426,7 @@ impl Workspace {
             return Err(Error::Invalid("请至少选择一个整改责任单位。".into()));
         }
         let kind = normalize_kind(&input.kind, unit_ids.len())?;
-        let nos = crate::text::number_refs(&input.indicators_text);
-        let (ind_ids, unknown) = indicator_ids(conn, c.system_id, &nos)?;
-        if !unknown.is_empty() {
-            return Err(Error::Invalid(format!(
-                "当前指标体系中没有序号为 {} 的指标。",
-                unknown
-                    .iter()
-                    .map(|n| n.to_string())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            )));
-        }
+        let ind_ids = linked_indicators(conn, c.system_id, &input.indicators_text)?;
         let d = deadline::parse(&input.deadline_text, None, &round_context(&round));
         let detail = format!("{}：{}", round.name, short(&description));
         let id = self.store_mut().write(Action::AddProblem, |_| detail, |tx| {
@@ -1538,19 +1518,7 @@ impl Workspace {
         }
         let mut ind_ids: Option<Vec<i64>> = None;
         if let Some(v) = text(&edit.indicators_text) {
-            let nos = crate::text::number_refs(&v);
-            let (ids, unknown) = indicator_ids(conn, c.system_id, &nos)?;
-            if !unknown.is_empty() {
-                return Err(Error::Invalid(format!(
-                    "当前指标体系中没有序号为 {} 的指标。",
-                    unknown
-                        .iter()
-                        .map(|n| n.to_string())
-                        .collect::<Vec<_>>()
-                        .join("、")
-                )));
-            }
-            ind_ids = Some(ids);
+            ind_ids = Some(linked_indicators(conn, c.system_id, &v)?);
             changes.push(("indicators", before.indicators_text.clone(), v));
         }
         let mut deadline = None;

@@ -1,0 +1,193 @@
+//! The indicators a 所涉指标 cell names, resolved against one system: official numbers
+//! ("第43项") and places in the tree ("1.1.1", "2-5-17"; see [`crate::text::indicator_refs`]).
+//! One resolver for the 问题清单 import and for a problem added or edited by hand, so that the
+//! same text links the same indicators wherever it is typed.
+//!
+//! A place is read level by level: at each level the heading (or, last, the leaf) whose printed
+//! code has that number ("二、" is 2, "（三）" is 3, "1." is 1), else the one at that rank among
+//! its siblings; for the leaf, its official number first ("2-5-17": the 三级 numbered 17 under
+//! 一级 2 / 二级 5), then its code, then its rank. A leaf whose own code is the text as written
+//! wins over all of this. The reading is reported with the indicator it gave, never silent.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+
+use crate::error::Result;
+use crate::text::{IndicatorRef, chinese_numeral, indicator_refs, to_half_width};
+
+struct Node {
+    id: i64,
+    code: String,
+    is_leaf: bool,
+    no: Option<i64>,
+    children: Vec<usize>,
+}
+
+/// One system's leaves by number and its tree, loaded once per import.
+pub struct IndicatorIndex {
+    nodes: Vec<Node>,
+    roots: Vec<usize>,
+    by_no: HashMap<i64, i64>,
+    by_code: HashMap<String, usize>,
+}
+
+/// What a cell's text links.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Resolved {
+    /// (indicator id, official number), once each, in the order written.
+    pub links: Vec<(i64, i64)>,
+    /// References the system has no indicator for, as written ("第120项" as "120").
+    pub unknown: Vec<String>,
+    /// Places read as numbered indicators: (as written, the number it gave).
+    pub readings: Vec<(String, i64)>,
+    /// Whether the text named any reference at all.
+    pub named_any: bool,
+}
+
+/// The number a printed heading code stands for: "二" / "二、" / "（二）" / "2." / "第二部分" → 2.
+fn code_number(code: &str) -> Option<i64> {
+    let t = to_half_width(code);
+    let core: String = t
+        .chars()
+        .filter(|c| !"()（）、.,，第部分章节项条方面类 ".contains(*c))
+        .collect();
+    if core.is_empty() {
+        return None;
+    }
+    core.parse().ok().or_else(|| chinese_numeral(&core))
+}
+
+impl IndicatorIndex {
+    pub fn load(conn: &Connection, system_id: i64) -> Result<Self> {
+        let mut st = conn.prepare(
+            "SELECT id, parent_id, code, is_leaf, no FROM indicator
+             WHERE system_id = ?1 ORDER BY depth, position, id",
+        )?;
+        let rows: Vec<(i64, Option<i64>, String, bool, Option<i64>)> = st
+            .query_map([system_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut at: HashMap<i64, usize> = HashMap::with_capacity(rows.len());
+        let mut index = IndicatorIndex {
+            nodes: Vec::with_capacity(rows.len()),
+            roots: Vec::new(),
+            by_no: HashMap::new(),
+            by_code: HashMap::new(),
+        };
+        for (id, parent, code, is_leaf, no) in rows {
+            let k = index.nodes.len();
+            at.insert(id, k);
+            // Parents come first: the rows are ordered by depth.
+            match parent.and_then(|p| at.get(&p).copied()) {
+                Some(p) => index.nodes[p].children.push(k),
+                None => index.roots.push(k),
+            }
+            if is_leaf {
+                if let Some(n) = no {
+                    index.by_no.insert(n, id);
+                }
+                let c = to_half_width(code.trim());
+                if !c.is_empty() {
+                    index.by_code.entry(c).or_insert(k);
+                }
+            }
+            index.nodes.push(Node {
+                id,
+                code,
+                is_leaf,
+                no,
+                children: Vec::new(),
+            });
+        }
+        Ok(index)
+    }
+
+    /// The leaf at a place in the tree, if the path leads to one.
+    fn place(&self, parts: &[i64], written: &str) -> Option<usize> {
+        if let Some(&k) = self.by_code.get(written) {
+            return Some(k);
+        }
+        let mut level: &[usize] = &self.roots;
+        let mut found = None;
+        for (depth, &part) in parts.iter().enumerate() {
+            let last = depth + 1 == parts.len();
+            let pick = |pred: &dyn Fn(&Node) -> bool| {
+                level.iter().copied().find(|&k| pred(&self.nodes[k]))
+            };
+            let k = if last {
+                pick(&|n| n.is_leaf && n.no == Some(part))
+                    .or_else(|| pick(&|n| n.is_leaf && code_number(&n.code) == Some(part)))
+                    .or_else(|| {
+                        let k = *level.get(usize::try_from(part - 1).ok()?)?;
+                        self.nodes[k].is_leaf.then_some(k)
+                    })?
+            } else {
+                pick(&|n| !n.is_leaf && code_number(&n.code) == Some(part)).or_else(|| {
+                    let k = *level.get(usize::try_from(part - 1).ok()?)?;
+                    (!self.nodes[k].is_leaf).then_some(k)
+                })?
+            };
+            found = Some(k);
+            level = &self.nodes[k].children;
+        }
+        found
+    }
+
+    /// The indicators `text` names.
+    pub fn resolve(&self, text: &str) -> Resolved {
+        let mut out = Resolved::default();
+        for r in indicator_refs(text) {
+            out.named_any = true;
+            let (id, no) = match &r {
+                IndicatorRef::No(n) => match self.by_no.get(n) {
+                    Some(&id) => (id, *n),
+                    None => {
+                        out.unknown.push(n.to_string());
+                        continue;
+                    }
+                },
+                IndicatorRef::Path(parts, written) => {
+                    let leaf = self.place(parts, written).map(|k| &self.nodes[k]);
+                    match leaf.and_then(|l| Some((l.id, l.no?))) {
+                        Some((id, no)) => {
+                            out.readings.push((written.clone(), no));
+                            (id, no)
+                        }
+                        None => {
+                            out.unknown.push(written.clone());
+                            continue;
+                        }
+                    }
+                }
+            };
+            if !out.links.iter().any(|(i, _)| *i == id) {
+                out.links.push((id, no));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_codes_are_numbers() {
+        for (code, n) in [
+            ("二", Some(2)),
+            ("二、", Some(2)),
+            ("（三）", Some(3)),
+            ("(3)", Some(3)),
+            ("1.", Some(1)),
+            ("１２", Some(12)),
+            ("第二部分", Some(2)),
+            ("", None),
+            ("甲", None),
+        ] {
+            assert_eq!(code_number(code), n, "{code}");
+        }
+    }
+}
