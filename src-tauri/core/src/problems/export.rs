@@ -174,6 +174,8 @@ impl Workspace {
                 round.name
             )));
         }
-        feedback_book(&round, &problems)?.save(path)
+        let book = feedback_book(&round, &problems)?;
+        crate::sheet::write::drop_elsewhere(problems);
+        book.save(path)
     }
 }
