@@ -553,6 +553,20 @@ async function story() {
   check('detail: shows the selected indicator', detail.trim() === leafText?.trim(), `${detail} / ${leafText}`)
   await screenshot('05-detail')
 
+  // 5b. Click a heading → the detail pane shows what is beneath it and its 分值 (none in the demo).
+  const branch = await exec(
+    `return [...document.querySelectorAll('[data-testid="indicator-tree"] .node-branch')]
+       .find((e) => e.offsetParent !== null) || null`,
+  )
+  if (!branch) throw new Error('no visible heading in the tree')
+  await click(branch[ELEMENT])
+  const headingScore = await waitFor('the detail pane to show the heading', async () => {
+    const els = await findAll(`${css('indicator-detail')} ${css('detail-heading-score')}`)
+    return els.length ? await text(els[0]) : null
+  })
+  check('detail: a heading shows its 分值 (未设定 in the demo)', headingScore.includes('未设定'), headingScore)
+  await screenshot('05b-heading')
+
   // 6. Export to .xlsx through the save-dialog seam.
   await pickNext(exportPath)
   await click(await find(css('btn-export-system')))

@@ -162,6 +162,42 @@ describe('指标体系 page', () => {
     expect(w.get('[data-testid="detail-path"]').text()).toBe(l1.label + l2.label)
   })
 
+  it('shows a heading\'s 分值 beside its indicators\' total and flags when they differ', async () => {
+    const tree = treeOf(demoSystem())
+    const [a, b] = tree.roots
+    a.score = 15
+    b.score = 12
+    const scoreAll = (n: (typeof tree.roots)[number], each: number) =>
+      n.children.forEach((c) => (c.isLeaf ? (c.score = each) : scoreAll(c, each)))
+    const leavesOf = (n: (typeof tree.roots)[number]): number =>
+      n.children.reduce((k, c) => k + (c.isLeaf ? 1 : leavesOf(c)), 0)
+    // 一: every indicator 1 分, one of them left unscored; 二: the indicators add up to 12.
+    scoreAll(a, 1)
+    a.children[0].children[0].score = null
+    scoreAll(b, 12 / leavesOf(b))
+    vi.mocked(api.indicatorTree).mockResolvedValue(tree)
+    const w = await mountPage()
+    row(a.uid)!.click()
+    await settle()
+    const own = w.get('[data-testid="detail-heading-score"]').text()
+    expect(own).toContain('15 分')
+    expect(own).toContain(`下设指标合计 ${leavesOf(a) - 1} 分`)
+    expect(own).toContain('另有 1 项未设分值')
+    expect(own).not.toContain('不一致') // cannot be judged while one is unscored
+    row(b.uid)!.click()
+    await settle()
+    const second = w.get('[data-testid="detail-heading-score"]').text()
+    expect(second).toContain('12 分')
+    expect(second).toContain('下设指标合计 12 分')
+    expect(second).not.toContain('不一致')
+    b.score = 10
+    row(a.uid)!.click()
+    await settle()
+    row(b.uid)!.click()
+    await settle()
+    expect(w.get('[data-testid="detail-heading-score"]').text()).toContain('与本项分值不一致')
+  })
+
   it('lists import issues with their places and disables 导入 when the file cannot be applied', async () => {
     vi.mocked(api.pickOpenFile).mockResolvedValue('D:\\指标体系.xlsx')
     vi.mocked(api.previewIndicatorImport).mockResolvedValue(

@@ -41,6 +41,31 @@ export function countLeaves(nodes: IndicatorNode[]): number {
   return n
 }
 
+/** A heading's own 分值 and what its indicators add up to, for the office to check one
+ *  against the other (a system gives 一级 weights, or scores per 三级, or both). */
+export interface HeadingScore {
+  own: number | null
+  /** Sum of the scored indicators beneath; null when none has a 分值. */
+  beneath: number | null
+  /** Indicators beneath without a 分值. */
+  unscored: number
+}
+
+export function headingScore(node: IndicatorNode): HeadingScore {
+  let sum = 0
+  let scored = 0
+  let unscored = 0
+  walk(node.children, (n) => {
+    if (!n.isLeaf) return
+    if (n.score == null) unscored++
+    else {
+      sum += n.score
+      scored++
+    }
+  })
+  return { own: node.score ?? null, beneath: scored ? Math.round(sum * 100) / 100 : null, unscored }
+}
+
 /** Ancestors of every node, keyed by uid (top first). */
 export function ancestorMap(roots: IndicatorNode[]): Map<string, IndicatorNode[]> {
   const map = new Map<string, IndicatorNode[]>()
