@@ -49,6 +49,9 @@ export interface HeadingScore {
   beneath: number | null
   /** Indicators beneath without a 分值. */
   unscored: number
+  /** Both are known, every indicator is scored, and they differ (with one unscored, the total
+   *  cannot be judged: no alarm). */
+  differs: boolean
 }
 
 export function headingScore(node: IndicatorNode): HeadingScore {
@@ -63,7 +66,9 @@ export function headingScore(node: IndicatorNode): HeadingScore {
       scored++
     }
   })
-  return { own: node.score ?? null, beneath: scored ? Math.round(sum * 100) / 100 : null, unscored }
+  const own = node.score ?? null
+  const beneath = scored ? Math.round(sum * 100) / 100 : null
+  return { own, beneath, unscored, differs: own != null && beneath != null && unscored === 0 && own !== beneath }
 }
 
 /** Ancestors of every node, keyed by uid (top first). */

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 
 use crate::error::Result;
-use crate::text::{IndicatorRef, chinese_numeral, indicator_refs, to_half_width};
+use crate::text::{IndicatorRef, chinese_numeral, indicator_refs, parse_number_label, plain_code};
 
 struct Node {
     id: i64,
@@ -45,17 +45,18 @@ pub struct Resolved {
     pub named_any: bool,
 }
 
-/// The number a printed heading code stands for: "二" / "二、" / "（二）" / "2." / "第二部分" → 2.
+/// The number a printed heading code stands for: "二" / "二、" / "（二）" / "2." (the one
+/// reading of a number label, [`parse_number_label`]) and "第二部分" / "第三章" → 2, 3. A
+/// hierarchical code ("1.2") stands for none: its heading is found by rank.
 fn code_number(code: &str) -> Option<i64> {
-    let t = to_half_width(code);
-    let core: String = t
-        .chars()
-        .filter(|c| !"()（）、.,，第部分章节项条方面类 ".contains(*c))
-        .collect();
-    if core.is_empty() {
-        return None;
-    }
-    core.parse().ok().or_else(|| chinese_numeral(&core))
+    parse_number_label(code).or_else(|| {
+        let t = plain_code(code);
+        let t = t.strip_prefix('第')?;
+        let n = ["部分", "方面", "章", "节", "类"]
+            .iter()
+            .find_map(|unit| t.strip_suffix(unit))?;
+        n.parse().ok().or_else(|| chinese_numeral(n))
+    })
 }
 
 impl IndicatorIndex {
@@ -88,7 +89,7 @@ impl IndicatorIndex {
                 if let Some(n) = no {
                     index.by_no.insert(n, id);
                 }
-                let c = to_half_width(code.trim());
+                let c = plain_code(&code);
                 if !c.is_empty() {
                     index.by_code.entry(c).or_insert(k);
                 }
@@ -184,6 +185,8 @@ mod tests {
             ("1.", Some(1)),
             ("１２", Some(12)),
             ("第二部分", Some(2)),
+            ("第3章", Some(3)),
+            ("1.2", None),
             ("", None),
             ("甲", None),
         ] {

@@ -196,9 +196,10 @@ impl Book {
     }
 }
 
-/// Drop `value` on a thread of its own when it is big enough for that to matter to the user
-/// waiting (the rows of a 20 000-problem export, a book's cells): freeing them took a tenth of
-/// an export. Dropped here when no thread can be started.
+/// Drop `value` on a thread of its own, so that the user waiting does not wait for the memory
+/// to be freed (the rows of a 20 000-problem export and its book's cells: a tenth of the
+/// export). Every book goes this way; for a small one the thread costs far less than the
+/// export. Dropped here when no thread can be started.
 pub(crate) fn drop_elsewhere<T: Send + 'static>(value: T) {
     // A failed spawn hands the closure back dropped, value included: on this thread.
     let _ = std::thread::Builder::new()
