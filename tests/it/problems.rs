@@ -1797,3 +1797,73 @@ fn indicators_written_as_places_in_the_tree_are_linked_and_the_reading_is_shown(
         .expect_err("refused");
     assert!(err.to_string().contains("9.9.9"), "{err}");
 }
+
+#[test]
+fn a_range_between_places_links_every_indicator_between_them_and_says_so() {
+    let (d, mut ws) = units_only();
+    let path = d.path().join("问题清单（层级编号的范围）.xlsx");
+    let head = [
+        "序号",
+        "问题描述",
+        "所涉指标",
+        "整改责任单位",
+        "整改要求",
+        "完成时限",
+    ];
+    let rows: Vec<Vec<String>> = [
+        (head[0], head[1], head[2]),
+        ("1", "政务服务事项未全部进驻。", "1.1.1至1.1.3"),
+        ("2", "事项清单未及时调整。", "1.1.1-3"),
+        ("3", "跨越两个二级指标。", "1.1.3～1.2.1"),
+        ("4", "起止写反了。", "1.1.3至1.1.1"),
+        ("5", "证据编号的写法。", "1-1-2至1-1-4"),
+    ]
+    .iter()
+    .map(|(a, b, c)| {
+        if *a == "序号" {
+            head.iter().map(|h| h.to_string()).collect()
+        } else {
+            [*a, *b, *c, "区司法局", "按要求整改。", "2023年12月31日前"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        }
+    })
+    .collect();
+    shifan_tests::bench::write_plain(&rows, &path);
+    let p = ws
+        .apply(
+            &ProblemsImport::new(&path, ProblemsImportOptions::default()),
+            &Job::quiet(),
+        )
+        .expect("import");
+    let got = round_problems(&ws, p.round.id.expect("round"), "2023-06-01");
+    let nos: Vec<Vec<i64>> = got.iter().map(|p| p.indicator_nos.clone()).collect();
+    // Demo system: 一、（一） holds 1–4, 一、（二） starts at 5.
+    assert_eq!(
+        nos,
+        vec![
+            vec![1, 2, 3],
+            vec![1, 2, 3],
+            vec![3, 4, 5],
+            vec![],
+            vec![2, 3, 4]
+        ],
+        "the places between the ends are linked too, across a 二级 boundary in the tree's order"
+    );
+    let msgs: Vec<&str> = p.issues.iter().map(|i| i.message.as_str()).collect();
+    for told in [
+        "“1.1.1至1.1.3”按指标体系的层级理解为第1至3项指标",
+        "“1.1.1-3”按指标体系的层级理解为第1至3项指标",
+        "“1.1.3~1.2.1”按指标体系的层级理解为第3至5项指标",
+        "“1-1-2至1-1-4”按指标体系的层级理解为第2至4项指标",
+    ] {
+        assert!(msgs.iter().any(|m| m.contains(told)), "{told}: {msgs:?}");
+    }
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("第5行") && m.contains("“1.1.3至1.1.1”所指的指标")),
+        "a backwards range is named with its row, not read: {msgs:?}"
+    );
+    assert_eq!(got[3].indicators_text, "1.1.3至1.1.1", "its text is kept");
+}

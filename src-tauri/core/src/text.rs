@@ -242,6 +242,9 @@ pub enum IndicatorRef {
     No(i64),
     /// The numbers of the path, from the top level down, and the text as written.
     Path(Vec<i64>, String),
+    /// A range between two places ("1.1.1至1.1.3", "1.1.1-3", "2-5-17至2-5-19"): every
+    /// indicator from the first to the last, in the order of the tree; the text as written.
+    Span(Vec<i64>, Vec<i64>, String),
 }
 
 /// Every number a reference cell names, as offices write lists of indicators: "第43项",
@@ -254,7 +257,7 @@ pub fn number_refs(raw: &str) -> Vec<i64> {
         .into_iter()
         .filter_map(|r| match r {
             IndicatorRef::No(n) => Some(n),
-            IndicatorRef::Path(..) => None,
+            IndicatorRef::Path(..) | IndicatorRef::Span(..) => None,
         })
         .collect()
 }
@@ -262,7 +265,8 @@ pub fn number_refs(raw: &str) -> Vec<i64> {
 /// Every indicator a reference cell names, in the order written, each once: the numbers of
 /// [`number_refs`], and places in the tree written with dots ("1.1.1", "１．２．３", three or
 /// more parts: "1.5" stays a decimal, not a reference) or as a chain of dashes ("2-5-17": a
-/// range has two ends only, so a chain of three is a place).
+/// range has two ends only, so a chain of three is a place), and ranges between places
+/// ("1.1.1至1.1.3", or "1.1.1-3" with the last part only: the same parent).
 pub fn indicator_refs(raw: &str) -> Vec<IndicatorRef> {
     let t = to_half_width(raw);
     let is_cn = |c: char| "零〇一二三四五六七八九十百两".contains(c);
@@ -271,7 +275,7 @@ pub fn indicator_refs(raw: &str) -> Vec<IndicatorRef> {
     enum Tok {
         Num(i64),
         Path(Vec<i64>, String),
-        Range(bool),
+        Range(char),
         Other,
     }
     let mut toks: Vec<Tok> = Vec::new();
@@ -324,14 +328,41 @@ pub fn indicator_refs(raw: &str) -> Vec<IndicatorRef> {
             continue;
         }
         match c {
-            '-' | '—' | '–' => toks.push(Tok::Range(true)),
-            '~' | '～' | '至' | '到' => toks.push(Tok::Range(false)),
+            '-' | '—' | '–' | '~' | '～' | '至' | '到' => toks.push(Tok::Range(c)),
             '、' | ',' | '，' | ';' | '；' | ' ' | '\n' | '/' | '第' | '项' | '条' | '号'
             | '和' | '及' | '与' | '(' | ')' | '（' | '）' => {}
             _ => toks.push(Tok::Other),
         }
         i += 1;
     }
+    let is_dash = |c: char| matches!(c, '-' | '—' | '–');
+    // A place at `k`: a dotted path, or three or more numbers joined by dashes; with the
+    // index after it.
+    let place_at = |k: usize| -> Option<(Vec<i64>, String, usize)> {
+        match toks.get(k)? {
+            Tok::Path(parts, written) => Some((parts.clone(), written.clone(), k + 1)),
+            Tok::Num(a) => {
+                let mut end = k;
+                let mut parts = vec![*a];
+                while let (Some(Tok::Range(d)), Some(Tok::Num(b))) =
+                    (toks.get(end + 1), toks.get(end + 2))
+                    && is_dash(*d)
+                {
+                    parts.push(*b);
+                    end += 2;
+                }
+                (parts.len() >= 3 && parts.iter().all(|&p| p > 0)).then(|| {
+                    let written = parts
+                        .iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join("-");
+                    (parts, written, end + 1)
+                })
+            }
+            _ => None,
+        }
+    };
     let mut out: Vec<IndicatorRef> = Vec::new();
     let push = |r: IndicatorRef, out: &mut Vec<IndicatorRef>| {
         if !out.contains(&r) {
@@ -340,44 +371,44 @@ pub fn indicator_refs(raw: &str) -> Vec<IndicatorRef> {
     };
     let mut k = 0;
     while k < toks.len() {
-        match &toks[k] {
-            Tok::Num(a) => {
-                let a = *a;
-                // "2-5-17": numbers joined by dashes, three or more.
-                let mut end = k;
-                let mut parts = vec![a];
-                while let (Some(Tok::Range(true)), Some(Tok::Num(b))) =
-                    (toks.get(end + 1), toks.get(end + 2))
-                {
-                    parts.push(*b);
-                    end += 2;
-                }
-                if parts.len() >= 3 && parts.iter().all(|&p| p > 0) {
-                    let written = parts
-                        .iter()
-                        .map(i64::to_string)
-                        .collect::<Vec<_>>()
-                        .join("-");
-                    push(IndicatorRef::Path(parts, written), &mut out);
-                    k = end + 1;
+        if let Some((parts, written, next)) = place_at(k) {
+            // A range to another place ("至1.1.3"), or to a last part of the same parent
+            // ("-3"): read as a span, so the places between are not left out.
+            if let Some(Tok::Range(mark)) = toks.get(next) {
+                if let Some((to, to_written, after)) = place_at(next + 1) {
+                    let written = format!("{written}{mark}{to_written}");
+                    push(IndicatorRef::Span(parts, to, written), &mut out);
+                    k = after;
                     continue;
                 }
-                if let (Some(Tok::Range(_)), Some(Tok::Num(b))) = (toks.get(k + 1), toks.get(k + 2))
-                    && *b > a
-                    && *b - a <= 50
+                if let Some(Tok::Num(b)) = toks.get(next + 1)
+                    && parts.last().is_some_and(|last| b > last)
                 {
-                    for n in a..=*b {
-                        push(IndicatorRef::No(n), &mut out);
-                    }
-                    k += 3;
+                    let mut to = parts.clone();
+                    *to.last_mut().expect("a place has parts") = *b;
+                    let written = format!("{written}{mark}{b}");
+                    push(IndicatorRef::Span(parts, to, written), &mut out);
+                    k = next + 2;
                     continue;
                 }
-                push(IndicatorRef::No(a), &mut out);
             }
-            Tok::Path(parts, written) => {
-                push(IndicatorRef::Path(parts.clone(), written.clone()), &mut out)
+            push(IndicatorRef::Path(parts, written), &mut out);
+            k = next;
+            continue;
+        }
+        if let Tok::Num(a) = &toks[k] {
+            let a = *a;
+            if let (Some(Tok::Range(_)), Some(Tok::Num(b))) = (toks.get(k + 1), toks.get(k + 2))
+                && *b > a
+                && *b - a <= 50
+            {
+                for n in a..=*b {
+                    push(IndicatorRef::No(n), &mut out);
+                }
+                k += 3;
+                continue;
             }
-            Tok::Range(_) | Tok::Other => {}
+            push(IndicatorRef::No(a), &mut out);
         }
         k += 1;
     }
@@ -489,8 +520,9 @@ mod tests {
 
     #[test]
     fn places_in_the_tree_are_references_too() {
-        use IndicatorRef::{No, Path};
+        use IndicatorRef::{No, Path, Span};
         let path = |p: &[i64], w: &str| Path(p.to_vec(), w.to_string());
+        let span = |a: &[i64], b: &[i64], w: &str| Span(a.to_vec(), b.to_vec(), w.to_string());
         for (raw, want) in [
             ("1.1.1", vec![path(&[1, 1, 1], "1.1.1")]),
             (
@@ -508,6 +540,28 @@ mod tests {
             ("1.1.", vec![]),
             ("0.1.1", vec![]),
             ("第43项；1.1.1", vec![No(43), path(&[1, 1, 1], "1.1.1")]),
+            (
+                "1.1.1至1.1.3",
+                vec![span(&[1, 1, 1], &[1, 1, 3], "1.1.1至1.1.3")],
+            ),
+            (
+                "指标1.1.1-3、第20项",
+                vec![span(&[1, 1, 1], &[1, 1, 3], "1.1.1-3"), No(20)],
+            ),
+            (
+                "1.2.3～2.1.1",
+                vec![span(&[1, 2, 3], &[2, 1, 1], "1.2.3~2.1.1")],
+            ),
+            (
+                "2-5-17至2-5-19",
+                vec![span(&[2, 5, 17], &[2, 5, 19], "2-5-17至2-5-19")],
+            ),
+            (
+                "2-5-17至19",
+                vec![span(&[2, 5, 17], &[2, 5, 19], "2-5-17至19")],
+            ),
+            // A smaller number after a place is not its end: read as written.
+            ("1.1.3-2", vec![path(&[1, 1, 3], "1.1.3"), No(2)]),
         ] {
             assert_eq!(indicator_refs(raw), want, "{raw}");
         }

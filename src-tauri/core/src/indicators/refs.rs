@@ -7,7 +7,9 @@
 //! code has that number ("二、" is 2, "（三）" is 3, "1." is 1), else the one at that rank among
 //! its siblings; for the leaf, its official number first ("2-5-17": the 三级 numbered 17 under
 //! 一级 2 / 二级 5), then its code, then its rank. A leaf whose own code is the text as written
-//! wins over all of this. The reading is reported with the indicator it gave, never silent.
+//! wins over all of this. A span ("1.1.1至1.1.3") is every leaf from one end to the other in the
+//! order of the tree, so it may cross a heading. The reading is reported with the indicators it
+//! gave, never silent.
 
 use std::collections::HashMap;
 
@@ -30,7 +32,13 @@ pub struct IndicatorIndex {
     roots: Vec<usize>,
     by_no: HashMap<i64, i64>,
     by_code: HashMap<String, usize>,
+    /// The leaves in the order of the tree (as printed), and each node's place in it.
+    leaves: Vec<usize>,
+    leaf_rank: HashMap<usize, usize>,
 }
+
+/// The longest span between two places that is read as a range: more is a slip of the pen.
+const MAX_SPAN: usize = 100;
 
 /// What a cell's text links.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -39,8 +47,9 @@ pub struct Resolved {
     pub links: Vec<(i64, i64)>,
     /// References the system has no indicator for, as written ("第120项" as "120").
     pub unknown: Vec<String>,
-    /// Places read as numbered indicators: (as written, the number it gave).
-    pub readings: Vec<(String, i64)>,
+    /// Places (and spans between places) read as numbered indicators: (as written, the
+    /// numbers they gave).
+    pub readings: Vec<(String, Vec<i64>)>,
     /// Whether the text named any reference at all.
     pub named_any: bool,
 }
@@ -76,6 +85,8 @@ impl IndicatorIndex {
             roots: Vec::new(),
             by_no: HashMap::new(),
             by_code: HashMap::new(),
+            leaves: Vec::new(),
+            leaf_rank: HashMap::new(),
         };
         for (id, parent, code, is_leaf, no) in rows {
             let k = index.nodes.len();
@@ -101,6 +112,16 @@ impl IndicatorIndex {
                 no,
                 children: Vec::new(),
             });
+        }
+        // The leaves in printed order: depth first, children by position.
+        let mut stack: Vec<usize> = index.roots.iter().rev().copied().collect();
+        while let Some(k) = stack.pop() {
+            let node = &index.nodes[k];
+            if node.is_leaf {
+                index.leaf_rank.insert(k, index.leaves.len());
+                index.leaves.push(k);
+            }
+            stack.extend(node.children.iter().rev().copied());
         }
         Ok(index)
     }
@@ -139,35 +160,81 @@ impl IndicatorIndex {
     /// The indicators `text` names.
     pub fn resolve(&self, text: &str) -> Resolved {
         let mut out = Resolved::default();
+        let link = |out: &mut Resolved, id: i64, no: i64| {
+            if !out.links.iter().any(|(i, _)| *i == id) {
+                out.links.push((id, no));
+            }
+        };
         for r in indicator_refs(text) {
             out.named_any = true;
-            let (id, no) = match &r {
+            match &r {
                 IndicatorRef::No(n) => match self.by_no.get(n) {
-                    Some(&id) => (id, *n),
-                    None => {
-                        out.unknown.push(n.to_string());
-                        continue;
-                    }
+                    Some(&id) => link(&mut out, id, *n),
+                    None => out.unknown.push(n.to_string()),
                 },
                 IndicatorRef::Path(parts, written) => {
                     let leaf = self.place(parts, written).map(|k| &self.nodes[k]);
                     match leaf.and_then(|l| Some((l.id, l.no?))) {
                         Some((id, no)) => {
-                            out.readings.push((written.clone(), no));
-                            (id, no)
+                            out.readings.push((written.clone(), vec![no]));
+                            link(&mut out, id, no);
                         }
-                        None => {
-                            out.unknown.push(written.clone());
-                            continue;
-                        }
+                        None => out.unknown.push(written.clone()),
                     }
                 }
-            };
-            if !out.links.iter().any(|(i, _)| *i == id) {
-                out.links.push((id, no));
+                IndicatorRef::Span(from, to, written) => {
+                    match self.span(from, to) {
+                        Some(leaves) => {
+                            let mut nos = Vec::new();
+                            for (id, no) in leaves {
+                                nos.push(no);
+                                link(&mut out, id, no);
+                            }
+                            out.readings.push((written.clone(), nos));
+                        }
+                        // An end the system does not have, or ends written backwards: the
+                        // text names no range the tree can give.
+                        None => out.unknown.push(written.clone()),
+                    }
+                }
             }
         }
         out
+    }
+
+    /// The numbered leaves from the place `from` to the place `to`, both included, in the
+    /// order of the tree.
+    fn span(&self, from: &[i64], to: &[i64]) -> Option<Vec<(i64, i64)>> {
+        let written = |p: &[i64]| p.iter().map(i64::to_string).collect::<Vec<_>>().join(".");
+        let a = *self.leaf_rank.get(&self.place(from, &written(from))?)?;
+        let b = *self.leaf_rank.get(&self.place(to, &written(to))?)?;
+        if b < a || b - a >= MAX_SPAN {
+            return None;
+        }
+        Some(
+            self.leaves[a..=b]
+                .iter()
+                .filter_map(|&k| Some((self.nodes[k].id, self.nodes[k].no?)))
+                .collect(),
+        )
+    }
+}
+
+/// The numbers a place or span was read as, for a message: "第3项", "第3至5项", "第3、7项".
+pub fn numbers_text(nos: &[i64]) -> String {
+    match nos {
+        [] => "（无编号的）".to_string(),
+        [n] => format!("第{n}项"),
+        [first, .., last] if nos.windows(2).all(|w| w[1] == w[0] + 1) => {
+            format!("第{first}至{last}项")
+        }
+        _ => format!(
+            "第{}项",
+            nos.iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
     }
 }
 
@@ -192,5 +259,12 @@ mod tests {
         ] {
             assert_eq!(code_number(code), n, "{code}");
         }
+    }
+
+    #[test]
+    fn numbers_read_from_a_span_are_told_briefly() {
+        assert_eq!(numbers_text(&[3]), "第3项");
+        assert_eq!(numbers_text(&[3, 4, 5]), "第3至5项");
+        assert_eq!(numbers_text(&[3, 7]), "第3、7项");
     }
 }

@@ -668,7 +668,7 @@ fn plan(
     // Reference cells repeat (a block of problems under one indicator): resolved once per text.
     let mut refs_cache: HashMap<String, Resolved> = HashMap::new();
     // Places in the tree read as numbered indicators: (as written, number, rows), told once each.
-    let mut readings: Vec<(String, i64, Vec<usize>)> = Vec::new();
+    let mut readings: Vec<(String, Vec<i64>, Vec<usize>)> = Vec::new();
     // The columns, looked up once (not per row and key).
     let cols: HashMap<&str, Option<usize>> = PROBLEM_COLUMNS
         .iter()
@@ -950,13 +950,13 @@ fn plan(
             .or_insert_with(|| indicators.resolve(&indicators_text));
         let indicator_ids: Vec<i64> = found.links.iter().map(|l| l.0).collect();
         let indicator_nos: Vec<i64> = found.links.iter().map(|l| l.1).collect();
-        for (written, no) in &found.readings {
+        for (written, nos) in &found.readings {
             match readings
                 .iter_mut()
-                .find(|(w, n, _)| w == written && n == no)
+                .find(|(w, n, _)| w == written && n == nos)
             {
                 Some((_, _, rows)) => rows.push(r),
-                None => readings.push((written.clone(), *no, vec![r])),
+                None => readings.push((written.clone(), nos.clone(), vec![r])),
             }
         }
         for no in &found.unknown {
@@ -1245,14 +1245,15 @@ fn plan(
             );
         }
     }
-    for (written, no, rows) in &readings {
+    for (written, nos, rows) in &readings {
         issues.at(
             Severity::Warning,
             g,
             Some(rows[0]),
             c_indicators,
             &format!(
-                "所涉指标“{written}”按指标体系的层级理解为第{no}项指标{}，请核对。",
+                "所涉指标“{written}”按指标体系的层级理解为{}指标{}，请核对。",
+                crate::indicators::refs::numbers_text(nos),
                 if rows.len() > 1 {
                     format!("（{}）", row_list(rows))
                 } else {
