@@ -382,10 +382,10 @@ pub fn indicator_refs(raw: &str) -> Vec<IndicatorRef> {
                     continue;
                 }
                 if let Some(Tok::Num(b)) = toks.get(next + 1)
-                    && parts.last().is_some_and(|last| b > last)
+                    && let Some((last, parent)) = parts.split_last()
+                    && b > last
                 {
-                    let mut to = parts.clone();
-                    *to.last_mut().expect("a place has parts") = *b;
+                    let to = [parent, &[*b]].concat();
                     let written = format!("{written}{mark}{b}");
                     push(IndicatorRef::Span(parts, to, written), &mut out);
                     k = next + 2;

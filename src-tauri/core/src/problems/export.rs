@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use super::import::PROBLEM_COLUMNS;
-use super::{KIND_COMMON, ProblemInfo, RoundInfo, STATUSES, load, round_head};
+use super::{Fields, KIND_COMMON, ProblemInfo, RoundInfo, STATUSES, load_fields, round_head};
 use crate::campaign;
 use crate::error::{Error, Result};
 use crate::sheet::layout::Column;
@@ -162,11 +162,12 @@ impl Workspace {
         let conn = self.store().conn();
         let c = campaign::active(conn)?;
         let round = round_head(conn, c.id, round_id)?;
-        let problems = load(
+        let problems = load_fields(
             conn,
             c.id,
             Some(round_id),
             chrono::Local::now().date_naive(),
+            Fields::Printed,
         )?;
         if problems.is_empty() {
             return Err(Error::Invalid(format!(
@@ -177,5 +178,79 @@ impl Workspace {
         let book = feedback_book(&round, &problems)?;
         crate::sheet::write::drop_elsewhere(problems);
         book.save(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the 反馈意见整改表 prints of a problem.
+    fn printed(p: &ProblemInfo) -> String {
+        let parts: Vec<String> = p
+            .units
+            .iter()
+            .map(|u| {
+                format!(
+                    "{}|{}|{}|{}|{}",
+                    u.unit_name, u.status, u.measures, u.progress, u.completion
+                )
+            })
+            .collect();
+        format!(
+            "{}|{}|{}|{}|{}|{:?}|{}|{}|{}|{}|{:?}",
+            p.seq,
+            p.kind,
+            p.category,
+            p.description,
+            p.indicators_text,
+            if p.indicators_text.is_empty() {
+                p.indicator_nos.clone()
+            } else {
+                Vec::new()
+            },
+            p.requirement,
+            p.deadline_text,
+            p.status,
+            p.progress_text,
+            parts
+        )
+    }
+
+    #[test]
+    fn the_printed_load_reads_everything_the_sheet_prints() {
+        let d = tempfile::tempdir().expect("dir");
+        let mut ws = Workspace::open(d.path()).expect("open");
+        crate::demo::create(&mut ws).expect("demo");
+        // A problem whose 所涉指标 text was cleared keeps its links: the sheet prints those.
+        let blanked = ws
+            .store_mut()
+            .write(
+                crate::action::Action::EditProblem,
+                |_| String::new(),
+                |tx| {
+                    let id: i64 = tx.query_row(
+                        "SELECT p.id FROM problem p JOIN problem_indicator pi ON pi.problem_id = p.id
+                         LIMIT 1",
+                        [],
+                        |r| r.get(0),
+                    )?;
+                    tx.execute("UPDATE problem SET indicators_text = '' WHERE id = ?1", [id])?;
+                    Ok(id)
+                },
+            )
+            .expect("blank");
+        let conn = ws.store().conn();
+        let c = campaign::active(conn).expect("campaign");
+        let today = chrono::NaiveDate::from_ymd_opt(2023, 6, 1).expect("day");
+        let all = super::super::load(conn, c.id, None, today).expect("all");
+        let slim = load_fields(conn, c.id, None, today, Fields::Printed).expect("printed");
+        assert!(all.len() > 10, "the demo has problems");
+        assert_eq!(
+            all.iter().map(printed).collect::<Vec<_>>(),
+            slim.iter().map(printed).collect::<Vec<_>>()
+        );
+        let p = slim.iter().find(|p| p.id == blanked).expect("blanked");
+        assert!(!p.indicator_nos.is_empty(), "its numbers are read");
     }
 }

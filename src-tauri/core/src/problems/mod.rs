@@ -493,6 +493,18 @@ struct Row {
     info: ProblemInfo,
 }
 
+/// Which fields of the problems [`load_fields`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fields {
+    /// Everything.
+    All,
+    /// What the 反馈意见整改表 prints: no 备注, source number, timestamps, round name, the
+    /// parts' evidence and 销号 details, and the official numbers of the indicators only where
+    /// no 所涉指标 text was kept (which the sheet prints instead). A 20 000-problem export spends
+    /// most of its load allocating those.
+    Printed,
+}
+
 /// Every problem of the campaign (or of one round), with its parts, judged on `today`.
 pub(crate) fn load(
     conn: &Connection,
@@ -500,16 +512,35 @@ pub(crate) fn load(
     round_id: Option<i64>,
     today: NaiveDate,
 ) -> Result<Vec<ProblemInfo>> {
+    load_fields(conn, campaign_id, round_id, today, Fields::All)
+}
+
+/// As [`load`], reading only `fields`; what is left out reads empty.
+pub(crate) fn load_fields(
+    conn: &Connection,
+    campaign_id: i64,
+    round_id: Option<i64>,
+    today: NaiveDate,
+    fields: Fields,
+) -> Result<Vec<ProblemInfo>> {
+    let all = fields == Fields::All;
+    // A column that `fields` leaves out is read as its empty value: one query shape.
+    let col = |c: &'static str, empty: &'static str| if all { c } else { empty };
     let mut rows: Vec<Row> = Vec::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
     {
-        let mut st = conn.prepare_cached(
-            "SELECT p.id, p.round_id, r.name, p.seq, p.source_no, p.kind, p.category, p.description,
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT p.id, p.round_id, {}, p.seq, {}, p.kind, p.category, p.description,
                     p.indicators_text, p.requirement, p.deadline_text, p.deadline_date,
-                    p.deadline_kind, p.note, p.created_at, p.updated_at
+                    p.deadline_kind, {}, {}, {}
              FROM problem p JOIN round r ON r.id = p.round_id
              WHERE p.round_id IN (SELECT id FROM round WHERE campaign_id = ?1 AND (?2 IS NULL OR id = ?2))",
-        )?;
+            col("r.name", "''"),
+            col("p.source_no", "''"),
+            col("p.note", "''"),
+            col("p.created_at", "''"),
+            col("p.updated_at", "''"),
+        ))?;
         // Read in index order and sorted here: SQLite's sorter would copy every problem's
         // text once more (20 000 problems: a third of an export).
         let q = st.query_map(params![campaign_id, round_id], |r| {
@@ -550,14 +581,18 @@ pub(crate) fn load(
         }
     }
     {
-        let mut st = conn.prepare_cached(
+        let mut st = conn.prepare_cached(&format!(
             "SELECT pu.problem_id, pu.id, pu.unit_id, u.name, pu.status, pu.measures, pu.progress,
-                    pu.completion, pu.evidence, pu.closed_on, pu.close_note, pu.updated_at,
+                    pu.completion, {}, {}, {}, {},
                     pu.position
              FROM problem p JOIN problem_unit pu ON pu.problem_id = p.id
              JOIN unit u ON u.id = pu.unit_id
              WHERE p.round_id IN (SELECT id FROM round WHERE campaign_id = ?1 AND (?2 IS NULL OR id = ?2))",
-        )?;
+            col("pu.evidence", "''"),
+            col("pu.closed_on", "NULL"),
+            col("pu.close_note", "''"),
+            col("pu.updated_at", "''"),
+        ))?;
         let q = st.query_map(params![campaign_id, round_id], |r| {
             let evidence: String = r.get(8)?;
             Ok((
@@ -599,13 +634,14 @@ pub(crate) fn load(
         }
     }
     {
-        let mut st = conn.prepare_cached(
+        let mut st = conn.prepare_cached(&format!(
             "SELECT pi.problem_id, i.no FROM problem p
              JOIN problem_indicator pi ON pi.problem_id = p.id
              JOIN indicator i ON i.id = pi.indicator_id
              WHERE p.round_id IN (SELECT id FROM round WHERE campaign_id = ?1 AND (?2 IS NULL OR id = ?2))
-               AND i.no IS NOT NULL",
-        )?;
+               AND i.no IS NOT NULL{}",
+            col("", " AND p.indicators_text = ''"),
+        ))?;
         let q = st.query_map(params![campaign_id, round_id], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
         })?;
