@@ -519,6 +519,49 @@ mod tests {
     }
 
     #[test]
+    fn any_mix_of_reference_marks_reads_without_a_panic() {
+        let alphabet = [
+            "1",
+            "2",
+            "9",
+            "0",
+            ".",
+            "-",
+            "—",
+            "至",
+            "～",
+            "、",
+            "第",
+            "项",
+            "十",
+            "１",
+            "．",
+            "99999999999999999999",
+            "a",
+            " ",
+        ];
+        let mut seed: u64 = 0x5eed;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 12) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                s.push_str(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            }
+            for r in indicator_refs(&s) {
+                match r {
+                    IndicatorRef::No(n) => assert!(n >= 0, "{s}"),
+                    IndicatorRef::Path(p, _) => assert!(p.len() >= 3, "{s}"),
+                    IndicatorRef::Span(a, b, _) => {
+                        assert!(a.len() >= 3 && !b.is_empty(), "{s}")
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn places_in_the_tree_are_references_too() {
         use IndicatorRef::{No, Path, Span};
         let path = |p: &[i64], w: &str| Path(p.to_vec(), w.to_string());
