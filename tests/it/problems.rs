@@ -62,6 +62,27 @@ fn round_problems(ws: &Workspace, round: i64, today: &str) -> Vec<ProblemInfo> {
     v
 }
 
+/// Write `rows` (header first) as a plain 问题清单 at `path`, import it into a new round, and
+/// return the preview with the round's problems as judged on 2023-06-01.
+fn import_rows(
+    ws: &mut Workspace,
+    path: &Path,
+    rows: &[Vec<String>],
+) -> (
+    shifan_core::problems::import::ProblemsImportPreview,
+    Vec<ProblemInfo>,
+) {
+    shifan_tests::bench::write_plain(rows, path);
+    let p = ws
+        .apply(
+            &ProblemsImport::new(path, ProblemsImportOptions::default()),
+            &Job::quiet(),
+        )
+        .expect("import");
+    let got = round_problems(ws, p.round.id.expect("round"), "2023-06-01");
+    (p, got)
+}
+
 /// The stored problems agree with the manifest's rows.
 fn check_rows(file: &str, got: &[ProblemInfo], rows: &serde_json::Value) {
     let rows = rows.as_array().expect("rows");
@@ -1733,14 +1754,7 @@ fn indicators_written_as_places_in_the_tree_are_linked_and_the_reading_is_shown(
     .iter()
     .map(|r| r.iter().map(|c| c.to_string()).collect())
     .collect();
-    shifan_tests::bench::write_plain(&rows, &path);
-    let p = ws
-        .apply(
-            &ProblemsImport::new(&path, ProblemsImportOptions::default()),
-            &Job::quiet(),
-        )
-        .expect("import");
-    let got = round_problems(&ws, p.round.id.expect("round"), "2023-06-01");
+    let (p, got) = import_rows(&mut ws, &path, &rows);
     let nos: Vec<Vec<i64>> = got.iter().map(|p| p.indicator_nos.clone()).collect();
     // Demo system: 一、（一） holds 1–4, 二、（一） holds 15–….
     assert_eq!(
@@ -1810,34 +1824,28 @@ fn a_range_between_places_links_every_indicator_between_them_and_says_so() {
         "整改要求",
         "完成时限",
     ];
-    let rows: Vec<Vec<String>> = [
-        (head[0], head[1], head[2]),
+    let body = [
         ("1", "政务服务事项未全部进驻。", "1.1.1至1.1.3"),
         ("2", "事项清单未及时调整。", "1.1.1-3"),
         ("3", "跨越两个二级指标。", "1.1.3～1.2.1"),
         ("4", "起止写反了。", "1.1.3至1.1.1"),
         ("5", "证据编号的写法。", "1-1-2至1-1-4"),
-    ]
-    .iter()
-    .map(|(a, b, c)| {
-        if *a == "序号" {
-            head.iter().map(|h| h.to_string()).collect()
-        } else {
-            [*a, *b, *c, "区司法局", "按要求整改。", "2023年12月31日前"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect()
-        }
-    })
-    .collect();
-    shifan_tests::bench::write_plain(&rows, &path);
-    let p = ws
-        .apply(
-            &ProblemsImport::new(&path, ProblemsImportOptions::default()),
-            &Job::quiet(),
-        )
-        .expect("import");
-    let got = round_problems(&ws, p.round.id.expect("round"), "2023-06-01");
+    ];
+    let rows: Vec<Vec<String>> = std::iter::once(head.map(str::to_string).to_vec())
+        .chain(body.iter().map(|(seq, desc, refs)| {
+            [
+                *seq,
+                *desc,
+                *refs,
+                "区司法局",
+                "按要求整改。",
+                "2023年12月31日前",
+            ]
+            .map(str::to_string)
+            .to_vec()
+        }))
+        .collect();
+    let (p, got) = import_rows(&mut ws, &path, &rows);
     let nos: Vec<Vec<i64>> = got.iter().map(|p| p.indicator_nos.clone()).collect();
     // Demo system: 一、（一） holds 1–4, 一、（二） starts at 5.
     assert_eq!(

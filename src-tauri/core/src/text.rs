@@ -542,12 +542,16 @@ mod tests {
         ];
         let mut seed: u64 = 0x5eed;
         for _ in 0..20_000 {
-            let mut s = String::new();
-            for _ in 0..(seed % 12) {
+            let mut next = || {
                 seed = seed
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
-                s.push_str(alphabet[(seed >> 33) as usize % alphabet.len()]);
+                (seed >> 33) as usize
+            };
+            // The length is drawn too, so that an empty string does not stop the sequence.
+            let mut s = String::new();
+            for _ in 0..next() % 12 {
+                s.push_str(alphabet[next() % alphabet.len()]);
             }
             for r in indicator_refs(&s) {
                 match r {
