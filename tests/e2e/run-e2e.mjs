@@ -298,11 +298,29 @@ async function menu(trigger, item) {
   await openMenu(css(trigger), item, () => find(css(item), 5000))
 }
 
-/** Opens the Element Plus select `testid` and picks the option `label`. */
+/**
+ * Opens the Element Plus select `testid` and picks the option `label`. A click that lands while
+ * a dialog is still opening (or a toast covers the select) opens nothing, so the select is
+ * clicked again (at most three times) until the option shows; while a dropdown is open it is
+ * not clicked again, since that would close it.
+ */
 async function chooseOption(testid, label, opts) {
-  await click(await find(`${css(testid)} .el-select__wrapper`))
-  await sleep(300) // the dropdown's opening transition
-  await clickText('.el-select-dropdown__item', label, opts)
+  let lastError
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const open = await exec(
+      `return [...document.querySelectorAll('.el-select-dropdown')].some((e) => e.offsetParent !== null)`,
+    )
+    if (!open || attempt === 0) await click(await find(`${css(testid)} .el-select__wrapper`))
+    await sleep(300) // the dropdown's opening transition
+    try {
+      await clickText('.el-select-dropdown__item', label, { ...opts, timeout: 5000 })
+      return
+    } catch (e) {
+      lastError = e
+      log(`select ${testid} → ${label}: ${e.message.slice(0, 200)}; trying again`)
+    }
+  }
+  throw lastError
 }
 
 /** Clears a clearable Element Plus select (its × shows on hover). */
