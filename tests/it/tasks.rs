@@ -21,6 +21,27 @@ fn with_units() -> (tempfile::TempDir, Workspace) {
     (d, ws)
 }
 
+/// The text of each demo indicator by its number, as the campaign holds it.
+fn indicator_texts(ws: &Workspace) -> impl Fn(i64) -> String + use<> {
+    let texts: Vec<(i64, String)> = ws
+        .list_assignments(&AssignmentFilter::default())
+        .expect("list")
+        .into_iter()
+        .map(|a| (a.no, a.text))
+        .collect();
+    move |no| texts.iter().find(|t| t.0 == no).expect("no").1.clone()
+}
+
+fn write_header(s: &mut rust_xlsxwriter::Worksheet, headers: &[&str]) {
+    for (c, h) in headers.iter().enumerate() {
+        s.write_string(0, c as u16, *h).expect("w");
+    }
+}
+
+fn names(units: &[shifan_core::tasks::UnitRef]) -> Vec<String> {
+    units.iter().map(|u| u.name.clone()).collect()
+}
+
 #[test]
 fn units_and_roster_import_and_the_rule_lists_short_units() {
     let (_d, mut ws) = with_demo_campaign();
@@ -1032,30 +1053,22 @@ fn a_roster_sheet_that_drops_people_names_them_before_it_replaces_the_units_rost
 #[test]
 fn merged_headings_an_indicator_over_two_rows_and_a_lead_marked_among_the_units_import_as_meant() {
     let (d, mut ws) = with_units();
-    let texts: Vec<(i64, String)> = ws
-        .list_assignments(&AssignmentFilter::default())
-        .expect("list")
-        .into_iter()
-        .map(|a| (a.no, a.text))
-        .collect();
-    let text = |no: i64| texts.iter().find(|t| t.0 == no).expect("no").1.clone();
+    let text = indicator_texts(&ws);
     let path = d.path().join("任务分解表.xlsx");
     let mut book = rust_xlsxwriter::Workbook::new();
     let s = book.add_worksheet().set_name("任务分解").expect("name");
     let plain = rust_xlsxwriter::Format::new();
-    for (c, h) in [
-        "序号",
-        "指标内容",
-        "牵头单位",
-        "责任单位",
-        "创建任务",
-        "完成时限",
-    ]
-    .iter()
-    .enumerate()
-    {
-        s.write_string(0, c as u16, *h).expect("w");
-    }
+    write_header(
+        s,
+        &[
+            "序号",
+            "指标内容",
+            "牵头单位",
+            "责任单位",
+            "创建任务",
+            "完成时限",
+        ],
+    );
     // A heading merged across the table, then indicator 1 over two rows (序号 and 指标内容
     // merged), each row with its own task and lead, then indicator 2 with its lead marked
     // among the 责任单位.
@@ -1096,8 +1109,6 @@ fn merged_headings_an_indicator_over_two_rows_and_a_lead_marked_among_the_units_
         .list_assignments(&AssignmentFilter::default())
         .expect("list");
     let a = |no: i64| all.iter().find(|a| a.no == no).expect("no");
-    let names =
-        |v: &[shifan_core::tasks::UnitRef]| v.iter().map(|u| u.name.clone()).collect::<Vec<_>>();
     assert_eq!(names(&a(1).leads), ["区政务服务和数据管理局", "区财政局"]);
     assert_eq!(a(1).task, "梳理事项清单\n压缩办理时限");
     assert_eq!(names(&a(2).leads), ["区司法局"]);
@@ -1107,22 +1118,11 @@ fn merged_headings_an_indicator_over_two_rows_and_a_lead_marked_among_the_units_
 #[test]
 fn a_table_with_only_a_responsible_units_column_takes_the_marked_or_the_first_unit_as_lead() {
     let (d, mut ws) = with_units();
-    let texts: Vec<(i64, String)> = ws
-        .list_assignments(&AssignmentFilter::default())
-        .expect("list")
-        .into_iter()
-        .map(|a| (a.no, a.text))
-        .collect();
-    let text = |no: i64| texts.iter().find(|t| t.0 == no).expect("no").1.clone();
+    let text = indicator_texts(&ws);
     let path = d.path().join("任务分解（责任单位）.xlsx");
     let mut book = rust_xlsxwriter::Workbook::new();
     let s = book.add_worksheet().set_name("任务分解").expect("name");
-    for (c, h) in ["序号", "指标内容", "责任单位", "完成时限"]
-        .iter()
-        .enumerate()
-    {
-        s.write_string(0, c as u16, *h).expect("w");
-    }
+    write_header(s, &["序号", "指标内容", "责任单位", "完成时限"]);
     // Indicator 1: the lead marked, not first. Indicator 2: no mark, so the unit listed first
     // leads (the units written apart by a space, as the cell's units are split). Indicator 3:
     // one unit.
@@ -1159,8 +1159,6 @@ fn a_table_with_only_a_responsible_units_column_takes_the_marked_or_the_first_un
         .list_assignments(&AssignmentFilter::default())
         .expect("list");
     let a = |no: i64| all.iter().find(|a| a.no == no).expect("no");
-    let names =
-        |v: &[shifan_core::tasks::UnitRef]| v.iter().map(|u| u.name.clone()).collect::<Vec<_>>();
     assert_eq!(names(&a(1).leads), ["区司法局"]);
     assert_eq!(names(&a(1).supports), ["区财政局"]);
     assert_eq!(names(&a(2).leads), ["区审计局"]);
@@ -1172,19 +1170,11 @@ fn a_table_with_only_a_responsible_units_column_takes_the_marked_or_the_first_un
 #[test]
 fn a_hierarchical_code_in_the_number_column_is_matched_by_the_indicator_text() {
     let (d, mut ws) = with_units();
-    let texts: Vec<(i64, String)> = ws
-        .list_assignments(&AssignmentFilter::default())
-        .expect("list")
-        .into_iter()
-        .map(|a| (a.no, a.text))
-        .collect();
-    let text = |no: i64| texts.iter().find(|t| t.0 == no).expect("no").1.clone();
+    let text = indicator_texts(&ws);
     let path = d.path().join("任务分解（分级编号）.xlsx");
     let mut book = rust_xlsxwriter::Workbook::new();
     let s = book.add_worksheet();
-    for (c, h) in ["序号", "指标内容", "牵头单位"].iter().enumerate() {
-        s.write_string(0, c as u16, *h).expect("w");
-    }
+    write_header(s, &["序号", "指标内容", "牵头单位"]);
     s.write_string(1, 0, "1.1").expect("w");
     s.write_string(1, 1, "深化行政审批制度改革").expect("w");
     s.write_string(2, 0, "1.1.2").expect("w");

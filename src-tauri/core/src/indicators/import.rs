@@ -493,6 +493,22 @@ fn dotted_depth(g: &Grid, h: &Header) -> Option<usize> {
     (dotted * 2 > parts.len()).then(|| parts.iter().copied().max().unwrap_or(0))
 }
 
+/// The level of a heading numbered in `style` ("一、", "（一）", …): styles take levels in the
+/// order they first appear.
+fn style_level(styles: &mut Vec<&'static str>, style: &'static str) -> usize {
+    styles.iter().position(|s| *s == style).unwrap_or_else(|| {
+        styles.push(style);
+        styles.len() - 1
+    })
+}
+
+/// Opens the heading `label` at `level` of the path: deeper headings close, a skipped level
+/// stays blank.
+fn open_heading(path: &mut Vec<String>, level: usize, label: String) {
+    path.resize(level, String::new());
+    path.push(label);
+}
+
 fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
     let mut issues = Issues::new(file);
     let title = table_title(g, h);
@@ -591,19 +607,8 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
                 .iter()
                 .all(|(c, _)| g.text(r, *c).is_empty() || g.text(r, *c) == only);
             if !code.is_empty() && levels_blank {
-                let style = heading_style(&code);
-                let level = match styles.iter().position(|s| *s == style) {
-                    Some(l) => l,
-                    None => {
-                        styles.push(style);
-                        styles.len() - 1
-                    }
-                };
-                heading_path.truncate(level);
-                while heading_path.len() < level {
-                    heading_path.push(String::new());
-                }
-                heading_path.push(only);
+                let level = style_level(&mut styles, heading_style(&code));
+                open_heading(&mut heading_path, level, only);
                 continue;
             }
             if text.is_empty() || filled >= 2 && no_raw.is_empty() {
@@ -639,24 +644,14 @@ fn read_rows(file: &str, g: &Grid, h: &Header, table: usize) -> TableRows {
                 text.clone()
             };
             if !name.is_empty() {
-                let level = match code_parts {
-                    Some(parts) => parts - 1,
-                    None => {
-                        let style = heading_style(no_raw.trim());
-                        styles.iter().position(|s| *s == style).unwrap_or_else(|| {
-                            styles.push(style);
-                            styles.len() - 1
-                        })
-                    }
+                let (level, label) = match code_parts {
+                    Some(parts) => (parts - 1, format!("{} {name}", plain_code(&no_raw))),
+                    None => (
+                        style_level(&mut styles, heading_style(no_raw.trim())),
+                        super::heading_label_of(no_raw.trim(), &name),
+                    ),
                 };
-                heading_path.truncate(level);
-                while heading_path.len() < level {
-                    heading_path.push(String::new());
-                }
-                heading_path.push(match code_parts {
-                    Some(_) => format!("{} {name}", plain_code(&no_raw)),
-                    None => super::heading_label_of(no_raw.trim(), &name),
-                });
+                open_heading(&mut heading_path, level, label);
             }
             continue;
         }

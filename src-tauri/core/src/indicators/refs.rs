@@ -79,6 +79,12 @@ impl IndicatorIndex {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
+        Ok(Self::from_rows(rows))
+    }
+
+    /// The index of a system's indicators given as (id, parent, code, is_leaf, no), parents
+    /// before their children and siblings in printed order.
+    fn from_rows(rows: Vec<(i64, Option<i64>, String, bool, Option<i64>)>) -> Self {
         let mut at: HashMap<i64, usize> = HashMap::with_capacity(rows.len());
         let mut index = IndicatorIndex {
             nodes: Vec::with_capacity(rows.len()),
@@ -123,7 +129,7 @@ impl IndicatorIndex {
             }
             stack.extend(node.children.iter().rev().copied());
         }
-        Ok(index)
+        index
     }
 
     /// The leaf at a place in the tree, if the path leads to one.
@@ -184,7 +190,7 @@ impl IndicatorIndex {
                 }
                 IndicatorRef::Span(from, to, written) => {
                     match self.span(from, to) {
-                        Some(leaves) => {
+                        Some(leaves) if !leaves.is_empty() => {
                             let mut nos = Vec::new();
                             for (id, no) in leaves {
                                 nos.push(no);
@@ -192,9 +198,10 @@ impl IndicatorIndex {
                             }
                             out.readings.push((written.clone(), nos));
                         }
-                        // An end the system does not have, or ends written backwards: the
-                        // text names no range the tree can give.
-                        None => out.unknown.push(written.clone()),
+                        // An end the system does not have, ends written backwards, or only
+                        // unnumbered leaves between them: the text names no range the tree can
+                        // give (as a single place at an unnumbered leaf names no indicator).
+                        _ => out.unknown.push(written.clone()),
                     }
                 }
             }
@@ -259,6 +266,46 @@ mod tests {
         ] {
             assert_eq!(code_number(code), n, "{code}");
         }
+    }
+
+    /// 一、 with (一) holding two numbered leaves, (二) holding two unnumbered ones.
+    fn small_tree() -> IndicatorIndex {
+        let row = |id, parent, code: &str, leaf, no| (id, parent, code.to_string(), leaf, no);
+        IndicatorIndex::from_rows(vec![
+            row(1, None, "一、", false, None),
+            row(2, Some(1), "（一）", false, None),
+            row(3, Some(1), "（二）", false, None),
+            row(4, Some(2), "1.", true, Some(1)),
+            row(5, Some(2), "2.", true, Some(2)),
+            row(6, Some(3), "", true, None),
+            row(7, Some(3), "", true, None),
+        ])
+    }
+
+    #[test]
+    fn a_span_over_numbered_leaves_links_them() {
+        let r = small_tree().resolve("1.1.1至1.1.2");
+        assert_eq!(r.links, vec![(4, 1), (5, 2)]);
+        assert_eq!(r.readings, vec![("1.1.1至1.1.2".to_string(), vec![1, 2])]);
+        assert!(r.unknown.is_empty());
+    }
+
+    #[test]
+    fn a_span_over_unnumbered_leaves_only_is_unknown_like_a_single_place() {
+        let index = small_tree();
+        let single = index.resolve("1.2.1");
+        assert!(single.links.is_empty() && single.readings.is_empty());
+        assert_eq!(single.unknown, vec!["1.2.1".to_string()]);
+        let span = index.resolve("1.2.1至1.2.2");
+        assert!(
+            span.links.is_empty() && span.readings.is_empty(),
+            "{span:?}"
+        );
+        assert_eq!(span.unknown, vec!["1.2.1至1.2.2".to_string()]);
+        // A span that reaches a numbered leaf links what it has.
+        let mixed = index.resolve("1.1.2至1.2.1");
+        assert_eq!(mixed.links, vec![(5, 2)]);
+        assert!(mixed.unknown.is_empty());
     }
 
     #[test]
