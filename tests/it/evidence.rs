@@ -72,6 +72,66 @@ fn nos(i: &EvidenceItem) -> Vec<i64> {
     i.indicators.iter().map(|m| m.no).collect()
 }
 
+#[test]
+fn a_zip_holding_several_units_folders_shows_each_unit_with_its_files_and_names_the_loose_ones() {
+    let (d, ws) = with_tasks();
+    // The office gathers the units' folders into one zip, plus a file left at the top.
+    let path = d.path().join("第一批 佐证材料汇总.zip");
+    {
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&path).expect("create"));
+        for (name, body) in [
+            ("区司法局/指标1 权责清单.pdf", "a"),
+            ("区财政局/第2项 预算公开.pdf", "b"),
+            ("区财政局/第3项 资金管理办法.pdf", "c"),
+            ("说明.pdf", "d"),
+        ] {
+            z.start_file(name, zip::write::SimpleFileOptions::default())
+                .expect("start");
+            std::io::Write::write_all(&mut z, body.as_bytes()).expect("write");
+        }
+        z.finish().expect("finish");
+    }
+    let p = preview(&ws, &[path]);
+    let rows: Vec<(String, i64, String)> = p
+        .groups
+        .iter()
+        .map(|g| (g.name.clone(), g.files, g.unit_name.clone()))
+        .collect();
+    let zip = "第一批 佐证材料汇总.zip".to_string();
+    assert_eq!(
+        rows,
+        [
+            (zip.clone(), 1, "区司法局".to_string()),
+            (zip.clone(), 2, "区财政局".to_string()),
+            (zip.clone(), 1, String::new()),
+        ],
+        "{:?}",
+        p.groups
+    );
+    assert_eq!(p.groups[0].note, "单位取自其中的“区司法局”");
+    // Each file keeps its own unit; the loose one is named in a warning, not given a unit.
+    let unit_of = |name: &str| {
+        p.files
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.unit_name.clone())
+            .expect("file")
+    };
+    assert_eq!(unit_of("第3项 资金管理办法.pdf"), "区财政局");
+    assert_eq!(unit_of("说明.pdf"), "");
+    let said = p
+        .issues
+        .iter()
+        .find(|i| i.message.contains("不在以单位命名的文件夹中"))
+        .unwrap_or_else(|| panic!("{:?}", p.issues));
+    assert!(
+        said.message.contains("分属“区司法局”、“区财政局”") && said.message.contains("有 1 个文件"),
+        "{}",
+        said.message
+    );
+    assert!(p.can_apply);
+}
+
 /// A library after the first packages.
 fn library() -> (tempfile::TempDir, Workspace) {
     let (d, mut ws) = with_tasks();

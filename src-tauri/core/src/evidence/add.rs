@@ -513,7 +513,9 @@ fn plan_intake(
     let mut issues: Vec<ImportIssue> = Vec::new();
     let mut files: Vec<EvidenceAddFile> = Vec::with_capacity(entries.len());
     let mut groups: Vec<EvidenceAddGroup> = Vec::new();
-    let mut group_index: HashMap<String, usize> = HashMap::new();
+    // One group per dropped item and unit: a zip or folder that holds several units' folders
+    // shows a row for each, with its own file count.
+    let mut group_index: HashMap<(String, Option<i64>), usize> = HashMap::new();
     let mut guessed_noted: HashSet<(String, i64)> = HashSet::new();
     let mut links_of_file: Vec<(Vec<EvidenceMatch>, Vec<EvidenceMatch>)> = Vec::new();
     for entry in entries {
@@ -540,24 +542,21 @@ fn plan_intake(
             }
             (None, None) => (None, String::new(), "none", String::new()),
         };
-        let gi = *group_index.entry(entry.source.clone()).or_insert_with(|| {
-            groups.push(EvidenceAddGroup {
-                name: entry.source.clone(),
-                files: 0,
-                unit_id,
-                unit_name: unit_name.clone(),
-                unit_from: from.to_string(),
-                note: String::new(),
+        let gi = *group_index
+            .entry((entry.source.clone(), unit_id))
+            .or_insert_with(|| {
+                groups.push(EvidenceAddGroup {
+                    name: entry.source.clone(),
+                    files: 0,
+                    unit_id,
+                    unit_name: unit_name.clone(),
+                    unit_from: from.to_string(),
+                    note: String::new(),
+                });
+                groups.len() - 1
             });
-            groups.len() - 1
-        });
         if let Some(g) = groups.get_mut(gi) {
             g.files += 1;
-            if g.unit_id.is_none() && unit_id.is_some() {
-                g.unit_id = unit_id;
-                g.unit_name = unit_name.clone();
-                g.unit_from = from.to_string();
-            }
             if !from_name.is_empty() && from_name != names::stem(&g.name) && g.note.is_empty() {
                 g.note = format!("单位取自其中的“{from_name}”");
             }
@@ -615,17 +614,34 @@ fn plan_intake(
         });
         links_of_file.push((links, candidates));
     }
-    for g in &groups {
-        if g.unit_id.is_none() && containers.contains(&g.name) {
-            issues.push(ImportIssue::about_file(
-                &g.name,
-                Severity::Warning,
-                format!(
-                    "未能从“{}”的名称判断报送单位，其中的材料将不记报送单位；如需记录，请在添加时选择单位。",
-                    g.name
-                ),
-            ));
+    // The units each dropped item's files come from, for the files of it that name none.
+    let mut units_in: HashMap<String, Vec<String>> = HashMap::new();
+    for g in groups.iter().filter(|g| g.unit_id.is_some()) {
+        units_in
+            .entry(g.name.clone())
+            .or_default()
+            .push(format!("“{}”", g.unit_name));
+    }
+    for g in groups.iter_mut() {
+        if g.unit_id.is_some() || !containers.contains(&g.name) {
+            continue;
         }
+        let message = match units_in.get(&g.name) {
+            Some(units) => {
+                g.note = "不在以单位命名的文件夹中".to_string();
+                format!(
+                    "“{}”中的其余文件分属{}，但有 {} 个文件不在以单位命名的文件夹中，这些材料将不记报送单位；如需记录，请把它们放入单位的文件夹后重新添加。",
+                    g.name,
+                    units.join("、"),
+                    g.files
+                )
+            }
+            None => format!(
+                "未能从“{}”的名称判断报送单位，其中的材料将不记报送单位；如需记录，请在添加时选择单位。",
+                g.name
+            ),
+        };
+        issues.push(ImportIssue::about_file(&g.name, Severity::Warning, message));
     }
 
     // What is in the library already.
