@@ -476,6 +476,9 @@ crate::commands! {
     call save_scoring_model(input: ModelInput) -> ScoringModel => |ws| ws.save_scoring_model(&input);
     call set_indicator_points(items: Vec<PointsInput>) -> ScoringModel => |ws| ws.set_indicator_points(&items);
     call distribute_points(total: Points) -> ScoringModel => |ws| ws.distribute_points(total);
+    /// The office scale from the 分值 of the system's headings (a group's points spread over
+    /// its indicators).
+    call distribute_heading_points() -> ScoringModel => |ws| ws.distribute_heading_points();
     call save_rules(indicator_id: i64, rules: Vec<RuleInput>) -> Vec<DeductionRule>
         => |ws| ws.save_rules(indicator_id, &rules);
     call save_vetoes(items: Vec<VetoInput>) -> Vec<VetoItem> => |ws| ws.save_vetoes(&items);

@@ -364,6 +364,71 @@ fn an_office_scale_for_a_system_without_points_is_labelled_reference() {
     assert!(res.notes.iter().any(|n| n.contains("参考")));
 }
 
+/// A system whose 分值 sit on its 二级 groups (merged over their indicators), none on the
+/// indicators: the office scale is taken from the groups, each group's points spread over its
+/// own indicators, adding up to the group exactly, and labelled 参考.
+#[test]
+fn a_system_scored_by_group_gives_the_office_scale_each_groups_points() {
+    let (_d, mut ws) = shifan_tests::fresh();
+    ws.create_campaign(&shifan_core::model::NewCampaign {
+        district: "曾都区".into(),
+        name: None,
+        level: Some("省级".into()),
+        system_key: None,
+        system_file: Some(
+            fixture("fidelity-habits/indicators/score-merged-per-group.xlsx")
+                .display()
+                .to_string(),
+        ),
+    })
+    .expect("campaign on a system scored by group");
+    let before = ws.scoring_model().expect("model");
+    assert!(!before.system_has_points, "no indicator carries a 分值");
+    assert!(before.heading_groups > 1, "{}", before.heading_groups);
+    assert!(
+        before.heading_notes.is_empty(),
+        "{:?}",
+        before.heading_notes
+    );
+    assert_eq!(before.missing, before.indicators.len() as i64);
+
+    let m = ws.distribute_heading_points().expect("spread by groups");
+    assert_eq!(m.points_source, PointsSource::Office);
+    assert!(
+        m.reference,
+        "the split inside a group is not official: 参考"
+    );
+    assert_eq!(m.missing, 0);
+    assert_eq!(
+        m.office_total,
+        Points::whole(100),
+        "the groups' points, no more"
+    );
+    // Each scored group's indicators add up to its 分值.
+    let tree = ws.indicator_tree(None).expect("tree");
+    let office: std::collections::HashMap<i64, Points> = m
+        .indicators
+        .iter()
+        .filter_map(|i| Some((i.indicator_id, i.office_points?)))
+        .collect();
+    let mut groups = 0;
+    shifan_core::indicators::walk(&tree.roots, &mut |n, _| {
+        let Some(score) = n.score.filter(|_| !n.is_leaf) else {
+            return;
+        };
+        groups += 1;
+        let sum: Points = n.children.iter().map(|c| office[&c.id]).sum();
+        assert_eq!(sum, Points::from_f64(score).expect("points"), "{}", n.title);
+    });
+    assert_eq!(groups, before.heading_groups);
+    // On the demo system, whose headings carry no 分值, it is refused in Chinese.
+    let (_d2, mut demo) = with_demo_campaign();
+    let err = demo
+        .distribute_heading_points()
+        .expect_err("no heading points");
+    assert!(err.to_string().contains("各级标题都没有分值"), "{err}");
+}
+
 #[test]
 fn rules_caps_floors_grades_and_case_files_through_the_workspace() {
     let (_d, mut ws) = eval_setup();

@@ -177,6 +177,9 @@ pub struct ModelArgs {
     /// 按总分平均分配各指标分值（如 1000）。
     #[arg(long)]
     distribute: Option<String>,
+    /// 按指标体系中各标题（如二级指标）的分值，把分值平均分给其下各指标（自定分值，参考）。
+    #[arg(long, conflicts_with = "distribute")]
+    distribute_by_headings: bool,
     /// 三部分权重：材料书面评审,实地评估,群众满意度测评（如 50,30,20）。
     #[arg(long)]
     weights: Option<String>,
@@ -601,6 +604,9 @@ pub fn eval(ws: &mut Workspace, cmd: EvalCmd) -> Result<Out, Error> {
             if let Some(total) = &a.distribute {
                 ws.distribute_points(points(total, "总分")?)?;
             }
+            if a.distribute_by_headings {
+                ws.distribute_heading_points()?;
+            }
             if a.source.is_some()
                 || a.method.is_some()
                 || a.weights.is_some()
@@ -649,7 +655,7 @@ pub fn eval(ws: &mut Workspace, cmd: EvalCmd) -> Result<Out, Error> {
                 ws.save_scoring_model(&input)?;
             }
             let m = ws.scoring_model()?;
-            let text = format!(
+            let mut text = format!(
                 "{}；{}；分值合计：指标体系 {}，自定 {}；{} 项未设分值；否决项 {} 项",
                 m.label,
                 match m.method {
@@ -661,6 +667,15 @@ pub fn eval(ws: &mut Workspace, cmd: EvalCmd) -> Result<Out, Error> {
                 m.missing,
                 m.vetoes.len()
             );
+            if m.heading_groups > 0 {
+                text.push_str(&format!(
+                    "\n指标体系中有 {} 个标题带分值（可用 --distribute-by-headings 按其分配各指标分值）",
+                    m.heading_groups
+                ));
+            }
+            for n in &m.heading_notes {
+                text.push_str(&format!("\n提示：{n}"));
+            }
             out(&m, text)
         }
         EvalCmd::ScaleImport {

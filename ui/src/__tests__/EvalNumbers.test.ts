@@ -85,6 +85,35 @@ describe('评分方案', () => {
   })
 })
 
+describe('分值 on the system\'s headings', () => {
+  it('offers to spread the groups\' points and shows where they disagree', async () => {
+    const model = scoringModel({
+      pointsSource: 'office',
+      systemHasPoints: false,
+      reference: true,
+      headingGroups: 12,
+      headingNotes: ['“一、政府职能依法全面履行”为 10 分，其下各项分值合计 12 分，两者不一致；分配时以其下各项的分值为准，请核对指标体系。'],
+    })
+    vi.mocked(api.distributeHeadingPoints).mockResolvedValue(model)
+    mount(EvalModelPanel, { props: { model, round: evalRound({ id: 4 }), hits: [], bonus: [] }, ...withUi })
+    await settle()
+    expect(el('heading-points-hint')!.textContent).toContain('指标体系的分值标在 12 个标题（分组）上')
+    expect(el('heading-notes')!.textContent).toContain('其下各项分值合计 12 分')
+    el('btn-distribute-headings')!.click()
+    await settle()
+    expect(api.distributeHeadingPoints).toHaveBeenCalledTimes(1)
+    expect(messages()).toContain('已按指标体系中 12 个标题的分值分配各指标分值')
+  })
+
+  it('offers nothing when no heading carries a 分值', async () => {
+    mount(EvalModelPanel, { props: { model: scoringModel(), round: evalRound({ id: 4 }), hits: [], bonus: [] }, ...withUi })
+    await settle()
+    expect(el('btn-distribute-headings')).toBeNull()
+    expect(el('heading-points-hint')).toBeNull()
+    expect(el('heading-notes')).toBeNull()
+  })
+})
+
 describe('评分标准 in the 评分 dialog', () => {
   const row = () =>
     gridRow({

@@ -34,4 +34,13 @@ systemTotal: Points, officeTotal: Points,
 /**
  * Indicators without a 分值 under the model.
  */
-missing: number, indicators: Array<IndicatorPoints>, vetoes: Array<VetoItem>, };
+missing: number, indicators: Array<IndicatorPoints>, vetoes: Array<VetoItem>, 
+/**
+ * Headings of the system carrying a 分值 (a group's points merged over its indicators):
+ * the office scale can be taken from them ([`Workspace::distribute_heading_points`]).
+ */
+headingGroups: number, 
+/**
+ * Where those 分值 disagree or cannot be spread, naming the heading.
+ */
+headingNotes: Array<string>, };

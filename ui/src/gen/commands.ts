@@ -220,6 +220,7 @@ export interface Commands {
   save_scoring_model: { args: { input: ModelInput }; result: ScoringModel }
   set_indicator_points: { args: { items: Array<PointsInput> }; result: ScoringModel }
   distribute_points: { args: { total: Points }; result: ScoringModel }
+  distribute_heading_points: { args: Record<string, never>; result: ScoringModel }
   save_rules: { args: { indicatorId: number; rules: Array<RuleInput> }; result: Array<DeductionRule> }
   save_vetoes: { args: { items: Array<VetoInput> }; result: Array<VetoItem> }
   eval_veto_hits: { args: { roundId: number }; result: Array<VetoHit> }
@@ -405,6 +406,7 @@ export const COMMAND_FUNCTIONS = [
   'saveScoringModel',
   'setIndicatorPoints',
   'distributePoints',
+  'distributeHeadingPoints',
   'saveRules',
   'saveVetoes',
   'evalVetoHits',
@@ -912,6 +914,11 @@ export function setIndicatorPoints(items: Array<PointsInput>): Promise<ScoringMo
 
 export function distributePoints(total: Points): Promise<ScoringModel> {
   return call('distribute_points', { total })
+}
+
+/** The office scale from the 分值 of the system's headings (a group's points spread over its indicators). */
+export function distributeHeadingPoints(): Promise<ScoringModel> {
+  return call('distribute_heading_points', {})
 }
 
 export function saveRules(indicatorId: number, rules: Array<RuleInput>): Promise<Array<DeductionRule>> {

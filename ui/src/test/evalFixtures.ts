@@ -234,6 +234,8 @@ export function scoringModel(overrides: Partial<ScoringModel> = {}): ScoringMode
       { id: 1, text: '发生重大违法行政决策事件', indicatorId: null, indicatorNo: null, note: '' },
       { id: 2, text: '行政机关负责人出庭应诉率低于 90%', indicatorId: null, indicatorNo: null, note: '' },
     ],
+    headingGroups: 0,
+    headingNotes: [],
     ...overrides,
   }
 }

@@ -17,6 +17,7 @@
 pub mod collect;
 pub mod compute;
 pub mod demo;
+pub mod headings;
 pub mod model;
 pub mod points;
 pub mod results;

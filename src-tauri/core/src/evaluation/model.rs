@@ -156,6 +156,12 @@ pub struct ScoringModel {
     pub missing: i64,
     pub indicators: Vec<IndicatorPoints>,
     pub vetoes: Vec<VetoItem>,
+    /// Headings of the system carrying a 分值 (a group's points merged over its indicators):
+    /// the office scale can be taken from them ([`Workspace::distribute_heading_points`]).
+    #[ts(type = "number")]
+    pub heading_groups: i64,
+    /// Where those 分值 disagree or cannot be spread, naming the heading.
+    pub heading_notes: Vec<String>,
 }
 
 /// Input of 修改评分方案.
@@ -527,6 +533,13 @@ pub(crate) fn check_rule(no: i64, r: &RuleInput) -> Result<()> {
     Ok(())
 }
 
+/// What the 分值 of the active campaign's headings give ([`super::headings::plan`]).
+fn heading_plan(conn: &Connection) -> Result<super::headings::HeadingPlan> {
+    let c = campaign::active(conn)?;
+    let tree = crate::indicators::load_tree(conn, c.system_id)?;
+    Ok(super::headings::plan(&tree.roots))
+}
+
 /// Spread `total` over `weights` (relative integers, any unit) exactly (largest remainder, in
 /// tenths of a point): every share is a multiple of 0.1 and the shares add up to `total`
 /// exactly. Ties go to the earlier indicator.
@@ -565,6 +578,7 @@ impl Workspace {
         let conn = self.store().conn();
         let m = load(conn)?;
         let leaves = campaign_leaves(conn)?;
+        let plan = heading_plan(conn)?;
         let mut rules = all_rules(conn, m.campaign_id)?;
         let mut system_total = Points::ZERO;
         let mut office_total = Points::ZERO;
@@ -607,6 +621,8 @@ impl Workspace {
             missing,
             indicators,
             vetoes: list_vetoes(conn, m.campaign_id)?,
+            heading_groups: plan.groups as i64,
+            heading_notes: plan.problems.into_iter().chain(plan.notes).collect(),
         })
     }
 
@@ -719,6 +735,52 @@ impl Workspace {
         let mut input = m.input();
         input.points_source = PointsSource::Office;
         let detail = format!("按总分 {total} 平均分配 {} 项指标的分值", leaves.len());
+        self.store_mut().write(
+            Action::EditScoringModel,
+            |_| detail,
+            |tx| {
+                put_points(tx, c, &items)?;
+                put_model(tx, c, &input)
+            },
+        )?;
+        self.scoring_model()
+    }
+
+    /// Take the office scale from the 分值 the system gives its headings: each scored
+    /// heading's 分值 spread evenly over the indicators beneath it that a deeper scored heading
+    /// or their own 分值 does not cover (see [`super::headings`]), and score on it (参考).
+    /// Indicators no scored heading covers keep the office 分值 they had.
+    pub fn distribute_heading_points(&mut self) -> Result<ScoringModel> {
+        let conn = self.store().conn();
+        let c = campaign_id(conn)?;
+        let m = load(conn)?;
+        let plan = heading_plan(conn)?;
+        if plan.groups == 0 {
+            return Err(Error::Invalid(
+                "当前指标体系的各级标题都没有分值，无法按分组分值分配；可按总分平均分配或导入分值表。".into(),
+            ));
+        }
+        if !plan.problems.is_empty() {
+            return Err(Error::Invalid(format!(
+                "未按分组分值分配，没有做任何改动：{}",
+                plan.problems.join("；")
+            )));
+        }
+        let items: Vec<(i64, Option<Points>)> =
+            plan.points.iter().map(|(id, p)| (*id, Some(*p))).collect();
+        let mut input = m.input();
+        input.points_source = PointsSource::Office;
+        let mut detail = format!(
+            "按指标体系中 {} 个标题的分值分配 {} 项指标的分值",
+            plan.groups,
+            items.len()
+        );
+        if plan.uncovered > 0 {
+            detail.push_str(&format!(
+                "（{} 项不在有分值的标题下，未改动）",
+                plan.uncovered
+            ));
+        }
         self.store_mut().write(
             Action::EditScoringModel,
             |_| detail,
