@@ -627,6 +627,7 @@ async function story() {
   await evaluationStory(exportPath)
   await evidenceStory(exportPath)
   await overviewStory(exportPath)
+  await headingPointsStory()
 }
 
 /** Row of the units table for `name`, found through the page's search box. */
@@ -1154,6 +1155,38 @@ async function overviewStory(exportPath) {
   const png = fs.readFileSync(image)
   check('summary image: a PNG', png.subarray(1, 4).toString('latin1') === 'PNG', `${png.length} bytes`)
   await screenshot('40-overview-exports')
+}
+
+// 41: a second campaign, on a system whose 分值 sit on its 24 二级 groups (merged over their
+// indicators): the 评分方案 says so and spreads each group's points over its indicators as the
+// office scale (参考), which then adds up to the system's 100.
+async function headingPointsStory() {
+  await click(await find(css('btn-new-campaign')))
+  await sleep(400) // the dialog's opening transition
+  await typeInto('wizard-district', '随县')
+  await pickNext(path.join(ROOT, 'tests/fixtures/fidelity-habits/indicators/score-merged-per-group.xlsx'))
+  await click(await find(css('wizard-import')))
+  await find(css('import-preview'), 30000)
+  await click(await find(css('wizard-create')))
+  await find(css('indicator-tree'), 30000)
+  check('new campaign: the switcher shows it', (await text(await find(css('campaign-switcher')))).includes('随县'))
+  await click(await find(css('nav-evaluation')))
+  await waitFor('the 模拟评估 first step', async () =>
+    (await exec(`return document.querySelector('[data-testid="eval-empty"]')?.innerText ?? ''`)) || null, { timeout: 20000 })
+  await click(await find(css('btn-add-round')))
+  await click(await find(css('btn-save-round')))
+  await waitForText('已保存“模拟评估一”')
+  await clickText('.el-tabs__item', '评分方案')
+  const hint = await text(await find(css('heading-points-hint'), 20000))
+  check('scoring model: says the 分值 sit on 24 headings', hint.includes('指标体系的分值标在 24 个标题（分组）上'), hint)
+  await click(await find(css('btn-distribute-headings')))
+  await waitForText('已按指标体系中 24 个标题的分值分配各指标分值')
+  const label = await waitFor('the office total', async () => {
+    const t = await text(await find(css('model-label')))
+    return t.includes('自定合计 100 分') ? t : null
+  }).catch(async () => text(await find(css('model-label'))))
+  check('scoring model: the groups’ points add up to 100, labelled 参考', label.includes('自定合计 100 分') && label.includes('参考') && !label.includes('未设分值'), label)
+  await screenshot('41-eval-heading-points')
 }
 
 // 34: 模拟评估 — on the campaign the earlier stories built (units, a 任务分解 on the demo system,
