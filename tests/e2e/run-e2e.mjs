@@ -1157,6 +1157,14 @@ async function overviewStory(exportPath) {
   await screenshot('40-overview-exports')
 }
 
+/** The 评分方案's 分值 line once it says the office scale adds up to `total` (as it is, if never). */
+async function officeTotalLine(total) {
+  return waitFor('the office total', async () => {
+    const t = await text(await find(css('model-label')))
+    return t.includes(`自定合计 ${total} 分`) ? t : null
+  }).catch(async () => text(await find(css('model-label'))))
+}
+
 // 41: a second campaign, on a system whose 分值 sit on its 24 二级 groups (merged over their
 // indicators): the 评分方案 says so and spreads each group's points over its indicators as the
 // office scale (参考), which then adds up to the system's 100.
@@ -1181,10 +1189,7 @@ async function headingPointsStory() {
   check('scoring model: says the 分值 sit on 24 headings', hint.includes('指标体系的分值标在 24 个标题（分组）上'), hint)
   await click(await find(css('btn-distribute-headings')))
   await waitForText('已按指标体系中 24 个标题的分值分配各指标分值')
-  const label = await waitFor('the office total', async () => {
-    const t = await text(await find(css('model-label')))
-    return t.includes('自定合计 100 分') ? t : null
-  }).catch(async () => text(await find(css('model-label'))))
+  const label = await officeTotalLine(100)
   check('scoring model: the groups’ points add up to 100, labelled 参考', label.includes('自定合计 100 分') && label.includes('参考') && !label.includes('未设分值'), label)
   await screenshot('41-eval-heading-points')
 }
@@ -1266,10 +1271,7 @@ async function evaluationStory(exportPath) {
   await clickText('.el-tabs__item', '评分方案')
   await click(await find(css('btn-distribute')))
   await waitForText('已按总分 1000 平均分配各指标分值')
-  const label = await waitFor('the office total', async () => {
-    const t = await text(await find(css('model-label')))
-    return t.includes('自定合计 1000 分') ? t : null
-  }).catch(async () => text(await find(css('model-label'))))
+  const label = await officeTotalLine(1000)
   check('scoring model: the office scale adds up to 1000', label.includes('自定合计 1000 分') && label.includes('参考'), label)
 
   // The grid: an indicator of 李明's with a lead unit (so a deduction has an owner).

@@ -535,9 +535,12 @@ pub(crate) fn campaign_id(conn: &Connection) -> Result<i64> {
 
 /// The leaves of the active campaign's system, in order.
 pub(crate) fn campaign_leaves(conn: &Connection) -> Result<Vec<IndicatorLeaf>> {
-    let c = campaign::active(conn)?;
-    let tree = indicators::load_tree(conn, c.system_id)?;
-    Ok(indicators::leaves(&tree))
+    Ok(indicators::leaves(&campaign_tree(conn)?))
+}
+
+/// The active campaign's indicator tree.
+pub(crate) fn campaign_tree(conn: &Connection) -> Result<crate::model::IndicatorTree> {
+    indicators::load_tree(conn, campaign::active(conn)?.system_id)
 }
 
 fn round_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EvalRound> {

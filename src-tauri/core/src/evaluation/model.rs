@@ -14,7 +14,7 @@ use ts_rs::TS;
 
 use super::compute::{GradeShares, RuleKind, RuleSpec};
 use super::points::Points;
-use super::{VetoInput, VetoItem, campaign_id, campaign_leaves};
+use super::{VetoInput, VetoItem, campaign_id, campaign_leaves, campaign_tree};
 use crate::action::Action;
 use crate::campaign;
 use crate::error::{Error, Result};
@@ -533,13 +533,6 @@ pub(crate) fn check_rule(no: i64, r: &RuleInput) -> Result<()> {
     Ok(())
 }
 
-/// What the 分值 of the active campaign's headings give ([`super::headings::plan`]).
-fn heading_plan(conn: &Connection) -> Result<super::headings::HeadingPlan> {
-    let c = campaign::active(conn)?;
-    let tree = crate::indicators::load_tree(conn, c.system_id)?;
-    Ok(super::headings::plan(&tree.roots))
-}
-
 /// Spread `total` over `weights` (relative integers, any unit) exactly (largest remainder, in
 /// tenths of a point): every share is a multiple of 0.1 and the shares add up to `total`
 /// exactly. Ties go to the earlier indicator.
@@ -577,8 +570,9 @@ impl Workspace {
     pub fn scoring_model(&self) -> Result<ScoringModel> {
         let conn = self.store().conn();
         let m = load(conn)?;
-        let leaves = campaign_leaves(conn)?;
-        let plan = heading_plan(conn)?;
+        let tree = campaign_tree(conn)?;
+        let leaves = crate::indicators::leaves(&tree);
+        let plan = super::headings::plan(&tree.roots);
         let mut rules = all_rules(conn, m.campaign_id)?;
         let mut system_total = Points::ZERO;
         let mut office_total = Points::ZERO;
@@ -719,10 +713,7 @@ impl Workspace {
     /// Spread `total` (e.g. 1000) evenly over every indicator as the office scale (multiples of
     /// 0.1, adding up exactly) and score on it.
     pub fn distribute_points(&mut self, total: Points) -> Result<ScoringModel> {
-        let conn = self.store().conn();
-        let c = campaign_id(conn)?;
-        let m = load(conn)?;
-        let leaves = campaign_leaves(conn)?;
+        let leaves = campaign_leaves(self.store().conn())?;
         if leaves.is_empty() {
             return Err(Error::Invalid("当前指标体系没有指标。".into()));
         }
@@ -732,18 +723,8 @@ impl Workspace {
             .zip(shares)
             .map(|(l, p)| (l.id, Some(p)))
             .collect();
-        let mut input = m.input();
-        input.points_source = PointsSource::Office;
         let detail = format!("按总分 {total} 平均分配 {} 项指标的分值", leaves.len());
-        self.store_mut().write(
-            Action::EditScoringModel,
-            |_| detail,
-            |tx| {
-                put_points(tx, c, &items)?;
-                put_model(tx, c, &input)
-            },
-        )?;
-        self.scoring_model()
+        self.score_on_office_scale(&items, detail)
     }
 
     /// Take the office scale from the 分值 the system gives its headings: each scored
@@ -751,10 +732,7 @@ impl Workspace {
     /// or their own 分值 does not cover (see [`super::headings`]), and score on it (参考).
     /// Indicators no scored heading covers keep the office 分值 they had.
     pub fn distribute_heading_points(&mut self) -> Result<ScoringModel> {
-        let conn = self.store().conn();
-        let c = campaign_id(conn)?;
-        let m = load(conn)?;
-        let plan = heading_plan(conn)?;
+        let plan = super::headings::plan(&campaign_tree(self.store().conn())?.roots);
         if plan.groups == 0 {
             return Err(Error::Invalid(
                 "当前指标体系的各级标题都没有分值，无法按分组分值分配；可按总分平均分配或导入分值表。".into(),
@@ -768,8 +746,6 @@ impl Workspace {
         }
         let items: Vec<(i64, Option<Points>)> =
             plan.points.iter().map(|(id, p)| (*id, Some(*p))).collect();
-        let mut input = m.input();
-        input.points_source = PointsSource::Office;
         let mut detail = format!(
             "按指标体系中 {} 个标题的分值分配 {} 项指标的分值",
             plan.groups,
@@ -781,11 +757,25 @@ impl Workspace {
                 plan.uncovered
             ));
         }
+        self.score_on_office_scale(&items, detail)
+    }
+
+    /// Write `items` into the office scale and score on it (参考), in one write told as
+    /// `detail`; the rest of the model stays as it is.
+    fn score_on_office_scale(
+        &mut self,
+        items: &[(i64, Option<Points>)],
+        detail: String,
+    ) -> Result<ScoringModel> {
+        let conn = self.store().conn();
+        let c = campaign_id(conn)?;
+        let mut input = load(conn)?.input();
+        input.points_source = PointsSource::Office;
         self.store_mut().write(
             Action::EditScoringModel,
             |_| detail,
             |tx| {
-                put_points(tx, c, &items)?;
+                put_points(tx, c, items)?;
                 put_model(tx, c, &input)
             },
         )?;
